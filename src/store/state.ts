@@ -1,0 +1,74 @@
+/**
+ * The persisted state: what the bot itself records. The directory says who is who; this says what the
+ * bot did and what is in progress. Bump STATE_SCHEMA_VERSION on any incompatible change.
+ */
+
+export const STATE_SCHEMA_VERSION = 1;
+
+export type FlowKind = 'setup' | 'change' | 'remove';
+export type FlowStatus = 'open' | 'completed' | 'cancelled';
+
+export interface BillingLink {
+  readonly organizationId: string;
+  readonly subscriptionId: string;
+  /** The person who set billing up: the primary billing manager. */
+  readonly linkedBy: string;
+  readonly linkedAt: string;
+  readonly changedBy?: string;
+  readonly changedAt?: string;
+}
+
+export interface Flow {
+  readonly id: string;
+  readonly kind: FlowKind;
+  /** aadObjectId of the user who started the flow; only they may act on its cards. */
+  readonly ownerId: string;
+  readonly tenantId: string;
+  readonly conversationId: string;
+  readonly createdAt: string;
+  readonly expiresAt: string;
+  status: FlowStatus;
+  organizationId?: string;
+  subscriptionId?: string;
+  finishedAt?: string;
+  /** What the flow did, kept so that a late second click can be answered truthfully. */
+  outcome?: string;
+}
+
+/** Enough of a Bot Framework conversation reference to send a proactive message later. */
+export interface StoredConversationReference {
+  readonly conversationId: string;
+  readonly userId?: string;
+  readonly aadObjectId?: string;
+  readonly tenantId?: string;
+  readonly conversationType?: string;
+  readonly serviceUrl: string;
+  readonly channelId: string;
+  readonly botId: string;
+  readonly updatedAt: string;
+  welcomedAt?: string;
+}
+
+export type AuditAction = 'billing.setup' | 'billing.change' | 'billing.remove';
+
+export interface AuditEntry {
+  readonly id: string;
+  readonly at: string;
+  readonly actorId: string;
+  readonly action: AuditAction;
+  readonly organizationId: string;
+  readonly fromSubscriptionId?: string;
+  readonly toSubscriptionId?: string;
+}
+
+export interface BotState {
+  schemaVersion: number;
+  links: Record<string, BillingLink>;
+  flows: Record<string, Flow>;
+  conversations: Record<string, StoredConversationReference>;
+  audit: AuditEntry[];
+}
+
+export function emptyState(): BotState {
+  return { schemaVersion: STATE_SCHEMA_VERSION, links: {}, flows: {}, conversations: {}, audit: [] };
+}
