@@ -21,7 +21,7 @@ export interface StateStore {
 export class StateWriteError extends Error {
   constructor(
     readonly file: string,
-    readonly cause: unknown,
+    override readonly cause: unknown,
   ) {
     super(`Could not save the bot's state to ${file}: ${cause instanceof Error ? cause.message : String(cause)}. The change was not made; check that the folder is writable and has free space.`);
     this.name = 'StateWriteError';

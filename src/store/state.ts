@@ -26,7 +26,8 @@ export interface Flow {
   readonly tenantId: string;
   readonly conversationId: string;
   readonly createdAt: string;
-  readonly expiresAt: string;
+  /** Slides forward at each step, so an active user is never cut off mid-flow. */
+  expiresAt: string;
   status: FlowStatus;
   organizationId?: string;
   subscriptionId?: string;

@@ -1,0 +1,277 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { lockFileFor, parseHolder } from '../../../src/store/fileLock';
+import { openLowdbStore } from '../../../src/store/lowdbStore';
+import { StateFileError, StateWriteError, type StateStore } from '../../../src/store/port';
+import { STATE_SCHEMA_VERSION, emptyState, type BillingLink, type BotState } from '../../../src/store/state';
+import { exists, lockContent, makeTempFolder, pidOfExitedProcess, removeTempFolder } from './helpers';
+
+const run = promisify(execFile);
+
+/** The compiled store module, as another bot process would load it (tests run from dist/test/unit/store). */
+const STORE_MODULE = path.join(__dirname, '../../../src/store/lowdbStore.js');
+
+function link(organizationId: string): BillingLink {
+  return { organizationId, subscriptionId: `sub-${organizationId}`, linkedBy: 'user-1', linkedAt: '2024-01-01T00:00:00.000Z' };
+}
+
+function isStateFileErrorNaming(file: string, pattern: RegExp) {
+  return (error: unknown): boolean => {
+    assert.ok(error instanceof StateFileError, `expected a StateFileError, got ${String(error)}`);
+    assert.ok(error.message.includes(file), `the message should name ${file}: ${error.message}`);
+    assert.match(error.message, pattern);
+    return true;
+  };
+}
+
+describe('lowdbStore', () => {
+  let folder: string;
+  let stateFile: string;
+  let warnings: string[];
+  const opened: StateStore[] = [];
+  const warn = (message: string): void => {
+    warnings.push(message);
+  };
+
+  async function open(file = stateFile): Promise<StateStore> {
+    const store = await openLowdbStore(file, { warn });
+    opened.push(store);
+    return store;
+  }
+
+  beforeEach(async () => {
+    folder = await makeTempFolder();
+    stateFile = path.join(folder, 'data', 'nested', 'state.json');
+    warnings = [];
+  });
+
+  afterEach(async () => {
+    await Promise.all(opened.splice(0).map((store) => store.close()));
+    await removeTempFolder(folder);
+  });
+
+  describe('opening', () => {
+    it('starts fresh by creating the parent folder and an empty state file', async () => {
+      const store = await open();
+      assert.deepEqual(store.read(), emptyState());
+      assert.deepEqual(JSON.parse(await fs.readFile(stateFile, 'utf8')), emptyState());
+      assert.equal(await exists(lockFileFor(stateFile)), true);
+    });
+
+    it('keeps the state across close and reopen, and releases the lock on close', async () => {
+      const first = await open();
+      await first.update((draft) => {
+        draft.links['org-1'] = link('org-1');
+      });
+      await first.close();
+      await first.close(); // idempotent
+      assert.equal(await exists(lockFileFor(stateFile)), false);
+
+      const second = await open();
+      assert.deepEqual(second.read().links['org-1'], link('org-1'));
+    });
+
+    it('refuses a second open of the same file in this process until the first is closed', async () => {
+      const first = await open();
+      const samePathSpelledDifferently = path.join(path.dirname(stateFile), '..', 'nested', 'state.json');
+      await assert.rejects(open(samePathSpelledDifferently), isStateFileErrorNaming(stateFile, /already open in this process/));
+      await first.close();
+      await open();
+    });
+
+    it('refuses an open from another process, naming the file and the holder pid', async () => {
+      await open();
+      const script = `
+        const { openLowdbStore } = require(process.env.STORE_MODULE);
+        openLowdbStore(process.env.STATE_FILE).then(
+          (store) => store.close().then(() => console.log('OPENED')),
+          (error) => console.log(error.name + ': ' + error.message),
+        );`;
+      const { stdout } = await run(process.execPath, ['-e', script], {
+        env: { ...process.env, STORE_MODULE, STATE_FILE: stateFile },
+      });
+      assert.match(stdout, /^StateFileError: /);
+      assert.ok(stdout.includes(stateFile), stdout);
+      assert.ok(stdout.includes(`process ${process.pid} on host`), stdout);
+      assert.ok(stdout.includes('STATE_FILE'), stdout);
+    });
+
+    it('takes over a lock left by a process that has exited', async () => {
+      await fs.mkdir(path.dirname(stateFile), { recursive: true });
+      const deadPid = pidOfExitedProcess();
+      await fs.writeFile(lockFileFor(stateFile), lockContent(deadPid));
+      const store = await open();
+      assert.deepEqual(store.read(), emptyState());
+      assert.equal(parseHolder(await fs.readFile(lockFileFor(stateFile), 'utf8'))?.pid, process.pid);
+      assert.equal(warnings.length, 1);
+      assert.ok(warnings[0]?.includes(String(deadPid)), warnings[0]);
+    });
+
+    const unusable: ReadonlyArray<readonly [string, string, RegExp]> = [
+      ['is not JSON', '{"schemaVersion": 1, "links": {', /is not valid JSON/],
+      ['is empty', '', /is empty/],
+      ['has only whitespace', '  \n', /is empty/],
+      ['holds an array', '[]', /does not hold a JSON object/],
+      ['has another schemaVersion', JSON.stringify({ ...emptyState(), schemaVersion: STATE_SCHEMA_VERSION + 1 }), /newer version/],
+      ['has an older schemaVersion', JSON.stringify({ ...emptyState(), schemaVersion: 0 }), /has schemaVersion 0, but this version/],
+      ['has schemaVersion as a string', JSON.stringify({ ...emptyState(), schemaVersion: String(STATE_SCHEMA_VERSION) }), /has schemaVersion "/],
+      ['has no schemaVersion', JSON.stringify({ links: {}, flows: {}, conversations: {}, audit: [] }), /has no schemaVersion/],
+      ['has links that are not an object', JSON.stringify({ ...emptyState(), links: [] }), /links that is not an object/],
+      ['has no audit array', JSON.stringify({ ...emptyState(), audit: undefined }), /audit that is not an array/],
+    ];
+    for (const [what, content, problem] of unusable) {
+      it(`refuses to start when the file ${what}, and leaves it untouched`, async () => {
+        await fs.mkdir(path.dirname(stateFile), { recursive: true });
+        await fs.writeFile(stateFile, content);
+        const before = await fs.readFile(stateFile);
+
+        await assert.rejects(open(), isStateFileErrorNaming(stateFile, problem));
+        await assert.rejects(open(), isStateFileErrorNaming(stateFile, /restore it from a backup, or move it aside/));
+
+        assert.deepEqual(await fs.readFile(stateFile), before);
+        assert.equal(await exists(lockFileFor(stateFile)), false, 'the lock must be released');
+        assert.deepEqual(await fs.readdir(path.dirname(stateFile)), ['state.json'], 'nothing else may be written');
+      });
+    }
+
+    it('refuses a state file path that is a folder', async () => {
+      await fs.mkdir(stateFile, { recursive: true });
+      await assert.rejects(open(), isStateFileErrorNaming(stateFile, /Could not read the state file/));
+    });
+  });
+
+  describe('updating', () => {
+    it('applies 100 concurrent updates one at a time, in call order, and persists them all', async () => {
+      const store = await open();
+      const seen = await Promise.all(
+        Array.from({ length: 100 }, (_, i) =>
+          store.update((draft) => {
+            const before = Object.keys(draft.links).length;
+            draft.links[`org-${i}`] = link(`org-${i}`);
+            return before;
+          }),
+        ),
+      );
+      assert.deepEqual(seen, Array.from({ length: 100 }, (_, i) => i));
+      assert.equal(Object.keys(store.read().links).length, 100);
+
+      await store.close();
+      const onDisk = JSON.parse(await fs.readFile(stateFile, 'utf8')) as BotState;
+      assert.equal(Object.keys(onDisk.links).length, 100);
+      const reopened = await open();
+      assert.deepEqual(reopened.read(), onDisk);
+    });
+
+    it('returns what the mutation returns', async () => {
+      const store = await open();
+      assert.equal(await store.update(() => 42), 42);
+    });
+
+    it('leaves the state and the file unchanged when the mutation throws, and keeps going', async () => {
+      const store = await open();
+      await store.update((draft) => {
+        draft.links['org-1'] = link('org-1');
+      });
+      const before = structuredClone(store.read());
+      const fileBefore = await fs.readFile(stateFile, 'utf8');
+
+      await assert.rejects(
+        store.update((draft) => {
+          draft.links['org-2'] = link('org-2');
+          delete draft.links['org-1'];
+          throw new Error('validation failed');
+        }),
+        /validation failed/,
+      );
+      assert.deepEqual(store.read(), before);
+      assert.equal(await fs.readFile(stateFile, 'utf8'), fileBefore);
+
+      await store.update((draft) => {
+        draft.links['org-3'] = link('org-3');
+      });
+      assert.deepEqual(Object.keys(store.read().links), ['org-1', 'org-3']);
+    });
+
+    it('does not expose the draft to readers before it is saved', async () => {
+      const store = await open();
+      const saving = store.update((draft) => {
+        draft.links['org-1'] = link('org-1');
+      });
+      assert.deepEqual(store.read().links, {});
+      await saving;
+      assert.deepEqual(Object.keys(store.read().links), ['org-1']);
+    });
+
+    it('rejects an asynchronous mutation without changing anything', async () => {
+      const store = await open();
+      await assert.rejects(
+        store.update(async (draft) => {
+          draft.links['org-1'] = link('org-1');
+        }),
+        (error: unknown) => error instanceof TypeError && /must be synchronous/.test(error.message),
+      );
+      assert.deepEqual(store.read(), emptyState());
+    });
+
+    it('raises StateWriteError when the disk refuses the write, keeps the old state, and recovers', async () => {
+      const store = await open();
+      await store.update((draft) => {
+        draft.links['org-1'] = link('org-1');
+      });
+      const before = structuredClone(store.read());
+
+      // Root ignores folder permissions, so break the path instead: a file where the folder was
+      // makes the temp-file write fail with ENOTDIR.
+      const stateFolder = path.dirname(stateFile);
+      const movedAway = `${stateFolder}-moved`;
+      await fs.rename(stateFolder, movedAway);
+      await fs.writeFile(stateFolder, 'not a folder');
+
+      await assert.rejects(
+        store.update((draft) => {
+          draft.links['org-2'] = link('org-2');
+        }),
+        (error: unknown) => {
+          assert.ok(error instanceof StateWriteError, String(error));
+          assert.equal(error.file, stateFile);
+          assert.ok(error.message.includes(stateFile), error.message);
+          return true;
+        },
+      );
+      assert.deepEqual(store.read(), before);
+
+      await fs.rm(stateFolder);
+      await fs.rename(movedAway, stateFolder);
+      await store.update((draft) => {
+        draft.links['org-3'] = link('org-3');
+      });
+      assert.deepEqual(Object.keys(store.read().links), ['org-1', 'org-3']);
+      const onDisk = JSON.parse(await fs.readFile(stateFile, 'utf8')) as BotState;
+      assert.deepEqual(Object.keys(onDisk.links), ['org-1', 'org-3']);
+    });
+  });
+
+  describe('closing', () => {
+    it('waits for queued updates before releasing the lock, and refuses updates afterwards', async () => {
+      const store = await open();
+      const updates = Array.from({ length: 5 }, (_, i) =>
+        store.update((draft) => {
+          draft.links[`org-${i}`] = link(`org-${i}`);
+        }),
+      );
+      await store.close();
+      await Promise.all(updates);
+      assert.equal(await exists(lockFileFor(stateFile)), false);
+      const onDisk = JSON.parse(await fs.readFile(stateFile, 'utf8')) as BotState;
+      assert.equal(Object.keys(onDisk.links).length, 5);
+
+      await assert.rejects(
+        store.update(() => undefined),
+        /is closed/,
+      );
+    });
+  });
+});

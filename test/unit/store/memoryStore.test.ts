@@ -1,0 +1,97 @@
+import assert from 'node:assert/strict';
+import { createMemoryStore } from '../../../src/store/memoryStore';
+import { StateWriteError } from '../../../src/store/port';
+import { emptyState, type BillingLink } from '../../../src/store/state';
+
+function link(organizationId: string): BillingLink {
+  return { organizationId, subscriptionId: `sub-${organizationId}`, linkedBy: 'user-1', linkedAt: '2024-01-01T00:00:00.000Z' };
+}
+
+describe('memoryStore', () => {
+  it('starts from an empty state, or from a copy of the one given', async () => {
+    assert.deepEqual(createMemoryStore().read(), emptyState());
+
+    const initial = emptyState();
+    initial.links['org-1'] = link('org-1');
+    const store = createMemoryStore(initial);
+    await store.update((draft) => {
+      delete draft.links['org-1'];
+    });
+    assert.deepEqual(Object.keys(initial.links), ['org-1'], 'the caller’s object must not change');
+  });
+
+  it('applies concurrent updates one at a time, in call order', async () => {
+    const store = createMemoryStore();
+    const seen = await Promise.all(
+      Array.from({ length: 100 }, (_, i) =>
+        store.update((draft) => {
+          const before = Object.keys(draft.links).length;
+          draft.links[`org-${i}`] = link(`org-${i}`);
+          return before;
+        }),
+      ),
+    );
+    assert.deepEqual(seen, Array.from({ length: 100 }, (_, i) => i));
+    assert.equal(Object.keys(store.read().links).length, 100);
+  });
+
+  it('leaves the state unchanged when the mutation throws, and keeps going', async () => {
+    const store = createMemoryStore();
+    await store.update((draft) => {
+      draft.links['org-1'] = link('org-1');
+    });
+    const before = structuredClone(store.read());
+    const failing = store.update((draft) => {
+      draft.links['org-2'] = link('org-2');
+      throw new Error('validation failed');
+    });
+    const following = store.update((draft) => Object.keys(draft.links));
+
+    await assert.rejects(failing, /validation failed/);
+    assert.deepEqual(await following, ['org-1']);
+    assert.deepEqual(store.read(), before);
+  });
+
+  it('simulates a write failure once, leaving the state as it was', async () => {
+    const store = createMemoryStore();
+    store.failNextWrite(new Error('disk full'));
+    await assert.rejects(
+      store.update((draft) => {
+        draft.links['org-1'] = link('org-1');
+      }),
+      (error: unknown) => error instanceof StateWriteError && /disk full/.test(error.message),
+    );
+    assert.deepEqual(store.read(), emptyState());
+
+    await store.update((draft) => {
+      draft.links['org-1'] = link('org-1');
+    });
+    assert.deepEqual(Object.keys(store.read().links), ['org-1']);
+  });
+
+  it('rejects an asynchronous mutation without changing anything', async () => {
+    const store = createMemoryStore();
+    await assert.rejects(
+      store.update(async (draft) => {
+        draft.links['org-1'] = link('org-1');
+      }),
+      TypeError,
+    );
+    assert.deepEqual(store.read(), emptyState());
+  });
+
+  it('finishes queued updates on close and refuses later ones', async () => {
+    const store = createMemoryStore();
+    const queued = store.update((draft) => {
+      draft.links['org-1'] = link('org-1');
+    });
+    await store.close();
+    await store.close();
+    await queued;
+    assert.deepEqual(Object.keys(store.read().links), ['org-1']);
+    await assert.rejects(
+      store.update(() => undefined),
+      /is closed/,
+    );
+  });
+});
