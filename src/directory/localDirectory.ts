@@ -1,0 +1,169 @@
+import { readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { DirectoryFileError, parseDirectoryFile } from './directoryFile';
+import { DirectoryIndex } from './directoryIndex';
+import type { DirectoryPort } from './port';
+import type { DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from './types';
+
+export interface LocalDirectoryOptions {
+  /**
+   * Told, once per bad version of the file, that a changed file could not be used and the last
+   * good version stays in service. Without it such a change goes unreported.
+   */
+  readonly warn?: (message: string) => void;
+}
+
+/** What identifies one version of the file without reading it. */
+type FileStamp = string;
+
+interface LoadedVersion {
+  readonly stamp: FileStamp;
+  readonly index: DirectoryIndex;
+  readonly loadedAt: Date;
+}
+
+/**
+ * The directory read from a local JSON file (the embedded default). An admin may edit the file
+ * while the bot runs: every question first compares the file's modification time and size with the
+ * loaded version (one stat, no read) and loads it again when they differ. A changed file that
+ * cannot be used is reported through `warn` and the last good version keeps answering, so a
+ * half-saved edit never takes the bot down.
+ */
+export class LocalDirectory implements DirectoryPort {
+  private refreshing: Promise<void> | undefined;
+  /** The stamp of the last version found unusable, so that it is reported only once. */
+  private rejectedStamp: FileStamp | undefined;
+
+  private constructor(
+    readonly file: string,
+    private loaded: LoadedVersion,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  /**
+   * Reads and validates the file.
+   * @throws DirectoryFileError naming the file when it is missing, unreadable or invalid.
+   */
+  static async open(file: string, options: LocalDirectoryOptions = {}): Promise<LocalDirectory> {
+    const absolute = path.resolve(file);
+    const stamp = await stampOf(absolute).catch((error: unknown) => {
+      throw unreadable(absolute, error);
+    });
+    const loaded = await load(absolute, stamp);
+    return new LocalDirectory(absolute, loaded, options.warn ?? ignoreWarning);
+  }
+
+  async getUser(userId: string): Promise<DirectoryUser | undefined> {
+    return (await this.current()).user(userId);
+  }
+
+  async getUsers(userIds: readonly string[]): Promise<DirectoryUser[]> {
+    const index = await this.current();
+    return userIds.map((userId) => index.user(userId)).filter((user): user is DirectoryUser => user !== undefined);
+  }
+
+  async getTenant(tenantId: string): Promise<Tenant | undefined> {
+    return (await this.current()).tenant(tenantId);
+  }
+
+  async organizationsOf(userId: string): Promise<Organization[]> {
+    return [...(await this.current()).organizationsOf(userId)];
+  }
+
+  async getOrganization(organizationId: string): Promise<Organization | undefined> {
+    return (await this.current()).organization(organizationId);
+  }
+
+  async subscriptionsVisibleTo(userId: string): Promise<Subscription[]> {
+    return [...(await this.current()).subscriptionsVisibleTo(userId)];
+  }
+
+  async getSubscription(subscriptionId: string): Promise<Subscription | undefined> {
+    return (await this.current()).subscription(subscriptionId);
+  }
+
+  async roleAssignmentsOn(subscriptionId: string): Promise<RoleAssignment[]> {
+    return [...(await this.current()).roleAssignmentsOn(subscriptionId)];
+  }
+
+  private async current(): Promise<DirectoryIndex> {
+    // Questions that arrive while the file is being read wait for that one read.
+    this.refreshing ??= this.refreshIfChanged().finally(() => {
+      this.refreshing = undefined;
+    });
+    await this.refreshing;
+    return this.loaded.index;
+  }
+
+  private async refreshIfChanged(): Promise<void> {
+    let stamp: FileStamp;
+    try {
+      stamp = await stampOf(this.file);
+    } catch (error) {
+      this.reject('missing', unreadable(this.file, error));
+      return;
+    }
+    if (stamp === this.loaded.stamp) {
+      // The file is back to the version in service (say, an editor's swap file was renamed back).
+      this.rejectedStamp = undefined;
+      return;
+    }
+    if (stamp === this.rejectedStamp) return;
+    try {
+      this.loaded = await load(this.file, stamp);
+      this.rejectedStamp = undefined;
+    } catch (error) {
+      if (!(error instanceof DirectoryFileError)) throw error;
+      this.reject(stamp, error);
+    }
+  }
+
+  private reject(stamp: FileStamp, error: DirectoryFileError): void {
+    if (stamp === this.rejectedStamp) return;
+    this.rejectedStamp = stamp;
+    this.warn(
+      `The directory file "${this.file}" changed but cannot be used, so the bot keeps answering from the version ` +
+        `it loaded at ${this.loaded.loadedAt.toISOString()}. ${error.message}`,
+    );
+  }
+}
+
+/** Modification time in nanoseconds and size: a save almost always changes one of them. */
+async function stampOf(file: string): Promise<FileStamp> {
+  const stats = await stat(file, { bigint: true });
+  if (!stats.isFile()) throw Object.assign(new Error(`"${file}" is not a file`), { code: 'ENOTFILE' });
+  return `${stats.mtimeNs}:${stats.size}`;
+}
+
+/**
+ * Reads the version identified by `stamp`. The stamp is taken before the read, so a save that lands
+ * during the read makes the next stamp differ and that version is read too.
+ */
+async function load(file: string, stamp: FileStamp): Promise<LoadedVersion> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  return { stamp, index: new DirectoryIndex(parseDirectoryFile(file, text)), loadedAt: new Date() };
+}
+
+function unreadable(file: string, error: unknown): DirectoryFileError {
+  const code = typeof error === 'object' && error !== null && 'code' in error ? String(error.code) : undefined;
+  if (code === 'ENOENT') {
+    return new DirectoryFileError(
+      file,
+      [{ path: '', message: 'The file does not exist.' }],
+      'Create it (demo/directory.json shows the format) or point the bot at an existing directory file.',
+    );
+  }
+  const reason = error instanceof Error ? error.message : String(error);
+  return new DirectoryFileError(
+    file,
+    [{ path: '', message: `The file cannot be read (${reason}).` }],
+    'Check that the path names a file the bot is allowed to read.',
+  );
+}
+
+function ignoreWarning(): void {}
