@@ -1,0 +1,64 @@
+import type { BotState, Flow, FlowKind } from '../store/state';
+import type { Problem } from './problems';
+import type { Caller, FlowView } from './views';
+
+/** The name of each flow as a user would say it. */
+export const FLOW_COMMAND: Record<FlowKind, string> = {
+  setup: 'set up billing',
+  change: 'change billing',
+  remove: 'remove billing',
+};
+
+/** Finished and expired flows are kept this long so that a late click is answered truthfully. */
+export const FINISHED_FLOW_RETENTION_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Thrown inside a store mutation to refuse it: the store rolls the mutation back, and the service
+ * turns the problem into a refusal for the user.
+ */
+export class Refused extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+    this.name = 'Refused';
+  }
+}
+
+export function viewOf(flow: Flow): FlowView {
+  return { id: flow.id, kind: flow.kind, expiresAt: flow.expiresAt };
+}
+
+/**
+ * Whether `caller` may act on `flow` now. Checked from fresh state at every click, whatever the card
+ * showed: someone else's card, a late click and a second click on a finished card all change nothing.
+ */
+export function flowProblem(flow: Flow | undefined, caller: Caller, now: Date, ownerName: string): Problem | undefined {
+  if (!flow) {
+    return { code: 'flow-not-found', message: 'This card is no longer active. Type "help" to see what I can do.' };
+  }
+  const restart = FLOW_COMMAND[flow.kind];
+  if (flow.ownerId !== caller.userId) {
+    return {
+      code: 'flow-not-yours',
+      message: `This card belongs to ${ownerName}, so only they can use it. To do this yourself, type "${restart}".`,
+    };
+  }
+  if (flow.status === 'completed') {
+    return { code: 'flow-finished', message: `This is already done: ${flow.outcome ?? 'the change was made'}. Type "status" to see billing now.` };
+  }
+  if (flow.status === 'cancelled') {
+    return { code: 'flow-cancelled', message: `You cancelled this. Type "${restart}" to start again.` };
+  }
+  if (now.getTime() > Date.parse(flow.expiresAt)) {
+    return { code: 'flow-expired', message: `This card expired, and nothing was changed. Type "${restart}" to start again.` };
+  }
+  return undefined;
+}
+
+/** Drops flows that ended (or expired) long enough ago that nobody will click them any more. */
+export function pruneFlows(state: BotState, now: Date): void {
+  const cutoff = now.getTime() - FINISHED_FLOW_RETENTION_MS;
+  for (const [id, flow] of Object.entries(state.flows)) {
+    const endedAt = flow.status === 'open' ? Date.parse(flow.expiresAt) : Date.parse(flow.finishedAt ?? flow.expiresAt);
+    if (endedAt < cutoff) delete state.flows[id];
+  }
+}

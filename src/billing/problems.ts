@@ -1,0 +1,39 @@
+/**
+ * Every way a billing request can be refused, as a value with a code and a message that says what to
+ * do next. The Teams layer shows `message`; tests and logs use `code`.
+ */
+export type ProblemCode =
+  | 'unknown-user'
+  | 'flow-not-found'
+  | 'flow-not-yours'
+  | 'flow-expired'
+  | 'flow-finished'
+  | 'flow-cancelled'
+  | 'flow-out-of-order'
+  | 'organization-not-found'
+  | 'not-a-member'
+  | 'not-project-collection-administrator'
+  | 'already-linked'
+  | 'not-linked'
+  | 'subscription-not-found'
+  | 'subscription-not-eligible'
+  | 'same-subscription'
+  | 'missing-subscription-role'
+  | 'confirmation-required'
+  | 'nothing-to-choose'
+  | 'state-unavailable';
+
+export interface Problem {
+  readonly code: ProblemCode;
+  readonly message: string;
+}
+
+export type Outcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: Problem };
+
+export function success<T>(value: T): Outcome<T> {
+  return { ok: true, value };
+}
+
+export function refusal<T>(code: ProblemCode, message: string): Outcome<T> {
+  return { ok: false, problem: { code, message } };
+}

@@ -1,0 +1,64 @@
+import type { DirectoryPort } from '../directory/port';
+import type { DirectoryUser, Organization } from '../directory/types';
+import type { BillingLink } from '../store/state';
+import { subscriptionHealthProblems, type IneligibilityCode } from './eligibility';
+import { organizationAccess } from './organizationAccess';
+import { isBillingManager } from './roles';
+import type { Named, OrganizationStatus } from './views';
+
+const HEALTH_WARNING: Partial<Record<IneligibilityCode, string>> = {
+  'not-active': 'is not active any more, so this organization has fallen back to the free tier. Reactivate the subscription or change billing.',
+  'spending-limit': 'has a spending limit on, which blocks Azure DevOps charges. Remove the spending limit indefinitely, or change billing.',
+  'free-trial': 'is a free trial, which cannot pay for Azure DevOps. Upgrade it to pay-as-you-go, or change billing.',
+};
+
+/**
+ * Billing status per organization the user belongs to. Every member learns whether billing is set up
+ * and who manages it; the subscription, dates and warnings only PCAs and billing managers see.
+ */
+export async function buildStatus(
+  directory: DirectoryPort,
+  links: Readonly<Record<string, BillingLink>>,
+  user: DirectoryUser,
+): Promise<OrganizationStatus[]> {
+  const organizations = await directory.organizationsOf(user.id);
+  const statuses = await Promise.all(organizations.map((org) => statusOf(directory, org, links[org.id], user)));
+  return statuses.sort((a, b) => a.organization.name.localeCompare(b.organization.name));
+}
+
+async function statusOf(directory: DirectoryPort, org: Organization, link: BillingLink | undefined, user: DirectoryUser): Promise<OrganizationStatus> {
+  const access = organizationAccess(user.id, org);
+  const organization = { id: org.id, name: org.name };
+  if (!link) {
+    return { organization, access, linked: false, detailsVisible: access === 'project-collection-administrator', warnings: [] };
+  }
+  const [subscription, assignments] = await Promise.all([
+    directory.getSubscription(link.subscriptionId),
+    directory.roleAssignmentsOn(link.subscriptionId),
+  ]);
+  const setUpBy = await person(directory, link.linkedBy);
+  const detailsVisible = access === 'project-collection-administrator' || isBillingManager(user.id, assignments);
+  if (!detailsVisible) {
+    return { organization, access, linked: true, detailsVisible, setUpBy, warnings: [] };
+  }
+  const name = subscription?.displayName ?? `subscription ${link.subscriptionId}`;
+  const warnings = subscription
+    ? subscriptionHealthProblems(subscription).flatMap((code) => (HEALTH_WARNING[code] ? [`${name} ${HEALTH_WARNING[code]}`] : []))
+    : [`${name} no longer exists or cannot be read. Change billing to a subscription that can pay.`];
+  return {
+    organization,
+    access,
+    linked: true,
+    detailsVisible,
+    subscription: { id: link.subscriptionId, name },
+    setUpBy,
+    setUpAt: link.linkedAt,
+    ...(link.changedBy ? { changedBy: await person(directory, link.changedBy), changedAt: link.changedAt } : {}),
+    warnings,
+  };
+}
+
+async function person(directory: DirectoryPort, userId: string): Promise<Named> {
+  const user = await directory.getUser(userId);
+  return { id: userId, name: user?.displayName ?? 'a former user' };
+}

@@ -1,0 +1,79 @@
+import type { FlowKind } from '../store/state';
+import type { OrganizationAccess } from './organizationAccess';
+import type { Explanation } from './explanations';
+
+/** Plain data the billing service hands to whoever shows it (cards, tests). No Teams types. */
+
+export interface Caller {
+  /** The user's Microsoft Entra object id, as Teams reports it. */
+  readonly userId: string;
+  readonly tenantId: string | undefined;
+  readonly conversationId: string;
+}
+
+export interface Named {
+  readonly id: string;
+  readonly name: string;
+}
+
+export interface FlowView {
+  readonly id: string;
+  readonly kind: FlowKind;
+  readonly expiresAt: string;
+}
+
+export interface OrganizationOption extends Named {
+  readonly selectable: boolean;
+  /** Why it cannot be picked, with the next step. */
+  readonly reason?: string;
+  /** The subscription paying for it now, when the user may see it. */
+  readonly currentSubscription?: Named;
+}
+
+export interface OrganizationStep {
+  readonly flow: FlowView;
+  readonly organizations: readonly OrganizationOption[];
+}
+
+export interface SubscriptionOption extends Named {
+  readonly offer: string;
+  readonly selectable: boolean;
+  readonly problems: readonly Explanation[];
+}
+
+export interface SubscriptionStep {
+  readonly flow: FlowView;
+  readonly organization: Named;
+  readonly current?: Named;
+  readonly subscriptions: readonly SubscriptionOption[];
+}
+
+export interface ConfirmStep {
+  readonly flow: FlowView;
+  readonly organization: Named;
+  readonly from?: Named;
+  readonly to?: Named;
+}
+
+export interface BillingChange {
+  readonly flow: FlowView;
+  readonly organization: Named;
+  readonly from?: Named;
+  readonly to?: Named;
+  readonly by: Named;
+  readonly at: string;
+}
+
+export interface OrganizationStatus {
+  readonly organization: Named;
+  readonly access: OrganizationAccess;
+  readonly linked: boolean;
+  /** Subscription, dates and warnings are shown only to PCAs and billing managers. */
+  readonly detailsVisible: boolean;
+  readonly subscription?: Named;
+  readonly setUpBy?: Named;
+  readonly setUpAt?: string;
+  readonly changedBy?: Named;
+  readonly changedAt?: string;
+  readonly warnings: readonly string[];
+}

@@ -1,0 +1,56 @@
+import * as ACData from 'adaptivecards-templating';
+
+/** A rendered Adaptive Card, ready to send or to return from an Action.Execute. */
+export interface CardJson {
+  readonly type: 'AdaptiveCard';
+  readonly [key: string]: unknown;
+}
+
+/** A card template bound to the one data type it renders. */
+export interface CardTemplate<TData> {
+  readonly name: string;
+  readonly json: object;
+  /** Phantom member: ties the template to its data type at compile time only. */
+  readonly data?: TData;
+}
+
+export function template<TData>(name: string, json: object): CardTemplate<TData> {
+  return { name, json };
+}
+
+export class CardRenderError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'CardRenderError';
+  }
+}
+
+/**
+ * Expands a template with its data. The template is never mutated (the engine works on its own copy),
+ * and a binding left unexpanded is a bug in the template or its data type, so it fails loudly.
+ */
+export function renderCard<TData extends object>(card: CardTemplate<TData>, data: TData): CardJson {
+  const expanded: unknown = new ACData.Template(structuredClone(card.json)).expand({ $root: neutralise(data) });
+  const text = JSON.stringify(expanded);
+  const unbound = /\$\{[^}]*\}/.exec(text);
+  if (unbound) {
+    throw new CardRenderError(`The ${card.name} card left "${unbound[0]}" unbound; its data lacks that field.`);
+  }
+  if (typeof expanded !== 'object' || expanded === null || (expanded as { type?: unknown }).type !== 'AdaptiveCard') {
+    throw new CardRenderError(`The ${card.name} card did not render to an AdaptiveCard.`);
+  }
+  return expanded as CardJson;
+}
+
+/**
+ * Names come from the directory and other users; a "${" inside one must show as text, not be read as
+ * a binding (nor trip the unbound check), so it is broken with an invisible joiner.
+ */
+function neutralise<T>(value: T): T {
+  if (typeof value === 'string') return value.replace(/\$\{/g, '$\u2060{') as T;
+  if (Array.isArray(value)) return value.map((v: unknown) => neutralise(v)) as T;
+  if (value && typeof value === 'object') {
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, neutralise(v)])) as T;
+  }
+  return value;
+}

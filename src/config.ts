@@ -1,0 +1,121 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse as parseDotenv } from 'dotenv';
+
+/**
+ * The only module that reads the environment. Every setting is validated once at start, and a bad
+ * value stops the start with a message that names the variable and says what it accepts.
+ */
+
+export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+export type DirectoryKind = 'local';
+export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+
+export interface BotCredentials {
+  readonly appId: string;
+  readonly appPassword: string;
+  readonly appType: AppType;
+  readonly tenantId: string;
+}
+
+export interface Config {
+  readonly port: number;
+  readonly stateFile: string;
+  readonly directory: DirectoryKind;
+  readonly directoryFile: string;
+  /** Absent means local development: no credentials, the bot accepts unauthenticated requests. */
+  readonly credentials: BotCredentials | undefined;
+  readonly logLevel: LogLevel;
+  readonly flowTtlMinutes: number;
+}
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS: readonly LogLevel[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+const APP_TYPES: readonly AppType[] = ['MultiTenant', 'SingleTenant', 'UserAssignedMSI'];
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** The project root: two levels above this file in src/ and in dist/src/. */
+export function projectRoot(): string {
+  const up = path.resolve(__dirname, '..');
+  return path.basename(up) === 'dist' ? path.resolve(up, '..') : up;
+}
+
+/**
+ * Reads `.env` (if present) beneath the real environment: a variable set in the environment wins, so
+ * a deployment can override the file without editing it.
+ */
+export function loadEnvironment(env: Env = process.env, dotenvFile = path.join(process.cwd(), '.env')): Env {
+  if (!existsSync(dotenvFile)) return env;
+  let fromFile: Record<string, string>;
+  try {
+    fromFile = parseDotenv(readFileSync(dotenvFile));
+  } catch (error) {
+    throw new ConfigError(`Could not read ${dotenvFile}: ${(error as Error).message}. Fix or remove the file.`);
+  }
+  return { ...fromFile, ...env };
+}
+
+export function readConfig(env: Env = loadEnvironment()): Config {
+  const text = (name: string): string | undefined => {
+    const value = env[name]?.trim();
+    return value === undefined || value === '' ? undefined : value;
+  };
+  const oneOf = <T extends string>(name: string, allowed: readonly T[], fallback: T): T => {
+    const value = text(name);
+    if (value === undefined) return fallback;
+    const match = allowed.find((a) => a.toLowerCase() === value.toLowerCase());
+    if (!match) throw new ConfigError(`${name} is "${value}", but it must be one of: ${allowed.join(', ')}.`);
+    return match;
+  };
+  const wholeNumber = (name: string, fallback: number, min: number, max: number): number => {
+    const value = text(name);
+    if (value === undefined) return fallback;
+    const n = Number(value);
+    if (!/^\d+$/.test(value) || n < min || n > max) {
+      throw new ConfigError(`${name} is "${value}", but it must be a whole number from ${min} to ${max}.`);
+    }
+    return n;
+  };
+
+  const root = projectRoot();
+  const directory = oneOf<DirectoryKind>('DIRECTORY', ['local'], 'local');
+  return {
+    port: wholeNumber('PORT', 3978, 0, 65535),
+    stateFile: path.resolve(text('STATE_FILE') ?? path.join('data', 'state.json')),
+    directory,
+    directoryFile: path.resolve(text('DIRECTORY_FILE') ?? path.join(root, 'demo', 'directory.json')),
+    credentials: readCredentials(text, oneOf),
+    logLevel: oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
+    flowTtlMinutes: wholeNumber('FLOW_TTL_MINUTES', 15, 1, 24 * 60),
+  };
+}
+
+function readCredentials(
+  text: (name: string) => string | undefined,
+  oneOf: <T extends string>(name: string, allowed: readonly T[], fallback: T) => T,
+): BotCredentials | undefined {
+  const appId = text('MicrosoftAppId');
+  const appPassword = text('MicrosoftAppPassword');
+  const appType = oneOf<AppType>('MicrosoftAppType', APP_TYPES, 'MultiTenant');
+  const tenantId = text('MicrosoftAppTenantId') ?? '';
+  if (appId === undefined) {
+    if (appPassword !== undefined) {
+      throw new ConfigError('MicrosoftAppPassword is set but MicrosoftAppId is not. Set both, or neither for local development.');
+    }
+    return undefined;
+  }
+  if (appType !== 'UserAssignedMSI' && appPassword === undefined) {
+    throw new ConfigError(`MicrosoftAppId is set but MicrosoftAppPassword is not. Set the app's client secret, or set MicrosoftAppType=UserAssignedMSI.`);
+  }
+  if (appType !== 'MultiTenant' && tenantId === '') {
+    throw new ConfigError(`MicrosoftAppType is ${appType}, which needs MicrosoftAppTenantId (the Entra tenant id of the app registration).`);
+  }
+  return { appId, appPassword: appPassword ?? '', appType, tenantId };
+}

@@ -1,0 +1,99 @@
+import { ActivityTypes, StatusCodes, type TurnContext } from 'botbuilder';
+import type { Application } from '@microsoft/teams-ai';
+import type { BillingService } from '../billing/billingService';
+import type { Outcome } from '../billing/problems';
+import type { Caller } from '../billing/views';
+import { confirmCard, organizationPickerCard, resultCard, subscriptionPickerCard } from '../cards/flowCards';
+import { noticeCard, statusCard } from '../cards/infoCards';
+import type { CardJson } from '../cards/render';
+import type { FlowKind } from '../store/state';
+import { callerOf, NO_ENTRA_IDENTITY } from './identity';
+import { problemCard } from './replies';
+import type { BotTurnState } from './turnState';
+
+export interface CardActionDeps {
+  readonly billing: BillingService;
+}
+
+/** What an Action.Execute answers: a card that replaces the clicked one, or a message that leaves it be. */
+type Answer = CardJson | string;
+
+type ActionData = Readonly<Record<string, unknown>>;
+type ActionHandler = (caller: Caller, data: ActionData, deps: CardActionDeps) => Promise<Answer>;
+
+const FLOW_KINDS: readonly FlowKind[] = ['setup', 'change', 'remove'];
+
+/** Every verb the cards in cards/ use. A verb not listed here gets a read-only answer, never a 501. */
+export const CARD_ACTIONS: Readonly<Record<string, ActionHandler>> = {
+  'flow.start': async (caller, data, { billing }) => {
+    const kind = FLOW_KINDS.find((k) => k === data.kind);
+    if (!kind) return noticeCard('Nothing was changed', 'That button is not one I know. Type "help" to see what I can do.');
+    return answer(await billing.startFlow(caller, kind), organizationPickerCard);
+  },
+  'flow.organization': async (caller, data, { billing }) => {
+    const organizationId = textField(data, 'organizationId');
+    if (!organizationId) return 'Pick an organization first.';
+    const step = await billing.chooseOrganization(caller, textField(data, 'flowId'), organizationId);
+    return answer(step, (value) => ('subscriptions' in value ? subscriptionPickerCard(value) : confirmCard(value)));
+  },
+  'flow.subscription': async (caller, data, { billing }) => {
+    const subscriptionId = textField(data, 'subscriptionId');
+    if (!subscriptionId) return 'Pick a subscription first.';
+    return answer(await billing.chooseSubscription(caller, textField(data, 'flowId'), subscriptionId), confirmCard);
+  },
+  'flow.confirm': async (caller, data, { billing }) => {
+    const acknowledged = data.acknowledged === true || data.acknowledged === 'true';
+    const done = await billing.confirm(caller, textField(data, 'flowId'), acknowledged);
+    return answer(done, (change) => resultCard(change.flow.kind, change));
+  },
+  'flow.cancel': async (caller, data, { billing }) => {
+    const cancelled = await billing.cancel(caller, textField(data, 'flowId'));
+    return answer(cancelled, () => noticeCard('Cancelled', 'Nothing was changed.'));
+  },
+  'status.show': async (caller, _data, { billing }) => answer(await billing.status(caller), statusCard),
+};
+
+/**
+ * One route for every Action.Execute: the verb is looked up here, so an unknown or forged verb is
+ * answered like any other bad click instead of falling through to a 501.
+ */
+export function registerCardActions(app: Application<BotTurnState>, deps: CardActionDeps): void {
+  app.adaptiveCards.actionExecute<ActionData>(/.*/, async (context, _state, data) => {
+    const caller = callerOf(context);
+    if (!caller) return NO_ENTRA_IDENTITY;
+    const verb = verbOf(context);
+    const handler = Object.prototype.hasOwnProperty.call(CARD_ACTIONS, verb) ? CARD_ACTIONS[verb] : undefined;
+    if (!handler) return noticeCard('This card is no longer active', 'That button is not one I know. Type "help" to see what I can do.');
+    return handler(caller, isRecord(data) ? data : {}, deps);
+  });
+  // Any other invoke (another client feature, or a malformed Action.Execute) gets a clear 400.
+  app.activity(ActivityTypes.Invoke, async (context) => {
+    await context.sendActivity({
+      type: ActivityTypes.InvokeResponse,
+      value: { status: StatusCodes.BAD_REQUEST, body: { message: `This bot does not handle the invoke "${context.activity.name ?? ''}".` } },
+    });
+  });
+}
+
+function answer<T>(outcome: Outcome<T>, view: (value: T) => CardJson): Answer {
+  if (outcome.ok) return view(outcome.value);
+  // Someone else's click leaves the card as it is for its owner; everything else replaces it.
+  if (outcome.problem.code === 'flow-not-yours') return outcome.problem.message;
+  return problemCard(outcome.problem);
+}
+
+function verbOf(context: TurnContext): string {
+  const value: unknown = context.activity.value;
+  if (!isRecord(value) || !isRecord(value.action)) return '';
+  const verb = value.action.verb;
+  return typeof verb === 'string' ? verb : '';
+}
+
+function textField(data: ActionData, name: string): string {
+  const value = data[name];
+  return typeof value === 'string' ? value.trim() : '';
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,85 @@
+import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import type { Application } from '@microsoft/teams-ai';
+import type { BillingService } from '../billing/billingService';
+import type { FlowKind } from '../store/state';
+import { helpCard, statusCard, type CommandHelp } from '../cards/infoCards';
+import { organizationPickerCard } from '../cards/flowCards';
+import type { CardJson } from '../cards/render';
+import { commandText } from './commandText';
+import { callerOf, NO_ENTRA_IDENTITY } from './identity';
+import type { BotTurnState } from './turnState';
+import { problemCard } from './replies';
+
+export interface CommandDeps {
+  readonly billing: BillingService;
+}
+
+interface Command extends CommandHelp {
+  /** Anchored and case-insensitive: "unlink billing" must never run "link billing". */
+  readonly pattern: RegExp;
+  readonly run: (context: TurnContext, deps: CommandDeps) => Promise<void>;
+}
+
+/** The commands, in the order `help` lists them. Keep appPackage/manifest.json's command lists in step. */
+export const COMMANDS: readonly Command[] = [
+  { name: 'set up billing', description: 'Link an organization to the Azure subscription that pays for it.', pattern: /^set[\s-]?up billing$/i, run: startFlow('setup') },
+  { name: 'status', description: 'See billing for every organization you belong to.', pattern: /^(billing )?status$/i, run: showStatus },
+  { name: 'change billing', description: 'Move an organization to another subscription.', pattern: /^change billing$/i, run: startFlow('change') },
+  { name: 'remove billing', description: 'Stop billing an organization; it falls back to the free tier.', pattern: /^remove billing$/i, run: startFlow('remove') },
+  { name: 'cancel', description: 'Stop what you started here; nothing is changed.', pattern: /^cancel$/i, run: cancel },
+  { name: 'help', description: 'Show this list.', pattern: /^(help|\?)$/i, run: async (context) => sendCard(context, helpCard(helpList(), false)) },
+];
+
+export function helpList(): CommandHelp[] {
+  return COMMANDS.map(({ name, description }) => ({ name, description }));
+}
+
+/** Registers every command, then the hint for anything else; order does not decide a match. */
+export function registerCommands(app: Application<BotTurnState>, deps: CommandDeps): void {
+  for (const command of COMMANDS) {
+    app.message(
+      async (context) => context.activity.type === ActivityTypes.Message && command.pattern.test(commandText(context.activity.text)),
+      async (context) => command.run(context, deps),
+    );
+  }
+  app.activity(ActivityTypes.Message, async (context) => {
+    const typed = commandText(context.activity.text);
+    await context.sendActivity(
+      typed === ''
+        ? 'I only understand typed commands. Type "help" to see them.'
+        : `I don't know "${typed.length > 60 ? `${typed.slice(0, 57)}...` : typed}". Type "help" to see what I can do.`,
+    );
+  });
+}
+
+function startFlow(kind: FlowKind) {
+  return async (context: TurnContext, deps: CommandDeps): Promise<void> => {
+    const caller = callerOf(context);
+    if (!caller) return void (await context.sendActivity(NO_ENTRA_IDENTITY));
+    const started = await deps.billing.startFlow(caller, kind);
+    await sendCard(context, started.ok ? organizationPickerCard(started.value) : problemCard(started.problem));
+  };
+}
+
+async function showStatus(context: TurnContext, deps: CommandDeps): Promise<void> {
+  const caller = callerOf(context);
+  if (!caller) return void (await context.sendActivity(NO_ENTRA_IDENTITY));
+  const status = await deps.billing.status(caller);
+  await sendCard(context, status.ok ? statusCard(status.value) : problemCard(status.problem));
+}
+
+async function cancel(context: TurnContext, deps: CommandDeps): Promise<void> {
+  const caller = callerOf(context);
+  if (!caller) return void (await context.sendActivity(NO_ENTRA_IDENTITY));
+  const cancelled = await deps.billing.cancelAll(caller);
+  if (!cancelled.ok) return void (await context.sendActivity(cancelled.problem.message));
+  await context.sendActivity(
+    cancelled.value === 0
+      ? 'There was nothing to cancel here.'
+      : `Cancelled. Nothing was changed; the ${cancelled.value === 1 ? 'card you had open no longer works' : `${cancelled.value} cards you had open no longer work`}.`,
+  );
+}
+
+export async function sendCard(context: TurnContext, card: CardJson): Promise<void> {
+  await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+}

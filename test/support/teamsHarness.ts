@@ -1,0 +1,164 @@
+import { ActivityTypes, TestAdapter, type Activity, type InvokeResponse } from 'botbuilder';
+import { BillingService } from '../../src/billing/billingService';
+import { LocalDirectory } from '../../src/directory/localDirectory';
+import { silentLogger } from '../../src/logger';
+import { createMemoryStore, type MemoryStateStore } from '../../src/store/memoryStore';
+import { createBotApplication, turnErrorHandler } from '../../src/teams/application';
+import { ConversationReferences } from '../../src/teams/conversationReferences';
+import { ALEX, CONTOSO_TENANT, DEMO_DIRECTORY } from './demoWorld';
+
+export interface Person {
+  readonly aadObjectId: string;
+  readonly name: string;
+  readonly tenantId?: string;
+}
+
+export const alex: Person = { aadObjectId: ALEX, name: 'Alex Wilber' };
+
+/** A card reply or invoke answer, reduced to what a test looks at. */
+export interface CardView {
+  readonly json: Record<string, unknown>;
+  /** Every text a user would read on the card, joined. */
+  readonly text: string;
+}
+
+/**
+ * Drives the real teams-ai application through botbuilder's TestAdapter, on the demo directory and a
+ * memory store: what a user types and clicks, and what they get back.
+ */
+export class TeamsHarness {
+  readonly adapter: TestAdapter;
+  readonly store: MemoryStateStore;
+  private lastInvoke: InvokeResponse | undefined;
+  private clock = new Date('2026-11-26T09:00:00Z');
+
+  private constructor(store: MemoryStateStore, directory: LocalDirectory) {
+    this.store = store;
+    const logger = silentLogger();
+    const billing = new BillingService({ directory, store, flowTtlMs: 15 * 60_000, now: () => this.clock });
+    const references = new ConversationReferences(store, () => this.clock);
+    const app = createBotApplication({ billing, references, logger });
+    this.adapter = new TestAdapter(async (context) => {
+      await app.run(context);
+    });
+    this.adapter.onTurnError = turnErrorHandler(logger);
+  }
+
+  static async create(): Promise<TeamsHarness> {
+    return new TeamsHarness(createMemoryStore(), await LocalDirectory.open(DEMO_DIRECTORY));
+  }
+
+  advanceMinutes(minutes: number): void {
+    this.clock = new Date(this.clock.getTime() + minutes * 60_000);
+  }
+
+  /** Sends a message and returns every reply the bot sent in that turn. */
+  async say(text: string, from: Person = alex, conversation = personalChat(from)): Promise<Partial<Activity>[]> {
+    return this.turn(activity({ type: ActivityTypes.Message, text }, from, conversation));
+  }
+
+  /** Clicks an Action.Execute button: returns the invoke response Teams would get. */
+  async click(verb: string, data: Record<string, unknown>, from: Person = alex, conversation = personalChat(from)): Promise<InvokeResponse> {
+    this.lastInvoke = undefined;
+    await this.turn(activity({ type: ActivityTypes.Invoke, name: 'adaptiveCard/action', value: { action: { type: 'Action.Execute', verb, data } } }, from, conversation));
+    if (!this.lastInvoke) throw new Error(`The click on ${verb} got no invoke response (Teams would show an error).`);
+    return this.lastInvoke;
+  }
+
+  async send(partial: Partial<Activity>, from: Person = alex, conversation = personalChat(from)): Promise<Partial<Activity>[]> {
+    this.lastInvoke = undefined;
+    return this.turn(activity(partial, from, conversation));
+  }
+
+  get lastInvokeResponse(): InvokeResponse | undefined {
+    return this.lastInvoke;
+  }
+
+  private async turn(incoming: Partial<Activity>): Promise<Partial<Activity>[]> {
+    this.adapter.activeQueue.splice(0);
+    await this.adapter.processActivity(incoming);
+    // TestAdapter queues the invoke response with the replies; Teams would get it as the HTTP answer.
+    const sent = this.adapter.activeQueue.splice(0);
+    const invokeResponse = sent.find((a) => a.type === ActivityTypes.InvokeResponse);
+    if (invokeResponse) this.lastInvoke = invokeResponse.value as InvokeResponse;
+    return sent.filter((a) => a !== invokeResponse);
+  }
+}
+
+export interface ConversationInfo {
+  readonly id: string;
+  readonly conversationType: 'personal' | 'groupChat' | 'channel';
+}
+
+export function personalChat(person: Person): ConversationInfo {
+  return { id: `personal-${person.aadObjectId}`, conversationType: 'personal' };
+}
+
+export const groupChat: ConversationInfo = { id: 'group-chat-1', conversationType: 'groupChat' };
+
+function activity(partial: Partial<Activity>, from: Person, conversation: ConversationInfo): Partial<Activity> {
+  const tenantId = from.tenantId ?? CONTOSO_TENANT;
+  return {
+    channelId: 'msteams',
+    serviceUrl: 'https://smba.example.test/teams/',
+    from: { id: `teams-${from.aadObjectId}`, name: from.name, aadObjectId: from.aadObjectId },
+    recipient: { id: 'bot-id', name: 'DevOps Billing' },
+    conversation: { id: conversation.id, conversationType: conversation.conversationType, tenantId, isGroup: conversation.conversationType !== 'personal', name: '' },
+    channelData: { tenant: { id: tenantId } },
+    locale: 'en-US',
+    ...partial,
+  };
+}
+
+/** The first Adaptive Card in a reply, or the card in an invoke response. */
+export function cardOf(source: Partial<Activity>[] | InvokeResponse): CardView {
+  const json = Array.isArray(source)
+    ? source.flatMap((a) => a.attachments ?? []).find((a) => a.contentType === 'application/vnd.microsoft.card.adaptive')?.content
+    : source.body?.type === 'application/vnd.microsoft.card.adaptive' ? source.body.value : undefined;
+  if (!json) throw new Error(`Expected an Adaptive Card, got ${JSON.stringify(source).slice(0, 400)}`);
+  return { json: json as Record<string, unknown>, text: textsOf(json).join('\n') };
+}
+
+/** The plain message an invoke answered with (a read-only answer that leaves the card as it was). */
+export function messageOf(response: InvokeResponse): string {
+  if (response.body?.type !== 'application/vnd.microsoft.activity.message') {
+    throw new Error(`Expected a message answer, got ${JSON.stringify(response).slice(0, 400)}`);
+  }
+  return String(response.body.value);
+}
+
+export function textOf(replies: Partial<Activity>[]): string {
+  return replies.map((r) => r.text ?? '').join('\n');
+}
+
+/** The values a ChoiceSet offers, by input id. */
+export function choicesOf(card: CardView, inputId: string): string[] {
+  const input = findAll(card.json, (n) => n.type === 'Input.ChoiceSet' && n.id === inputId)[0];
+  const choices = (input?.choices ?? []) as { value: string }[];
+  return choices.map((c) => c.value);
+}
+
+/** The Action.Execute buttons on a card: title → { verb, data }. */
+export function actionsOf(card: CardView): Map<string, { verb: string; data: Record<string, unknown> }> {
+  const found = findAll(card.json, (n) => n.type === 'Action.Execute');
+  return new Map(found.map((a) => [String(a.title), { verb: String(a.verb), data: (a.data ?? {}) as Record<string, unknown> }]));
+}
+
+function findAll(node: unknown, match: (n: Record<string, unknown>) => boolean): Record<string, unknown>[] {
+  if (Array.isArray(node)) return node.flatMap((n) => findAll(n, match));
+  if (node && typeof node === 'object') {
+    const record = node as Record<string, unknown>;
+    return [...(match(record) ? [record] : []), ...Object.values(record).flatMap((v) => findAll(v, match))];
+  }
+  return [];
+}
+
+function textsOf(node: unknown): string[] {
+  if (Array.isArray(node)) return node.flatMap(textsOf);
+  if (node && typeof node === 'object') {
+    return Object.entries(node as Record<string, unknown>).flatMap(([key, value]) =>
+      typeof value === 'string' && ['text', 'title', 'value', 'label'].includes(key) ? [value] : textsOf(value),
+    );
+  }
+  return [];
+}
