@@ -1,50 +1,23 @@
-import { createAdapter } from './adapter';
-import { BillingService } from './billing/billingService';
+import { startBot, type RunningBot } from './bot';
 import { readConfig } from './config';
-import { LocalDirectory } from './directory/localDirectory';
 import { createLogger, type Logger } from './logger';
-import { startServer, type RunningServer } from './server';
-import { openLowdbStore } from './store/lowdbStore';
-import type { StateStore } from './store/port';
-import { createBotApplication } from './teams/application';
-import { ConversationReferences } from './teams/conversationReferences';
 
-/** The composition root: the only place that builds infrastructure and wires it together. */
+/** The process: read the configuration, start the bot, stop cleanly on SIGTERM or Ctrl-C. */
 async function main(): Promise<void> {
   const config = readConfig();
   const logger = createLogger(config.logLevel);
-  const warn = (message: string): void => logger.warn(message);
-
-  const directory = await LocalDirectory.open(config.directoryFile, { warn });
-  const store = await openLowdbStore(config.stateFile, { warn });
-  logger.info({ stateFile: config.stateFile, directoryFile: config.directoryFile }, 'State and directory loaded.');
-
-  const billing = new BillingService({
-    directory,
-    store,
-    flowTtlMs: config.flowTtlMinutes * 60_000,
-    reportError: (error) => logger.error({ err: error }, 'A billing change could not be saved.'),
-  });
-  const references = new ConversationReferences(store);
-  const adapter = createAdapter(config.credentials);
-  const app = createBotApplication({ billing, references, logger }, adapter);
-  if (!config.credentials) {
-    logger.warn('No MicrosoftAppId is set: the bot accepts unauthenticated requests. Use this only for local development.');
-  }
-  const server = await startServer({ port: config.port, adapter, app, logger });
-  stopGracefully(server, store, logger);
+  const bot = await startBot(config, logger);
+  stopGracefully(bot, logger);
 }
 
-/** SIGTERM/SIGINT: stop accepting, let in-flight turns and writes finish, release the state lock, exit 0. */
-function stopGracefully(server: RunningServer, store: StateStore, logger: Logger): void {
+function stopGracefully(bot: RunningBot, logger: Logger): void {
   let stopping = false;
   const stop = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'Stopping: finishing in-flight requests.');
-    void server
-      .close()
-      .then(() => store.close())
+    bot
+      .stop()
       .then(() => {
         logger.info('Stopped.');
         process.exit(0);
@@ -58,13 +31,12 @@ function stopGracefully(server: RunningServer, store: StateStore, logger: Logger
   process.on('SIGINT', () => stop('SIGINT'));
 }
 
+/** Start-up failures whose message already says what to fix; a stack trace would only hide it. */
+const EXPLAINED_FAILURES = ['ConfigError', 'StateFileError', 'DirectoryFileError'];
+
 main().catch((error: unknown) => {
-  // Start-up failures (bad configuration, a locked or corrupt state file, a bad directory file) carry
-  // a message that says what to fix; print it plainly, without a stack trace to wade through.
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`The bot did not start: ${message}\n`);
-  if (!(error instanceof Error) || !['ConfigError', 'StateFileError', 'DirectoryFileError'].includes(error.name)) {
-    process.stderr.write(`${error instanceof Error ? (error.stack ?? '') : ''}\n`);
-  }
+  if (error instanceof Error && !EXPLAINED_FAILURES.includes(error.name)) process.stderr.write(`${error.stack ?? ''}\n`);
   process.exit(1);
 });
