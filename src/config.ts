@@ -8,7 +8,9 @@ import { parse as parseDotenv } from 'dotenv';
  */
 
 export type LogLevel = 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-export type DirectoryKind = 'local';
+export type DirectoryKind = 'local' | 'azure';
+/** How the billing link is written with DIRECTORY=azure: by the user through a deep link, or through the unpublished API. */
+export type BillingLinkWrites = 'deep-link' | 'api';
 export type AppType = 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
 
 export interface BotCredentials {
@@ -27,7 +29,56 @@ export interface Config {
   readonly credentials: BotCredentials | undefined;
   readonly logLevel: LogLevel;
   readonly flowTtlMinutes: number;
+  /** Present exactly when `directory` is 'azure'. */
+  readonly azure: AzureConfig | undefined;
 }
+
+/** Base URLs of the services behind DIRECTORY=azure; tests point them at a loopback emulator. */
+export interface AzureEndpoints {
+  /** Azure Resource Manager: tenants, subscriptions, role assignments. */
+  readonly resourceManager: string;
+  /** Azure DevOps profile and accounts (app.vssps.visualstudio.com). */
+  readonly devOpsProfile: string;
+  /** Azure DevOps identities: Graph groups, memberships, subjects (vssps.dev.azure.com). */
+  readonly devOpsGraph: string;
+  /** Azure DevOps commerce: the organization's billing setup (azdevopscommerce.dev.azure.com). */
+  readonly devOpsCommerce: string;
+  /** The Azure DevOps web site, for deep links users open (dev.azure.com). */
+  readonly devOpsWeb: string;
+}
+
+export interface AzureSignIn {
+  /** Bot Framework OAuth connection whose token is for Azure Resource Manager. */
+  readonly resourceManagerConnection: string;
+  /** Bot Framework OAuth connection whose token is for Azure DevOps. */
+  readonly devOpsConnection: string;
+  /** Teams SSO through token exchange: the Application ID URI (api://...) exposed by the bot's app registration. */
+  readonly tokenExchangeUri: string | undefined;
+}
+
+export interface AzureHttp {
+  /** Per attempt; a slower answer is abandoned. */
+  readonly timeoutMs: number;
+  /** Retries after a throttled (429) or failed (5xx, connection) attempt. */
+  readonly maxRetries: number;
+  /** A Retry-After longer than this is not waited for: the user is told to come back later. */
+  readonly maxRetryAfterMs: number;
+}
+
+export interface AzureConfig {
+  readonly signIn: AzureSignIn;
+  readonly endpoints: AzureEndpoints;
+  readonly http: AzureHttp;
+  readonly billingWrites: BillingLinkWrites;
+}
+
+export const DEFAULT_AZURE_ENDPOINTS: AzureEndpoints = {
+  resourceManager: 'https://management.azure.com',
+  devOpsProfile: 'https://app.vssps.visualstudio.com',
+  devOpsGraph: 'https://vssps.dev.azure.com',
+  devOpsCommerce: 'https://azdevopscommerce.dev.azure.com',
+  devOpsWeb: 'https://dev.azure.com',
+};
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -85,15 +136,71 @@ export function readConfig(env: Env = loadEnvironment()): Config {
   };
 
   const root = projectRoot();
-  const directory = oneOf<DirectoryKind>('DIRECTORY', ['local'], 'local');
+  const directory = oneOf<DirectoryKind>('DIRECTORY', ['local', 'azure'], 'local');
+  const credentials = readCredentials(text, oneOf);
   return {
     port: wholeNumber('PORT', 3978, 0, 65535),
     stateFile: path.resolve(text('STATE_FILE') ?? path.join('data', 'state.json')),
     directory,
     directoryFile: path.resolve(text('DIRECTORY_FILE') ?? path.join(root, 'demo', 'directory.json')),
-    credentials: readCredentials(text, oneOf),
+    credentials,
     logLevel: oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
     flowTtlMinutes: wholeNumber('FLOW_TTL_MINUTES', 15, 1, 24 * 60),
+    azure: directory === 'azure' ? readAzure(text, oneOf, wholeNumber, credentials) : undefined,
+  };
+}
+
+function readAzure(
+  text: (name: string) => string | undefined,
+  oneOf: <T extends string>(name: string, allowed: readonly T[], fallback: T) => T,
+  wholeNumber: (name: string, fallback: number, min: number, max: number) => number,
+  credentials: BotCredentials | undefined,
+): AzureConfig {
+  if (!credentials) {
+    throw new ConfigError('DIRECTORY is "azure", which signs users in through the Bot Framework token service and so needs the bot\'s MicrosoftAppId and MicrosoftAppPassword. Set them, or use DIRECTORY=local.');
+  }
+  const required = (name: string, what: string): string => {
+    const value = text(name);
+    if (value === undefined) throw new ConfigError(`DIRECTORY is "azure" but ${name} is not set. Set it to the name of ${what}.`);
+    return value;
+  };
+  const httpsUrl = (name: string, fallback: string): string => {
+    const value = text(name);
+    if (value === undefined) return fallback;
+    let url: URL;
+    try {
+      url = new URL(value);
+    } catch {
+      throw new ConfigError(`${name} is "${value}", but it must be an https:// URL such as ${fallback}.`);
+    }
+    if (url.protocol !== 'https:' || url.search !== '' || url.hash !== '') {
+      throw new ConfigError(`${name} is "${value}", but it must be an https:// URL without query or fragment, such as ${fallback}.`);
+    }
+    return url.href.replace(/\/+$/, '');
+  };
+  const tokenExchangeUri = text('AZURE_SSO_TOKEN_EXCHANGE_URI');
+  if (tokenExchangeUri !== undefined && !/^api:\/\/\S+$/.test(tokenExchangeUri)) {
+    throw new ConfigError(`AZURE_SSO_TOKEN_EXCHANGE_URI is "${tokenExchangeUri}", but it must be the Application ID URI of the bot's app registration, starting with api://.`);
+  }
+  return {
+    signIn: {
+      resourceManagerConnection: required('AZURE_ARM_CONNECTION_NAME', 'the OAuth connection (on the Azure Bot resource) for https://management.azure.com/user_impersonation'),
+      devOpsConnection: required('AZURE_DEVOPS_CONNECTION_NAME', 'the OAuth connection (on the Azure Bot resource) for Azure DevOps, 499b84ac-1321-427f-aa17-267ca6975798/user_impersonation'),
+      tokenExchangeUri,
+    },
+    endpoints: {
+      resourceManager: httpsUrl('ARM_ENDPOINT', DEFAULT_AZURE_ENDPOINTS.resourceManager),
+      devOpsProfile: httpsUrl('AZURE_DEVOPS_PROFILE_ENDPOINT', DEFAULT_AZURE_ENDPOINTS.devOpsProfile),
+      devOpsGraph: httpsUrl('AZURE_DEVOPS_GRAPH_ENDPOINT', DEFAULT_AZURE_ENDPOINTS.devOpsGraph),
+      devOpsCommerce: httpsUrl('AZURE_DEVOPS_COMMERCE_ENDPOINT', DEFAULT_AZURE_ENDPOINTS.devOpsCommerce),
+      devOpsWeb: httpsUrl('AZURE_DEVOPS_WEB_ENDPOINT', DEFAULT_AZURE_ENDPOINTS.devOpsWeb),
+    },
+    http: {
+      timeoutMs: wholeNumber('AZURE_REQUEST_TIMEOUT_SECONDS', 10, 1, 120) * 1000,
+      maxRetries: wholeNumber('AZURE_MAX_RETRIES', 3, 0, 10),
+      maxRetryAfterMs: wholeNumber('AZURE_MAX_RETRY_AFTER_SECONDS', 10, 0, 300) * 1000,
+    },
+    billingWrites: oneOf<BillingLinkWrites>('AZURE_BILLING_WRITES', ['deep-link', 'api'], 'deep-link'),
   };
 }
 

@@ -17,7 +17,13 @@ import type {
 } from './views';
 
 export interface BillingServiceDeps {
-  readonly directory: DirectoryPort;
+  /** One directory for every caller (the local file). Give this or `directoryFor`. */
+  readonly directory?: DirectoryPort;
+  /**
+   * The directory to ask on behalf of `caller`, for directories that answer with the caller's own
+   * rights (DIRECTORY=azure). Asked once per request, so each click sees fresh data.
+   */
+  readonly directoryFor?: (caller: Caller) => Promise<DirectoryPort>;
   readonly store: StateStore;
   readonly flowTtlMs: number;
   readonly now?: () => Date;
@@ -39,7 +45,7 @@ const AUDIT_ACTION: Record<FlowKind, AuditAction> = {
  * state, so nothing a card carries is trusted beyond naming what the user asks for.
  */
 export class BillingService {
-  private readonly directory: DirectoryPort;
+  private readonly directoryFor: (caller: Caller) => Promise<DirectoryPort>;
   private readonly store: StateStore;
   private readonly flowTtlMs: number;
   private readonly now: () => Date;
@@ -48,7 +54,10 @@ export class BillingService {
   private readonly reportError: (error: unknown) => void;
 
   constructor(deps: BillingServiceDeps) {
-    this.directory = deps.directory;
+    const shared = deps.directory;
+    if (deps.directoryFor) this.directoryFor = deps.directoryFor;
+    else if (shared) this.directoryFor = async () => shared;
+    else throw new TypeError('BillingService needs a directory or a directoryFor provider.');
     this.store = deps.store;
     this.flowTtlMs = deps.flowTtlMs;
     this.now = deps.now ?? (() => new Date());
@@ -59,9 +68,10 @@ export class BillingService {
 
   /** Starts a set-up, change or removal and lists the organizations, each with whether it can be picked. */
   async startFlow(caller: Caller, kind: FlowKind): Promise<Outcome<OrganizationStep>> {
-    const user = await this.callerUser(caller);
+    const directory = await this.directoryFor(caller);
+    const user = await callerUser(directory, caller);
     if (!user) return unknownUser(caller);
-    const organizations = await this.organizationOptions(user, kind);
+    const organizations = await this.organizationOptions(directory, user, kind);
     const now = this.now();
     const flow: Flow = {
       id: this.newId(),
@@ -84,11 +94,12 @@ export class BillingService {
 
   /** The organization step's answer: for set-up and change, the subscriptions; for removal, the confirmation. */
   async chooseOrganization(caller: Caller, flowId: string, organizationId: string): Promise<Outcome<SubscriptionStep | ConfirmStep>> {
-    const checked = await this.openFlow(caller, flowId);
+    const directory = await this.directoryFor(caller);
+    const checked = await this.openFlow(directory, caller, flowId);
     if (!checked.ok) return checked;
     const { flow, user } = checked.value;
-    const organization = await this.directory.getOrganization(organizationId);
-    const allowed = await this.organizationProblem(user, organization, flow.kind);
+    const organization = await directory.getOrganization(organizationId);
+    const allowed = await this.organizationProblem(directory, user, organization, flow.kind);
     if (allowed) return { ok: false, problem: allowed };
     const org = organization as Organization;
     const link = this.store.read().links[org.id];
@@ -100,22 +111,23 @@ export class BillingService {
     if (!moved.ok) return moved;
 
     if (flow.kind === 'remove') {
-      const current = link ? await this.directory.getSubscription(link.subscriptionId) : undefined;
+      const current = link ? await directory.getSubscription(link.subscriptionId) : undefined;
       return success<ConfirmStep>({ flow: moved.value, organization: named(org), from: namedSubscription(link?.subscriptionId, current) });
     }
-    const current = link ? namedSubscription(link.subscriptionId, await this.directory.getSubscription(link.subscriptionId)) : undefined;
-    const subscriptions = await this.subscriptionOptions(user, org, current?.id);
+    const current = link ? namedSubscription(link.subscriptionId, await directory.getSubscription(link.subscriptionId)) : undefined;
+    const subscriptions = await this.subscriptionOptions(directory, user, org, current?.id);
     return success<SubscriptionStep>({ flow: moved.value, organization: named(org), current, subscriptions });
   }
 
   async chooseSubscription(caller: Caller, flowId: string, subscriptionId: string): Promise<Outcome<ConfirmStep>> {
-    const checked = await this.openFlow(caller, flowId);
+    const directory = await this.directoryFor(caller);
+    const checked = await this.openFlow(directory, caller, flowId);
     if (!checked.ok) return checked;
     const { flow, user } = checked.value;
     if (flow.kind === 'remove' || !flow.organizationId) {
       return refusal('flow-out-of-order', `Pick the organization first. Type "${FLOW_COMMAND[flow.kind]}" to start again.`);
     }
-    const plan = await this.checkPlan(user, flow.kind, flow.organizationId, subscriptionId);
+    const plan = await this.checkPlan(directory, user, flow.kind, flow.organizationId, subscriptionId);
     if (!plan.ok) return plan;
     const moved = await this.advance(caller, flow.id, (f) => {
       f.subscriptionId = subscriptionId;
@@ -129,7 +141,8 @@ export class BillingService {
    * needs `acknowledged`: the user has read that paid quantities fall to the free tier at once.
    */
   async confirm(caller: Caller, flowId: string, acknowledged: boolean): Promise<Outcome<BillingChange>> {
-    const checked = await this.openFlow(caller, flowId);
+    const directory = await this.directoryFor(caller);
+    const checked = await this.openFlow(directory, caller, flowId);
     if (!checked.ok) return checked;
     const { flow, user } = checked.value;
     if (!flow.organizationId || (flow.kind !== 'remove' && !flow.subscriptionId)) {
@@ -138,7 +151,7 @@ export class BillingService {
     if (flow.kind === 'remove' && !acknowledged) {
       return refusal('confirmation-required', 'Tick the box to confirm that paid quantities fall back to the free tier at once, then press "Remove billing" again.');
     }
-    const plan = await this.checkPlan(user, flow.kind, flow.organizationId, flow.subscriptionId);
+    const plan = await this.checkPlan(directory, user, flow.kind, flow.organizationId, flow.subscriptionId);
     if (!plan.ok) return plan;
     const { organization, from, to } = plan.value;
     const at = this.now().toISOString();
@@ -186,7 +199,7 @@ export class BillingService {
   }
 
   async cancel(caller: Caller, flowId: string): Promise<Outcome<{ readonly kind: FlowKind }>> {
-    const checked = await this.openFlow(caller, flowId);
+    const checked = await this.openFlow(await this.directoryFor(caller), caller, flowId);
     if (!checked.ok) return checked;
     const at = this.now().toISOString();
     const moved = await this.advance(caller, flowId, (f) => {
@@ -214,21 +227,22 @@ export class BillingService {
   }
 
   async status(caller: Caller): Promise<Outcome<OrganizationStatus[]>> {
-    const user = await this.callerUser(caller);
+    const directory = await this.directoryFor(caller);
+    const user = await callerUser(directory, caller);
     if (!user) return unknownUser(caller);
-    return success(await buildStatus(this.directory, this.store.read().links, user));
+    return success(await buildStatus(directory, this.store.read().links, user));
   }
 
-  private async organizationOptions(user: DirectoryUser, kind: FlowKind): Promise<OrganizationOption[]> {
-    const organizations = await this.directory.organizationsOf(user.id);
+  private async organizationOptions(directory: DirectoryPort, user: DirectoryUser, kind: FlowKind): Promise<OrganizationOption[]> {
+    const organizations = await directory.organizationsOf(user.id);
     const links = this.store.read().links;
     const options = await Promise.all(
       organizations.map(async (org): Promise<OrganizationOption> => {
         const link = links[org.id];
-        const problem = await this.organizationProblem(user, org, kind);
+        const problem = await this.organizationProblem(directory, user, org, kind);
         const isPca = organizationAccess(user.id, org) === 'project-collection-administrator';
         const currentSubscription = link && isPca
-          ? namedSubscription(link.subscriptionId, await this.directory.getSubscription(link.subscriptionId))
+          ? namedSubscription(link.subscriptionId, await directory.getSubscription(link.subscriptionId))
           : undefined;
         return { ...named(org), selectable: !problem, ...(problem ? { reason: problem.message } : {}), ...(currentSubscription ? { currentSubscription } : {}) };
       }),
@@ -237,7 +251,7 @@ export class BillingService {
   }
 
   /** Why `user` cannot pick `organization` in a flow of `kind`; undefined when they can. */
-  private async organizationProblem(user: DirectoryUser, organization: Organization | undefined, kind: FlowKind): Promise<Problem | undefined> {
+  private async organizationProblem(directory: DirectoryPort, user: DirectoryUser, organization: Organization | undefined, kind: FlowKind): Promise<Problem | undefined> {
     if (!organization) {
       return { code: 'organization-not-found', message: 'That organization does not exist, or you cannot see it. Nothing was changed.' };
     }
@@ -246,7 +260,7 @@ export class BillingService {
       return { code: 'not-a-member', message: `You are not a member of ${organization.name}. Nothing was changed.` };
     }
     if (access === 'member') {
-      const owner = await this.nameOf(organization.ownerId);
+      const owner = await nameOf(directory, organization.ownerId);
       return {
         code: 'not-project-collection-administrator',
         message: `Only project collection administrators can ${FLOW_COMMAND[kind]}. Ask ${owner} (the organization owner) to make you one, or to do it.`,
@@ -258,9 +272,9 @@ export class BillingService {
       return { code: 'not-linked', message: `Billing is not set up for ${organization.name} yet. Type "set up billing" to set it up.` };
     }
     if (kind === 'remove' && link) {
-      const assignments = await this.directory.roleAssignmentsOn(link.subscriptionId);
+      const assignments = await directory.roleAssignmentsOn(link.subscriptionId);
       if (!isBillingManager(user.id, assignments)) {
-        const owners = await this.namesOf(principalsWith(assignments, ['Owner']));
+        const owners = await namesOf(directory, principalsWith(assignments, ['Owner']));
         return {
           code: 'missing-subscription-role',
           message: `To remove billing you need Owner or Contributor on the subscription that pays for ${organization.name}. ${owners.length ? `Ask ${joinNames(owners)} (Owner) to grant you Contributor.` : 'Ask an Owner of that subscription to grant you Contributor.'}`,
@@ -270,15 +284,15 @@ export class BillingService {
     return undefined;
   }
 
-  private async subscriptionOptions(user: DirectoryUser, organization: Organization, currentId: string | undefined): Promise<SubscriptionOption[]> {
-    const subscriptions = await this.directory.subscriptionsVisibleTo(user.id);
+  private async subscriptionOptions(directory: DirectoryPort, user: DirectoryUser, organization: Organization, currentId: string | undefined): Promise<SubscriptionOption[]> {
+    const subscriptions = await directory.subscriptionsVisibleTo(user.id);
     const options = await Promise.all(
       subscriptions
         .filter((s) => s.id !== currentId)
         .map(async (subscription): Promise<SubscriptionOption> => {
-          const assignments = await this.directory.roleAssignmentsOn(subscription.id);
+          const assignments = await directory.roleAssignmentsOn(subscription.id);
           const codes = ineligibilityReasons(subscription, organization, user.id, assignments);
-          const owners = codes.includes('missing-role') ? await this.namesOf(principalsWith(assignments, ['Owner'])) : [];
+          const owners = codes.includes('missing-role') ? await namesOf(directory, principalsWith(assignments, ['Owner'])) : [];
           return {
             ...namedSubscription(subscription.id, subscription),
             offer: subscription.quotaId,
@@ -292,21 +306,22 @@ export class BillingService {
 
   /** Checks, with fresh data, that `user` may make the change a flow describes, and names its parts. */
   private async checkPlan(
+    directory: DirectoryPort,
     user: DirectoryUser,
     kind: FlowKind,
     organizationId: string,
     subscriptionId: string | undefined,
   ): Promise<Outcome<{ organization: Named; from?: Named; to?: Named }>> {
-    const organization = await this.directory.getOrganization(organizationId);
-    const problem = await this.organizationProblem(user, organization, kind);
+    const organization = await directory.getOrganization(organizationId);
+    const problem = await this.organizationProblem(directory, user, organization, kind);
     if (problem) return { ok: false, problem };
     const org = organization as Organization;
     const link = this.store.read().links[org.id];
-    const from = link ? namedSubscription(link.subscriptionId, await this.directory.getSubscription(link.subscriptionId)) : undefined;
+    const from = link ? namedSubscription(link.subscriptionId, await directory.getSubscription(link.subscriptionId)) : undefined;
     if (kind === 'remove') return success({ organization: named(org), from });
 
-    const subscription = subscriptionId ? await this.directory.getSubscription(subscriptionId) : undefined;
-    const assignments = subscription ? await this.directory.roleAssignmentsOn(subscription.id) : [];
+    const subscription = subscriptionId ? await directory.getSubscription(subscriptionId) : undefined;
+    const assignments = subscription ? await directory.roleAssignmentsOn(subscription.id) : [];
     // A subscription the user holds no role on is reported as missing, not described: its existence
     // is not theirs to learn.
     if (!subscription || !assignments.some((a) => a.principalId === user.id)) {
@@ -317,7 +332,7 @@ export class BillingService {
     }
     const codes = ineligibilityReasons(subscription, org, user.id, assignments);
     if (codes.length > 0) {
-      const owners = await this.namesOf(principalsWith(assignments, ['Owner']));
+      const owners = await namesOf(directory, principalsWith(assignments, ['Owner']));
       const text = codes.map((c) => { const e = explainIneligibility(c, subscription, owners); return `${e.reason} ${e.fix}`; }).join(' ');
       return refusal('subscription-not-eligible', `${subscription.displayName} cannot pay for ${org.name}. ${text} Nothing was changed.`);
     }
@@ -325,12 +340,12 @@ export class BillingService {
   }
 
   /** Loads the flow and the caller, refusing when the caller may not act on it now. */
-  private async openFlow(caller: Caller, flowId: string): Promise<Outcome<{ flow: Flow; user: DirectoryUser }>> {
+  private async openFlow(directory: DirectoryPort, caller: Caller, flowId: string): Promise<Outcome<{ flow: Flow; user: DirectoryUser }>> {
     const flow = this.store.read().flows[flowId];
-    const ownerName = flow ? await this.nameOf(flow.ownerId) : '';
+    const ownerName = flow ? await nameOf(directory, flow.ownerId) : '';
     const problem = flowProblem(flow, caller, this.now(), ownerName);
     if (problem) return { ok: false, problem };
-    const user = await this.callerUser(caller);
+    const user = await callerUser(directory, caller);
     if (!user) return unknownUser(caller);
     return success({ flow: flow as Flow, user });
   }
@@ -364,24 +379,25 @@ export class BillingService {
     }
   }
 
-  /**
-   * The directory's record of the caller. Teams vouches for the caller's object id and tenant; a
-   * caller whose tenant differs from the directory's record is treated as unknown, not trusted.
-   */
-  private async callerUser(caller: Caller): Promise<DirectoryUser | undefined> {
-    const user = await this.directory.getUser(caller.userId);
-    if (!user || (caller.tenantId !== undefined && caller.tenantId !== user.tenantId)) return undefined;
-    return user;
-  }
+}
 
-  private async nameOf(userId: string): Promise<string> {
-    return (await this.directory.getUser(userId))?.displayName ?? 'an administrator';
-  }
+/**
+ * The directory's record of the caller. Teams vouches for the caller's object id and tenant; a
+ * caller whose tenant differs from the directory's record is treated as unknown, not trusted.
+ */
+async function callerUser(directory: DirectoryPort, caller: Caller): Promise<DirectoryUser | undefined> {
+  const user = await directory.getUser(caller.userId);
+  if (!user || (caller.tenantId !== undefined && caller.tenantId !== user.tenantId)) return undefined;
+  return user;
+}
 
-  private async namesOf(userIds: readonly string[]): Promise<string[]> {
-    const users = await this.directory.getUsers(userIds);
-    return users.map((u) => u.displayName);
-  }
+async function nameOf(directory: DirectoryPort, userId: string): Promise<string> {
+  return (await directory.getUser(userId))?.displayName ?? 'an administrator';
+}
+
+async function namesOf(directory: DirectoryPort, userIds: readonly string[]): Promise<string[]> {
+  const users = await directory.getUsers(userIds);
+  return users.map((u) => u.displayName);
 }
 
 function named(thing: { id: string; name?: string; displayName?: string }): Named {

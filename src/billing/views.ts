@@ -1,3 +1,4 @@
+import type { DelegatedTokens } from '../auth/delegatedTokens';
 import type { FlowKind } from '../store/state';
 import type { OrganizationAccess } from './organizationAccess';
 import type { Explanation } from './explanations';
@@ -9,6 +10,8 @@ export interface Caller {
   readonly userId: string;
   readonly tenantId: string | undefined;
   readonly conversationId: string;
+  /** The caller's own tokens when the directory acts with their rights (DIRECTORY=azure); never logged or stored. */
+  readonly tokens?: DelegatedTokens;
 }
 
 export interface Named {

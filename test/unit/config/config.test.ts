@@ -37,6 +37,68 @@ describe('Configuration', () => {
     assert.deepEqual(config.credentials, { appId: 'app', appPassword: 'p', appType: 'SingleTenant', tenantId: 't' });
   });
 
+  const AZURE: Record<string, string> = {
+    DIRECTORY: 'azure',
+    MicrosoftAppId: 'app',
+    MicrosoftAppPassword: 'p',
+    AZURE_ARM_CONNECTION_NAME: 'arm',
+    AZURE_DEVOPS_CONNECTION_NAME: 'devops',
+  };
+
+  it('reads DIRECTORY=azure with the public Azure endpoints and deep-link billing writes by default', () => {
+    const config = readConfig(AZURE);
+    assert.equal(config.directory, 'azure');
+    assert.deepEqual(config.azure, {
+      signIn: { resourceManagerConnection: 'arm', devOpsConnection: 'devops', tokenExchangeUri: undefined },
+      endpoints: {
+        resourceManager: 'https://management.azure.com',
+        devOpsProfile: 'https://app.vssps.visualstudio.com',
+        devOpsGraph: 'https://vssps.dev.azure.com',
+        devOpsCommerce: 'https://azdevopscommerce.dev.azure.com',
+        devOpsWeb: 'https://dev.azure.com',
+      },
+      http: { timeoutMs: 10_000, maxRetries: 3, maxRetryAfterMs: 10_000 },
+      billingWrites: 'deep-link',
+    });
+    assert.equal(readConfig({}).azure, undefined);
+  });
+
+  it('takes endpoints, limits, SSO and API writes from the environment', () => {
+    const config = readConfig({
+      ...AZURE,
+      ARM_ENDPOINT: 'https://127.0.0.1:8443/arm/',
+      AZURE_DEVOPS_GRAPH_ENDPOINT: 'https://localhost:9443/vssps',
+      AZURE_REQUEST_TIMEOUT_SECONDS: '5',
+      AZURE_MAX_RETRIES: '0',
+      AZURE_MAX_RETRY_AFTER_SECONDS: '30',
+      AZURE_BILLING_WRITES: 'api',
+      AZURE_SSO_TOKEN_EXCHANGE_URI: 'api://botid-1234',
+    });
+    assert.equal(config.azure?.endpoints.resourceManager, 'https://127.0.0.1:8443/arm');
+    assert.equal(config.azure?.endpoints.devOpsGraph, 'https://localhost:9443/vssps');
+    assert.deepEqual(config.azure?.http, { timeoutMs: 5_000, maxRetries: 0, maxRetryAfterMs: 30_000 });
+    assert.equal(config.azure?.billingWrites, 'api');
+    assert.equal(config.azure?.signIn.tokenExchangeUri, 'api://botid-1234');
+  });
+
+  const invalidAzure: { env: Record<string, string>; names: RegExp }[] = [
+    { env: { DIRECTORY: 'azure' }, names: /^DIRECTORY is "azure", which signs users in through the Bot Framework token service and so needs the bot's MicrosoftAppId/ },
+    { env: { ...AZURE, AZURE_ARM_CONNECTION_NAME: '' }, names: /^DIRECTORY is "azure" but AZURE_ARM_CONNECTION_NAME is not set/ },
+    { env: { ...AZURE, AZURE_DEVOPS_CONNECTION_NAME: ' ' }, names: /^DIRECTORY is "azure" but AZURE_DEVOPS_CONNECTION_NAME is not set/ },
+    { env: { ...AZURE, ARM_ENDPOINT: 'http://management.azure.com' }, names: /^ARM_ENDPOINT is "http:\/\/management\.azure\.com", but it must be an https:\/\/ URL/ },
+    { env: { ...AZURE, AZURE_DEVOPS_COMMERCE_ENDPOINT: 'not a url' }, names: /^AZURE_DEVOPS_COMMERCE_ENDPOINT is "not a url"/ },
+    { env: { ...AZURE, AZURE_DEVOPS_PROFILE_ENDPOINT: 'https://app.vssps.visualstudio.com/?x=1' }, names: /^AZURE_DEVOPS_PROFILE_ENDPOINT .* without query or fragment/ },
+    { env: { ...AZURE, AZURE_BILLING_WRITES: 'always' }, names: /^AZURE_BILLING_WRITES is "always", but it must be one of: deep-link, api\.$/ },
+    { env: { ...AZURE, AZURE_REQUEST_TIMEOUT_SECONDS: '0' }, names: /^AZURE_REQUEST_TIMEOUT_SECONDS/ },
+    { env: { ...AZURE, AZURE_MAX_RETRIES: '11' }, names: /^AZURE_MAX_RETRIES/ },
+    { env: { ...AZURE, AZURE_SSO_TOKEN_EXCHANGE_URI: 'https://bot' }, names: /^AZURE_SSO_TOKEN_EXCHANGE_URI is "https:\/\/bot", but it must be the Application ID URI/ },
+  ];
+  for (const { env, names } of invalidAzure) {
+    it(`refuses an Azure setting ${JSON.stringify(env).slice(0, 120)} with a message naming the variable`, () => {
+      assert.throws(() => readConfig(env), (error: unknown) => error instanceof ConfigError && names.test(error.message));
+    });
+  }
+
   it('reads .env beneath the real environment, which wins', async () => {
     const folder = await mkdtemp(path.join(os.tmpdir(), 'billing-bot-env-'));
     try {

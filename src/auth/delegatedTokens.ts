@@ -1,0 +1,52 @@
+import { inspect } from 'node:util';
+
+/** The services the bot calls on a user's behalf, each with its own token audience. */
+export type TokenAudience = 'azure-resource-manager' | 'azure-devops';
+
+export const TOKEN_AUDIENCES: readonly TokenAudience[] = ['azure-resource-manager', 'azure-devops'];
+
+export const AUDIENCE_NAMES: Readonly<Record<TokenAudience, string>> = {
+  'azure-resource-manager': 'Azure Resource Manager',
+  'azure-devops': 'Azure DevOps',
+};
+
+const WITHHELD = '[access tokens withheld]';
+
+/**
+ * The signed-in user's own access tokens for one turn. They live in private fields, so logging,
+ * serializing or inspecting an object that carries them never writes a token anywhere, and they
+ * are never put in the state file: the Bot Framework token service keeps them between turns.
+ */
+export class DelegatedTokens {
+  readonly #tokens: ReadonlyMap<TokenAudience, string>;
+
+  constructor(tokens: Partial<Record<TokenAudience, string>>) {
+    this.#tokens = new Map(
+      TOKEN_AUDIENCES.flatMap((audience) => {
+        const token = tokens[audience];
+        return token ? [[audience, token] as const] : [];
+      }),
+    );
+  }
+
+  tokenFor(audience: TokenAudience): string | undefined {
+    return this.#tokens.get(audience);
+  }
+
+  /** The audiences without a token, in the order users are asked to sign in to them. */
+  missing(required: readonly TokenAudience[] = TOKEN_AUDIENCES): TokenAudience[] {
+    return required.filter((audience) => !this.#tokens.has(audience));
+  }
+
+  toJSON(): string {
+    return WITHHELD;
+  }
+
+  toString(): string {
+    return WITHHELD;
+  }
+
+  [inspect.custom](): string {
+    return WITHHELD;
+  }
+}
