@@ -1,0 +1,211 @@
+import { readUnverifiedClaims } from '../../auth/tokenClaims';
+import { DirectoryFailure } from '../directoryFailure';
+import type { DirectoryRequester } from '../factory';
+import type { DirectoryPort } from '../port';
+import type { DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from '../types';
+import type { AzureDevOps, DevOpsAccount, DevOpsGraphUser, DevOpsProfile } from './azureDevOps';
+import type { ResourceManager } from './resourceManager';
+
+/** Organizations are read a few at a time: each costs three Azure DevOps calls. */
+const ORGANIZATION_CONCURRENCY = 4;
+
+export interface AzureDirectoryParts {
+  readonly requester: DirectoryRequester;
+  readonly resourceManager: ResourceManager;
+  readonly devOps: AzureDevOps;
+  /** The tokens, for the account check (their claims, never the tokens themselves, are read). */
+  readonly tokens: readonly string[];
+}
+
+/**
+ * The directory as the signed-in user sees it in Azure DevOps and Azure Resource Manager, read with
+ * their own token. One instance serves one request (one click or command), so each step sees fresh
+ * data, and within the request each question is asked of Azure once.
+ *
+ * Azure answers questions about the requester; about other people it says little. Other users are
+ * known by name only when they are project collection administrators of one of the requester's
+ * organizations (reading any Entra user would need Microsoft Graph permissions this bot does not ask for).
+ */
+export class AzureDirectory implements DirectoryPort {
+  private readonly requester: DirectoryRequester;
+  private readonly arm: ResourceManager;
+  private readonly devOps: AzureDevOps;
+  private readonly tokens: readonly string[];
+  private profile: Promise<DevOpsProfile> | undefined;
+  private organizations: Promise<Organization[]> | undefined;
+  private subscriptions: Promise<Subscription[]> | undefined;
+  private tenants: Promise<Tenant[]> | undefined;
+  private readonly subscriptionById = new Map<string, Promise<Subscription | undefined>>();
+  private readonly assignmentsBySubscription = new Map<string, Promise<RoleAssignment[]>>();
+  private readonly colleagues = new Map<string, DirectoryUser>();
+
+  constructor(parts: AzureDirectoryParts) {
+    this.requester = parts.requester;
+    this.arm = parts.resourceManager;
+    this.devOps = parts.devOps;
+    this.tokens = parts.tokens;
+  }
+
+  async getUser(userId: string): Promise<DirectoryUser | undefined> {
+    if (userId === this.requester.userId) return this.me();
+    if (!this.colleagues.has(userId)) await this.loadOrganizations();
+    return this.colleagues.get(userId);
+  }
+
+  async getUsers(userIds: readonly string[]): Promise<DirectoryUser[]> {
+    const users = await Promise.all(userIds.map((id) => this.getUser(id)));
+    return users.filter((user): user is DirectoryUser => user !== undefined);
+  }
+
+  async getTenant(tenantId: string): Promise<Tenant | undefined> {
+    this.tenants ??= this.arm.listTenants();
+    return (await this.tenants).find((tenant) => tenant.id === tenantId);
+  }
+
+  async organizationsOf(userId: string): Promise<Organization[]> {
+    // Azure DevOps tells a user only their own organizations.
+    if (userId !== this.requester.userId) return [];
+    return [...(await this.loadOrganizations())];
+  }
+
+  async getOrganization(organizationId: string): Promise<Organization | undefined> {
+    return (await this.loadOrganizations()).find((org) => org.id === organizationId);
+  }
+
+  async subscriptionsVisibleTo(userId: string): Promise<Subscription[]> {
+    if (userId !== this.requester.userId) return [];
+    this.subscriptions ??= this.arm.listSubscriptions();
+    return [...(await this.subscriptions)];
+  }
+
+  async getSubscription(subscriptionId: string): Promise<Subscription | undefined> {
+    let found = this.subscriptionById.get(subscriptionId);
+    if (!found) {
+      found = this.arm.getSubscription(subscriptionId);
+      this.subscriptionById.set(subscriptionId, found);
+    }
+    return found;
+  }
+
+  /**
+   * The built-in roles held on the subscription, directly or inherited. When Azure refuses to show
+   * them, the requester holds no role there that the billing rules could use, so the answer is none.
+   */
+  async roleAssignmentsOn(subscriptionId: string): Promise<RoleAssignment[]> {
+    let found = this.assignmentsBySubscription.get(subscriptionId);
+    if (!found) {
+      found = this.readAssignments(subscriptionId);
+      this.assignmentsBySubscription.set(subscriptionId, found);
+    }
+    return [...(await found)];
+  }
+
+  private async readAssignments(subscriptionId: string): Promise<RoleAssignment[]> {
+    try {
+      const listed = await this.arm.listRoleAssignments(subscriptionId);
+      const seen = new Set<string>();
+      return listed.flatMap((assignment) => {
+        if (!assignment.role) return [];
+        const key = `${assignment.principalId}|${assignment.role}`;
+        if (seen.has(key)) return [];
+        seen.add(key);
+        return [{ subscriptionId, principalId: assignment.principalId, role: assignment.role }];
+      });
+    } catch (error) {
+      if (error instanceof DirectoryFailure && (error.code === 'access-denied' || error.code === 'not-found')) return [];
+      throw error;
+    }
+  }
+
+  private myProfile(): Promise<DevOpsProfile> {
+    this.checkAccount();
+    this.profile ??= this.devOps.myProfile();
+    return this.profile;
+  }
+
+  private async me(): Promise<DirectoryUser> {
+    const profile = await this.myProfile();
+    return {
+      id: this.requester.userId,
+      displayName: profile.displayName,
+      email: profile.emailAddress,
+      tenantId: this.requester.tenantId ?? readUnverifiedClaims(this.tokens[0] ?? '').tenantId ?? '',
+    };
+  }
+
+  /**
+   * Teams vouches for who is chatting; the tokens say who signed in to Azure. The billing rules
+   * check the Teams identity against Azure's answers, so both must be the same person.
+   */
+  private checkAccount(): void {
+    for (const token of this.tokens) {
+      const claims = readUnverifiedClaims(token);
+      if (claims.objectId && claims.objectId !== this.requester.userId) {
+        throw new DirectoryFailure(
+          'wrong-account',
+          'You signed in to Azure with another account than the one you use in Teams, so I cannot check your permissions. Type "sign out", then sign in again with your Teams work account.',
+          { service: 'Microsoft Entra ID' },
+        );
+      }
+      if (claims.tenantId && this.requester.tenantId && claims.tenantId !== this.requester.tenantId) {
+        throw new DirectoryFailure(
+          'wrong-tenant',
+          'You signed in to Azure in another Microsoft Entra tenant than the one you use Teams in. Type "sign out", then sign in again with your work account of this tenant.',
+          { service: 'Microsoft Entra ID' },
+        );
+      }
+    }
+  }
+
+  private loadOrganizations(): Promise<Organization[]> {
+    this.organizations ??= this.readOrganizations();
+    return this.organizations;
+  }
+
+  private async readOrganizations(): Promise<Organization[]> {
+    const [me, profile] = await Promise.all([this.me(), this.myProfile()]);
+    const [memberOf, owned] = await Promise.all([this.devOps.accounts('memberId', profile.id), this.devOps.accounts('ownerId', profile.id)]);
+    const ownedIds = new Set(owned.map((a) => a.accountId));
+    const accounts = uniqueAccounts([...memberOf, ...owned]);
+    const organizations = await mapWithLimit(accounts, ORGANIZATION_CONCURRENCY, async (account) => {
+      const administrators = await this.devOps.projectCollectionAdministrators(account.accountName);
+      for (const user of administrators.users) this.rememberColleague(user);
+      const organization: Organization = {
+        id: account.accountId,
+        name: account.accountName,
+        tenantId: administrators.tenantId ?? '',
+        // Azure DevOps names the owner only to the owner; the owner is always an administrator anyway.
+        ownerId: ownedIds.has(account.accountId) ? me.id : '',
+        projectCollectionAdministrators: administrators.users.map((user) => user.objectId),
+        members: [me.id],
+      };
+      return organization;
+    });
+    return organizations.sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  private rememberColleague(user: DevOpsGraphUser): void {
+    if (user.objectId === this.requester.userId) return;
+    this.colleagues.set(user.objectId, { id: user.objectId, displayName: user.displayName, email: user.mailAddress, tenantId: user.tenantId });
+  }
+}
+
+function uniqueAccounts(accounts: readonly DevOpsAccount[]): DevOpsAccount[] {
+  const byId = new Map<string, DevOpsAccount>();
+  for (const account of accounts) byId.set(account.accountId, account);
+  return [...byId.values()];
+}
+
+async function mapWithLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array<R>(items.length);
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const index = next;
+      next += 1;
+      results[index] = await work(items[index] as T);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return results;
+}
