@@ -1,6 +1,8 @@
 import { createAdapter } from './adapter';
 import { BillingService } from './billing/billingService';
 import type { Config } from './config';
+import { AzureBackend } from './directory/azure/azureDirectoryFactory';
+import { sharedDirectory, type DirectoryFactory } from './directory/factory';
 import { LocalDirectory } from './directory/localDirectory';
 import type { Logger } from './logger';
 import { startServer, type RunningServer } from './server';
@@ -22,20 +24,24 @@ export interface RunningBot {
  */
 export async function startBot(config: Config, logger: Logger): Promise<RunningBot> {
   const warn = (message: string): void => logger.warn(message);
-  const directory = await LocalDirectory.open(config.directoryFile, { warn });
+  const directories = await openDirectories(config, warn);
   const store = await openLowdbStore(config.stateFile, { warn });
   let server: RunningServer | undefined;
   try {
-    logger.info({ stateFile: config.stateFile, directoryFile: config.directoryFile }, 'State and directory loaded.');
+    logger.info(
+      { stateFile: config.stateFile, directory: config.directory, ...(config.azure ? { azureEndpoints: config.azure.endpoints } : { directoryFile: config.directoryFile }) },
+      'State and directory loaded.',
+    );
     const billing = new BillingService({
-      directory,
+      directoryFor: (caller) => directories.directoryFor(caller),
       store,
       flowTtlMs: config.flowTtlMinutes * 60_000,
       reportError: (error) => logger.error({ err: error }, 'A billing change could not be saved.'),
     });
     const references = new ConversationReferences(store);
     const adapter = createAdapter(config.credentials);
-    const app = createBotApplication({ billing, references, logger }, adapter);
+    const signIn = config.azure ? { settings: config.azure.signIn, required: directories.requiredSignIns } : undefined;
+    const app = createBotApplication({ billing, references, logger, ...(signIn ? { signIn } : {}) }, adapter);
     if (!config.credentials) {
       logger.warn('No MicrosoftAppId is set: the bot accepts unauthenticated requests. Use this only for local development.');
     }
@@ -53,4 +59,13 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
       await store.close();
     },
   };
+}
+
+/**
+ * The directory for each request: the local file, shared by everyone, or Azure as each signed-in
+ * user sees it.
+ */
+async function openDirectories(config: Config, warn: (message: string) => void): Promise<DirectoryFactory> {
+  if (!config.azure) return sharedDirectory(await LocalDirectory.open(config.directoryFile, { warn }));
+  return new AzureBackend({ endpoints: config.azure.endpoints, http: config.azure.http, billingWrites: config.azure.billingWrites });
 }

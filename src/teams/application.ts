@@ -1,18 +1,27 @@
-import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { ActivityTypes, MemoryStorage, type TurnContext } from 'botbuilder';
 import { Application, TeamsAdapter } from '@microsoft/teams-ai';
+import type { TokenAudience } from '../auth/delegatedTokens';
 import type { BillingService } from '../billing/billingService';
+import type { AzureSignIn } from '../config';
 import type { Logger } from '../logger';
+import { teamsIdentityCallers } from './callers';
 import { registerCardActions } from './cardActions';
 import { registerCommands } from './commands';
 import type { ConversationReferences } from './conversationReferences';
 import { internalFailureMessage, logFailure } from './failures';
 import { registerLifecycle } from './lifecycle';
+import { authenticationOptions, registerSignIn, SignInCallers } from './signIn';
 import type { BotTurnState } from './turnState';
 
 export interface BotDeps {
   readonly billing: BillingService;
   readonly references: ConversationReferences;
   readonly logger: Logger;
+  /** Present when the directory acts with the user's own rights: the sign-ins it needs. */
+  readonly signIn?: {
+    readonly settings: AzureSignIn;
+    readonly required: readonly TokenAudience[];
+  };
 }
 
 /** Builds the teams-ai application with every route the bot answers. */
@@ -24,10 +33,20 @@ export function createBotApplication(deps: BotDeps, adapter?: TeamsAdapter): App
     // A typing indicator for answers that take milliseconds is noise, and it races the reply.
     startTypingTimer: false,
     longRunningMessages: false,
+    ...(deps.signIn
+      ? {
+          authentication: authenticationOptions(deps.signIn.settings),
+          // Only the sign-in prompt's bookkeeping lives here (which sign-in is under way); tokens stay
+          // in the Bot Framework token service. A restart loses nothing but an unfinished sign-in.
+          storage: new MemoryStorage(),
+        }
+      : {}),
   });
+  const callers = deps.signIn ? new SignInCallers(app, deps.signIn.required, deps.logger) : teamsIdentityCallers;
   registerLifecycle(app, deps);
-  registerCardActions(app, deps);
-  registerCommands(app, deps);
+  if (callers instanceof SignInCallers) registerSignIn(app, { callers, billing: deps.billing, logger: deps.logger });
+  registerCardActions(app, { billing: deps.billing, callers });
+  registerCommands(app, { billing: deps.billing, callers });
   if (adapter) app.error(turnErrorHandler(deps.logger));
   return app;
 }

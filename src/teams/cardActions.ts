@@ -6,14 +6,21 @@ import type { Caller } from '../billing/views';
 import { confirmCard, organizationPickerCard, resultCard, subscriptionPickerCard } from '../cards/flowCards';
 import { noticeCard, statusCard } from '../cards/infoCards';
 import type { CardJson } from '../cards/render';
+import { DirectoryFailure } from '../directory/directoryFailure';
 import type { FlowKind } from '../store/state';
-import { callerOf, NO_ENTRA_IDENTITY } from './identity';
+import type { CallerResolver } from './callers';
+import { directoryFailureCard } from './directoryFailures';
+import { NO_ENTRA_IDENTITY } from './identity';
 import { problemCard } from './replies';
 import type { BotTurnState } from './turnState';
 
 export interface CardActionDeps {
   readonly billing: BillingService;
+  readonly callers: CallerResolver;
 }
+
+/** The answer while a sign-in card is on its way; Teams shows the sign-in instead when it can. */
+const SIGNING_IN = 'Sign in with the card I sent, and I will continue.';
 
 /** What an Action.Execute answers: a card that replaces the clicked one, or a message that leaves it be. */
 type Answer = CardJson | string;
@@ -58,13 +65,20 @@ export const CARD_ACTIONS: Readonly<Record<string, ActionHandler>> = {
  * answered like any other bad click instead of falling through to a 501.
  */
 export function registerCardActions(app: Application<BotTurnState>, deps: CardActionDeps): void {
-  app.adaptiveCards.actionExecute<ActionData>(/.*/, async (context, _state, data) => {
-    const caller = callerOf(context);
-    if (!caller) return NO_ENTRA_IDENTITY;
+  app.adaptiveCards.actionExecute<ActionData>(/.*/, async (context, state, data) => {
     const verb = verbOf(context);
     const handler = Object.prototype.hasOwnProperty.call(CARD_ACTIONS, verb) ? CARD_ACTIONS[verb] : undefined;
     if (!handler) return noticeCard('This card is no longer active', 'That button is not one I know. Type "help" to see what I can do.');
-    return handler(caller, isRecord(data) ? data : {}, deps);
+    const resolved = await deps.callers.resolve(context, state);
+    if (!('caller' in resolved)) return resolved.answered === 'no-identity' ? NO_ENTRA_IDENTITY : SIGNING_IN;
+    try {
+      return await handler(resolved.caller, isRecord(data) ? data : {}, deps);
+    } catch (error) {
+      if (!(error instanceof DirectoryFailure)) throw error;
+      // A new sign-in answers the click itself (Teams shows it in place of the card).
+      if (await deps.callers.signInAgain(context, state, error)) return SIGNING_IN;
+      return directoryFailureCard(error);
+    }
   });
   // Any other invoke (another client feature, or a malformed Action.Execute) gets a clear 400.
   app.activity(ActivityTypes.Invoke, async (context) => {

@@ -5,19 +5,24 @@ import type { FlowKind } from '../store/state';
 import { helpCard, statusCard, type CommandHelp } from '../cards/infoCards';
 import { organizationPickerCard } from '../cards/flowCards';
 import type { CardJson } from '../cards/render';
+import type { Caller } from '../billing/views';
+import { DirectoryFailure } from '../directory/directoryFailure';
+import type { CallerResolver } from './callers';
 import { commandText } from './commandText';
-import { callerOf, NO_ENTRA_IDENTITY } from './identity';
+import { directoryFailureCard } from './directoryFailures';
+import { NO_ENTRA_IDENTITY } from './identity';
 import type { BotTurnState } from './turnState';
 import { problemCard } from './replies';
 
 export interface CommandDeps {
   readonly billing: BillingService;
+  readonly callers: CallerResolver;
 }
 
 interface Command extends CommandHelp {
   /** Anchored and case-insensitive: "unlink billing" must never run "link billing". */
   readonly pattern: RegExp;
-  readonly run: (context: TurnContext, deps: CommandDeps) => Promise<void>;
+  readonly run: (context: TurnContext, state: BotTurnState, deps: CommandDeps) => Promise<void>;
 }
 
 /** The commands, in the order `help` lists them. Keep appPackage/manifest.json's command lists in step. */
@@ -30,6 +35,12 @@ export const COMMANDS: readonly Command[] = [
   { name: 'help', description: 'Show this list.', pattern: /^(help|\?)$/i, run: async (context) => sendCard(context, helpCard(helpList(), false)) },
 ];
 
+/** The command typed text names, if any. */
+export function commandFor(typed: string | undefined): Command | undefined {
+  const text = commandText(typed);
+  return COMMANDS.find((command) => command.pattern.test(text));
+}
+
 export function helpList(): CommandHelp[] {
   return COMMANDS.map(({ name, description }) => ({ name, description }));
 }
@@ -39,7 +50,7 @@ export function registerCommands(app: Application<BotTurnState>, deps: CommandDe
   for (const command of COMMANDS) {
     app.message(
       async (context) => context.activity.type === ActivityTypes.Message && command.pattern.test(commandText(context.activity.text)),
-      async (context) => command.run(context, deps),
+      async (context, state) => command.run(context, state, deps),
     );
   }
   app.activity(ActivityTypes.Message, async (context) => {
@@ -53,31 +64,49 @@ export function registerCommands(app: Application<BotTurnState>, deps: CommandDe
 }
 
 function startFlow(kind: FlowKind) {
-  return async (context: TurnContext, deps: CommandDeps): Promise<void> => {
-    const caller = callerOf(context);
-    if (!caller) return void (await context.sendActivity(NO_ENTRA_IDENTITY));
-    const started = await deps.billing.startFlow(caller, kind);
-    await sendCard(context, started.ok ? organizationPickerCard(started.value) : problemCard(started.problem));
-  };
+  return (context: TurnContext, state: BotTurnState, deps: CommandDeps): Promise<void> =>
+    withCaller(context, state, deps, async (caller) => {
+      const started = await deps.billing.startFlow(caller, kind);
+      await sendCard(context, started.ok ? organizationPickerCard(started.value) : problemCard(started.problem));
+    });
 }
 
-async function showStatus(context: TurnContext, deps: CommandDeps): Promise<void> {
-  const caller = callerOf(context);
-  if (!caller) return void (await context.sendActivity(NO_ENTRA_IDENTITY));
-  const status = await deps.billing.status(caller);
-  await sendCard(context, status.ok ? statusCard(status.value) : problemCard(status.problem));
+function showStatus(context: TurnContext, state: BotTurnState, deps: CommandDeps): Promise<void> {
+  return withCaller(context, state, deps, async (caller) => {
+    const status = await deps.billing.status(caller);
+    await sendCard(context, status.ok ? statusCard(status.value) : problemCard(status.problem));
+  });
 }
 
-async function cancel(context: TurnContext, deps: CommandDeps): Promise<void> {
-  const caller = callerOf(context);
-  if (!caller) return void (await context.sendActivity(NO_ENTRA_IDENTITY));
-  const cancelled = await deps.billing.cancelAll(caller);
-  if (!cancelled.ok) return void (await context.sendActivity(cancelled.problem.message));
-  await context.sendActivity(
-    cancelled.value === 0
-      ? 'There was nothing to cancel here.'
-      : `Cancelled. Nothing was changed; the ${cancelled.value === 1 ? 'card you had open no longer works' : `${cancelled.value} cards you had open no longer work`}.`,
-  );
+function cancel(context: TurnContext, state: BotTurnState, deps: CommandDeps): Promise<void> {
+  return withCaller(context, state, deps, async (caller) => {
+    const cancelled = await deps.billing.cancelAll(caller);
+    if (!cancelled.ok) return void (await context.sendActivity(cancelled.problem.message));
+    await context.sendActivity(
+      cancelled.value === 0
+        ? 'There was nothing to cancel here.'
+        : `Cancelled. Nothing was changed; the ${cancelled.value === 1 ? 'card you had open no longer works' : `${cancelled.value} cards you had open no longer work`}.`,
+    );
+  });
+}
+
+/**
+ * Runs a command's work for the acting user: resolves them (which may start a sign-in instead), and
+ * shows a directory that could not answer as a card that says why, or as a new sign-in.
+ */
+async function withCaller(context: TurnContext, state: BotTurnState, deps: CommandDeps, work: (caller: Caller) => Promise<void>): Promise<void> {
+  const resolved = await deps.callers.resolve(context, state);
+  if (!('caller' in resolved)) {
+    if (resolved.answered === 'no-identity') await context.sendActivity(NO_ENTRA_IDENTITY);
+    return;
+  }
+  try {
+    await work(resolved.caller);
+  } catch (error) {
+    if (!(error instanceof DirectoryFailure)) throw error;
+    if (await deps.callers.signInAgain(context, state, error)) return;
+    await sendCard(context, directoryFailureCard(error));
+  }
 }
 
 export async function sendCard(context: TurnContext, card: CardJson): Promise<void> {

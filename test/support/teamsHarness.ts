@@ -1,11 +1,28 @@
 import { ActivityTypes, TestAdapter, type Activity, type InvokeResponse } from 'botbuilder';
+import { createAdapter } from '../../src/adapter';
 import { BillingService } from '../../src/billing/billingService';
+import type { AzureSignIn } from '../../src/config';
+import type { DirectoryFactory } from '../../src/directory/factory';
+import { sharedDirectory } from '../../src/directory/factory';
 import { LocalDirectory } from '../../src/directory/localDirectory';
-import { silentLogger } from '../../src/logger';
+import { silentLogger, type Logger } from '../../src/logger';
 import { createMemoryStore, type MemoryStateStore } from '../../src/store/memoryStore';
 import { createBotApplication, turnErrorHandler } from '../../src/teams/application';
 import { ConversationReferences } from '../../src/teams/conversationReferences';
 import { ALEX, CONTOSO_TENANT, DEMO_DIRECTORY } from './demoWorld';
+import type { FakeTokenService } from './fakeTokenService';
+
+export interface HarnessOptions {
+  readonly directories?: DirectoryFactory;
+  /** Sign-in through teams-ai with this token service, for directories that need the user's tokens. */
+  readonly signIn?: { readonly settings: AzureSignIn; readonly tokenService: FakeTokenService };
+  readonly logger?: Logger;
+}
+
+/** TestAdapter with the key under which a CloudAdapter puts the token service client in the turn state. */
+class TokenServiceTestAdapter extends TestAdapter {
+  readonly UserTokenClientKey = Symbol('UserTokenClient');
+}
 
 export interface Person {
   readonly aadObjectId: string;
@@ -32,20 +49,31 @@ export class TeamsHarness {
   private lastInvoke: InvokeResponse | undefined;
   private clock = new Date('2026-11-26T09:00:00Z');
 
-  private constructor(store: MemoryStateStore, directory: LocalDirectory) {
+  private constructor(store: MemoryStateStore, directories: DirectoryFactory, options: HarnessOptions) {
     this.store = store;
-    const logger = silentLogger();
-    const billing = new BillingService({ directory, store, flowTtlMs: 15 * 60_000, now: () => this.clock });
+    const logger = options.logger ?? silentLogger();
+    const billing = new BillingService({ directoryFor: (caller) => directories.directoryFor(caller), store, flowTtlMs: 15 * 60_000, now: () => this.clock });
     const references = new ConversationReferences(store, () => this.clock);
-    const app = createBotApplication({ billing, references, logger });
-    this.adapter = new TestAdapter(async (context) => {
+    const signIn = options.signIn ? { settings: options.signIn.settings, required: directories.requiredSignIns } : undefined;
+    // teams-ai's sign-in needs an adapter on the application; activities still come through TestAdapter.
+    const app = createBotApplication({ billing, references, logger, ...(signIn ? { signIn } : {}) }, signIn ? createAdapter(undefined) : undefined);
+    const adapter = new TokenServiceTestAdapter(async (context) => {
       await app.run(context);
     });
+    const tokenService = options.signIn?.tokenService;
+    if (tokenService) {
+      adapter.use(async (context, next) => {
+        context.turnState.set(adapter.UserTokenClientKey, tokenService);
+        await next();
+      });
+    }
+    this.adapter = adapter;
     this.adapter.onTurnError = turnErrorHandler(logger);
   }
 
-  static async create(): Promise<TeamsHarness> {
-    return new TeamsHarness(createMemoryStore(), await LocalDirectory.open(DEMO_DIRECTORY));
+  static async create(options: HarnessOptions = {}): Promise<TeamsHarness> {
+    const directories = options.directories ?? sharedDirectory(await LocalDirectory.open(DEMO_DIRECTORY));
+    return new TeamsHarness(createMemoryStore(), directories, options);
   }
 
   advanceMinutes(minutes: number): void {
