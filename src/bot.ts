@@ -1,6 +1,8 @@
 import { createAdapter } from './adapter';
 import { BillingService } from './billing/billingService';
 import type { Config } from './config';
+import type { BillingLinkPort } from './billingLinks/port';
+import type { Caller } from './billing/views';
 import { AzureBackend } from './directory/azure/azureDirectoryFactory';
 import { sharedDirectory, type DirectoryFactory } from './directory/factory';
 import { LocalDirectory } from './directory/localDirectory';
@@ -24,7 +26,7 @@ export interface RunningBot {
  */
 export async function startBot(config: Config, logger: Logger): Promise<RunningBot> {
   const warn = (message: string): void => logger.warn(message);
-  const directories = await openDirectories(config, warn);
+  const { directories, billingLinksFor } = await openDirectories(config, warn);
   const store = await openLowdbStore(config.stateFile, { warn });
   let server: RunningServer | undefined;
   try {
@@ -34,6 +36,7 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
     );
     const billing = new BillingService({
       directoryFor: (caller) => directories.directoryFor(caller),
+      ...(billingLinksFor ? { billingLinksFor } : {}),
       store,
       flowTtlMs: config.flowTtlMinutes * 60_000,
       reportError: (error) => logger.error({ err: error }, 'A billing change could not be saved.'),
@@ -61,11 +64,18 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
   };
 }
 
+interface Directories {
+  readonly directories: DirectoryFactory;
+  /** Where billing links live when not in the state file. */
+  readonly billingLinksFor?: (caller: Caller) => Promise<BillingLinkPort>;
+}
+
 /**
  * The directory for each request: the local file, shared by everyone, or Azure as each signed-in
- * user sees it.
+ * user sees it, with the billing links Azure DevOps holds.
  */
-async function openDirectories(config: Config, warn: (message: string) => void): Promise<DirectoryFactory> {
-  if (!config.azure) return sharedDirectory(await LocalDirectory.open(config.directoryFile, { warn }));
-  return new AzureBackend({ endpoints: config.azure.endpoints, http: config.azure.http, billingWrites: config.azure.billingWrites });
+async function openDirectories(config: Config, warn: (message: string) => void): Promise<Directories> {
+  if (!config.azure) return { directories: sharedDirectory(await LocalDirectory.open(config.directoryFile, { warn })) };
+  const backend = new AzureBackend({ endpoints: config.azure.endpoints, http: config.azure.http, billingWrites: config.azure.billingWrites });
+  return { directories: backend, billingLinksFor: async (caller) => backend.billingLinksFor(caller) };
 }

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { BillingLinkPort, BillingLinkTarget, CurrentBillingLink } from '../billingLinks/port';
 import type { DirectoryPort } from '../directory/port';
 import type { DirectoryUser, Organization, Subscription } from '../directory/types';
 import { StateWriteError, type StateStore } from '../store/port';
@@ -13,7 +14,7 @@ import { isBillingManager, principalsWith } from './roles';
 import { buildStatus } from './statusReport';
 import type {
   BillingChange, Caller, ConfirmStep, Named, OrganizationOption, OrganizationStatus, OrganizationStep,
-  SubscriptionOption, SubscriptionStep,
+  PendingBillingChange, SubscriptionOption, SubscriptionStep,
 } from './views';
 
 export interface BillingServiceDeps {
@@ -24,6 +25,13 @@ export interface BillingServiceDeps {
    * rights (DIRECTORY=azure). Asked once per request, so each click sees fresh data.
    */
   readonly directoryFor?: (caller: Caller) => Promise<DirectoryPort>;
+  /**
+   * Where the billing link truly lives when it is not the state file (DIRECTORY=azure: the
+   * organization's billing settings in Azure DevOps, read with the caller's rights). Without it the
+   * state file holds the links. With it, the state keeps only the bot's own record of who changed
+   * billing through it.
+   */
+  readonly billingLinksFor?: (caller: Caller) => Promise<BillingLinkPort>;
   readonly store: StateStore;
   readonly flowTtlMs: number;
   readonly now?: () => Date;
@@ -46,6 +54,7 @@ const AUDIT_ACTION: Record<FlowKind, AuditAction> = {
  */
 export class BillingService {
   private readonly directoryFor: (caller: Caller) => Promise<DirectoryPort>;
+  private readonly billingLinksFor: ((caller: Caller) => Promise<BillingLinkPort>) | undefined;
   private readonly store: StateStore;
   private readonly flowTtlMs: number;
   private readonly now: () => Date;
@@ -58,6 +67,7 @@ export class BillingService {
     if (deps.directoryFor) this.directoryFor = deps.directoryFor;
     else if (shared) this.directoryFor = async () => shared;
     else throw new TypeError('BillingService needs a directory or a directoryFor provider.');
+    this.billingLinksFor = deps.billingLinksFor;
     this.store = deps.store;
     this.flowTtlMs = deps.flowTtlMs;
     this.now = deps.now ?? (() => new Date());
@@ -71,7 +81,7 @@ export class BillingService {
     const directory = await this.directoryFor(caller);
     const user = await callerUser(directory, caller);
     if (!user) return unknownUser(caller);
-    const organizations = await this.organizationOptions(directory, user, kind);
+    const organizations = await this.organizationOptions(directory, await this.linksFor(caller), user, kind);
     const now = this.now();
     const flow: Flow = {
       id: this.newId(),
@@ -98,11 +108,12 @@ export class BillingService {
     const checked = await this.openFlow(directory, caller, flowId);
     if (!checked.ok) return checked;
     const { flow, user } = checked.value;
+    const links = await this.linksFor(caller);
     const organization = await directory.getOrganization(organizationId);
-    const allowed = await this.organizationProblem(directory, user, organization, flow.kind);
+    const allowed = await this.organizationProblem(directory, links, user, organization, flow.kind);
     if (allowed) return { ok: false, problem: allowed };
     const org = organization as Organization;
-    const link = this.store.read().links[org.id];
+    const link = await links(org);
 
     const moved = await this.advance(caller, flow.id, (f) => {
       f.organizationId = org.id;
@@ -127,7 +138,7 @@ export class BillingService {
     if (flow.kind === 'remove' || !flow.organizationId) {
       return refusal('flow-out-of-order', `Pick the organization first. Type "${FLOW_COMMAND[flow.kind]}" to start again.`);
     }
-    const plan = await this.checkPlan(directory, user, flow.kind, flow.organizationId, subscriptionId);
+    const plan = await this.checkPlan(directory, await this.linksFor(caller), user, flow.kind, flow.organizationId, subscriptionId);
     if (!plan.ok) return plan;
     const moved = await this.advance(caller, flow.id, (f) => {
       f.subscriptionId = subscriptionId;
@@ -140,7 +151,7 @@ export class BillingService {
    * Makes the change the flow describes, after checking every rule again with fresh data. Removal
    * needs `acknowledged`: the user has read that paid quantities fall to the free tier at once.
    */
-  async confirm(caller: Caller, flowId: string, acknowledged: boolean): Promise<Outcome<BillingChange>> {
+  async confirm(caller: Caller, flowId: string, acknowledged: boolean): Promise<Outcome<BillingChange | PendingBillingChange>> {
     const directory = await this.directoryFor(caller);
     const checked = await this.openFlow(directory, caller, flowId);
     if (!checked.ok) return checked;
@@ -151,8 +162,9 @@ export class BillingService {
     if (flow.kind === 'remove' && !acknowledged) {
       return refusal('confirmation-required', 'Tick the box to confirm that paid quantities fall back to the free tier at once, then press "Remove billing" again.');
     }
-    const plan = await this.checkPlan(directory, user, flow.kind, flow.organizationId, flow.subscriptionId);
+    const plan = await this.checkPlan(directory, await this.linksFor(caller), user, flow.kind, flow.organizationId, flow.subscriptionId);
     if (!plan.ok) return plan;
+    if (this.billingLinksFor) return this.requestLinkChange(await this.billingLinksFor(caller), caller, flow, user, plan.value);
     const { organization, from, to } = plan.value;
     const at = this.now().toISOString();
     const outcome = describeOutcome(flow.kind, organization, from, to);
@@ -230,16 +242,22 @@ export class BillingService {
     const directory = await this.directoryFor(caller);
     const user = await callerUser(directory, caller);
     if (!user) return unknownUser(caller);
-    return success(await buildStatus(directory, this.store.read().links, user));
+    if (!this.billingLinksFor) return success(await buildStatus(directory, this.store.read().links, user));
+    const links = await this.linksFor(caller);
+    const current: Record<string, BillingLink> = {};
+    for (const organization of await directory.organizationsOf(user.id)) {
+      const link = await links(organization);
+      if (link) current[organization.id] = link;
+    }
+    return success(await buildStatus(directory, current, user));
   }
 
-  private async organizationOptions(directory: DirectoryPort, user: DirectoryUser, kind: FlowKind): Promise<OrganizationOption[]> {
+  private async organizationOptions(directory: DirectoryPort, links: LinkReader, user: DirectoryUser, kind: FlowKind): Promise<OrganizationOption[]> {
     const organizations = await directory.organizationsOf(user.id);
-    const links = this.store.read().links;
     const options = await Promise.all(
       organizations.map(async (org): Promise<OrganizationOption> => {
-        const link = links[org.id];
-        const problem = await this.organizationProblem(directory, user, org, kind);
+        const link = await links(org);
+        const problem = await this.organizationProblem(directory, links, user, org, kind);
         const isPca = organizationAccess(user.id, org) === 'project-collection-administrator';
         const currentSubscription = link && isPca
           ? namedSubscription(link.subscriptionId, await directory.getSubscription(link.subscriptionId))
@@ -251,7 +269,7 @@ export class BillingService {
   }
 
   /** Why `user` cannot pick `organization` in a flow of `kind`; undefined when they can. */
-  private async organizationProblem(directory: DirectoryPort, user: DirectoryUser, organization: Organization | undefined, kind: FlowKind): Promise<Problem | undefined> {
+  private async organizationProblem(directory: DirectoryPort, links: LinkReader, user: DirectoryUser, organization: Organization | undefined, kind: FlowKind): Promise<Problem | undefined> {
     if (!organization) {
       return { code: 'organization-not-found', message: 'That organization does not exist, or you cannot see it. Nothing was changed.' };
     }
@@ -266,7 +284,7 @@ export class BillingService {
         message: `Only project collection administrators can ${FLOW_COMMAND[kind]}. Ask ${owner} (the organization owner) to make you one, or to do it.`,
       };
     }
-    const link = this.store.read().links[organization.id];
+    const link = await links(organization);
     if (kind === 'setup' && link) return alreadyLinked(organization);
     if (kind !== 'setup' && !link) {
       return { code: 'not-linked', message: `Billing is not set up for ${organization.name} yet. Type "set up billing" to set it up.` };
@@ -307,16 +325,17 @@ export class BillingService {
   /** Checks, with fresh data, that `user` may make the change a flow describes, and names its parts. */
   private async checkPlan(
     directory: DirectoryPort,
+    links: LinkReader,
     user: DirectoryUser,
     kind: FlowKind,
     organizationId: string,
     subscriptionId: string | undefined,
-  ): Promise<Outcome<{ organization: Named; from?: Named; to?: Named }>> {
+  ): Promise<Outcome<{ organization: Named; from?: Named; to?: Named; toTenantId?: string }>> {
     const organization = await directory.getOrganization(organizationId);
-    const problem = await this.organizationProblem(directory, user, organization, kind);
+    const problem = await this.organizationProblem(directory, links, user, organization, kind);
     if (problem) return { ok: false, problem };
     const org = organization as Organization;
-    const link = this.store.read().links[org.id];
+    const link = await links(org);
     const from = link ? namedSubscription(link.subscriptionId, await directory.getSubscription(link.subscriptionId)) : undefined;
     if (kind === 'remove') return success({ organization: named(org), from });
 
@@ -336,7 +355,120 @@ export class BillingService {
       const text = codes.map((c) => { const e = explainIneligibility(c, subscription, owners); return `${e.reason} ${e.fix}`; }).join(' ');
       return refusal('subscription-not-eligible', `${subscription.displayName} cannot pay for ${org.name}. ${text} Nothing was changed.`);
     }
-    return success({ organization: named(org), from, to: namedSubscription(subscription.id, subscription) });
+    return success({ organization: named(org), from, to: namedSubscription(subscription.id, subscription), toTenantId: subscription.tenantId });
+  }
+
+  /**
+   * The link reader for one request: the state file, or the caller's view of where the link truly
+   * lives, each organization read once.
+   */
+  private async linksFor(caller: Caller): Promise<LinkReader> {
+    const recorded = (organizationId: string): BillingLink | undefined => this.store.read().links[organizationId];
+    if (!this.billingLinksFor) return async (organization) => recorded(organization.id);
+    const port = await this.billingLinksFor(caller);
+    const read = new Map<string, Promise<BillingLink | undefined>>();
+    return (organization) => {
+      let link = read.get(organization.id);
+      if (!link) {
+        link = port.current({ id: organization.id, name: organization.name }).then((current) => current && linkFromSource(current, recorded(organization.id)));
+        read.set(organization.id, link);
+      }
+      return link;
+    };
+  }
+
+  /**
+   * Asks the link's source for the change the confirmed flow describes. The change is complete when
+   * reading back shows it; when the user has to make it themselves, the flow stays open for "Check again".
+   */
+  private async requestLinkChange(
+    port: BillingLinkPort,
+    caller: Caller,
+    flow: Flow,
+    user: DirectoryUser,
+    plan: { organization: Named; from?: Named; to?: Named; toTenantId?: string },
+  ): Promise<Outcome<BillingChange | PendingBillingChange>> {
+    const target = linkTarget(plan.organization, plan.to, plan.toTenantId);
+    const requested = await port.request({ ...target, requestedBy: user.id, at: this.now().toISOString() });
+    if (requested.status === 'applied') return this.completeLinkChange(caller, flow.id, user, plan);
+    if (requested.status === 'not-applied') return refusal('billing-not-applied', requested.message);
+    const moved = await this.advance(caller, flow.id, () => undefined);
+    if (!moved.ok) return moved;
+    return success<PendingBillingChange>({ pending: true, flow: moved.value, organization: plan.organization, from: plan.from, to: plan.to, url: requested.url, instruction: requested.instruction });
+  }
+
+  /**
+   * "Check again" after the user changed billing on the organization's Billing settings page: reads
+   * the link back and completes the flow once it shows the change. Azure DevOps checked the user's
+   * permissions when they made it; here only the flow itself is checked.
+   */
+  async checkAgain(caller: Caller, flowId: string): Promise<Outcome<BillingChange | PendingBillingChange>> {
+    const directory = await this.directoryFor(caller);
+    const checked = await this.openFlow(directory, caller, flowId);
+    if (!checked.ok) return checked;
+    const { flow, user } = checked.value;
+    if (!this.billingLinksFor || !flow.organizationId || (flow.kind !== 'remove' && !flow.subscriptionId)) {
+      return refusal('flow-out-of-order', `There is nothing to check yet. Type "${FLOW_COMMAND[flow.kind]}" to start again.`);
+    }
+    const organization = await directory.getOrganization(flow.organizationId);
+    if (!organization) return refusal('organization-not-found', 'That organization does not exist, or you cannot see it. Nothing was changed.');
+    const subscription = flow.subscriptionId ? await directory.getSubscription(flow.subscriptionId) : undefined;
+    const recorded = this.store.read().links[organization.id];
+    const plan = {
+      organization: named(organization),
+      from: recorded ? namedSubscription(recorded.subscriptionId, await directory.getSubscription(recorded.subscriptionId)) : undefined,
+      to: flow.subscriptionId ? namedSubscription(flow.subscriptionId, subscription) : undefined,
+    };
+    const port = await this.billingLinksFor(caller);
+    const target = linkTarget(plan.organization, plan.to, subscription?.tenantId);
+    const { done, current } = await port.check(target);
+    if (done) return this.completeLinkChange(caller, flow.id, user, plan);
+    const manual = port.manualChange(target);
+    if (!manual) return refusal('flow-out-of-order', `There is nothing to check: I make this change myself. Type "${FLOW_COMMAND[flow.kind]}" to start again.`);
+    const moved = await this.advance(caller, flow.id, () => undefined);
+    if (!moved.ok) return moved;
+    const shows = current ? namedSubscription(current.subscriptionId, await directory.getSubscription(current.subscriptionId)).name : 'no subscription';
+    return success<PendingBillingChange>({
+      pending: true,
+      flow: moved.value,
+      ...plan,
+      ...manual,
+      notYet: `Not yet: ${organization.name}'s billing settings still show ${shows}. Make the change there, then press "Check again".`,
+    });
+  }
+
+  /** Records a change its source confirmed: the flow is completed and audited, and listeners are told. */
+  private async completeLinkChange(caller: Caller, flowId: string, user: DirectoryUser, plan: { organization: Named; from?: Named; to?: Named }): Promise<Outcome<BillingChange>> {
+    const at = this.now().toISOString();
+    const { organization, from, to } = plan;
+    const saved = await this.mutate(() =>
+      this.store.update((state) => {
+        const current = state.flows[flowId];
+        const stale = flowProblem(current, caller, this.now(), user.displayName);
+        if (stale) throw new Refused(stale);
+        const done = current as Flow;
+        // The bot's own record of who changed billing through it; the truth stays at the source.
+        if (done.kind === 'remove') delete state.links[organization.id];
+        else state.links[organization.id] = nextLink(state.links[organization.id], organization.id, (to as Named).id, user.id, at);
+        done.status = 'completed';
+        done.finishedAt = at;
+        done.outcome = describeOutcome(done.kind, organization, from, to);
+        state.audit.push({
+          id: this.newId(),
+          at,
+          actorId: user.id,
+          action: AUDIT_ACTION[done.kind],
+          organizationId: organization.id,
+          ...(from ? { fromSubscriptionId: from.id } : {}),
+          ...(to ? { toSubscriptionId: to.id } : {}),
+        });
+        return { view: viewOf(done), kind: done.kind };
+      }),
+    );
+    if (!saved.ok) return saved;
+    const change: BillingChange = { flow: saved.value.view, organization, from, to, by: named(user), at };
+    this.listener.billingChanged(saved.value.kind, change);
+    return success(change);
   }
 
   /** Loads the flow and the caller, refusing when the caller may not act on it now. */
@@ -398,6 +530,22 @@ async function nameOf(directory: DirectoryPort, userId: string): Promise<string>
 async function namesOf(directory: DirectoryPort, userIds: readonly string[]): Promise<string[]> {
   const users = await directory.getUsers(userIds);
   return users.map((u) => u.displayName);
+}
+
+/** Reads the billing link of one organization, as the rules need it. */
+type LinkReader = (organization: { readonly id: string; readonly name: string }) => Promise<BillingLink | undefined>;
+
+/**
+ * A link read from its source, with the bot's record of who set it up when that record still
+ * describes it. A link made elsewhere has no known author here.
+ */
+function linkFromSource(current: CurrentBillingLink, recorded: BillingLink | undefined): BillingLink {
+  if (recorded && recorded.subscriptionId.toLowerCase() === current.subscriptionId.toLowerCase()) return recorded;
+  return { organizationId: current.organizationId, subscriptionId: current.subscriptionId, linkedBy: '', linkedAt: current.updatedAt ?? '' };
+}
+
+function linkTarget(organization: Named, to: Named | undefined, tenantId: string | undefined): BillingLinkTarget {
+  return { organization, ...(to ? { subscription: { id: to.id, name: to.name, tenantId: tenantId ?? '' } } : {}) };
 }
 
 function named(thing: { id: string; name?: string; displayName?: string }): Named {

@@ -21,7 +21,9 @@ export type ProblemCode =
   | 'missing-subscription-role'
   | 'confirmation-required'
   | 'nothing-to-choose'
-  | 'state-unavailable';
+  | 'state-unavailable'
+  /** A billing link write was accepted but reading it back shows something else. */
+  | 'billing-not-applied';
 
 export interface Problem {
   readonly code: ProblemCode;

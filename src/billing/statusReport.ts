@@ -36,10 +36,11 @@ async function statusOf(directory: DirectoryPort, org: Organization, link: Billi
     directory.getSubscription(link.subscriptionId),
     directory.roleAssignmentsOn(link.subscriptionId),
   ]);
-  const setUpBy = await person(directory, link.linkedBy);
+  // A link made outside the bot has no known author.
+  const setUpBy = link.linkedBy ? await person(directory, link.linkedBy) : undefined;
   const detailsVisible = access === 'project-collection-administrator' || isBillingManager(user.id, assignments);
   if (!detailsVisible) {
-    return { organization, access, linked: true, detailsVisible, setUpBy, warnings: [] };
+    return { organization, access, linked: true, detailsVisible, ...(setUpBy ? { setUpBy } : {}), warnings: [] };
   }
   const name = subscription?.displayName ?? `subscription ${link.subscriptionId}`;
   const warnings = subscription
@@ -51,8 +52,8 @@ async function statusOf(directory: DirectoryPort, org: Organization, link: Billi
     linked: true,
     detailsVisible,
     subscription: { id: link.subscriptionId, name },
-    setUpBy,
-    setUpAt: link.linkedAt,
+    ...(setUpBy ? { setUpBy } : {}),
+    ...(link.linkedAt ? { setUpAt: link.linkedAt } : {}),
     ...(link.changedBy ? { changedBy: await person(directory, link.changedBy), changedAt: link.changedAt } : {}),
     warnings,
   };

@@ -67,6 +67,24 @@ export interface BillingChange {
   readonly at: string;
 }
 
+/**
+ * A change the user makes themselves on the organization's Billing settings page (the bot may not
+ * write the billing link); the flow completes when "Check again" reads it back.
+ */
+export interface PendingBillingChange {
+  readonly pending: true;
+  readonly flow: FlowView;
+  readonly organization: Named;
+  readonly from?: Named;
+  readonly to?: Named;
+  /** The page where the change is made. */
+  readonly url: string;
+  /** The exact choice to make there. */
+  readonly instruction: string;
+  /** After a "Check again" that did not find the change yet: what the settings show now. */
+  readonly notYet?: string;
+}
+
 export interface OrganizationStatus {
   readonly organization: Named;
   readonly access: OrganizationAccess;

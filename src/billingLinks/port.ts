@@ -38,6 +38,8 @@ export interface BillingLinkPort {
   request(request: BillingLinkRequest): Promise<BillingLinkOutcome>;
   /** "Check again": reads the link back and says whether it is now as `target` wants. */
   check(target: BillingLinkTarget): Promise<{ readonly done: boolean; readonly current: CurrentBillingLink | undefined }>;
+  /** Where and how a person makes the change by hand; undefined when the bot makes it itself. */
+  manualChange(target: BillingLinkTarget): { readonly url: string; readonly instruction: string } | undefined;
 }
 
 /** Whether `current` is what `target` asks for. */

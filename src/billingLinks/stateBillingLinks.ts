@@ -33,6 +33,10 @@ export class StateBillingLinks implements BillingLinkPort {
     const current = await this.current(target.organization);
     return { done: linkMatches(target, current), current };
   }
+
+  manualChange(): undefined {
+    return undefined;
+  }
 }
 
 function toCurrent(link: BillingLink | undefined): CurrentBillingLink | undefined {

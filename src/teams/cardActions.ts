@@ -3,6 +3,7 @@ import type { Application } from '@microsoft/teams-ai';
 import type { BillingService } from '../billing/billingService';
 import type { Outcome } from '../billing/problems';
 import type { Caller } from '../billing/views';
+import { billingSettingsCard } from '../cards/billingSettingsCard';
 import { confirmCard, organizationPickerCard, resultCard, subscriptionPickerCard } from '../cards/flowCards';
 import { noticeCard, statusCard } from '../cards/infoCards';
 import type { CardJson } from '../cards/render';
@@ -51,7 +52,12 @@ export const CARD_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   'flow.confirm': async (caller, data, { billing }) => {
     const acknowledged = data.acknowledged === true || data.acknowledged === 'true';
     const done = await billing.confirm(caller, textField(data, 'flowId'), acknowledged);
-    return answer(done, (change) => resultCard(change.flow.kind, change));
+    return answer(done, (change) => ('pending' in change ? billingSettingsCard(change) : resultCard(change.flow.kind, change)));
+  },
+  // "Check again" after the user changed billing on the organization's Billing settings page.
+  'flow.check': async (caller, data, { billing }) => {
+    const checked = await billing.checkAgain(caller, textField(data, 'flowId'));
+    return answer(checked, (change) => ('pending' in change ? billingSettingsCard(change) : resultCard(change.flow.kind, change)));
   },
   'flow.cancel': async (caller, data, { billing }) => {
     const cancelled = await billing.cancel(caller, textField(data, 'flowId'));

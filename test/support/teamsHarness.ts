@@ -1,6 +1,8 @@
 import { ActivityTypes, TestAdapter, type Activity, type InvokeResponse } from 'botbuilder';
 import { createAdapter } from '../../src/adapter';
 import { BillingService } from '../../src/billing/billingService';
+import type { BillingLinkPort } from '../../src/billingLinks/port';
+import type { Caller } from '../../src/billing/views';
 import type { AzureSignIn } from '../../src/config';
 import type { DirectoryFactory } from '../../src/directory/factory';
 import { sharedDirectory } from '../../src/directory/factory';
@@ -14,6 +16,8 @@ import type { FakeTokenService } from './fakeTokenService';
 
 export interface HarnessOptions {
   readonly directories?: DirectoryFactory;
+  /** Where billing links live when not in the state store (Azure DevOps). */
+  readonly billingLinksFor?: (caller: Caller) => Promise<BillingLinkPort>;
   /** Sign-in through teams-ai with this token service, for directories that need the user's tokens. */
   readonly signIn?: { readonly settings: AzureSignIn; readonly tokenService: FakeTokenService };
   readonly logger?: Logger;
@@ -52,7 +56,13 @@ export class TeamsHarness {
   private constructor(store: MemoryStateStore, directories: DirectoryFactory, options: HarnessOptions) {
     this.store = store;
     const logger = options.logger ?? silentLogger();
-    const billing = new BillingService({ directoryFor: (caller) => directories.directoryFor(caller), store, flowTtlMs: 15 * 60_000, now: () => this.clock });
+    const billing = new BillingService({
+      directoryFor: (caller) => directories.directoryFor(caller),
+      ...(options.billingLinksFor ? { billingLinksFor: options.billingLinksFor } : {}),
+      store,
+      flowTtlMs: 15 * 60_000,
+      now: () => this.clock,
+    });
     const references = new ConversationReferences(store, () => this.clock);
     const signIn = options.signIn ? { settings: options.signIn.settings, required: directories.requiredSignIns } : undefined;
     // teams-ai's sign-in needs an adapter on the application; activities still come through TestAdapter.

@@ -28,9 +28,8 @@ export class AzureBillingLinks implements BillingLinkPort {
   }
 
   async request(request: BillingLinkRequest): Promise<BillingLinkOutcome> {
-    if (this.writes !== 'api') {
-      return { status: 'action-required', url: this.settingsUrl(request.organization.name), instruction: instructionFor(request) };
-    }
+    const manual = this.manualChange(request);
+    if (manual) return { status: 'action-required', ...manual };
     if (request.subscription) {
       await this.billingSetup.write(request.organization, request.subscription.id, request.subscription.tenantId);
     } else {
@@ -48,6 +47,11 @@ export class AzureBillingLinks implements BillingLinkPort {
   async check(target: BillingLinkTarget): Promise<{ done: boolean; current: CurrentBillingLink | undefined }> {
     const current = await this.current(target.organization);
     return { done: linkMatches(target, current), current };
+  }
+
+  manualChange(target: BillingLinkTarget): { url: string; instruction: string } | undefined {
+    if (this.writes === 'api') return undefined;
+    return { url: this.settingsUrl(target.organization.name), instruction: instructionFor(target) };
   }
 
   /** The organization's Billing settings page. */
