@@ -30,6 +30,12 @@ export const DEFAULT_BOT_PORT = 3978;
 export const DEFAULT_PLAYGROUND_PORT = 56150;
 export const DEFAULT_DIRECTORY_FILE = 'demo/directory.json';
 
+/**
+ * restify 11 touches process.binding('http_parser') on Node 20 and Node prints a deprecation warning
+ * (DEP0111) on every start; it is harmless and not ours to fix, so it is silenced by its code alone.
+ */
+export const BOT_NODE_FLAGS: readonly string[] = ['--disable-warning=DEP0111'];
+
 /** How to start the bot: `node dist/src/index.js`, unless `override` (a command line) says otherwise. */
 export interface CommandLine {
   command: string;
@@ -43,7 +49,7 @@ export interface CommandLine {
  */
 export function botCommandLine(override: string | undefined): CommandLine {
   const text = (override ?? '').trim();
-  if (text === '') return { command: process.execPath, args: [path.join('dist', 'src', 'index.js')] };
+  if (text === '') return { command: process.execPath, args: [...BOT_NODE_FLAGS, path.join('dist', 'src', 'index.js')] };
   let parts: string[];
   if (text.startsWith('[')) {
     const parsed: unknown = JSON.parse(text);
