@@ -96,6 +96,9 @@ export class BillingService {
     const moved = await this.advance(caller, flow.id, (f) => {
       f.organizationId = org.id;
       delete f.subscriptionId;
+      // What the user is shown as paying now; confirming refuses if it has changed meanwhile.
+      if (link) f.expectedSubscriptionId = link.subscriptionId;
+      else delete f.expectedSubscriptionId;
     });
     if (!moved.ok) return moved;
 
@@ -119,6 +122,8 @@ export class BillingService {
     if (!plan.ok) return plan;
     const moved = await this.advance(caller, flow.id, (f) => {
       f.subscriptionId = subscriptionId;
+      // The confirmation card shows this "from"; confirming refuses if it changes before the click.
+      if (plan.value.from) f.expectedSubscriptionId = plan.value.from.id;
     });
     if (!moved.ok) return moved;
     return success({ flow: moved.value, organization: plan.value.organization, from: plan.value.from, to: plan.value.to });
@@ -155,7 +160,7 @@ export class BillingService {
         if (flow.kind === 'setup' && link) {
           throw new Refused(alreadyLinked(organization));
         }
-        if (flow.kind !== 'setup' && link?.subscriptionId !== from?.id) {
+        if (flow.kind !== 'setup' && (link === undefined || link.subscriptionId !== current?.expectedSubscriptionId)) {
           throw new Refused({ code: 'not-linked', message: `Billing of ${organization.name} changed while you were deciding, so nothing was done. Type "status" to see it now.` });
         }
         if (flow.kind === 'remove') {
@@ -181,7 +186,12 @@ export class BillingService {
     );
     if (!saved.ok) return saved;
     const change: BillingChange = { flow: saved.value, organization, from, to, by: named(user), at };
-    this.listener.billingChanged(flow.kind, change);
+    try {
+      this.listener.billingChanged(flow.kind, change);
+    } catch (error) {
+      // The change is saved; failing to announce it must not make the user think it was not.
+      this.reportError(error);
+    }
     return success(change);
   }
 
@@ -243,7 +253,8 @@ export class BillingService {
     }
     const access = organizationAccess(user.id, organization);
     if (access === 'none') {
-      return { code: 'not-a-member', message: `You are not a member of ${organization.name}. Nothing was changed.` };
+      // Same words as a missing organization: a forged id must not learn another tenant's names.
+      return { code: 'not-a-member', message: 'That organization does not exist, or you are not a member of it. Nothing was changed.' };
     }
     if (access === 'member') {
       const owner = await this.nameOf(organization.ownerId);

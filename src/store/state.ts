@@ -31,6 +31,8 @@ export interface Flow {
   status: FlowStatus;
   organizationId?: string;
   subscriptionId?: string;
+  /** For change and removal: the subscription paying when the user picked the organization. */
+  expectedSubscriptionId?: string;
   finishedAt?: string;
   /** What the flow did, kept so that a late second click can be answered truthfully. */
   outcome?: string;
