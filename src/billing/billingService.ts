@@ -226,7 +226,7 @@ export class BillingService {
   async status(caller: Caller): Promise<Outcome<OrganizationStatus[]>> {
     const user = await this.callerUser(caller);
     if (!user) return unknownUser(caller);
-    return success(await buildStatus(this.directory, this.store.read().links, user));
+    return success(await buildStatus(this.directory, this.store.read().links, user, caller.shared === true));
   }
 
   private async organizationOptions(user: DirectoryUser, kind: FlowKind): Promise<OrganizationOption[]> {

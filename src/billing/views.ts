@@ -9,6 +9,8 @@ export interface Caller {
   readonly userId: string;
   readonly tenantId: string | undefined;
   readonly conversationId: string;
+  /** True when others than the caller read the answer (a group chat or channel): details are withheld. */
+  readonly shared?: boolean;
 }
 
 export interface Named {

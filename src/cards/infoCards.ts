@@ -19,28 +19,33 @@ export function helpCard(commands: readonly CommandHelp[], welcome: boolean): Ca
   });
 }
 
-export function statusCard(statuses: readonly OrganizationStatus[]): CardJson {
+/** `shared`: the card is shown in a group chat or channel, so details were withheld for everyone. */
+export function statusCard(statuses: readonly OrganizationStatus[], shared = false): CardJson {
+  const yours = statuses.length === 0
+    ? 'You do not belong to any Azure DevOps organization in this directory.'
+    : `Your ${statuses.length === 1 ? 'organization' : `${statuses.length} organizations`}:`;
   return renderCard(statusTemplate, {
-    intro: statuses.length === 0
-      ? 'You do not belong to any Azure DevOps organization in this directory.'
-      : `Your ${statuses.length === 1 ? 'organization' : `${statuses.length} organizations`}:`,
+    intro: shared
+      ? `${yours} This chat is shared, so I show only what every member may see; type "status" in our personal chat for subscriptions and history.`
+      : yours,
     organizations: statuses.map((s) => ({
       name: s.organization.name,
-      headline: headline(s),
+      headline: headline(s, shared),
       facts: facts(s),
       warnings: [...s.warnings],
     })),
   });
 }
 
-function headline(s: OrganizationStatus): string {
+function headline(s: OrganizationStatus, shared: boolean): string {
   if (!s.linked) {
     return s.access === 'project-collection-administrator'
       ? 'Billing is not set up: the organization is on the free tier. Type "set up billing" to set it up.'
       : 'Billing is not set up: the organization is on the free tier.';
   }
   if (!s.detailsVisible) {
-    return `Billing is set up, managed by ${s.setUpBy?.name ?? 'a billing manager'}. Its details are for project collection administrators and billing managers.`;
+    const manager = `Billing is set up, managed by ${s.setUpBy?.name ?? 'a billing manager'}.`;
+    return shared ? manager : `${manager} Its details are for project collection administrators and billing managers.`;
   }
   return 'Billing is set up.';
 }

@@ -8,7 +8,7 @@ import { noticeCard, statusCard } from '../cards/infoCards';
 import type { CardJson } from '../cards/render';
 import type { FlowKind } from '../store/state';
 import { callerOf, NO_ENTRA_IDENTITY } from './identity';
-import { problemCard } from './replies';
+import { personalChatOnly, problemCard } from './replies';
 import type { BotTurnState } from './turnState';
 
 export interface CardActionDeps {
@@ -28,6 +28,7 @@ export const CARD_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   'flow.start': async (caller, data, { billing }) => {
     const kind = FLOW_KINDS.find((k) => k === data.kind);
     if (!kind) return noticeCard('Nothing was changed', 'That button is not one I know. Type "help" to see what I can do.');
+    if (caller.shared) return personalChatOnly(kind);
     return answer(await billing.startFlow(caller, kind), organizationPickerCard);
   },
   'flow.organization': async (caller, data, { billing }) => {
@@ -50,7 +51,7 @@ export const CARD_ACTIONS: Readonly<Record<string, ActionHandler>> = {
     const cancelled = await billing.cancel(caller, textField(data, 'flowId'));
     return answer(cancelled, () => noticeCard('Cancelled', 'Nothing was changed.'));
   },
-  'status.show': async (caller, _data, { billing }) => answer(await billing.status(caller), statusCard),
+  'status.show': async (caller, _data, { billing }) => answer(await billing.status(caller), (statuses) => statusCard(statuses, caller.shared === true)),
 };
 
 /**

@@ -8,7 +8,7 @@ import type { CardJson } from '../cards/render';
 import { commandText } from './commandText';
 import { callerOf, NO_ENTRA_IDENTITY } from './identity';
 import type { BotTurnState } from './turnState';
-import { problemCard } from './replies';
+import { personalChatOnly, problemCard } from './replies';
 
 export interface CommandDeps {
   readonly billing: BillingService;
@@ -56,6 +56,7 @@ function startFlow(kind: FlowKind) {
   return async (context: TurnContext, deps: CommandDeps): Promise<void> => {
     const caller = callerOf(context);
     if (!caller) return void (await context.sendActivity(NO_ENTRA_IDENTITY));
+    if (caller.shared) return void (await context.sendActivity(personalChatOnly(kind)));
     const started = await deps.billing.startFlow(caller, kind);
     await sendCard(context, started.ok ? organizationPickerCard(started.value) : problemCard(started.problem));
   };
@@ -65,7 +66,7 @@ async function showStatus(context: TurnContext, deps: CommandDeps): Promise<void
   const caller = callerOf(context);
   if (!caller) return void (await context.sendActivity(NO_ENTRA_IDENTITY));
   const status = await deps.billing.status(caller);
-  await sendCard(context, status.ok ? statusCard(status.value) : problemCard(status.problem));
+  await sendCard(context, status.ok ? statusCard(status.value, caller.shared === true) : problemCard(status.problem));
 }
 
 async function cancel(context: TurnContext, deps: CommandDeps): Promise<void> {
