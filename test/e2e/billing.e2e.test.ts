@@ -3,7 +3,9 @@
  * playground's mock user) sets up billing, checks status, changes it and removes it.
  */
 import * as assert from 'node:assert/strict';
-import { startHarness, type Harness } from './harness';
+import path from 'node:path';
+import type { Locator } from 'playwright-core';
+import { ARTIFACTS_DIR, startHarness, type Harness } from './harness';
 
 interface SavedState {
   readonly links: Record<string, { subscriptionId: string; linkedBy: string; changedBy?: string }>;
@@ -12,12 +14,18 @@ interface SavedState {
 const PAYG = '41cc4f36-a157-4ec6-97a4-346cb65c3452';
 const EA = '263c2b1d-447c-44ad-b793-40363e9f4870';
 
+/** A picture of the card alone, for the README's picture of the flow. */
+async function keepCardPicture(card: Locator, name: string): Promise<void> {
+  await card.locator('.ac-adaptiveCard').first().screenshot({ path: path.join(ARTIFACTS_DIR, `card-${name}.png`) });
+}
+
 describe('e2e: billing flows in the Agents Playground', function () {
   this.timeout(240_000);
   let h: Harness;
 
   before(async function () {
-    h = await startHarness({ name: 'billing' });
+    // Tall enough that the longest card (the subscription list) fits whole in its picture.
+    h = await startHarness({ name: 'billing', viewport: { width: 1280, height: 1800 } });
     // Loading the page installs the app: the welcome card comes first.
     await h.step('welcome', () => h.waitForBotText(/set up Azure DevOps billing from chat/));
   });
@@ -51,6 +59,7 @@ describe('e2e: billing flows in the Agents Playground', function () {
       const text = await card.innerText();
       assert.match(text, /contoso-data/);
       assert.match(text, /Only project collection administrators can set up billing\. Ask Adele Vance/);
+      await keepCardPicture(card, '1-organization');
       return card;
     });
     const subscriptions = await h.step('setup-2-subscriptions', async () => {
@@ -62,18 +71,21 @@ describe('e2e: billing flows in the Agents Playground', function () {
       assert.match(text, /free trials cannot pay for Azure DevOps/);
       assert.match(text, /another Microsoft Entra tenant/);
       assert.match(text, /Ask Megan Bowen or Isaiah Langer \(Owner\)/);
+      await keepCardPicture(card, '2-subscription');
       return card;
     });
     await h.step('setup-3-confirm', async () => {
       await h.chooseOption('Subscription', /Contoso Pay-As-You-Go/, subscriptions);
       await h.clickAction('Next', subscriptions);
       await h.waitForBotText(/Contoso Pay-As-You-Go will pay for contoso-web/, { within: subscriptions });
+      await keepCardPicture(subscriptions, '3-confirm');
     });
     await h.step('setup-4-result', async () => {
       await h.clickAction('Set up billing', subscriptions);
       await h.waitForBotText(/Billing is set up/, { within: subscriptions });
       const text = await subscriptions.innerText();
       assert.match(text, /Alex Wilber/);
+      await keepCardPicture(subscriptions, '4-result');
     });
     const state = h.readState() as SavedState;
     assert.equal(state.links['org-contoso-web']?.subscriptionId, PAYG);
