@@ -1,5 +1,6 @@
 import { createAdapter } from './adapter';
 import { BillingService } from './billing/billingService';
+import { QuantitiesService } from './billing/quantitiesService';
 import type { Config } from './config';
 import { LocalDirectory } from './directory/localDirectory';
 import type { Logger } from './logger';
@@ -27,15 +28,13 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
   let server: RunningServer | undefined;
   try {
     logger.info({ stateFile: config.stateFile, directoryFile: config.directoryFile }, 'State and directory loaded.');
-    const billing = new BillingService({
-      directory,
-      store,
-      flowTtlMs: config.flowTtlMinutes * 60_000,
-      reportError: (error) => logger.error({ err: error }, 'A billing change could not be saved.'),
-    });
+    const reportError = (error: unknown): void => logger.error({ err: error }, 'A billing change could not be saved.');
+    const flowTtlMs = config.flowTtlMinutes * 60_000;
+    const billing = new BillingService({ directory, store, flowTtlMs, prices: config.prices, reportError });
+    const quantities = new QuantitiesService({ directory, store, billing, flowTtlMs, prices: config.prices, reportError });
     const references = new ConversationReferences(store);
     const adapter = createAdapter(config.credentials);
-    const app = createBotApplication({ billing, references, logger }, adapter);
+    const app = createBotApplication({ billing, quantities, references, logger }, adapter);
     if (!config.credentials) {
       logger.warn('No MicrosoftAppId is set: the bot accepts unauthenticated requests. Use this only for local development.');
     }

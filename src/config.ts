@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
+import { LIST_PRICES_USD, parsePriceTable, type PriceTable } from './billing/prices';
 
 /**
  * The only module that reads the environment. Every setting is validated once at start, and a bad
@@ -27,6 +28,8 @@ export interface Config {
   readonly credentials: BotCredentials | undefined;
   readonly logLevel: LogLevel;
   readonly flowTtlMinutes: number;
+  /** List prices for estimates: PRICES_FILE if set, else the shipped table. */
+  readonly prices: PriceTable;
 }
 
 export class ConfigError extends Error {
@@ -94,7 +97,25 @@ export function readConfig(env: Env = loadEnvironment()): Config {
     credentials: readCredentials(text, oneOf),
     logLevel: oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
     flowTtlMinutes: wholeNumber('FLOW_TTL_MINUTES', 15, 1, 24 * 60),
+    prices: readPrices(text('PRICES_FILE')),
   };
+}
+
+/** The price table from PRICES_FILE, checked whole at start; without it, the shipped list prices. */
+function readPrices(file: string | undefined): PriceTable {
+  if (file === undefined) return LIST_PRICES_USD;
+  const absolute = path.resolve(file);
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(absolute, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`PRICES_FILE is "${absolute}", which cannot be read as JSON (${(error as Error).message}). Fix the file, or unset PRICES_FILE to use the shipped list prices.`);
+  }
+  const parsed = parsePriceTable(value);
+  if (!parsed.ok) {
+    throw new ConfigError(`PRICES_FILE is "${absolute}", which is not a usable price table: ${parsed.problems.join(' ')}`);
+  }
+  return parsed.prices;
 }
 
 function readCredentials(

@@ -2,12 +2,16 @@ import { randomUUID } from 'node:crypto';
 import type { DirectoryPort } from '../directory/port';
 import type { DirectoryUser, Organization, Subscription } from '../directory/types';
 import { StateWriteError, type StateStore } from '../store/port';
-import type { AuditAction, BillingLink, Flow, FlowKind } from '../store/state';
+import type { PaidQuantities } from '../store/quantitiesState';
+import type { AuditAction, BillingLink, BotState, Flow, FlowKind } from '../store/state';
 import { ignoreChanges, type BillingChangeListener } from './changeListener';
 import { ineligibilityReasons } from './eligibility';
 import { explainIneligibility, joinNames } from './explanations';
 import { FLOW_COMMAND, Refused, flowProblem, pruneFlows, viewOf } from './flows';
 import { organizationAccess } from './organizationAccess';
+import { LIST_PRICES_USD, type PriceTable } from './prices';
+import { FREE_TIER, describeChange, isFreeTier, paidQuantitiesOf, writeQuantities } from './quantities';
+import type { QuantityChange } from './quantitiesViews';
 import { refusal, success, type Outcome, type Problem } from './problems';
 import { isBillingManager, principalsWith } from './roles';
 import { buildStatus } from './statusReport';
@@ -23,6 +27,8 @@ export interface BillingServiceDeps {
   readonly now?: () => Date;
   readonly newId?: () => string;
   readonly listener?: BillingChangeListener;
+  /** For the list-price estimates of a first purchase; the shipped list prices by default. */
+  readonly prices?: PriceTable;
   /** Told about storage failures, which users only see as "nothing was changed". */
   readonly reportError?: (error: unknown) => void;
 }
@@ -45,6 +51,7 @@ export class BillingService {
   private readonly now: () => Date;
   private readonly newId: () => string;
   private readonly listener: BillingChangeListener;
+  private readonly prices: PriceTable;
   private readonly reportError: (error: unknown) => void;
 
   constructor(deps: BillingServiceDeps) {
@@ -54,6 +61,7 @@ export class BillingService {
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? randomUUID;
     this.listener = deps.listener ?? ignoreChanges;
+    this.prices = deps.prices ?? LIST_PRICES_USD;
     this.reportError = deps.reportError ?? (() => undefined);
   }
 
@@ -62,24 +70,30 @@ export class BillingService {
     const user = await this.callerUser(caller);
     if (!user) return unknownUser(caller);
     const organizations = await this.organizationOptions(user, kind);
-    const now = this.now();
-    const flow: Flow = {
-      id: this.newId(),
-      kind,
-      ownerId: user.id,
-      tenantId: user.tenantId,
-      conversationId: caller.conversationId,
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + this.flowTtlMs).toISOString(),
-      status: 'open',
-    };
-    return this.mutate(async () => {
-      await this.store.update((state) => {
-        pruneFlows(state, now);
-        state.flows[flow.id] = flow;
-      });
-      return { flow: viewOf(flow), organizations };
-    });
+    const flow = this.newFlow(caller, user, kind);
+    const saved = await this.saveNewFlow(flow);
+    return saved.ok ? success({ flow: saved.value, organizations }) : saved;
+  }
+
+  /**
+   * A first purchase for an organization without billing: starts "set up billing" for it, with all of
+   * set-up's rules, carrying the purchase so that confirming the set-up makes it in the same write.
+   * Answers with the subscription step, since the organization is already chosen.
+   */
+  async startFirstPurchase(caller: Caller, organizationId: string, purchase: PaidQuantities): Promise<Outcome<SubscriptionStep>> {
+    const user = await this.callerUser(caller);
+    if (!user) return unknownUser(caller);
+    const organization = await this.directory.getOrganization(organizationId);
+    const problem = await this.organizationProblem(user, organization, 'setup');
+    if (problem) return { ok: false, problem };
+    const org = organization as Organization;
+    const flow = this.newFlow(caller, user, 'setup');
+    flow.organizationId = org.id;
+    flow.pendingPurchase = { ...purchase };
+    const saved = await this.saveNewFlow(flow);
+    if (!saved.ok) return saved;
+    const subscriptions = await this.subscriptionOptions(user, org, undefined);
+    return success({ flow: saved.value, organization: named(org), subscriptions, quantities: this.purchaseChange(flow) });
   }
 
   /** The organization step's answer: for set-up and change, the subscriptions; for removal, the confirmation. */
@@ -87,6 +101,10 @@ export class BillingService {
     const checked = await this.openFlow(caller, flowId);
     if (!checked.ok) return checked;
     const { flow, user } = checked.value;
+    if (flow.pendingPurchase) {
+      // The purchase was chosen for one organization; it cannot move to another.
+      return refusal('flow-out-of-order', 'This set-up belongs to a purchase for one organization, which cannot be changed. Type "buy" to start again.');
+    }
     const organization = await this.directory.getOrganization(organizationId);
     const allowed = await this.organizationProblem(user, organization, flow.kind);
     if (allowed) return { ok: false, problem: allowed };
@@ -104,7 +122,8 @@ export class BillingService {
 
     if (flow.kind === 'remove') {
       const current = link ? await this.directory.getSubscription(link.subscriptionId) : undefined;
-      return success<ConfirmStep>({ flow: moved.value, organization: named(org), from: namedSubscription(link?.subscriptionId, current) });
+      const reset = this.resetChange(this.store.read(), org.id);
+      return success<ConfirmStep>({ flow: moved.value, organization: named(org), from: namedSubscription(link?.subscriptionId, current), ...(reset ? { quantities: reset } : {}) });
     }
     const current = link ? namedSubscription(link.subscriptionId, await this.directory.getSubscription(link.subscriptionId)) : undefined;
     const subscriptions = await this.subscriptionOptions(user, org, current?.id);
@@ -126,7 +145,8 @@ export class BillingService {
       if (plan.value.from) f.expectedSubscriptionId = plan.value.from.id;
     });
     if (!moved.ok) return moved;
-    return success({ flow: moved.value, organization: plan.value.organization, from: plan.value.from, to: plan.value.to });
+    const purchase = this.purchaseChange(flow);
+    return success({ flow: moved.value, organization: plan.value.organization, from: plan.value.from, to: plan.value.to, ...(purchase ? { quantities: purchase } : {}) });
   }
 
   /**
@@ -147,7 +167,7 @@ export class BillingService {
     if (!plan.ok) return plan;
     const { organization, from, to } = plan.value;
     const at = this.now().toISOString();
-    const outcome = describeOutcome(flow.kind, organization, from, to);
+    const outcome = describeOutcome(flow.kind, organization, from, to, flow.pendingPurchase !== undefined);
 
     const saved = await this.mutate(() =>
       this.store.update((state) => {
@@ -181,11 +201,15 @@ export class BillingService {
           ...(from ? { fromSubscriptionId: from.id } : {}),
           ...(to ? { toSubscriptionId: to.id } : {}),
         });
-        return viewOf(done);
+        // Paid quantities move with the link in this same write: a first purchase is made with the
+        // set-up, and removal drops to the free tier; a crash can never keep one without the other.
+        const quantities = this.quantitiesWithLink(state, done, user.id, at);
+        return { flow: viewOf(done), quantities };
       }),
     );
     if (!saved.ok) return saved;
-    const change: BillingChange = { flow: saved.value, organization, from, to, by: named(user), at };
+    const { quantities } = saved.value;
+    const change: BillingChange = { flow: saved.value.flow, organization, from, to, by: named(user), at, ...(quantities ? { quantities } : {}) };
     try {
       this.listener.billingChanged(flow.kind, change);
     } catch (error) {
@@ -226,7 +250,8 @@ export class BillingService {
   async status(caller: Caller): Promise<Outcome<OrganizationStatus[]>> {
     const user = await this.callerUser(caller);
     if (!user) return unknownUser(caller);
-    return success(await buildStatus(this.directory, this.store.read().links, user, caller.shared === true));
+    const state = this.store.read();
+    return success(await buildStatus(this.directory, state.links, user, caller.shared === true, state.quantities));
   }
 
   private async organizationOptions(user: DirectoryUser, kind: FlowKind): Promise<OrganizationOption[]> {
@@ -335,6 +360,56 @@ export class BillingService {
     return success({ organization: named(org), from, to: namedSubscription(subscription.id, subscription) });
   }
 
+  private newFlow(caller: Caller, user: DirectoryUser, kind: FlowKind): Flow {
+    const now = this.now();
+    return {
+      id: this.newId(),
+      kind,
+      ownerId: user.id,
+      tenantId: user.tenantId,
+      conversationId: caller.conversationId,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.flowTtlMs).toISOString(),
+      status: 'open',
+    };
+  }
+
+  private saveNewFlow(flow: Flow): Promise<Outcome<ReturnType<typeof viewOf>>> {
+    return this.mutate(() =>
+      this.store.update((state) => {
+        pruneFlows(state, this.now());
+        state.flows[flow.id] = flow;
+        return viewOf(flow);
+      }),
+    );
+  }
+
+  /** A set-up's pending first purchase, from the free tier to what was chosen. */
+  private purchaseChange(flow: Flow): QuantityChange | undefined {
+    return flow.pendingPurchase ? describeChange(FREE_TIER, flow.pendingPurchase, this.prices) : undefined;
+  }
+
+  /** What removing billing does to paid quantities; undefined when there are none to drop. */
+  private resetChange(state: Readonly<BotState>, organizationId: string): QuantityChange | undefined {
+    const paid = paidQuantitiesOf(state.quantities, organizationId);
+    return isFreeTier(paid) ? undefined : describeChange(paid, FREE_TIER, this.prices);
+  }
+
+  /** Inside confirm's write: applies a set-up's pending purchase, or removal's reset to the free tier. */
+  private quantitiesWithLink(state: BotState, flow: Flow, actorId: string, at: string): QuantityChange | undefined {
+    const organizationId = flow.organizationId as string;
+    if (flow.kind === 'setup' && flow.pendingPurchase) {
+      const from = writeQuantities(state, { organizationId, to: flow.pendingPurchase, actorId, at, action: 'quantities.purchase', auditId: this.newId() });
+      return describeChange(from, flow.pendingPurchase, this.prices);
+    }
+    if (flow.kind === 'remove') {
+      const reset = this.resetChange(state, organizationId);
+      if (reset) writeQuantities(state, { organizationId, to: FREE_TIER, actorId, at, action: 'quantities.reset', auditId: this.newId() });
+      return reset;
+    }
+    return undefined;
+  }
+
   /** Loads the flow and the caller, refusing when the caller may not act on it now. */
   private async openFlow(caller: Caller, flowId: string): Promise<Outcome<{ flow: Flow; user: DirectoryUser }>> {
     const flow = this.store.read().flows[flowId];
@@ -420,10 +495,10 @@ function unknownUser<T>(caller: Caller): Outcome<T> {
   return refusal('unknown-user', `I cannot find you (${caller.userId}) in the directory this bot uses, so I cannot check your permissions. Ask whoever runs this bot to add you.`);
 }
 
-function describeOutcome(kind: FlowKind, organization: Named, from: Named | undefined, to: Named | undefined): string {
+function describeOutcome(kind: FlowKind, organization: Named, from: Named | undefined, to: Named | undefined, withPurchase: boolean): string {
   switch (kind) {
     case 'setup':
-      return `${to?.name ?? 'the subscription'} pays for ${organization.name}`;
+      return `${to?.name ?? 'the subscription'} pays for ${organization.name}${withPurchase ? ', and the purchase was made' : ''}`;
     case 'change':
       return `${organization.name} moved from ${from?.name ?? 'its old subscription'} to ${to?.name ?? 'the new one'}`;
     case 'remove':

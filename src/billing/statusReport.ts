@@ -1,8 +1,10 @@
 import type { DirectoryPort } from '../directory/port';
 import type { DirectoryUser, Organization } from '../directory/types';
+import type { OrganizationQuantities } from '../store/quantitiesState';
 import type { BillingLink } from '../store/state';
 import { subscriptionHealthProblems, type IneligibilityCode } from './eligibility';
 import { organizationAccess } from './organizationAccess';
+import { paidQuantitiesOf } from './quantities';
 import { isBillingManager } from './roles';
 import type { Named, OrganizationStatus } from './views';
 
@@ -21,9 +23,15 @@ export async function buildStatus(
   links: Readonly<Record<string, BillingLink>>,
   user: DirectoryUser,
   shared: boolean,
+  quantities: Readonly<Record<string, OrganizationQuantities>> = {},
 ): Promise<OrganizationStatus[]> {
   const organizations = await directory.organizationsOf(user.id);
-  const statuses = await Promise.all(organizations.map((org) => statusOf(directory, org, links[org.id], user, shared)));
+  const statuses = await Promise.all(
+    organizations.map(async (org) => {
+      const status = await statusOf(directory, org, links[org.id], user, shared);
+      return status.linked && status.detailsVisible ? { ...status, paid: paidQuantitiesOf(quantities, org.id) } : status;
+    }),
+  );
   return statuses.sort((a, b) => a.organization.name.localeCompare(b.organization.name));
 }
 

@@ -1,5 +1,6 @@
 import type { OrganizationStatus } from '../billing/views';
 import { formatWhen } from './format';
+import { paidQuantitiesText } from './quantityCards';
 import { renderCard, type CardJson } from './render';
 import { helpTemplate, noticeTemplate, statusTemplate, type Fact } from './templates';
 
@@ -15,7 +16,7 @@ export function helpCard(commands: readonly CommandHelp[], welcome: boolean): Ca
       ? 'Link an Azure DevOps organization to the Azure subscription that pays for it, change or remove that link, and see billing at a glance. I check every permission before anything changes.'
       : 'Type one of these, here or after @mentioning me in a chat or channel:',
     commands,
-    footer: 'Only project collection administrators can change billing, and only with a subscription on which they are Owner or Contributor.',
+    footer: 'Only project collection administrators can change billing, and only with a subscription on which they are Owner or Contributor. Paid quantities can be changed by the Owners and Contributors of the subscription that pays.',
   });
 }
 
@@ -56,6 +57,10 @@ function facts(s: OrganizationStatus): Fact[] {
   if (s.subscription) list.push({ title: 'Subscription', value: `${s.subscription.name} (${s.subscription.id})` });
   if (s.setUpBy) list.push({ title: 'Set up by', value: `${s.setUpBy.name}${s.setUpAt ? `, ${formatWhen(s.setUpAt)}` : ''}` });
   if (s.changedBy) list.push({ title: 'Last changed by', value: `${s.changedBy.name}${s.changedAt ? `, ${formatWhen(s.changedAt)}` : ''}` });
+  if (s.paid) {
+    const paid = paidQuantitiesText(s.paid);
+    list.push({ title: 'Paid quantities', value: paid ? `${paid}, on top of the free tier` : 'none: the free tier only' });
+  }
   return list;
 }
 

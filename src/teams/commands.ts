@@ -1,9 +1,11 @@
 import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
 import type { BillingService } from '../billing/billingService';
+import type { QuantitiesService } from '../billing/quantitiesService';
 import type { FlowKind } from '../store/state';
 import { helpCard, statusCard, type CommandHelp } from '../cards/infoCards';
 import { organizationPickerCard } from '../cards/flowCards';
+import { quantitiesOrganizationPickerCard } from '../cards/quantityCards';
 import type { CardJson } from '../cards/render';
 import { commandText } from './commandText';
 import { callerOf, NO_ENTRA_IDENTITY } from './identity';
@@ -12,6 +14,7 @@ import { personalChatOnly, problemCard } from './replies';
 
 export interface CommandDeps {
   readonly billing: BillingService;
+  readonly quantities: QuantitiesService;
 }
 
 interface Command extends CommandHelp {
@@ -27,6 +30,7 @@ export const COMMANDS: readonly Command[] = [
   { name: 'change billing', description: 'Move an organization to another subscription.', pattern: /^change billing$/i, run: startFlow('change') },
   { name: 'remove billing', description: 'Stop billing an organization; it falls back to the free tier.', pattern: /^remove billing$/i, run: startFlow('remove') },
   { name: 'cancel', description: 'Stop what you started here; nothing is changed.', pattern: /^cancel$/i, run: cancel },
+  { name: 'buy', description: 'See and change paid quantities (users, parallel jobs, Artifacts storage) with price estimates. Also "quantities".', pattern: /^(buy|(paid )?quantities)$/i, run: startPurchase },
   { name: 'help', description: 'Show this list.', pattern: /^(help|\?)$/i, run: async (context) => sendCard(context, helpCard(helpList(), false)) },
 ];
 
@@ -74,11 +78,22 @@ async function cancel(context: TurnContext, deps: CommandDeps): Promise<void> {
   if (!caller) return void (await context.sendActivity(NO_ENTRA_IDENTITY));
   const cancelled = await deps.billing.cancelAll(caller);
   if (!cancelled.ok) return void (await context.sendActivity(cancelled.problem.message));
+  const purchases = await deps.quantities.cancelAll(caller);
+  if (!purchases.ok) return void (await context.sendActivity(purchases.problem.message));
+  const count = cancelled.value + purchases.value;
   await context.sendActivity(
-    cancelled.value === 0
+    count === 0
       ? 'There was nothing to cancel here.'
-      : `Cancelled. Nothing was changed; the ${cancelled.value === 1 ? 'card you had open no longer works' : `${cancelled.value} cards you had open no longer work`}.`,
+      : `Cancelled. Nothing was changed; the ${count === 1 ? 'card you had open no longer works' : `${count} cards you had open no longer work`}.`,
   );
+}
+
+async function startPurchase(context: TurnContext, deps: CommandDeps): Promise<void> {
+  const caller = callerOf(context);
+  if (!caller) return void (await context.sendActivity(NO_ENTRA_IDENTITY));
+  if (caller.shared) return void (await context.sendActivity(personalChatOnly('buy')));
+  const started = await deps.quantities.start(caller);
+  await sendCard(context, started.ok ? quantitiesOrganizationPickerCard(started.value) : problemCard(started.problem));
 }
 
 export async function sendCard(context: TurnContext, card: CardJson): Promise<void> {

@@ -20,6 +20,7 @@ export function problemCard(problem: Problem): CardJson {
  * Flows list subscriptions, ids and reasons that are the caller's business only, so they run in the
  * caller's personal chat with the bot, never in front of a whole chat or channel.
  */
-export function personalChatOnly(kind: FlowKind): string {
-  return `Billing changes happen in our personal chat, so that your subscriptions stay between us. Open a chat with me and type "${FLOW_COMMAND[kind]}" there.`;
+export function personalChatOnly(command: FlowKind | 'buy'): string {
+  const typed = command === 'buy' ? 'buy' : FLOW_COMMAND[command];
+  return `Billing changes happen in our personal chat, so that your subscriptions stay between us. Open a chat with me and type "${typed}" there.`;
 }

@@ -1,5 +1,6 @@
 import { ActivityTypes, TestAdapter, type Activity, type InvokeResponse } from 'botbuilder';
 import { BillingService } from '../../src/billing/billingService';
+import { QuantitiesService } from '../../src/billing/quantitiesService';
 import { LocalDirectory } from '../../src/directory/localDirectory';
 import { silentLogger } from '../../src/logger';
 import { createMemoryStore, type MemoryStateStore } from '../../src/store/memoryStore';
@@ -35,9 +36,11 @@ export class TeamsHarness {
   private constructor(store: MemoryStateStore, directory: LocalDirectory) {
     this.store = store;
     const logger = silentLogger();
-    const billing = new BillingService({ directory, store, flowTtlMs: 15 * 60_000, now: () => this.clock });
+    const now = (): Date => this.clock;
+    const billing = new BillingService({ directory, store, flowTtlMs: 15 * 60_000, now });
+    const quantities = new QuantitiesService({ directory, store, billing, flowTtlMs: 15 * 60_000, now });
     const references = new ConversationReferences(store, () => this.clock);
-    const app = createBotApplication({ billing, references, logger });
+    const app = createBotApplication({ billing, quantities, references, logger });
     this.adapter = new TestAdapter(async (context) => {
       await app.run(context);
     });

@@ -12,7 +12,7 @@ describe('Information cards', () => {
         assert.deepEqual(facts(card), COMMANDS.map((c) => [c.name, c.description]));
         assert.match(visibleText(card), welcome ? /Hi! I set up Azure DevOps billing from chat\./ : /What I can do/);
         assert.match(visibleText(card), /Only project collection administrators can change billing/);
-        assert.deepEqual(buttons(card).map((b) => [b.title, b.verb, b.data.kind]), [['Set up billing', 'flow.start', 'setup'], ['Status', 'status.show', undefined]]);
+        assert.deepEqual(buttons(card).map((b) => [b.title, b.verb, b.data.kind]), [['Set up billing', 'flow.start', 'setup'], ['Status', 'status.show', undefined], ['Buy', 'quantities.start', undefined]]);
       });
     }
   });

@@ -113,14 +113,17 @@ describe('Billing flows on cards', () => {
   });
 
   it('keeps flows out of group chats, where everyone would see the subscriptions', async () => {
-    for (const command of ['set up billing', 'change billing', 'remove billing']) {
+    for (const command of ['set up billing', 'change billing', 'remove billing', 'buy']) {
       const replies = await bot.say(command, alex, groupChat);
       assert.equal(replies[0]?.attachments, undefined, `${command} showed a card in a group chat`);
       assert.match(textOf(replies), new RegExp(`personal chat[\\s\\S]*type "${command}" there`));
     }
     const fromHelpButton = await bot.click('flow.start', { kind: 'setup' }, alex, groupChat);
     assert.match(messageOf(fromHelpButton), /personal chat/);
+    const buyButton = await bot.click('quantities.start', {}, alex, groupChat);
+    assert.match(messageOf(buyButton), /personal chat[\s\S]*"buy"/);
     assert.deepEqual(Object.keys(bot.store.read().flows), [], 'no flow was started');
+    assert.deepEqual(Object.keys(bot.store.read().purchases), [], 'no purchase was started');
   });
 
   it('shows in a group chat only what every member may see, even to a PCA', async () => {
