@@ -143,4 +143,47 @@ describe('e2e: billing flows in the Agents Playground', function () {
       assert.match(await status.innerText(), /contoso-web[\s\S]*Billing is not set up/);
     });
   });
+
+  it('makes a first purchase, which sets billing up on the way', async function () {
+    const card = await h.step('buy-1-organizations', async () => {
+      const from = await h.say('buy');
+      return h.waitForBotText(/Buy paid quantities[\s\S]*Step 1 of 3: organization/, { from });
+    });
+    await h.step('buy-2-quantities', async () => {
+      await h.chooseOption('Organization', /contoso-web \(no billing yet\)/, card);
+      await h.clickAction('Next', card);
+      await h.waitForBotText(/Step 2 of 3: quantities/, { within: card });
+      assert.match(await card.innerText(), /this first purchase sets billing up/);
+    });
+    await h.step('buy-3-bad-number', async () => {
+      await h.fillInput('Paid Basic users', '2.5', card);
+      await h.clickAction('Next', card);
+      await h.waitForBotText(/Nothing was changed\. Fix this and press Next again/, { within: card });
+      assert.match(await card.innerText(), /"2\.5" is not a whole number/);
+    });
+    await h.step('buy-4-subscription', async () => {
+      await h.fillInput('Paid Basic users', '10', card);
+      await h.fillInput('Paid Microsoft-hosted parallel jobs', '1', card);
+      await h.fillInput('Paid GiB of Artifacts storage', '3', card);
+      await h.clickAction('Next', card);
+      await h.waitForBotText(/Set up billing[\s\S]*Step 2 of 3: subscription/, { within: card });
+    });
+    await h.step('buy-5-confirm', async () => {
+      await h.chooseOption('Subscription', /Contoso Pay-As-You-Go/, card);
+      await h.clickAction('Next', card);
+      await h.waitForBotText(/Monthly list-price estimate: 0 USD → 106 USD/, { within: card });
+    });
+    await h.step('buy-6-result', async () => {
+      await h.clickAction('Set up billing', card);
+      await h.waitForBotText(/Billing is set up/, { within: card });
+      assert.match(await card.innerText(), /Your purchase is made: contoso-web now pays for 10 Basic users, 1 Microsoft-hosted parallel job and 3 GiB/);
+    });
+    const state = h.readState() as SavedState & { quantities: Record<string, Record<string, number>> };
+    assert.equal(state.links['org-contoso-web']?.subscriptionId, PAYG);
+    await h.step('status-after-purchase', async () => {
+      const from = await h.say('status');
+      const status = await h.waitForBotText(/Billing status/, { from });
+      assert.match(await status.innerText(), /Paid quantities/);
+    });
+  });
 });
