@@ -1,9 +1,9 @@
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startBot, type BotOptions, type RunningBot } from '../../src/bot';
 import { readConfig } from '../../src/config';
-import { silentLogger } from '../../src/logger';
+import pino from 'pino';
 import type { BotState } from '../../src/store/state';
 import { ConnectorStub } from './connectorStub';
 import { ALEX, CONTOSO_TENANT, DEMO_DIRECTORY } from './demoWorld';
@@ -33,10 +33,24 @@ export interface HttpBotOptions {
   readonly env?: Record<string, string>;
   readonly botOptions?: BotOptions;
   readonly connector?: ConnectorStub;
+  /** Written to the state file before the bot starts, as a previous run would have left it. */
+  readonly initialState?: BotState;
 }
+
+/** One line the bot logged at warn level or above. */
+export interface LogEntry {
+  readonly level: number;
+  readonly msg: string;
+  readonly [field: string]: unknown;
+}
+
+/** pino's number for "error". */
+export const ERROR_LEVEL = 50;
 
 export class HttpBot {
   private constructor(
+    /** What the bot logged at warn level or above, oldest first. */
+    readonly logs: LogEntry[],
     readonly bot: RunningBot,
     readonly connector: ConnectorStub,
     readonly folder: string,
@@ -49,9 +63,12 @@ export class HttpBot {
     const connector = options.connector ?? (await ConnectorStub.start());
     const stateFile = path.join(folder, 'state.json');
     try {
+      if (options.initialState) await writeFile(stateFile, JSON.stringify(options.initialState));
       const config = readConfig({ PORT: '0', STATE_FILE: stateFile, DIRECTORY_FILE: DEMO_DIRECTORY, ...options.env });
-      const bot = await startBot(config, silentLogger(), options.botOptions);
-      return new HttpBot(bot, connector, folder, stateFile, options.connector === undefined);
+      const logs: LogEntry[] = [];
+      const logger = pino({ level: 'warn' }, { write: (line: string) => void logs.push(JSON.parse(line) as LogEntry) });
+      const bot = await startBot(config, logger, options.botOptions);
+      return new HttpBot(logs, bot, connector, folder, stateFile, options.connector === undefined);
     } catch (error) {
       if (options.connector === undefined) await connector.stop();
       await rm(folder, { recursive: true, force: true });
@@ -86,6 +103,11 @@ export class HttpBot {
 
   get(pathname: string): Promise<HttpAnswer> {
     return request(`${this.base}${pathname}`, { method: 'GET' });
+  }
+
+  /** Log lines at error level: the bot failed at something, rather than refusing it. */
+  errorsLogged(): LogEntry[] {
+    return this.logs.filter((entry) => entry.level >= ERROR_LEVEL);
   }
 
   async stateText(): Promise<string> {
