@@ -4,6 +4,7 @@ import type { Application } from '@microsoft/teams-ai';
 import type { Activity } from 'botbuilder';
 import type { AuthenticateRequestResult } from 'botframework-connector';
 import { activityShapeProblem } from './activityShape';
+import { drainingClose } from './drainingClose';
 import type { Logger } from './logger';
 import type { BotAdapter } from './teams/botAdapter';
 import type { BotTurnState } from './teams/turnState';
@@ -35,6 +36,7 @@ const REFUSALS: Record<401 | 403 | 503, string> = {
 
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const server = restify.createServer({ name: 'devops-billing-bot', handleUncaughtExceptions: false });
+  const close = drainingClose(server.server);
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
 
   // Deny by default: a route added later is authenticated unless it is listed as public.
@@ -99,15 +101,7 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   });
   const port = (server.address() as AddressInfo).port;
   deps.logger.info({ port }, `Listening on http://localhost:${port}/api/messages`);
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Idle keep-alive sockets would hold close() open forever.
-        server.server.closeIdleConnections?.();
-      }),
-  };
+  return { port, close };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {
