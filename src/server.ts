@@ -2,10 +2,10 @@ import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import type { Application } from '@microsoft/teams-ai';
 import type { Activity } from 'botbuilder';
-import type { AuthenticateRequestResult } from 'botframework-connector';
 import { activityShapeProblem } from './activityShape';
 import { drainingClose } from './drainingClose';
 import type { Logger } from './logger';
+import { guardRoutes, UNAUTHENTICATED } from './requestGate';
 import type { BotAdapter } from './teams/botAdapter';
 import type { BotTurnState } from './teams/turnState';
 
@@ -25,44 +25,17 @@ export interface ServerDeps {
   readonly logger: Logger;
 }
 
-/** Routes anybody may call: they answer from memory and start no work. Every other route needs a token. */
-const PUBLIC_ROUTES = new Set(['GET /healthz']);
-
-const REFUSALS: Record<401 | 403 | 503, string> = {
-  401: 'This endpoint accepts only requests that Microsoft Teams signed for this bot.',
-  403: 'This bot serves Microsoft Teams only.',
-  503: 'The bot could not verify this request right now. Try again shortly.',
-};
-
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const server = restify.createServer({ name: 'devops-billing-bot', handleUncaughtExceptions: false });
   const close = drainingClose(server.server);
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
 
-  // Deny by default: a route added later is authenticated unless it is listed as public.
-  const identities = new WeakMap<restify.Request, AuthenticateRequestResult>();
-  server.use((req, res, next) => {
-    if (PUBLIC_ROUTES.has(`${req.method} ${req.getRoute().path}`)) return next();
-    const body: unknown = req.body;
-    const activity = isRecord(body) ? (body as Partial<Activity>) : {};
-    deps.adapter.authenticate(activity, req.headers.authorization ?? '').then(
-      (verdict) => {
-        if (verdict.ok) {
-          identities.set(req, verdict.identity);
-          return next();
-        }
-        deps.logger.warn({ method: req.method, url: req.url, status: verdict.status, reason: verdict.reason }, 'Refused a request that did not prove it comes from Teams.');
-        res.send(verdict.status, { message: REFUSALS[verdict.status] });
-        return next(false);
-      },
-      (error: unknown) => next(error instanceof Error ? error : new Error(String(error))),
-    );
-  });
+  const identityOf = guardRoutes(server, deps.adapter, deps.logger);
 
   server.post('/api/messages', async (req, res) => {
-    const identity = identities.get(req);
+    const identity = identityOf(req);
     if (!identity) {
-      res.send(401, { message: REFUSALS[401] });
+      res.send(UNAUTHENTICATED.status, UNAUTHENTICATED.body);
       return;
     }
     const problem = activityShapeProblem(req.body);
@@ -102,8 +75,4 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const port = (server.address() as AddressInfo).port;
   deps.logger.info({ port }, `Listening on http://localhost:${port}/api/messages`);
   return { port, close };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
