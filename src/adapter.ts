@@ -72,7 +72,8 @@ class FixedOutboundCredentials extends ServiceClientCredentialsFactory {
     return this.configured.isAuthenticationDisabled();
   }
 
-  override async createCredentials(appId: string): Promise<ServiceClientCredentials> {
+  override async createCredentials(appId: string, audience: string | undefined, loginEndpoint: string, validateAuthority: boolean): Promise<ServiceClientCredentials> {
+    if (await this.configured.isAuthenticationDisabled()) return this.configured.createCredentials(appId, audience, loginEndpoint, validateAuthority);
     if (!(await this.configured.isValidAppId(appId))) throw new Error(`Refusing to sign for app id ${appId}, which is not this bot's.`);
     return this.outbound;
   }
