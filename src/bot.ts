@@ -1,4 +1,4 @@
-import { createAdapter } from './adapter';
+import { createAdapter, type AdapterOptions } from './adapter';
 import { BillingService } from './billing/billingService';
 import { QuantitiesService } from './billing/quantitiesService';
 import type { Config } from './config';
@@ -17,11 +17,14 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+/** What a test may put in place of a real part; the process itself passes none of it. */
+export type BotOptions = AdapterOptions;
+
 /**
  * Builds every part from the configuration and starts serving: the one place that constructs
  * infrastructure. `src/index.ts` runs it as a process; tests run it in-process on a free port.
  */
-export async function startBot(config: Config, logger: Logger): Promise<RunningBot> {
+export async function startBot(config: Config, logger: Logger, options: BotOptions = {}): Promise<RunningBot> {
   const warn = (message: string): void => logger.warn(message);
   const directory = await LocalDirectory.open(config.directoryFile, { warn });
   const store = await openLowdbStore(config.stateFile, { warn });
@@ -33,7 +36,7 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
     const billing = new BillingService({ directory, store, flowTtlMs, prices: config.prices, reportError });
     const quantities = new QuantitiesService({ directory, store, billing, flowTtlMs, prices: config.prices, reportError });
     const references = new ConversationReferences(store);
-    const adapter = createAdapter(config.credentials);
+    const adapter = createAdapter(config.credentials, options);
     const app = createBotApplication({ billing, quantities, references, logger }, adapter);
     if (!config.credentials) {
       logger.warn('No MicrosoftAppId is set: the bot accepts unauthenticated requests. Use this only for local development.');

@@ -17,6 +17,11 @@ export interface BotCredentials {
   readonly appPassword: string;
   readonly appType: AppType;
   readonly tenantId: string;
+  /**
+   * Where the bot fetches the OpenID metadata that lists the keys Teams signs its requests with.
+   * Absent means the Bot Framework's public cloud endpoint; tests point it at keys they serve themselves.
+   */
+  readonly openIdMetadataUrl?: string;
 }
 
 export interface Config {
@@ -126,9 +131,13 @@ function readCredentials(
   const appPassword = text('MicrosoftAppPassword');
   const appType = oneOf<AppType>('MicrosoftAppType', APP_TYPES, 'MultiTenant');
   const tenantId = text('MicrosoftAppTenantId') ?? '';
+  const openIdMetadataUrl = text('BOT_OPENID_METADATA_URL');
   if (appId === undefined) {
     if (appPassword !== undefined) {
       throw new ConfigError('MicrosoftAppPassword is set but MicrosoftAppId is not. Set both, or neither for local development.');
+    }
+    if (openIdMetadataUrl !== undefined) {
+      throw new ConfigError('BOT_OPENID_METADATA_URL is set but MicrosoftAppId is not: without credentials no request is authenticated. Set the credentials, or remove BOT_OPENID_METADATA_URL.');
     }
     return undefined;
   }
@@ -138,5 +147,31 @@ function readCredentials(
   if (appType !== 'MultiTenant' && tenantId === '') {
     throw new ConfigError(`MicrosoftAppType is ${appType}, which needs MicrosoftAppTenantId (the Entra tenant id of the app registration).`);
   }
-  return { appId, appPassword: appPassword ?? '', appType, tenantId };
+  return {
+    appId,
+    appPassword: appPassword ?? '',
+    appType,
+    tenantId,
+    ...(openIdMetadataUrl !== undefined ? { openIdMetadataUrl: checkedMetadataUrl(openIdMetadataUrl) } : {}),
+  };
+}
+
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * The signing keys decide who may talk to the bot, so they must come over https; plain http is
+ * accepted only from this machine, where a test serves its own keys.
+ */
+function checkedMetadataUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`BOT_OPENID_METADATA_URL is "${value}", which is not a URL. Give the full https address of the OpenID metadata document.`);
+  }
+  const loopback = url.protocol === 'http:' && LOOPBACK_HOSTS.includes(url.hostname);
+  if (url.protocol !== 'https:' && !loopback) {
+    throw new ConfigError(`BOT_OPENID_METADATA_URL is "${value}", but it must be an https address (plain http is accepted only for localhost).`);
+  }
+  return value;
 }

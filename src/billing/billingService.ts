@@ -3,6 +3,7 @@ import type { DirectoryPort } from '../directory/port';
 import type { DirectoryUser, Organization, Subscription } from '../directory/types';
 import { StateWriteError, type StateStore } from '../store/port';
 import type { PaidQuantities } from '../store/quantitiesState';
+import { entryOf } from '../store/records';
 import type { AuditAction, BillingLink, BotState, Flow, FlowKind } from '../store/state';
 import { ignoreChanges, type BillingChangeListener } from './changeListener';
 import { ineligibilityReasons } from './eligibility';
@@ -412,7 +413,7 @@ export class BillingService {
 
   /** Loads the flow and the caller, refusing when the caller may not act on it now. */
   private async openFlow(caller: Caller, flowId: string): Promise<Outcome<{ flow: Flow; user: DirectoryUser }>> {
-    const flow = this.store.read().flows[flowId];
+    const flow = entryOf(this.store.read().flows, flowId);
     const ownerName = flow ? await this.nameOf(flow.ownerId) : '';
     const problem = flowProblem(flow, caller, this.now(), ownerName);
     if (problem) return { ok: false, problem };
@@ -425,7 +426,7 @@ export class BillingService {
   private advance(caller: Caller, flowId: string, change: (flow: Flow) => void): Promise<Outcome<ReturnType<typeof viewOf>>> {
     return this.mutate(() =>
       this.store.update((state) => {
-        const flow = state.flows[flowId];
+        const flow = entryOf(state.flows, flowId);
         const problem = flowProblem(flow, caller, this.now(), '');
         if (problem) throw new Refused(problem);
         const current = flow as Flow;
