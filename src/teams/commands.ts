@@ -48,11 +48,15 @@ export function registerCommands(app: Application<BotTurnState>, deps: CommandDe
   }
   app.activity(ActivityTypes.Message, async (context) => {
     const typed = commandText(context.activity.text);
-    await context.sendActivity(
-      typed === ''
+    // The hint repeats what was typed: as plain text, so nobody can make the bot post formatted
+    // content (links, mentions) in a shared chat by typing it.
+    await context.sendActivity({
+      type: ActivityTypes.Message,
+      textFormat: 'plain',
+      text: typed === ''
         ? 'I only understand typed commands. Type "help" to see them.'
         : `I don't know "${typed.length > 60 ? `${typed.slice(0, 57)}...` : typed}". Type "help" to see what I can do.`,
-    );
+    });
   });
 }
 
