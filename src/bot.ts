@@ -1,10 +1,12 @@
-import { createAdapter } from './adapter';
+import { createAdapter, type AdapterOptions } from './adapter';
 import { BillingService } from './billing/billingService';
+import { QuantitiesService } from './billing/quantitiesService';
 import type { Config } from './config';
 import type { BillingLinkPort } from './billingLinks/port';
 import type { Caller } from './billing/views';
 import { AzureBackend } from './directory/azure/azureDirectoryFactory';
 import { sharedDirectory, type DirectoryFactory } from './directory/factory';
+import type { DirectoryPort } from './directory/port';
 import { LocalDirectory } from './directory/localDirectory';
 import type { Logger } from './logger';
 import { startServer, type RunningServer } from './server';
@@ -20,11 +22,14 @@ export interface RunningBot {
   stop(): Promise<void>;
 }
 
+/** What a test may put in place of a real part; the process itself passes none of it. */
+export type BotOptions = AdapterOptions;
+
 /**
  * Builds every part from the configuration and starts serving: the one place that constructs
  * infrastructure. `src/index.ts` runs it as a process; tests run it in-process on a free port.
  */
-export async function startBot(config: Config, logger: Logger): Promise<RunningBot> {
+export async function startBot(config: Config, logger: Logger, options: BotOptions = {}): Promise<RunningBot> {
   const warn = (message: string): void => logger.warn(message);
   const { directories, billingLinksFor } = await openDirectories(config, warn);
   const store = await openLowdbStore(config.stateFile, { warn });
@@ -34,17 +39,23 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
       { stateFile: config.stateFile, directory: config.directory, ...(config.azure ? { azureEndpoints: config.azure.endpoints } : { directoryFile: config.directoryFile }) },
       'State and directory loaded.',
     );
-    const billing = new BillingService({
-      directoryFor: (caller) => directories.directoryFor(caller),
-      ...(billingLinksFor ? { billingLinksFor } : {}),
+    const reportError = (error: unknown): void => logger.error({ err: error }, 'A billing change could not be saved.');
+    const flowTtlMs = config.flowTtlMinutes * 60_000;
+    const directoryFor = (caller: Caller): Promise<DirectoryPort> => directories.directoryFor(caller);
+    const billing = new BillingService({ directoryFor, ...(billingLinksFor ? { billingLinksFor } : {}), store, flowTtlMs, prices: config.prices, reportError });
+    const quantities = new QuantitiesService({
+      directoryFor,
       store,
-      flowTtlMs: config.flowTtlMinutes * 60_000,
-      reportError: (error) => logger.error({ err: error }, 'A billing change could not be saved.'),
+      billing,
+      flowTtlMs,
+      prices: config.prices,
+      reportError,
+      ...(config.azure ? { boughtElsewhere: azureBillingPage(config.azure.endpoints.devOpsWeb) } : {}),
     });
     const references = new ConversationReferences(store);
-    const adapter = createAdapter(config.credentials);
+    const adapter = createAdapter(config.credentials, options);
     const signIn = config.azure ? { settings: config.azure.signIn, required: directories.requiredSignIns } : undefined;
-    const app = createBotApplication({ billing, references, logger, ...(signIn ? { signIn } : {}) }, adapter);
+    const app = createBotApplication({ billing, quantities, references, logger, ...(signIn ? { signIn } : {}) }, adapter);
     if (!config.credentials) {
       logger.warn('No MicrosoftAppId is set: the bot accepts unauthenticated requests. Use this only for local development.');
     }
@@ -78,4 +89,9 @@ async function openDirectories(config: Config, warn: (message: string) => void):
   if (!config.azure) return { directories: sharedDirectory(await LocalDirectory.open(config.directoryFile, { warn })) };
   const backend = new AzureBackend({ endpoints: config.azure.endpoints, http: config.azure.http, billingWrites: config.azure.billingWrites });
   return { directories: backend, billingLinksFor: async (caller) => backend.billingLinksFor(caller) };
+}
+
+/** Where an organization's paid quantities are bought in Azure DevOps, as "buy" names it. */
+function azureBillingPage(web: string): string {
+  return `your organization's Organization settings → Billing page in Azure DevOps (${web}/YOUR-ORGANIZATION/_settings/billing)`;
 }

@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
+import { LIST_PRICES_USD, parsePriceTable, type PriceTable } from './billing/prices';
 
 /**
  * The only module that reads the environment. Every setting is validated once at start, and a bad
@@ -18,6 +19,11 @@ export interface BotCredentials {
   readonly appPassword: string;
   readonly appType: AppType;
   readonly tenantId: string;
+  /**
+   * Where the bot fetches the OpenID metadata that lists the keys Teams signs its requests with.
+   * Absent means the Bot Framework's public cloud endpoint; tests point it at keys they serve themselves.
+   */
+  readonly openIdMetadataUrl?: string;
 }
 
 export interface Config {
@@ -29,6 +35,8 @@ export interface Config {
   readonly credentials: BotCredentials | undefined;
   readonly logLevel: LogLevel;
   readonly flowTtlMinutes: number;
+  /** List prices for estimates: PRICES_FILE if set, else the shipped table. */
+  readonly prices: PriceTable;
   /** Present exactly when `directory` is 'azure'. */
   readonly azure: AzureConfig | undefined;
 }
@@ -146,6 +154,7 @@ export function readConfig(env: Env = loadEnvironment()): Config {
     credentials,
     logLevel: oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
     flowTtlMinutes: wholeNumber('FLOW_TTL_MINUTES', 15, 1, 24 * 60),
+    prices: readPrices(text('PRICES_FILE')),
     azure: directory === 'azure' ? readAzure(text, oneOf, wholeNumber, credentials) : undefined,
   };
 }
@@ -204,6 +213,23 @@ function readAzure(
   };
 }
 
+/** The price table from PRICES_FILE, checked whole at start; without it, the shipped list prices. */
+function readPrices(file: string | undefined): PriceTable {
+  if (file === undefined) return LIST_PRICES_USD;
+  const absolute = path.resolve(file);
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(absolute, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`PRICES_FILE is "${absolute}", which cannot be read as JSON (${(error as Error).message}). Fix the file, or unset PRICES_FILE to use the shipped list prices.`);
+  }
+  const parsed = parsePriceTable(value);
+  if (!parsed.ok) {
+    throw new ConfigError(`PRICES_FILE is "${absolute}", which is not a usable price table: ${parsed.problems.join(' ')}`);
+  }
+  return parsed.prices;
+}
+
 function readCredentials(
   text: (name: string) => string | undefined,
   oneOf: <T extends string>(name: string, allowed: readonly T[], fallback: T) => T,
@@ -212,9 +238,13 @@ function readCredentials(
   const appPassword = text('MicrosoftAppPassword');
   const appType = oneOf<AppType>('MicrosoftAppType', APP_TYPES, 'MultiTenant');
   const tenantId = text('MicrosoftAppTenantId') ?? '';
+  const openIdMetadataUrl = text('BOT_OPENID_METADATA_URL');
   if (appId === undefined) {
     if (appPassword !== undefined) {
       throw new ConfigError('MicrosoftAppPassword is set but MicrosoftAppId is not. Set both, or neither for local development.');
+    }
+    if (openIdMetadataUrl !== undefined) {
+      throw new ConfigError('BOT_OPENID_METADATA_URL is set but MicrosoftAppId is not: without credentials no request is authenticated. Set the credentials, or remove BOT_OPENID_METADATA_URL.');
     }
     return undefined;
   }
@@ -224,5 +254,31 @@ function readCredentials(
   if (appType !== 'MultiTenant' && tenantId === '') {
     throw new ConfigError(`MicrosoftAppType is ${appType}, which needs MicrosoftAppTenantId (the Entra tenant id of the app registration).`);
   }
-  return { appId, appPassword: appPassword ?? '', appType, tenantId };
+  return {
+    appId,
+    appPassword: appPassword ?? '',
+    appType,
+    tenantId,
+    ...(openIdMetadataUrl !== undefined ? { openIdMetadataUrl: checkedMetadataUrl(openIdMetadataUrl) } : {}),
+  };
+}
+
+const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];
+
+/**
+ * The signing keys decide who may talk to the bot, so they must come over https; plain http is
+ * accepted only from this machine, where a test serves its own keys.
+ */
+function checkedMetadataUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`BOT_OPENID_METADATA_URL is "${value}", which is not a URL. Give the full https address of the OpenID metadata document.`);
+  }
+  const loopback = url.protocol === 'http:' && LOOPBACK_HOSTS.includes(url.hostname);
+  if (url.protocol !== 'https:' && !loopback) {
+    throw new ConfigError(`BOT_OPENID_METADATA_URL is "${value}", but it must be an https address (plain http is accepted only for localhost).`);
+  }
+  return value;
 }

@@ -1,8 +1,12 @@
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
-import type { TeamsAdapter, Application } from '@microsoft/teams-ai';
+import type { Application } from '@microsoft/teams-ai';
+import type { Activity } from 'botbuilder';
 import { activityShapeProblem } from './activityShape';
+import { drainingClose } from './drainingClose';
 import type { Logger } from './logger';
+import { guardRoutes, UNAUTHENTICATED } from './requestGate';
+import type { BotAdapter } from './teams/botAdapter';
 import type { BotTurnState } from './teams/turnState';
 
 /** Bot Framework activities are small; anything near this is not from Teams. */
@@ -16,31 +20,45 @@ export interface RunningServer {
 
 export interface ServerDeps {
   readonly port: number;
-  readonly adapter: TeamsAdapter;
+  readonly adapter: BotAdapter;
   readonly app: Application<BotTurnState>;
   readonly logger: Logger;
 }
 
 export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const server = restify.createServer({ name: 'devops-billing-bot', handleUncaughtExceptions: false });
+  const close = drainingClose(server.server);
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
 
+  const identityOf = guardRoutes(server, deps.adapter, deps.logger);
+
   server.post('/api/messages', async (req, res) => {
+    const identity = identityOf(req);
+    if (!identity) {
+      res.send(UNAUTHENTICATED.status, UNAUTHENTICATED.body);
+      return;
+    }
     const problem = activityShapeProblem(req.body);
     if (problem) {
       res.send(400, { message: problem });
       return;
     }
     try {
-      await deps.adapter.process(req, res, async (context) => {
+      const invokeResponse = await deps.adapter.processAuthenticated(identity, req.body as Activity, async (context) => {
         await deps.app.run(context);
       });
+      res.send(invokeResponse?.status ?? 200, invokeResponse?.body);
     } catch (error) {
-      // The adapter answers authentication and parsing failures itself; anything reaching here is
+      // A turn's own failures are answered by the turn error handler; anything reaching here is
       // ours, and the sender still deserves an answer.
       deps.logger.error({ err: error }, 'Processing an activity failed.');
       if (!res.headersSent) res.send(500, { message: 'The bot could not process this activity.' });
     }
+  });
+
+  // Clients (the Agents Playground among them) probe the endpoint with HEAD before sending.
+  server.head('/api/messages', async (_req, res) => {
+    res.send(200);
   });
 
   server.get('/healthz', async (_req, res) => {
@@ -61,13 +79,5 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   });
   const port = (server.address() as AddressInfo).port;
   deps.logger.info({ port }, `Listening on http://localhost:${port}/api/messages`);
-  return {
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Idle keep-alive sockets would hold close() open forever.
-        server.server.closeIdleConnections?.();
-      }),
-  };
+  return { port, close };
 }

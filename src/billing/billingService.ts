@@ -2,29 +2,28 @@ import { randomUUID } from 'node:crypto';
 import type { BillingLinkPort, BillingLinkTarget, CurrentBillingLink } from '../billingLinks/port';
 import type { DirectoryPort } from '../directory/port';
 import type { DirectoryUser, Organization, Subscription } from '../directory/types';
-import { StateWriteError, type StateStore } from '../store/port';
-import type { AuditAction, BillingLink, Flow, FlowKind } from '../store/state';
+import type { StateStore } from '../store/port';
+import type { PaidQuantities } from '../store/quantitiesState';
+import { entryOf } from '../store/records';
+import type { AuditAction, BillingLink, BotState, Flow, FlowKind } from '../store/state';
 import { ignoreChanges, type BillingChangeListener } from './changeListener';
 import { ineligibilityReasons } from './eligibility';
 import { explainIneligibility, joinNames } from './explanations';
-import { FLOW_COMMAND, Refused, flowProblem, pruneFlows, viewOf } from './flows';
+import { FLOW_COMMAND, Refused, flowProblem, isOpenFlowOf, pruneFlows, viewOf } from './flows';
 import { organizationAccess } from './organizationAccess';
+import { LIST_PRICES_USD, type PriceTable } from './prices';
+import { FREE_TIER, describeChange, isFreeTier, paidQuantitiesOf, writeQuantities } from './quantities';
+import type { QuantityChange } from './quantitiesViews';
 import { refusal, success, type Outcome, type Problem } from './problems';
 import { isBillingManager, principalsWith } from './roles';
+import { callerUser, directoryProvider, mutateState, named, namesOf, unknownUser, type DirectorySource } from './serviceParts';
 import { buildStatus } from './statusReport';
 import type {
   BillingChange, Caller, ConfirmStep, Named, OrganizationOption, OrganizationStatus, OrganizationStep,
   PendingBillingChange, SubscriptionOption, SubscriptionStep,
 } from './views';
 
-export interface BillingServiceDeps {
-  /** One directory for every caller (the local file). Give this or `directoryFor`. */
-  readonly directory?: DirectoryPort;
-  /**
-   * The directory to ask on behalf of `caller`, for directories that answer with the caller's own
-   * rights (DIRECTORY=azure). Asked once per request, so each click sees fresh data.
-   */
-  readonly directoryFor?: (caller: Caller) => Promise<DirectoryPort>;
+export interface BillingServiceDeps extends DirectorySource {
   /**
    * Where the billing link truly lives when it is not the state file (DIRECTORY=azure: the
    * organization's billing settings in Azure DevOps, read with the caller's rights). Without it the
@@ -37,6 +36,8 @@ export interface BillingServiceDeps {
   readonly now?: () => Date;
   readonly newId?: () => string;
   readonly listener?: BillingChangeListener;
+  /** For the list-price estimates of a first purchase; the shipped list prices by default. */
+  readonly prices?: PriceTable;
   /** Told about storage failures, which users only see as "nothing was changed". */
   readonly reportError?: (error: unknown) => void;
 }
@@ -60,19 +61,18 @@ export class BillingService {
   private readonly now: () => Date;
   private readonly newId: () => string;
   private readonly listener: BillingChangeListener;
+  private readonly prices: PriceTable;
   private readonly reportError: (error: unknown) => void;
 
   constructor(deps: BillingServiceDeps) {
-    const shared = deps.directory;
-    if (deps.directoryFor) this.directoryFor = deps.directoryFor;
-    else if (shared) this.directoryFor = async () => shared;
-    else throw new TypeError('BillingService needs a directory or a directoryFor provider.');
+    this.directoryFor = directoryProvider(deps, 'BillingService');
     this.billingLinksFor = deps.billingLinksFor;
     this.store = deps.store;
     this.flowTtlMs = deps.flowTtlMs;
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? randomUUID;
     this.listener = deps.listener ?? ignoreChanges;
+    this.prices = deps.prices ?? LIST_PRICES_USD;
     this.reportError = deps.reportError ?? (() => undefined);
   }
 
@@ -82,24 +82,32 @@ export class BillingService {
     const user = await callerUser(directory, caller);
     if (!user) return unknownUser(caller);
     const organizations = await this.organizationOptions(directory, await this.linksFor(caller), user, kind);
-    const now = this.now();
-    const flow: Flow = {
-      id: this.newId(),
-      kind,
-      ownerId: user.id,
-      tenantId: user.tenantId,
-      conversationId: caller.conversationId,
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + this.flowTtlMs).toISOString(),
-      status: 'open',
-    };
-    return this.mutate(async () => {
-      await this.store.update((state) => {
-        pruneFlows(state, now);
-        state.flows[flow.id] = flow;
-      });
-      return { flow: viewOf(flow), organizations };
-    });
+    const flow = this.newFlow(caller, user, kind);
+    const saved = await this.saveNewFlow(flow);
+    return saved.ok ? success({ flow: saved.value, organizations }) : saved;
+  }
+
+  /**
+   * A first purchase for an organization without billing: starts "set up billing" for it, with all of
+   * set-up's rules, carrying the purchase so that confirming the set-up makes it in the same write.
+   * Answers with the subscription step, since the organization is already chosen.
+   */
+  async startFirstPurchase(caller: Caller, organizationId: string, purchase: PaidQuantities): Promise<Outcome<SubscriptionStep>> {
+    if (this.billingLinksFor) return purchaseNotAtomic();
+    const directory = await this.directoryFor(caller);
+    const user = await callerUser(directory, caller);
+    if (!user) return unknownUser(caller);
+    const organization = await directory.getOrganization(organizationId);
+    const problem = await this.organizationProblem(directory, await this.linksFor(caller), user, organization, 'setup');
+    if (problem) return { ok: false, problem };
+    const org = organization as Organization;
+    const flow = this.newFlow(caller, user, 'setup');
+    flow.organizationId = org.id;
+    flow.pendingPurchase = { ...purchase };
+    const saved = await this.saveNewFlow(flow);
+    if (!saved.ok) return saved;
+    const subscriptions = await this.subscriptionOptions(directory, user, org, undefined);
+    return success({ flow: saved.value, organization: named(org), subscriptions, quantities: this.purchaseChange(flow) });
   }
 
   /** The organization step's answer: for set-up and change, the subscriptions; for removal, the confirmation. */
@@ -108,6 +116,10 @@ export class BillingService {
     const checked = await this.openFlow(directory, caller, flowId);
     if (!checked.ok) return checked;
     const { flow, user } = checked.value;
+    if (flow.pendingPurchase) {
+      // The purchase was chosen for one organization; it cannot move to another.
+      return refusal('flow-out-of-order', 'This set-up belongs to a purchase for one organization, which cannot be changed. Type "buy" to start again.');
+    }
     const links = await this.linksFor(caller);
     const organization = await directory.getOrganization(organizationId);
     const allowed = await this.organizationProblem(directory, links, user, organization, flow.kind);
@@ -118,12 +130,16 @@ export class BillingService {
     const moved = await this.advance(caller, flow.id, (f) => {
       f.organizationId = org.id;
       delete f.subscriptionId;
+      // What the user is shown as paying now; confirming refuses if it has changed meanwhile.
+      if (link) f.expectedSubscriptionId = link.subscriptionId;
+      else delete f.expectedSubscriptionId;
     });
     if (!moved.ok) return moved;
 
     if (flow.kind === 'remove') {
       const current = link ? await directory.getSubscription(link.subscriptionId) : undefined;
-      return success<ConfirmStep>({ flow: moved.value, organization: named(org), from: namedSubscription(link?.subscriptionId, current) });
+      const reset = this.resetChange(this.store.read(), org.id);
+      return success<ConfirmStep>({ flow: moved.value, organization: named(org), from: namedSubscription(link?.subscriptionId, current), ...(reset ? { quantities: reset } : {}) });
     }
     const current = link ? namedSubscription(link.subscriptionId, await directory.getSubscription(link.subscriptionId)) : undefined;
     const subscriptions = await this.subscriptionOptions(directory, user, org, current?.id);
@@ -142,9 +158,12 @@ export class BillingService {
     if (!plan.ok) return plan;
     const moved = await this.advance(caller, flow.id, (f) => {
       f.subscriptionId = subscriptionId;
+      // The confirmation card shows this "from"; confirming refuses if it changes before the click.
+      if (plan.value.from) f.expectedSubscriptionId = plan.value.from.id;
     });
     if (!moved.ok) return moved;
-    return success({ flow: moved.value, organization: plan.value.organization, from: plan.value.from, to: plan.value.to });
+    const purchase = this.purchaseChange(flow);
+    return success({ flow: moved.value, organization: plan.value.organization, from: plan.value.from, to: plan.value.to, ...(purchase ? { quantities: purchase } : {}) });
   }
 
   /**
@@ -167,7 +186,7 @@ export class BillingService {
     if (this.billingLinksFor) return this.requestLinkChange(await this.billingLinksFor(caller), caller, flow, user, plan.value);
     const { organization, from, to } = plan.value;
     const at = this.now().toISOString();
-    const outcome = describeOutcome(flow.kind, organization, from, to);
+    const outcome = describeOutcome(flow.kind, organization, from, to, flow.pendingPurchase !== undefined);
 
     const saved = await this.mutate(() =>
       this.store.update((state) => {
@@ -180,7 +199,7 @@ export class BillingService {
         if (flow.kind === 'setup' && link) {
           throw new Refused(alreadyLinked(organization));
         }
-        if (flow.kind !== 'setup' && link?.subscriptionId !== from?.id) {
+        if (flow.kind !== 'setup' && (link === undefined || link.subscriptionId !== current?.expectedSubscriptionId)) {
           throw new Refused({ code: 'not-linked', message: `Billing of ${organization.name} changed while you were deciding, so nothing was done. Type "status" to see it now.` });
         }
         if (flow.kind === 'remove') {
@@ -201,12 +220,16 @@ export class BillingService {
           ...(from ? { fromSubscriptionId: from.id } : {}),
           ...(to ? { toSubscriptionId: to.id } : {}),
         });
-        return viewOf(done);
+        // Paid quantities move with the link in this same write: a first purchase is made with the
+        // set-up, and removal drops to the free tier; a crash can never keep one without the other.
+        const quantities = this.quantitiesWithLink(state, done, user.id, at);
+        return { flow: viewOf(done), quantities };
       }),
     );
     if (!saved.ok) return saved;
-    const change: BillingChange = { flow: saved.value, organization, from, to, by: named(user), at };
-    this.listener.billingChanged(flow.kind, change);
+    const { quantities } = saved.value;
+    const change: BillingChange = { flow: saved.value.flow, organization, from, to, by: named(user), at, ...(quantities ? { quantities } : {}) };
+    this.announce(flow.kind, change);
     return success(change);
   }
 
@@ -226,9 +249,7 @@ export class BillingService {
     const at = this.now().toISOString();
     return this.mutate(() =>
       this.store.update((state) => {
-        const open = Object.values(state.flows).filter(
-          (f) => f.ownerId === caller.userId && f.conversationId === caller.conversationId && f.status === 'open' && Date.parse(f.expiresAt) >= Date.parse(at),
-        );
+        const open = Object.values(state.flows).filter((f) => isOpenFlowOf(f, caller, new Date(at)));
         for (const f of open) {
           f.status = 'cancelled';
           f.finishedAt = at;
@@ -242,14 +263,17 @@ export class BillingService {
     const directory = await this.directoryFor(caller);
     const user = await callerUser(directory, caller);
     if (!user) return unknownUser(caller);
-    if (!this.billingLinksFor) return success(await buildStatus(directory, this.store.read().links, user));
+    const shared = caller.shared === true;
+    const state = this.store.read();
+    if (!this.billingLinksFor) return success(await buildStatus(directory, state.links, user, shared, state.quantities));
     const links = await this.linksFor(caller);
     const current: Record<string, BillingLink> = {};
     for (const organization of await directory.organizationsOf(user.id)) {
       const link = await links(organization);
       if (link) current[organization.id] = link;
     }
-    return success(await buildStatus(directory, current, user));
+    // Paid quantities live in Azure DevOps, which the bot does not read: it shows none rather than guess.
+    return success(await buildStatus(directory, current, user, shared));
   }
 
   private async organizationOptions(directory: DirectoryPort, links: LinkReader, user: DirectoryUser, kind: FlowKind): Promise<OrganizationOption[]> {
@@ -275,7 +299,8 @@ export class BillingService {
     }
     const access = organizationAccess(user.id, organization);
     if (access === 'none') {
-      return { code: 'not-a-member', message: `You are not a member of ${organization.name}. Nothing was changed.` };
+      // Same words as a missing organization: a forged id must not learn another tenant's names.
+      return { code: 'not-a-member', message: 'That organization does not exist, or you are not a member of it. Nothing was changed.' };
     }
     if (access === 'member') {
       const owner = await nameOf(directory, organization.ownerId);
@@ -363,7 +388,7 @@ export class BillingService {
    * lives, each organization read once.
    */
   private async linksFor(caller: Caller): Promise<LinkReader> {
-    const recorded = (organizationId: string): BillingLink | undefined => this.store.read().links[organizationId];
+    const recorded = (organizationId: string): BillingLink | undefined => entryOf(this.store.read().links, organizationId);
     if (!this.billingLinksFor) return async (organization) => recorded(organization.id);
     const port = await this.billingLinksFor(caller);
     const read = new Map<string, Promise<BillingLink | undefined>>();
@@ -388,6 +413,10 @@ export class BillingService {
     user: DirectoryUser,
     plan: { organization: Named; from?: Named; to?: Named; toTenantId?: string },
   ): Promise<Outcome<BillingChange | PendingBillingChange>> {
+    // The confirmation showed what paid then; if the source shows otherwise now, it no longer says what would happen.
+    if (flow.kind !== 'setup' && !sameSubscription(plan.from?.id, flow.expectedSubscriptionId)) {
+      return refusal('not-linked', `Billing of ${plan.organization.name} changed while you were deciding, so nothing was done. Type "status" to see it now.`);
+    }
     const target = linkTarget(plan.organization, plan.to, plan.toTenantId);
     const requested = await port.request({ ...target, requestedBy: user.id, at: this.now().toISOString() });
     if (requested.status === 'applied') return this.completeLinkChange(caller, flow.id, user, plan);
@@ -443,7 +472,7 @@ export class BillingService {
     const { organization, from, to } = plan;
     const saved = await this.mutate(() =>
       this.store.update((state) => {
-        const current = state.flows[flowId];
+        const current = entryOf(state.flows, flowId);
         const stale = flowProblem(current, caller, this.now(), user.displayName);
         if (stale) throw new Refused(stale);
         const done = current as Flow;
@@ -452,7 +481,7 @@ export class BillingService {
         else state.links[organization.id] = nextLink(state.links[organization.id], organization.id, (to as Named).id, user.id, at);
         done.status = 'completed';
         done.finishedAt = at;
-        done.outcome = describeOutcome(done.kind, organization, from, to);
+        done.outcome = describeOutcome(done.kind, organization, from, to, done.pendingPurchase !== undefined);
         state.audit.push({
           id: this.newId(),
           at,
@@ -462,18 +491,78 @@ export class BillingService {
           ...(from ? { fromSubscriptionId: from.id } : {}),
           ...(to ? { toSubscriptionId: to.id } : {}),
         });
-        return { view: viewOf(done), kind: done.kind };
+        return { view: viewOf(done), kind: done.kind, quantities: this.quantitiesWithLink(state, done, user.id, at) };
       }),
     );
     if (!saved.ok) return saved;
-    const change: BillingChange = { flow: saved.value.view, organization, from, to, by: named(user), at };
-    this.listener.billingChanged(saved.value.kind, change);
+    const { quantities } = saved.value;
+    const change: BillingChange = { flow: saved.value.view, organization, from, to, by: named(user), at, ...(quantities ? { quantities } : {}) };
+    this.announce(saved.value.kind, change);
     return success(change);
+  }
+
+  private announce(kind: FlowKind, change: BillingChange): void {
+    try {
+      this.listener.billingChanged(kind, change);
+    } catch (error) {
+      // The change is saved; failing to announce it must not make the user think it was not.
+      this.reportError(error);
+    }
+  }
+
+  private newFlow(caller: Caller, user: DirectoryUser, kind: FlowKind): Flow {
+    const now = this.now();
+    return {
+      id: this.newId(),
+      kind,
+      ownerId: user.id,
+      tenantId: user.tenantId,
+      conversationId: caller.conversationId,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.flowTtlMs).toISOString(),
+      status: 'open',
+    };
+  }
+
+  private saveNewFlow(flow: Flow): Promise<Outcome<ReturnType<typeof viewOf>>> {
+    return this.mutate(() =>
+      this.store.update((state) => {
+        pruneFlows(state, this.now());
+        state.flows[flow.id] = flow;
+        return viewOf(flow);
+      }),
+    );
+  }
+
+  /** A set-up's pending first purchase, from the free tier to what was chosen. */
+  private purchaseChange(flow: Flow): QuantityChange | undefined {
+    return flow.pendingPurchase ? describeChange(FREE_TIER, flow.pendingPurchase, this.prices) : undefined;
+  }
+
+  /** What removing billing does to paid quantities; undefined when there are none to drop. */
+  private resetChange(state: Readonly<BotState>, organizationId: string): QuantityChange | undefined {
+    const paid = paidQuantitiesOf(state.quantities, organizationId);
+    return isFreeTier(paid) ? undefined : describeChange(paid, FREE_TIER, this.prices);
+  }
+
+  /** Inside confirm's write: applies a set-up's pending purchase, or removal's reset to the free tier. */
+  private quantitiesWithLink(state: BotState, flow: Flow, actorId: string, at: string): QuantityChange | undefined {
+    const organizationId = flow.organizationId as string;
+    if (flow.kind === 'setup' && flow.pendingPurchase) {
+      const from = writeQuantities(state, { organizationId, to: flow.pendingPurchase, actorId, at, action: 'quantities.purchase', auditId: this.newId() });
+      return describeChange(from, flow.pendingPurchase, this.prices);
+    }
+    if (flow.kind === 'remove') {
+      const reset = this.resetChange(state, organizationId);
+      if (reset) writeQuantities(state, { organizationId, to: FREE_TIER, actorId, at, action: 'quantities.reset', auditId: this.newId() });
+      return reset;
+    }
+    return undefined;
   }
 
   /** Loads the flow and the caller, refusing when the caller may not act on it now. */
   private async openFlow(directory: DirectoryPort, caller: Caller, flowId: string): Promise<Outcome<{ flow: Flow; user: DirectoryUser }>> {
-    const flow = this.store.read().flows[flowId];
+    const flow = entryOf(this.store.read().flows, flowId);
     const ownerName = flow ? await nameOf(directory, flow.ownerId) : '';
     const problem = flowProblem(flow, caller, this.now(), ownerName);
     if (problem) return { ok: false, problem };
@@ -486,7 +575,7 @@ export class BillingService {
   private advance(caller: Caller, flowId: string, change: (flow: Flow) => void): Promise<Outcome<ReturnType<typeof viewOf>>> {
     return this.mutate(() =>
       this.store.update((state) => {
-        const flow = state.flows[flowId];
+        const flow = entryOf(state.flows, flowId);
         const problem = flowProblem(flow, caller, this.now(), '');
         if (problem) throw new Refused(problem);
         const current = flow as Flow;
@@ -497,39 +586,14 @@ export class BillingService {
     );
   }
 
-  /** Runs a state change, turning refusals and storage failures into values the user can read. */
-  private async mutate<T>(work: () => Promise<T>): Promise<Outcome<T>> {
-    try {
-      return success(await work());
-    } catch (error) {
-      if (error instanceof Refused) return { ok: false, problem: error.problem };
-      if (error instanceof StateWriteError) {
-        this.reportError(error);
-        return refusal('state-unavailable', "I could not save that: the bot's storage refused the write, so nothing was changed. Try again in a minute; if it keeps failing, tell whoever runs this bot.");
-      }
-      throw error;
-    }
+  private mutate<T>(work: () => Promise<T>): Promise<Outcome<T>> {
+    return mutateState(work, this.reportError);
   }
 
 }
 
-/**
- * The directory's record of the caller. Teams vouches for the caller's object id and tenant; a
- * caller whose tenant differs from the directory's record is treated as unknown, not trusted.
- */
-async function callerUser(directory: DirectoryPort, caller: Caller): Promise<DirectoryUser | undefined> {
-  const user = await directory.getUser(caller.userId);
-  if (!user || (caller.tenantId !== undefined && caller.tenantId !== user.tenantId)) return undefined;
-  return user;
-}
-
 async function nameOf(directory: DirectoryPort, userId: string): Promise<string> {
   return (await directory.getUser(userId))?.displayName ?? 'an administrator';
-}
-
-async function namesOf(directory: DirectoryPort, userIds: readonly string[]): Promise<string[]> {
-  const users = await directory.getUsers(userIds);
-  return users.map((u) => u.displayName);
 }
 
 /** Reads the billing link of one organization, as the rules need it. */
@@ -544,12 +608,20 @@ function linkFromSource(current: CurrentBillingLink, recorded: BillingLink | und
   return { organizationId: current.organizationId, subscriptionId: current.subscriptionId, linkedBy: '', linkedAt: current.updatedAt ?? '' };
 }
 
-function linkTarget(organization: Named, to: Named | undefined, tenantId: string | undefined): BillingLinkTarget {
-  return { organization, ...(to ? { subscription: { id: to.id, name: to.name, tenantId: tenantId ?? '' } } : {}) };
+function sameSubscription(a: string | undefined, b: string | undefined): boolean {
+  return a !== undefined && b !== undefined && a.toLowerCase() === b.toLowerCase();
 }
 
-function named(thing: { id: string; name?: string; displayName?: string }): Named {
-  return { id: thing.id, name: thing.name ?? thing.displayName ?? thing.id };
+/**
+ * With the link kept by Azure DevOps the bot cannot make a first purchase in the same write as the
+ * set-up (the user may finish the set-up there and never come back), so it does not start one.
+ */
+function purchaseNotAtomic<T>(): Outcome<T> {
+  return refusal('not-available-here', 'A first purchase cannot be made together with setting up billing here, because Azure DevOps keeps the billing link. Type "set up billing" first, then buy paid quantities on the organization\'s Billing settings page in Azure DevOps.');
+}
+
+function linkTarget(organization: Named, to: Named | undefined, tenantId: string | undefined): BillingLinkTarget {
+  return { organization, ...(to ? { subscription: { id: to.id, name: to.name, tenantId: tenantId ?? '' } } : {}) };
 }
 
 /** A subscription the directory no longer knows is still named, by its id, so nothing shows blank. */
@@ -569,14 +641,10 @@ function alreadyLinked(organization: Named): Problem {
   return { code: 'already-linked', message: `Billing for ${organization.name} is already set up. Type "change billing" to move it to another subscription.` };
 }
 
-function unknownUser<T>(caller: Caller): Outcome<T> {
-  return refusal('unknown-user', `I cannot find you (${caller.userId}) in the directory this bot uses, so I cannot check your permissions. Ask whoever runs this bot to add you.`);
-}
-
-function describeOutcome(kind: FlowKind, organization: Named, from: Named | undefined, to: Named | undefined): string {
+function describeOutcome(kind: FlowKind, organization: Named, from: Named | undefined, to: Named | undefined, withPurchase: boolean): string {
   switch (kind) {
     case 'setup':
-      return `${to?.name ?? 'the subscription'} pays for ${organization.name}`;
+      return `${to?.name ?? 'the subscription'} pays for ${organization.name}${withPurchase ? ', and the purchase was made' : ''}`;
     case 'change':
       return `${organization.name} moved from ${from?.name ?? 'its old subscription'} to ${to?.name ?? 'the new one'}`;
     case 'remove':

@@ -32,10 +32,17 @@ export function viewOf(flow: Flow): FlowView {
  * showed: someone else's card, a late click and a second click on a finished card all change nothing.
  */
 export function flowProblem(flow: Flow | undefined, caller: Caller, now: Date, ownerName: string): Problem | undefined {
+  return progressProblem(flow, caller, now, ownerName, flow ? FLOW_COMMAND[flow.kind] : '');
+}
+
+/** What every kind of card flow has, whatever it is for. */
+export type FlowProgress = Pick<Flow, 'ownerId' | 'status' | 'expiresAt' | 'outcome' | 'finishedAt'>;
+
+/** flowProblem for a flow of any kind; `restart` is the command that starts such a flow again. */
+export function progressProblem(flow: FlowProgress | undefined, caller: Caller, now: Date, ownerName: string, restart: string): Problem | undefined {
   if (!flow) {
     return { code: 'flow-not-found', message: 'This card is no longer active. Type "help" to see what I can do.' };
   }
-  const restart = FLOW_COMMAND[flow.kind];
   if (flow.ownerId !== caller.userId) {
     return {
       code: 'flow-not-yours',
@@ -54,11 +61,27 @@ export function flowProblem(flow: Flow | undefined, caller: Caller, now: Date, o
   return undefined;
 }
 
+/**
+ * Whether `flow` is one of the caller's open flows in this conversation, as "cancel" finds them.
+ * The tenant counts too: the same object id claimed from another tenant is somebody else.
+ */
+export function isOpenFlowOf(flow: FlowProgress & Pick<Flow, 'tenantId' | 'conversationId'>, caller: Caller, now: Date): boolean {
+  return flow.ownerId === caller.userId
+    && (caller.tenantId === undefined || flow.tenantId === caller.tenantId)
+    && flow.conversationId === caller.conversationId
+    && flow.status === 'open'
+    && Date.parse(flow.expiresAt) >= now.getTime();
+}
+
 /** Drops flows that ended (or expired) long enough ago that nobody will click them any more. */
 export function pruneFlows(state: BotState, now: Date): void {
+  pruneEnded(state.flows, now);
+}
+
+export function pruneEnded(flows: Record<string, FlowProgress>, now: Date): void {
   const cutoff = now.getTime() - FINISHED_FLOW_RETENTION_MS;
-  for (const [id, flow] of Object.entries(state.flows)) {
+  for (const [id, flow] of Object.entries(flows)) {
     const endedAt = flow.status === 'open' ? Date.parse(flow.expiresAt) : Date.parse(flow.finishedAt ?? flow.expiresAt);
-    if (endedAt < cutoff) delete state.flows[id];
+    if (endedAt < cutoff) delete flows[id];
   }
 }

@@ -21,6 +21,9 @@ export type ProblemCode =
   | 'missing-subscription-role'
   | 'confirmation-required'
   | 'nothing-to-choose'
+  | 'quantities-changed'
+  /** This deployment cannot do it (DIRECTORY=azure cannot buy paid quantities); the message says where to. */
+  | 'not-available-here'
   | 'state-unavailable'
   /** A billing link write was accepted but reading it back shows something else. */
   | 'billing-not-applied';

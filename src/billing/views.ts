@@ -2,6 +2,8 @@ import type { DelegatedTokens } from '../auth/delegatedTokens';
 import type { FlowKind } from '../store/state';
 import type { OrganizationAccess } from './organizationAccess';
 import type { Explanation } from './explanations';
+import type { PaidQuantities } from '../store/quantitiesState';
+import type { QuantityChange } from './quantitiesViews';
 
 /** Plain data the billing service hands to whoever shows it (cards, tests). No Teams types. */
 
@@ -12,6 +14,8 @@ export interface Caller {
   readonly conversationId: string;
   /** The caller's own tokens when the directory acts with their rights (DIRECTORY=azure); never logged or stored. */
   readonly tokens?: DelegatedTokens;
+  /** True when others than the caller read the answer (a group chat or channel): details are withheld. */
+  readonly shared?: boolean;
 }
 
 export interface Named {
@@ -49,6 +53,8 @@ export interface SubscriptionStep {
   readonly organization: Named;
   readonly current?: Named;
   readonly subscriptions: readonly SubscriptionOption[];
+  /** A first purchase this set-up will make once billing is linked. */
+  readonly quantities?: QuantityChange;
 }
 
 export interface ConfirmStep {
@@ -56,6 +62,8 @@ export interface ConfirmStep {
   readonly organization: Named;
   readonly from?: Named;
   readonly to?: Named;
+  /** What confirming does to paid quantities: a first purchase, or the fall to the free tier. */
+  readonly quantities?: QuantityChange;
 }
 
 export interface BillingChange {
@@ -65,6 +73,8 @@ export interface BillingChange {
   readonly to?: Named;
   readonly by: Named;
   readonly at: string;
+  /** What happened to paid quantities with it: a first purchase made, or quantities set to zero. */
+  readonly quantities?: QuantityChange;
 }
 
 /**
@@ -96,5 +106,7 @@ export interface OrganizationStatus {
   readonly setUpAt?: string;
   readonly changedBy?: Named;
   readonly changedAt?: string;
+  /** Paid on top of the free tier; shown with the other details. */
+  readonly paid?: PaidQuantities;
   readonly warnings: readonly string[];
 }

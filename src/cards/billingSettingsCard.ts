@@ -14,7 +14,7 @@ export interface BillingSettingsStepData {
   readonly flowId: string;
 }
 
-const billingSettingsTemplate = template<BillingSettingsStepData>('billing settings step', billingSettingsJson);
+export const billingSettingsTemplate = template<BillingSettingsStepData>('billing settings step', billingSettingsJson);
 
 /** The step the user takes on the organization's Billing settings page, with "Check again". */
 export function billingSettingsCard(change: PendingBillingChange): CardJson {

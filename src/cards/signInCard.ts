@@ -9,7 +9,7 @@ export interface SignInCardData {
   readonly command: string;
 }
 
-const signInTemplate = template<SignInCardData>('sign-in', signInJson);
+export const signInTemplate = template<SignInCardData>('sign-in', signInJson);
 
 /** Asks for a further sign-in with a button; pressing it signs in and runs `command`. */
 export function signInCard(data: SignInCardData): CardJson {

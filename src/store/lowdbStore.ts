@@ -3,6 +3,7 @@ import path from 'node:path';
 import { errorCode, messageOf } from './errorDetails';
 import { acquireStateFileLock, type StateFileLock } from './fileLock';
 import { StateFileError, StateWriteError, type StateStore } from './port';
+import { quantitiesShapeProblem } from './quantitiesState';
 import { createSerializedState } from './serializedState';
 import { STATE_SCHEMA_VERSION, emptyState, type BotState } from './state';
 
@@ -137,7 +138,9 @@ export function parseState(stateFile: string, text: string): BotState {
   if (problem !== undefined) {
     throw new StateFileError(`The state file ${stateFile} ${problem}. ${KEEP_THE_FILE}`);
   }
-  return value as BotState;
+  const state = value as BotState;
+  // Files written before paid quantities existed lack these keys; they hold none.
+  return { ...state, quantities: state.quantities ?? {}, purchases: state.purchases ?? {} };
 }
 
 /** What keeps `value` from being a BotState of this version, or undefined if nothing does. */
@@ -156,7 +159,7 @@ function shapeProblem(value: unknown): string | undefined {
     if (!isPlainObject(value[key])) return `has ${key} that is not an object (found ${describe(value[key])})`;
   }
   if (!Array.isArray(value.audit)) return `has audit that is not an array (found ${describe(value.audit)})`;
-  return undefined;
+  return quantitiesShapeProblem(value.quantities, value.purchases);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

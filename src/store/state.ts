@@ -3,6 +3,9 @@
  * bot did and what is in progress. Bump STATE_SCHEMA_VERSION on any incompatible change.
  */
 
+import type { OrganizationQuantities, PaidQuantities, PurchaseFlow } from './quantitiesState';
+
+/** Still 1: the keys added since (quantities, purchases) are optional in a file and read as empty. */
 export const STATE_SCHEMA_VERSION = 1;
 
 export type FlowKind = 'setup' | 'change' | 'remove';
@@ -31,9 +34,13 @@ export interface Flow {
   status: FlowStatus;
   organizationId?: string;
   subscriptionId?: string;
+  /** For change and removal: the subscription paying when the user picked the organization. */
+  expectedSubscriptionId?: string;
   finishedAt?: string;
   /** What the flow did, kept so that a late second click can be answered truthfully. */
   outcome?: string;
+  /** A first purchase waiting for this set-up: applied in the same write that links billing. */
+  pendingPurchase?: PaidQuantities;
 }
 
 /** Enough of a Bot Framework conversation reference to send a proactive message later. */
@@ -50,7 +57,13 @@ export interface StoredConversationReference {
   welcomedAt?: string;
 }
 
-export type AuditAction = 'billing.setup' | 'billing.change' | 'billing.remove';
+export type AuditAction =
+  | 'billing.setup'
+  | 'billing.change'
+  | 'billing.remove'
+  | 'quantities.purchase'
+  | 'quantities.change'
+  | 'quantities.reset';
 
 export interface AuditEntry {
   readonly id: string;
@@ -60,6 +73,8 @@ export interface AuditEntry {
   readonly organizationId: string;
   readonly fromSubscriptionId?: string;
   readonly toSubscriptionId?: string;
+  readonly fromQuantities?: PaidQuantities;
+  readonly toQuantities?: PaidQuantities;
 }
 
 export interface BotState {
@@ -68,8 +83,11 @@ export interface BotState {
   flows: Record<string, Flow>;
   conversations: Record<string, StoredConversationReference>;
   audit: AuditEntry[];
+  /** Paid quantities by organization id; an organization without an entry is on the free tier. */
+  quantities: Record<string, OrganizationQuantities>;
+  purchases: Record<string, PurchaseFlow>;
 }
 
 export function emptyState(): BotState {
-  return { schemaVersion: STATE_SCHEMA_VERSION, links: {}, flows: {}, conversations: {}, audit: [] };
+  return { schemaVersion: STATE_SCHEMA_VERSION, links: {}, flows: {}, conversations: {}, audit: [], quantities: {}, purchases: {} };
 }

@@ -2,6 +2,7 @@ import { ActivityTypes, MemoryStorage, type TurnContext } from 'botbuilder';
 import { Application, TeamsAdapter } from '@microsoft/teams-ai';
 import type { TokenAudience } from '../auth/delegatedTokens';
 import type { BillingService } from '../billing/billingService';
+import type { QuantitiesService } from '../billing/quantitiesService';
 import type { AzureSignIn } from '../config';
 import type { Logger } from '../logger';
 import { teamsIdentityCallers } from './callers';
@@ -15,6 +16,7 @@ import type { BotTurnState } from './turnState';
 
 export interface BotDeps {
   readonly billing: BillingService;
+  readonly quantities: QuantitiesService;
   readonly references: ConversationReferences;
   readonly logger: Logger;
   /** Present when the directory acts with the user's own rights: the sign-ins it needs. */
@@ -44,9 +46,10 @@ export function createBotApplication(deps: BotDeps, adapter?: TeamsAdapter): App
   });
   const callers = deps.signIn ? new SignInCallers(app, deps.signIn.required, deps.logger) : teamsIdentityCallers;
   registerLifecycle(app, deps);
-  if (callers instanceof SignInCallers) registerSignIn(app, { callers, billing: deps.billing, logger: deps.logger });
-  registerCardActions(app, { billing: deps.billing, callers });
-  registerCommands(app, { billing: deps.billing, callers });
+  const services = { billing: deps.billing, quantities: deps.quantities, callers };
+  if (callers instanceof SignInCallers) registerSignIn(app, { callers, commands: services, logger: deps.logger });
+  registerCardActions(app, services);
+  registerCommands(app, services);
   if (adapter) app.error(turnErrorHandler(deps.logger));
   return app;
 }

@@ -1,32 +1,30 @@
 import { ActivityTypes, StatusCodes, type TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
 import type { BillingService } from '../billing/billingService';
-import type { Outcome } from '../billing/problems';
+import type { QuantitiesService } from '../billing/quantitiesService';
 import type { Caller } from '../billing/views';
 import { billingSettingsCard } from '../cards/billingSettingsCard';
 import { confirmCard, organizationPickerCard, resultCard, subscriptionPickerCard } from '../cards/flowCards';
 import { noticeCard, statusCard } from '../cards/infoCards';
-import type { CardJson } from '../cards/render';
 import { DirectoryFailure } from '../directory/directoryFailure';
 import type { FlowKind } from '../store/state';
+import { answer, isRecord, textField, type ActionData, type Answer } from './actionAnswers';
 import type { CallerResolver } from './callers';
 import { directoryFailureCard } from './directoryFailures';
 import { NO_ENTRA_IDENTITY } from './identity';
-import { problemCard } from './replies';
+import { QUANTITY_ACTIONS } from './quantityActions';
+import { personalChatOnly } from './replies';
 import type { BotTurnState } from './turnState';
 
 export interface CardActionDeps {
   readonly billing: BillingService;
+  readonly quantities: QuantitiesService;
   readonly callers: CallerResolver;
 }
 
 /** The answer while a sign-in card is on its way; Teams shows the sign-in instead when it can. */
 const SIGNING_IN = 'Sign in with the card I sent, and I will continue.';
 
-/** What an Action.Execute answers: a card that replaces the clicked one, or a message that leaves it be. */
-type Answer = CardJson | string;
-
-type ActionData = Readonly<Record<string, unknown>>;
 type ActionHandler = (caller: Caller, data: ActionData, deps: CardActionDeps) => Promise<Answer>;
 
 const FLOW_KINDS: readonly FlowKind[] = ['setup', 'change', 'remove'];
@@ -36,6 +34,7 @@ export const CARD_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   'flow.start': async (caller, data, { billing }) => {
     const kind = FLOW_KINDS.find((k) => k === data.kind);
     if (!kind) return noticeCard('Nothing was changed', 'That button is not one I know. Type "help" to see what I can do.');
+    if (caller.shared) return personalChatOnly(kind);
     return answer(await billing.startFlow(caller, kind), organizationPickerCard);
   },
   'flow.organization': async (caller, data, { billing }) => {
@@ -63,7 +62,13 @@ export const CARD_ACTIONS: Readonly<Record<string, ActionHandler>> = {
     const cancelled = await billing.cancel(caller, textField(data, 'flowId'));
     return answer(cancelled, () => noticeCard('Cancelled', 'Nothing was changed.'));
   },
-  'status.show': async (caller, _data, { billing }) => answer(await billing.status(caller), statusCard),
+  'status.show': async (caller, _data, { billing }) => answer(await billing.status(caller), (statuses) => statusCard(statuses, caller.shared === true)),
+  'quantities.start': QUANTITY_ACTIONS.start,
+  'quantities.organization': QUANTITY_ACTIONS.chooseOrganization,
+  'quantities.review': QUANTITY_ACTIONS.review,
+  'quantities.edit': QUANTITY_ACTIONS.edit,
+  'quantities.confirm': QUANTITY_ACTIONS.confirm,
+  'quantities.cancel': QUANTITY_ACTIONS.cancel,
 };
 
 /**
@@ -95,25 +100,9 @@ export function registerCardActions(app: Application<BotTurnState>, deps: CardAc
   });
 }
 
-function answer<T>(outcome: Outcome<T>, view: (value: T) => CardJson): Answer {
-  if (outcome.ok) return view(outcome.value);
-  // Someone else's click leaves the card as it is for its owner; everything else replaces it.
-  if (outcome.problem.code === 'flow-not-yours') return outcome.problem.message;
-  return problemCard(outcome.problem);
-}
-
 function verbOf(context: TurnContext): string {
   const value: unknown = context.activity.value;
   if (!isRecord(value) || !isRecord(value.action)) return '';
   const verb = value.action.verb;
   return typeof verb === 'string' ? verb : '';
-}
-
-function textField(data: ActionData, name: string): string {
-  const value = data[name];
-  return typeof value === 'string' ? value.trim() : '';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,21 +1,24 @@
 import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
 import type { BillingService } from '../billing/billingService';
+import type { QuantitiesService } from '../billing/quantitiesService';
 import type { FlowKind } from '../store/state';
 import { helpCard, statusCard, type CommandHelp } from '../cards/infoCards';
 import { organizationPickerCard } from '../cards/flowCards';
+import { quantitiesOrganizationPickerCard } from '../cards/quantityCards';
 import type { CardJson } from '../cards/render';
 import type { Caller } from '../billing/views';
 import { DirectoryFailure } from '../directory/directoryFailure';
 import type { CallerResolver } from './callers';
 import { commandText } from './commandText';
 import { directoryFailureCard } from './directoryFailures';
-import { NO_ENTRA_IDENTITY } from './identity';
+import { callerOf, isSharedConversation, NO_ENTRA_IDENTITY } from './identity';
 import type { BotTurnState } from './turnState';
-import { problemCard } from './replies';
+import { personalChatOnly, problemCard } from './replies';
 
 export interface CommandDeps {
   readonly billing: BillingService;
+  readonly quantities: QuantitiesService;
   readonly callers: CallerResolver;
 }
 
@@ -32,6 +35,7 @@ export const COMMANDS: readonly Command[] = [
   { name: 'change billing', description: 'Move an organization to another subscription.', pattern: /^change billing$/i, run: startFlow('change') },
   { name: 'remove billing', description: 'Stop billing an organization; it falls back to the free tier.', pattern: /^remove billing$/i, run: startFlow('remove') },
   { name: 'cancel', description: 'Stop what you started here; nothing is changed.', pattern: /^cancel$/i, run: cancel },
+  { name: 'buy', description: 'See and change paid quantities (users, parallel jobs, Artifacts storage) with price estimates. Also "quantities".', pattern: /^(buy|(paid )?quantities)$/i, run: startPurchase },
   { name: 'help', description: 'Show this list.', pattern: /^(help|\?)$/i, run: async (context) => sendCard(context, helpCard(helpList(), false)) },
 ];
 
@@ -55,26 +59,31 @@ export function registerCommands(app: Application<BotTurnState>, deps: CommandDe
   }
   app.activity(ActivityTypes.Message, async (context) => {
     const typed = commandText(context.activity.text);
-    await context.sendActivity(
-      typed === ''
+    // The hint repeats what was typed: as plain text, so nobody can make the bot post formatted
+    // content (links, mentions) in a shared chat by typing it.
+    await context.sendActivity({
+      type: ActivityTypes.Message,
+      textFormat: 'plain',
+      text: typed === ''
         ? 'I only understand typed commands. Type "help" to see them.'
         : `I don't know "${typed.length > 60 ? `${typed.slice(0, 57)}...` : typed}". Type "help" to see what I can do.`,
-    );
+    });
   });
 }
 
 function startFlow(kind: FlowKind) {
   return (context: TurnContext, state: BotTurnState, deps: CommandDeps): Promise<void> =>
-    withCaller(context, state, deps, async (caller) => {
-      const started = await deps.billing.startFlow(caller, kind);
-      await sendCard(context, started.ok ? organizationPickerCard(started.value) : problemCard(started.problem));
-    });
+    inPersonalChat(context, kind, () =>
+      withCaller(context, state, deps, async (caller) => {
+        const started = await deps.billing.startFlow(caller, kind);
+        await sendCard(context, started.ok ? organizationPickerCard(started.value) : problemCard(started.problem));
+      }));
 }
 
 function showStatus(context: TurnContext, state: BotTurnState, deps: CommandDeps): Promise<void> {
   return withCaller(context, state, deps, async (caller) => {
     const status = await deps.billing.status(caller);
-    await sendCard(context, status.ok ? statusCard(status.value) : problemCard(status.problem));
+    await sendCard(context, status.ok ? statusCard(status.value, caller.shared === true) : problemCard(status.problem));
   });
 }
 
@@ -82,12 +91,32 @@ function cancel(context: TurnContext, state: BotTurnState, deps: CommandDeps): P
   return withCaller(context, state, deps, async (caller) => {
     const cancelled = await deps.billing.cancelAll(caller);
     if (!cancelled.ok) return void (await context.sendActivity(cancelled.problem.message));
+    const purchases = await deps.quantities.cancelAll(caller);
+    if (!purchases.ok) return void (await context.sendActivity(purchases.problem.message));
+    const count = cancelled.value + purchases.value;
     await context.sendActivity(
-      cancelled.value === 0
+      count === 0
         ? 'There was nothing to cancel here.'
-        : `Cancelled. Nothing was changed; the ${cancelled.value === 1 ? 'card you had open no longer works' : `${cancelled.value} cards you had open no longer work`}.`,
+        : `Cancelled. Nothing was changed; the ${count === 1 ? 'card you had open no longer works' : `${count} cards you had open no longer work`}.`,
     );
   });
+}
+
+function startPurchase(context: TurnContext, state: BotTurnState, deps: CommandDeps): Promise<void> {
+  return inPersonalChat(context, 'buy', () =>
+    withCaller(context, state, deps, async (caller) => {
+      const started = await deps.quantities.start(caller);
+      await sendCard(context, started.ok ? quantitiesOrganizationPickerCard(started.value) : problemCard(started.problem));
+    }));
+}
+
+/**
+ * Money-changing commands run only in the personal chat; in a shared one they are refused before
+ * anything else, so nobody is asked to sign in in front of the whole chat.
+ */
+async function inPersonalChat(context: TurnContext, command: FlowKind | 'buy', work: () => Promise<void>): Promise<void> {
+  if (callerOf(context) && isSharedConversation(context)) return void (await context.sendActivity(personalChatOnly(command)));
+  await work();
 }
 
 /**

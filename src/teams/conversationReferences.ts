@@ -1,5 +1,6 @@
 import { TurnContext } from 'botbuilder';
 import type { StateStore } from '../store/port';
+import { entryOf, putEntry } from '../store/records';
 import type { StoredConversationReference } from '../store/state';
 import { tenantOf } from './identity';
 
@@ -20,11 +21,11 @@ export class ConversationReferences {
   async remember(context: TurnContext): Promise<void> {
     const next = this.referenceOf(context);
     if (!next) return;
-    const known = this.store.read().conversations[next.conversationId];
+    const known = entryOf(this.store.read().conversations, next.conversationId);
     if (known && sameReference(known, next)) return;
     await this.store.update((state) => {
-      const previous = state.conversations[next.conversationId];
-      state.conversations[next.conversationId] = { ...next, ...(previous?.welcomedAt ? { welcomedAt: previous.welcomedAt } : {}) };
+      const previous = entryOf(state.conversations, next.conversationId);
+      putEntry(state.conversations, next.conversationId, { ...next, ...(previous?.welcomedAt ? { welcomedAt: previous.welcomedAt } : {}) });
     });
   }
 
@@ -37,7 +38,7 @@ export class ConversationReferences {
     if (!conversationId) return true;
     const now = this.now();
     return this.store.update((state) => {
-      const entry = state.conversations[conversationId];
+      const entry = entryOf(state.conversations, conversationId);
       if (!entry) return true;
       const last = entry.welcomedAt ? Date.parse(entry.welcomedAt) : Number.NEGATIVE_INFINITY;
       if (now.getTime() - last < WELCOME_DEDUPE_MS) return false;
@@ -47,7 +48,7 @@ export class ConversationReferences {
   }
 
   async forget(conversationId: string): Promise<void> {
-    if (!this.store.read().conversations[conversationId]) return;
+    if (!entryOf(this.store.read().conversations, conversationId)) return;
     await this.store.update((state) => {
       delete state.conversations[conversationId];
     });

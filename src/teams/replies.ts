@@ -1,4 +1,6 @@
+import { FLOW_COMMAND } from '../billing/flows';
 import type { Problem } from '../billing/problems';
+import type { FlowKind } from '../store/state';
 import { noticeCard } from '../cards/infoCards';
 import type { CardJson } from '../cards/render';
 
@@ -12,4 +14,13 @@ export function problemCard(problem: Problem): CardJson {
     'state-unavailable': 'Nothing was changed',
   }[problem.code as string] ?? 'Nothing was changed';
   return noticeCard(title, problem.message);
+}
+
+/**
+ * Flows list subscriptions, ids and reasons that are the caller's business only, so they run in the
+ * caller's personal chat with the bot, never in front of a whole chat or channel.
+ */
+export function personalChatOnly(command: FlowKind | 'buy'): string {
+  const typed = command === 'buy' ? 'buy' : FLOW_COMMAND[command];
+  return `Billing changes happen in our personal chat, so that your subscriptions stay between us. Open a chat with me and type "${typed}" there.`;
 }

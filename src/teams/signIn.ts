@@ -1,7 +1,6 @@
 import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Application, AuthenticationOptions, OAuthSettings } from '@microsoft/teams-ai';
 import { AUDIENCE_NAMES, DelegatedTokens, type TokenAudience } from '../auth/delegatedTokens';
-import type { BillingService } from '../billing/billingService';
 import { noticeCard } from '../cards/infoCards';
 import { signInCard } from '../cards/signInCard';
 import type { AzureSignIn } from '../config';
@@ -19,7 +18,8 @@ export const SIGN_IN_SETTINGS: Readonly<Record<TokenAudience, string>> = {
   'azure-devops': 'azureDevOps',
 };
 
-const CONTINUE_VERB = 'signin.continue';
+/** The verb of the sign-in card's button; answered here, not in CARD_ACTIONS. */
+export const CONTINUE_VERB = 'signin.continue';
 const SIGN_OUT = /^(sign|log)[\s-]?out$/i;
 
 /**
@@ -143,7 +143,8 @@ function canStartSignIn(context: TurnContext): boolean {
 
 export interface SignInRouteDeps {
   readonly callers: SignInCallers;
-  readonly billing: BillingService;
+  /** What a command continued after a sign-in runs with. */
+  readonly commands: CommandDeps;
   readonly logger: Logger;
 }
 
@@ -152,7 +153,7 @@ export interface SignInRouteDeps {
  * the "Sign in and continue" button, and "sign out". Register before commands and card actions.
  */
 export function registerSignIn(app: Application<BotTurnState>, deps: SignInRouteDeps): void {
-  const commands: CommandDeps = { billing: deps.billing, callers: deps.callers };
+  const { commands } = deps;
 
   for (const setting of Object.values(SIGN_IN_SETTINGS)) {
     const authentication = app.authentication.get(setting);

@@ -5,6 +5,13 @@ export interface RecordedSend {
   readonly method: string;
   readonly path: string;
   readonly body: Record<string, unknown>;
+  /** The Authorization header the bot signed the call with, if any. */
+  readonly authorization?: string;
+}
+
+export interface ConnectorStubOptions {
+  /** How long each reply takes, as a slow Bot Connector would; recorded when it arrives, answered after. */
+  readonly replyDelayMs?: number;
 }
 
 /**
@@ -16,7 +23,7 @@ export class ConnectorStub {
   private readonly waiters: { count: number; resolve: () => void }[] = [];
   private constructor(private readonly server: http.Server) {}
 
-  static async start(): Promise<ConnectorStub> {
+  static async start(options: ConnectorStubOptions = {}): Promise<ConnectorStub> {
     let stub: ConnectorStub | undefined;
     const server = http.createServer((req, res) => {
       const chunks: Buffer[] = [];
@@ -24,9 +31,15 @@ export class ConnectorStub {
       req.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         const body = text ? (JSON.parse(text) as Record<string, unknown>) : {};
-        stub?.record({ method: req.method ?? '', path: req.url ?? '', body });
-        res.writeHead(200, { 'content-type': 'application/json' });
-        res.end(JSON.stringify({ id: `reply-${stub?.sends.length ?? 0}` }));
+        const authorization = req.headers.authorization;
+        stub?.record({ method: req.method ?? '', path: req.url ?? '', body, ...(authorization ? { authorization } : {}) });
+        const id = `reply-${stub?.sends.length ?? 0}`;
+        const answer = (): void => {
+          res.writeHead(200, { 'content-type': 'application/json' });
+          res.end(JSON.stringify({ id }));
+        };
+        if (options.replyDelayMs) setTimeout(answer, options.replyDelayMs);
+        else answer();
       });
     });
     stub = new ConnectorStub(server);

@@ -1,6 +1,7 @@
 import { ActivityTypes, TestAdapter, type Activity, type InvokeResponse } from 'botbuilder';
 import { createAdapter } from '../../src/adapter';
 import { BillingService } from '../../src/billing/billingService';
+import { QuantitiesService } from '../../src/billing/quantitiesService';
 import type { BillingLinkPort } from '../../src/billingLinks/port';
 import type { Caller } from '../../src/billing/views';
 import type { AzureSignIn } from '../../src/config';
@@ -56,17 +57,28 @@ export class TeamsHarness {
   private constructor(store: MemoryStateStore, directories: DirectoryFactory, options: HarnessOptions) {
     this.store = store;
     const logger = options.logger ?? silentLogger();
+    const now = (): Date => this.clock;
+    const directoryFor = (caller: Caller) => directories.directoryFor(caller);
+    const flowTtlMs = 15 * 60_000;
     const billing = new BillingService({
-      directoryFor: (caller) => directories.directoryFor(caller),
+      directoryFor,
       ...(options.billingLinksFor ? { billingLinksFor: options.billingLinksFor } : {}),
       store,
-      flowTtlMs: 15 * 60_000,
-      now: () => this.clock,
+      flowTtlMs,
+      now,
+    });
+    const quantities = new QuantitiesService({
+      directoryFor,
+      store,
+      billing,
+      flowTtlMs,
+      now,
+      ...(options.billingLinksFor ? { boughtElsewhere: 'the Billing page of your organization\'s settings in Azure DevOps' } : {}),
     });
     const references = new ConversationReferences(store, () => this.clock);
     const signIn = options.signIn ? { settings: options.signIn.settings, required: directories.requiredSignIns } : undefined;
     // teams-ai's sign-in needs an adapter on the application; activities still come through TestAdapter.
-    const app = createBotApplication({ billing, references, logger, ...(signIn ? { signIn } : {}) }, signIn ? createAdapter(undefined) : undefined);
+    const app = createBotApplication({ billing, quantities, references, logger, ...(signIn ? { signIn } : {}) }, signIn ? createAdapter(undefined) : undefined);
     const adapter = new TokenServiceTestAdapter(async (context) => {
       await app.run(context);
     });

@@ -11,7 +11,7 @@ const PACKAGE_DIR = path.join(PROJECT_ROOT, 'appPackage');
 const PLACEHOLDER_ID = '00000000-0000-0000-0000-000000000000';
 
 const SCOPES = ['personal', 'team', 'groupChat'] as const;
-const COMMANDS = ['help', 'set up billing', 'status', 'change billing', 'remove billing', 'cancel'];
+const COMMANDS = ['help', 'set up billing', 'status', 'change billing', 'remove billing', 'cancel', 'buy', 'quantities'];
 
 type ManifestSchema = NonNullable<Parameters<typeof AppManifestUtils.validateAgainstSchema>[1]>;
 
@@ -21,6 +21,7 @@ interface ManifestView {
   readonly id: string;
   readonly icons: { readonly color: string; readonly outline: string };
   readonly validDomains?: readonly string[];
+  readonly webApplicationInfo?: { readonly id: string; readonly resource?: string };
   readonly bots: readonly {
     readonly botId: string;
     readonly scopes: readonly string[];
@@ -78,16 +79,21 @@ describe('the Teams app manifest', () => {
     assert.equal(view.bots[0]?.botId, PLACEHOLDER_ID);
   });
 
-  it('offers the bot in personal chats, teams and group chats, without files or extra domains', () => {
+  it('offers the bot in personal chats, teams and group chats, without files; the only extra domain is the sign-in page', () => {
     const bot = view.bots[0];
     assert.ok(bot);
     assert.deepEqual([...bot.scopes].sort(), [...SCOPES].sort());
     assert.equal(bot.supportsFiles, false);
-    assert.deepEqual(view.validDomains, []);
+    // DIRECTORY=azure's sign-in card opens the Bot Framework token service's page.
+    assert.deepEqual(view.validDomains, ['token.botframework.com']);
+  });
+
+  it('names the bot\'s app registration for Teams single sign-on with the same placeholder id', () => {
+    assert.deepEqual(view.webApplicationInfo, { id: PLACEHOLDER_ID, resource: `api://botid-${PLACEHOLDER_ID}` });
   });
 
   for (const scope of SCOPES) {
-    it(`lists the six commands, each described, in the ${scope} scope`, () => {
+    it(`lists the ${COMMANDS.length} commands, each described, in the ${scope} scope`, () => {
       const lists = view.bots[0]?.commandLists?.filter((list) => list.scopes.includes(scope)) ?? [];
       assert.equal(lists.length, 1, `Expected one command list for ${scope}.`);
       const commands = lists[0]?.commands ?? [];

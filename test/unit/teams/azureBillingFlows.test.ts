@@ -3,9 +3,9 @@ import type { BillingLinkWrites, AzureSignIn } from '../../../src/config';
 import { AzureEmulator } from '../../support/azure/azureEmulator';
 import { vsidOf } from '../../support/azure/emulatedWorld';
 import { demoWorldFile, emulatedBackend } from '../../support/azure/emulatedBackend';
-import { ALEX, ORG_WEB, SUB_EA, SUB_PAYG } from '../../support/demoWorld';
+import { ALEX, ORG_WEB, SUB_EA, SUB_NO_ROLE, SUB_PAYG } from '../../support/demoWorld';
 import { FakeTokenService } from '../../support/fakeTokenService';
-import { actionsOf, cardOf, choicesOf, TeamsHarness } from '../../support/teamsHarness';
+import { actionsOf, cardOf, choicesOf, groupChat, TeamsHarness } from '../../support/teamsHarness';
 
 const SETTINGS: AzureSignIn = { resourceManagerConnection: 'arm-connection', devOpsConnection: 'devops-connection', tokenExchangeUri: undefined };
 const TEAMS_ID = `teams-${ALEX}`;
@@ -89,6 +89,54 @@ describe('Billing flows on Azure', function () {
     assert.equal(emulator.callsTo('BillingSetup_Put').length, 1);
     assert.equal(emulator.world.billing.get(ORG_WEB)?.subscriptionId, SUB_PAYG);
     assert.ok(emulator.callsTo('BillingSetup_Get').length >= 2, 'read before, and read back after the write');
+  });
+
+  it('refuses a change whose "from" moved in Azure DevOps after the confirmation card was shown', async () => {
+    emulator.world.billing.set(ORG_WEB, { subscriptionId: SUB_PAYG, updatedBy: vsidOf(ALEX), updatedAt: new Date() });
+    const bot = await signedInBot('api');
+    const picker = cardOf(await bot.say('change billing'));
+    const flowId = String(actionsOf(picker).get('Next')?.data.flowId);
+    await bot.click('flow.organization', { flowId, organizationId: ORG_WEB });
+    const confirm = cardOf(await bot.click('flow.subscription', { flowId, subscriptionId: SUB_EA }));
+    assert.match(confirm.text, /Contoso Pay-As-You-Go/);
+    // Meanwhile someone moves billing to another subscription on the Billing settings page.
+    emulator.world.billing.set(ORG_WEB, { subscriptionId: SUB_NO_ROLE, updatedBy: vsidOf('00000000-0000-0000-0000-0000000000021'), updatedAt: new Date() });
+    const refused = cardOf(await bot.click('flow.confirm', { flowId }));
+    assert.match(refused.text, /Billing of contoso-web changed while you were deciding, so nothing was done\. Type "status" to see it now\./);
+    assert.equal(emulator.callsTo('BillingSetup_Put').length, 0, 'Nothing was written.');
+    assert.equal(emulator.world.billing.get(ORG_WEB)?.subscriptionId, SUB_NO_ROLE);
+    assert.equal(bot.store.read().audit.length, 0);
+  });
+
+  it('refuses "buy", saying where paid quantities are bought instead, and starts nothing', async () => {
+    const bot = await signedInBot();
+    const before = structuredClone(bot.store.read());
+    for (const typed of ['buy', 'quantities']) {
+      const answer = cardOf(await bot.say(typed));
+      assert.match(answer.text, /I cannot buy paid quantities here: .*Azure DevOps, which offers no way for a bot to make a purchase/);
+      assert.match(answer.text, /Billing page of your organization's settings in Azure DevOps/);
+    }
+    assert.match(cardOf(await bot.click('quantities.start', {})).text, /I cannot buy paid quantities here/);
+    assert.deepEqual(bot.store.read().purchases, before.purchases);
+    assert.deepEqual(bot.store.read().flows, before.flows);
+  });
+
+  it('keeps flows and buy out of group chats before asking anyone to sign in there', async () => {
+    const bot = await signedInBot();
+    for (const typed of ['set up billing', 'buy']) {
+      const replies = await bot.say(typed, undefined, groupChat);
+      assert.equal(replies.length, 1);
+      assert.match(String(replies[0]?.text), /Billing changes happen in our personal chat/);
+    }
+    assert.deepEqual(bot.store.read().flows, {});
+  });
+
+  it('does not claim paid quantities in status: Azure DevOps keeps them, and the bot does not read them', async () => {
+    emulator.world.billing.set(ORG_WEB, { subscriptionId: SUB_PAYG, updatedBy: vsidOf(ALEX), updatedAt: new Date() });
+    const bot = await signedInBot();
+    const status = cardOf(await bot.say('status'));
+    assert.match(status.text, new RegExp(`Contoso Pay-As-You-Go \\(${SUB_PAYG}\\)`));
+    assert.doesNotMatch(status.text, /Paid quantities/);
   });
 
   it('removes billing through the Billing settings page', async () => {

@@ -43,6 +43,12 @@ describe('Typed commands', () => {
     });
   }
 
+  it('repeats unknown text back as plain text, so typed markdown is not rendered', async () => {
+    const replies = await bot.say('[click](https://evil.example) **now**');
+    assert.equal(replies[0]?.textFormat, 'plain');
+    assert.match(textOf(replies), /I don't know/);
+  });
+
   it('answers an empty message with a hint instead of silence', async () => {
     assert.match(textOf(await bot.say('')), /Type "help"/);
   });

@@ -1,0 +1,60 @@
+import type { DirectoryPort } from '../directory/port';
+import type { DirectoryUser } from '../directory/types';
+import { StateWriteError } from '../store/port';
+import { Refused } from './flows';
+import { refusal, success, type Outcome } from './problems';
+import type { Caller, Named } from './views';
+
+/** What every billing service is given to find the directory for a request. */
+export interface DirectorySource {
+  /** One directory for every caller (the local file). Give this or `directoryFor`. */
+  readonly directory?: DirectoryPort;
+  /**
+   * The directory to ask on behalf of `caller`, for directories that answer with the caller's own
+   * rights (DIRECTORY=azure). Asked once per request, so each click sees fresh data.
+   */
+  readonly directoryFor?: (caller: Caller) => Promise<DirectoryPort>;
+}
+
+export function directoryProvider(source: DirectorySource, service: string): (caller: Caller) => Promise<DirectoryPort> {
+  if (source.directoryFor) return source.directoryFor;
+  const shared = source.directory;
+  if (shared) return async () => shared;
+  throw new TypeError(`${service} needs a directory or a directoryFor provider.`);
+}
+
+/**
+ * The directory's record of the caller. Teams vouches for the caller's object id and tenant; a
+ * caller whose tenant differs from the directory's record is treated as unknown, not trusted.
+ */
+export async function callerUser(directory: DirectoryPort, caller: Caller): Promise<DirectoryUser | undefined> {
+  const user = await directory.getUser(caller.userId);
+  if (!user || (caller.tenantId !== undefined && caller.tenantId !== user.tenantId)) return undefined;
+  return user;
+}
+
+export function unknownUser<T>(caller: Caller): Outcome<T> {
+  return refusal('unknown-user', `I cannot find you (${caller.userId}) in the directory this bot uses, so I cannot check your permissions. Ask whoever runs this bot to add you.`);
+}
+
+export async function namesOf(directory: DirectoryPort, userIds: readonly string[]): Promise<string[]> {
+  return (await directory.getUsers(userIds)).map((u) => u.displayName);
+}
+
+export function named(thing: { id: string; name?: string; displayName?: string }): Named {
+  return { id: thing.id, name: thing.name ?? thing.displayName ?? thing.id };
+}
+
+/** Runs a state change, turning refusals and storage failures into values the user can read. */
+export async function mutateState<T>(work: () => Promise<T>, reportError: (error: unknown) => void): Promise<Outcome<T>> {
+  try {
+    return success(await work());
+  } catch (error) {
+    if (error instanceof Refused) return { ok: false, problem: error.problem };
+    if (error instanceof StateWriteError) {
+      reportError(error);
+      return refusal('state-unavailable', "I could not save that: the bot's storage refused the write, so nothing was changed. Try again in a minute; if it keeps failing, tell whoever runs this bot.");
+    }
+    throw error;
+  }
+}
