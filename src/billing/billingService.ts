@@ -2,14 +2,15 @@ import { randomUUID } from 'node:crypto';
 import type { DirectoryPort } from '../directory/port';
 import type { DirectoryUser, Organization, Subscription } from '../directory/types';
 import { StateWriteError, type StateStore } from '../store/port';
+import type { BillingLinkEvent } from '../store/changeEvent';
 import type { AuditAction, BillingLink, Flow, FlowKind } from '../store/state';
-import { ignoreChanges, type BillingChangeListener } from './changeListener';
+import { announce, ignoreChanges, recordChangeEvent, type BillingChangeListener } from './changeListener';
 import { ineligibilityReasons } from './eligibility';
 import { explainIneligibility, joinNames } from './explanations';
 import { FLOW_COMMAND, Refused, flowProblem, pruneFlows, viewOf } from './flows';
 import { organizationAccess } from './organizationAccess';
 import { refusal, success, type Outcome, type Problem } from './problems';
-import { isBillingManager, principalsWith } from './roles';
+import { BILLING_ROLES, isBillingManager, principalsWith } from './roles';
 import { buildStatus } from './statusReport';
 import type {
   BillingChange, Caller, ConfirmStep, Named, OrganizationOption, OrganizationStatus, OrganizationStep,
@@ -27,7 +28,7 @@ export interface BillingServiceDeps {
   readonly reportError?: (error: unknown) => void;
 }
 
-const AUDIT_ACTION: Record<FlowKind, AuditAction> = {
+const AUDIT_ACTION: Record<FlowKind, AuditAction & BillingLinkEvent['kind']> = {
   setup: 'billing.setup',
   change: 'billing.change',
   remove: 'billing.remove',
@@ -143,6 +144,7 @@ export class BillingService {
     const { organization, from, to } = plan.value;
     const at = this.now().toISOString();
     const outcome = describeOutcome(flow.kind, organization, from, to);
+    const event: BillingLinkEvent = { id: this.newId(), kind: AUDIT_ACTION[flow.kind], organization, from, to, actor: named(user), at };
 
     const saved = await this.mutate(() =>
       this.store.update((state) => {
@@ -167,11 +169,12 @@ export class BillingService {
         done.status = 'completed';
         done.finishedAt = at;
         done.outcome = outcome;
+        recordChangeEvent(state, event);
         state.audit.push({
-          id: this.newId(),
+          id: event.id,
           at,
           actorId: user.id,
-          action: AUDIT_ACTION[flow.kind],
+          action: event.kind,
           organizationId: organization.id,
           ...(from ? { fromSubscriptionId: from.id } : {}),
           ...(to ? { toSubscriptionId: to.id } : {}),
@@ -180,8 +183,9 @@ export class BillingService {
       }),
     );
     if (!saved.ok) return saved;
-    const change: BillingChange = { flow: saved.value, organization, from, to, by: named(user), at };
-    this.listener.billingChanged(flow.kind, change);
+    const notifications = await announce(this.listener, event, this.reportError);
+    const managers = to ? await this.namesOfManagers(to.id) : undefined;
+    const change: BillingChange = { flow: saved.value, organization, from, to, by: named(user), at, notifications, managers };
     return success(change);
   }
 
@@ -372,6 +376,12 @@ export class BillingService {
     const user = await this.directory.getUser(caller.userId);
     if (!user || (caller.tenantId !== undefined && caller.tenantId !== user.tenantId)) return undefined;
     return user;
+  }
+
+  /** Who can manage billing paid by this subscription, named. */
+  private async namesOfManagers(subscriptionId: string): Promise<Named[]> {
+    const ids = principalsWith(await this.directory.roleAssignmentsOn(subscriptionId), BILLING_ROLES);
+    return (await this.directory.getUsers(ids)).map((u) => named(u));
   }
 
   private async nameOf(userId: string): Promise<string> {

@@ -32,10 +32,22 @@ export function viewOf(flow: Flow): FlowView {
  * showed: someone else's card, a late click and a second click on a finished card all change nothing.
  */
 export function flowProblem(flow: Flow | undefined, caller: Caller, now: Date, ownerName: string): Problem | undefined {
+  return openFlowProblem(flow, caller, now, ownerName, flow ? FLOW_COMMAND[flow.kind] : '');
+}
+
+/** What every card flow has, whatever it walks the user through. */
+export interface FlowRecord {
+  readonly ownerId: string;
+  readonly status: 'open' | 'completed' | 'cancelled';
+  readonly expiresAt: string;
+  readonly outcome?: string;
+}
+
+/** The checks of `flowProblem` for any kind of flow; `restart` is the command that starts it again. */
+export function openFlowProblem(flow: FlowRecord | undefined, caller: Caller, now: Date, ownerName: string, restart: string): Problem | undefined {
   if (!flow) {
     return { code: 'flow-not-found', message: 'This card is no longer active. Type "help" to see what I can do.' };
   }
-  const restart = FLOW_COMMAND[flow.kind];
   if (flow.ownerId !== caller.userId) {
     return {
       code: 'flow-not-yours',

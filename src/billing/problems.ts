@@ -21,7 +21,14 @@ export type ProblemCode =
   | 'missing-subscription-role'
   | 'confirmation-required'
   | 'nothing-to-choose'
-  | 'state-unavailable';
+  | 'state-unavailable'
+  | 'cannot-assign-roles'
+  | 'person-not-found'
+  | 'person-in-other-tenant'
+  | 'already-manager'
+  | 'not-a-manager'
+  | 'last-manager'
+  | 'directory-refused';
 
 export interface Problem {
   readonly code: ProblemCode;

@@ -3,6 +3,8 @@ import type { DirectoryUser, Organization } from '../directory/types';
 import type { BillingLink } from '../store/state';
 import { subscriptionHealthProblems, type IneligibilityCode } from './eligibility';
 import { organizationAccess } from './organizationAccess';
+import { billingManagerIds } from './managerRules';
+import { singleManagerWarning } from './managerViews';
 import { isBillingManager } from './roles';
 import type { Named, OrganizationStatus } from './views';
 
@@ -45,6 +47,9 @@ async function statusOf(directory: DirectoryPort, org: Organization, link: Billi
   const warnings = subscription
     ? subscriptionHealthProblems(subscription).flatMap((code) => (HEALTH_WARNING[code] ? [`${name} ${HEALTH_WARNING[code]}`] : []))
     : [`${name} no longer exists or cannot be read. Change billing to a subscription that can pay.`];
+  const managers = billingManagerIds(assignments);
+  const soleManager = managers.length === 1 && managers[0] ? await person(directory, managers[0]) : undefined;
+  if (soleManager) warnings.push(singleManagerWarning(org.name, soleManager.name));
   return {
     organization,
     access,
@@ -55,6 +60,7 @@ async function statusOf(directory: DirectoryPort, org: Organization, link: Billi
     setUpAt: link.linkedAt,
     ...(link.changedBy ? { changedBy: await person(directory, link.changedBy), changedAt: link.changedAt } : {}),
     warnings,
+    ...(soleManager ? { soleManager } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { FlowKind } from '../store/state';
 import type { OrganizationAccess } from './organizationAccess';
 import type { Explanation } from './explanations';
+import type { NotificationPlan } from './changeListener';
 
 /** Plain data the billing service hands to whoever shows it (cards, tests). No Teams types. */
 
@@ -62,6 +63,10 @@ export interface BillingChange {
   readonly to?: Named;
   readonly by: Named;
   readonly at: string;
+  /** Who is being told; undefined when the notifications could not be queued now (they are later). */
+  readonly notifications: NotificationPlan | undefined;
+  /** The billing managers of the subscription that pays now; undefined after a removal. */
+  readonly managers: readonly Named[] | undefined;
 }
 
 export interface OrganizationStatus {
@@ -76,4 +81,6 @@ export interface OrganizationStatus {
   readonly changedBy?: Named;
   readonly changedAt?: string;
   readonly warnings: readonly string[];
+  /** Set when one person alone can manage billing: the status offers to add a backup. */
+  readonly soleManager?: Named;
 }

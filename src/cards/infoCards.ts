@@ -29,6 +29,7 @@ export function statusCard(statuses: readonly OrganizationStatus[]): CardJson {
       headline: headline(s),
       facts: facts(s),
       warnings: [...s.warnings],
+      addManagerOrganizationId: s.soleManager ? s.organization.id : '',
     })),
   });
 }

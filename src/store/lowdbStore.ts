@@ -5,6 +5,7 @@ import { acquireStateFileLock, type StateFileLock } from './fileLock';
 import { StateFileError, StateWriteError, type StateStore } from './port';
 import { createSerializedState } from './serializedState';
 import { STATE_SCHEMA_VERSION, emptyState, type BotState } from './state';
+import { emptyNotificationState, withNotificationDefaults } from './notificationState';
 
 /**
  * The embedded StateStore: one JSON file, written by lowdb through steno (temp file, then rename), so
@@ -137,7 +138,7 @@ export function parseState(stateFile: string, text: string): BotState {
   if (problem !== undefined) {
     throw new StateFileError(`The state file ${stateFile} ${problem}. ${KEEP_THE_FILE}`);
   }
-  return value as BotState;
+  return withNotificationDefaults(value as BotState);
 }
 
 /** What keeps `value` from being a BotState of this version, or undefined if nothing does. */
@@ -156,6 +157,10 @@ function shapeProblem(value: unknown): string | undefined {
     if (!isPlainObject(value[key])) return `has ${key} that is not an object (found ${describe(value[key])})`;
   }
   if (!Array.isArray(value.audit)) return `has audit that is not an array (found ${describe(value.audit)})`;
+  // Keys added after the first release may be missing (they start empty), but not malformed.
+  for (const key of Object.keys(emptyNotificationState())) {
+    if (value[key] !== undefined && !isPlainObject(value[key])) return `has ${key} that is not an object (found ${describe(value[key])})`;
+  }
   return undefined;
 }
 

@@ -3,6 +3,8 @@
  * bot did and what is in progress. Bump STATE_SCHEMA_VERSION on any incompatible change.
  */
 
+import { emptyNotificationState, type NotificationState } from './notificationState';
+
 export const STATE_SCHEMA_VERSION = 1;
 
 export type FlowKind = 'setup' | 'change' | 'remove';
@@ -50,7 +52,8 @@ export interface StoredConversationReference {
   welcomedAt?: string;
 }
 
-export type AuditAction = 'billing.setup' | 'billing.change' | 'billing.remove';
+export type AuditAction = 'billing.setup' | 'billing.change' | 'billing.remove'
+  | 'manager.add' | 'manager.remove';
 
 export interface AuditEntry {
   readonly id: string;
@@ -60,9 +63,13 @@ export interface AuditEntry {
   readonly organizationId: string;
   readonly fromSubscriptionId?: string;
   readonly toSubscriptionId?: string;
+  /** For manager changes: who was added or removed, on which subscription, with which role. */
+  readonly principalId?: string;
+  readonly subscriptionId?: string;
+  readonly role?: string;
 }
 
-export interface BotState {
+export interface BotState extends NotificationState {
   schemaVersion: number;
   links: Record<string, BillingLink>;
   flows: Record<string, Flow>;
@@ -71,5 +78,5 @@ export interface BotState {
 }
 
 export function emptyState(): BotState {
-  return { schemaVersion: STATE_SCHEMA_VERSION, links: {}, flows: {}, conversations: {}, audit: [] };
+  return { schemaVersion: STATE_SCHEMA_VERSION, links: {}, flows: {}, conversations: {}, audit: [], ...emptyNotificationState() };
 }

@@ -1,6 +1,7 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { Application, TeamsAdapter } from '@microsoft/teams-ai';
 import type { BillingService } from '../billing/billingService';
+import type { ManagerService } from '../billing/managerService';
 import type { Logger } from '../logger';
 import { registerCardActions } from './cardActions';
 import { registerCommands } from './commands';
@@ -11,6 +12,7 @@ import type { BotTurnState } from './turnState';
 
 export interface BotDeps {
   readonly billing: BillingService;
+  readonly managers: ManagerService;
   readonly references: ConversationReferences;
   readonly logger: Logger;
 }

@@ -1,25 +1,22 @@
 import { ActivityTypes, StatusCodes, type TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
 import type { BillingService } from '../billing/billingService';
-import type { Outcome } from '../billing/problems';
+import type { ManagerService } from '../billing/managerService';
 import type { Caller } from '../billing/views';
 import { confirmCard, organizationPickerCard, resultCard, subscriptionPickerCard } from '../cards/flowCards';
 import { noticeCard, statusCard } from '../cards/infoCards';
-import type { CardJson } from '../cards/render';
 import type { FlowKind } from '../store/state';
+import { answer, isRecord, textField, type ActionData, type Answer } from './actionData';
 import { callerOf, NO_ENTRA_IDENTITY } from './identity';
-import { problemCard } from './replies';
+import { MANAGER_ACTIONS } from './managerActions';
 import type { BotTurnState } from './turnState';
 
 export interface CardActionDeps {
   readonly billing: BillingService;
+  readonly managers: ManagerService;
 }
 
-/** What an Action.Execute answers: a card that replaces the clicked one, or a message that leaves it be. */
-type Answer = CardJson | string;
-
-type ActionData = Readonly<Record<string, unknown>>;
-type ActionHandler = (caller: Caller, data: ActionData, deps: CardActionDeps) => Promise<Answer>;
+export type ActionHandler = (caller: Caller, data: ActionData, deps: CardActionDeps) => Promise<Answer>;
 
 const FLOW_KINDS: readonly FlowKind[] = ['setup', 'change', 'remove'];
 
@@ -51,6 +48,7 @@ export const CARD_ACTIONS: Readonly<Record<string, ActionHandler>> = {
     return answer(cancelled, () => noticeCard('Cancelled', 'Nothing was changed.'));
   },
   'status.show': async (caller, _data, { billing }) => answer(await billing.status(caller), statusCard),
+  ...MANAGER_ACTIONS,
 };
 
 /**
@@ -75,25 +73,9 @@ export function registerCardActions(app: Application<BotTurnState>, deps: CardAc
   });
 }
 
-function answer<T>(outcome: Outcome<T>, view: (value: T) => CardJson): Answer {
-  if (outcome.ok) return view(outcome.value);
-  // Someone else's click leaves the card as it is for its owner; everything else replaces it.
-  if (outcome.problem.code === 'flow-not-yours') return outcome.problem.message;
-  return problemCard(outcome.problem);
-}
-
 function verbOf(context: TurnContext): string {
   const value: unknown = context.activity.value;
   if (!isRecord(value) || !isRecord(value.action)) return '';
   const verb = value.action.verb;
   return typeof verb === 'string' ? verb : '';
-}
-
-function textField(data: ActionData, name: string): string {
-  const value = data[name];
-  return typeof value === 'string' ? value.trim() : '';
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,7 @@
 import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
 import type { BillingService } from '../billing/billingService';
+import type { ManagerService } from '../billing/managerService';
 import type { FlowKind } from '../store/state';
 import { helpCard, statusCard, type CommandHelp } from '../cards/infoCards';
 import { organizationPickerCard } from '../cards/flowCards';
@@ -8,10 +9,12 @@ import type { CardJson } from '../cards/render';
 import { commandText } from './commandText';
 import { callerOf, NO_ENTRA_IDENTITY } from './identity';
 import type { BotTurnState } from './turnState';
+import { ADD_MANAGER_PATTERN, MANAGERS_PATTERN, REMOVE_MANAGER_PATTERN, showManagers, startManagerFlow } from './managerActions';
 import { problemCard } from './replies';
 
 export interface CommandDeps {
   readonly billing: BillingService;
+  readonly managers: ManagerService;
 }
 
 interface Command extends CommandHelp {
@@ -27,6 +30,9 @@ export const COMMANDS: readonly Command[] = [
   { name: 'change billing', description: 'Move an organization to another subscription.', pattern: /^change billing$/i, run: startFlow('change') },
   { name: 'remove billing', description: 'Stop billing an organization; it falls back to the free tier.', pattern: /^remove billing$/i, run: startFlow('remove') },
   { name: 'cancel', description: 'Stop what you started here; nothing is changed.', pattern: /^cancel$/i, run: cancel },
+  { name: 'managers', description: 'See who manages billing of your organizations, and whether I can reach them.', pattern: MANAGERS_PATTERN, run: (context, deps) => showManagers(context, deps, (card) => sendCard(context, card)) },
+  { name: 'add manager', description: 'Make someone a backup billing manager, so billing survives the primary one leaving.', pattern: ADD_MANAGER_PATTERN, run: (context, deps) => startManagerFlow('add', context, deps, (card) => sendCard(context, card)) },
+  { name: 'remove manager', description: 'Take the billing role away from a billing manager.', pattern: REMOVE_MANAGER_PATTERN, run: (context, deps) => startManagerFlow('remove', context, deps, (card) => sendCard(context, card)) },
   { name: 'help', description: 'Show this list.', pattern: /^(help|\?)$/i, run: async (context) => sendCard(context, helpCard(helpList(), false)) },
 ];
 
@@ -71,8 +77,11 @@ async function showStatus(context: TurnContext, deps: CommandDeps): Promise<void
 async function cancel(context: TurnContext, deps: CommandDeps): Promise<void> {
   const caller = callerOf(context);
   if (!caller) return void (await context.sendActivity(NO_ENTRA_IDENTITY));
-  const cancelled = await deps.billing.cancelAll(caller);
-  if (!cancelled.ok) return void (await context.sendActivity(cancelled.problem.message));
+  const billingFlows = await deps.billing.cancelAll(caller);
+  if (!billingFlows.ok) return void (await context.sendActivity(billingFlows.problem.message));
+  const managerFlows = await deps.managers.cancelAll(caller);
+  if (!managerFlows.ok) return void (await context.sendActivity(managerFlows.problem.message));
+  const cancelled = { value: billingFlows.value + managerFlows.value };
   await context.sendActivity(
     cancelled.value === 0
       ? 'There was nothing to cancel here.'
