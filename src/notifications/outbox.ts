@@ -38,22 +38,24 @@ export function enqueue(state: BotState, event: ChangeEvent, recipients: readonl
  * notifications in the order the changes happened, and only when its back-off has passed.
  */
 export function dueEntries(state: Readonly<BotState>, now: number): OutboxEntry[] {
-  const heads = new Map<string, OutboxEntry>();
-  for (const entry of Object.values(state.outbox)) {
-    if (entry.status !== 'pending') continue;
-    const head = heads.get(entry.recipientId);
-    if (!head || isOlder(entry, head)) heads.set(entry.recipientId, entry);
-  }
-  return [...heads.values()].filter((e) => notBefore(e) <= now).sort((a, b) => (isOlder(a, b) ? -1 : 1));
+  return heads(state).filter((e) => notBefore(e) <= now).sort((a, b) => (isOlder(a, b) ? -1 : 1));
 }
 
-/** When the next pending entry becomes due; undefined when nothing is pending. */
+/** When the next entry becomes due; undefined when nothing is pending. */
 export function nextDueAt(state: Readonly<BotState>): number | undefined {
-  let next: number | undefined;
+  const times = heads(state).map(notBefore);
+  return times.length === 0 ? undefined : Math.min(...times);
+}
+
+/** The oldest pending entry of each recipient: the only one that may go next. */
+function heads(state: Readonly<BotState>): OutboxEntry[] {
+  const oldest = new Map<string, OutboxEntry>();
   for (const entry of Object.values(state.outbox)) {
-    if (entry.status === 'pending') next = Math.min(next ?? Number.POSITIVE_INFINITY, notBefore(entry));
+    if (entry.status !== 'pending') continue;
+    const head = oldest.get(entry.recipientId);
+    if (!head || isOlder(entry, head)) oldest.set(entry.recipientId, entry);
   }
-  return next;
+  return [...oldest.values()];
 }
 
 export function pendingCount(state: Readonly<BotState>): number {
