@@ -38,6 +38,12 @@ export interface DispatcherDeps {
 /** A person whose last attempt broke on our side (say, the disk refused a write) waits this long. */
 const LOCAL_FAILURE_PAUSE_MS = 30_000;
 const ARCHIVE_CHECK_EVERY_MS = 10_000;
+/**
+ * Teams counts requests as they arrive, and the network can bunch them up: a request delayed by a new
+ * connection lands closer to the next one. Pacing over a slightly longer window than a second keeps
+ * the limits true at the receiving end for jitter below this.
+ */
+const PACING_MARGIN_MS = 100;
 const ARCHIVE_BATCH = 50;
 
 /**
@@ -62,7 +68,7 @@ export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {
     this.clock = deps.clock ?? realClock;
     this.random = deps.random ?? Math.random;
-    this.limiter = new RateLimiter(deps.settings.perConversationPerSecond, deps.settings.perSecond);
+    this.limiter = new RateLimiter(deps.settings.perConversationPerSecond, deps.settings.perSecond, 1000 + PACING_MARGIN_MS);
     this.wake = new WakeSignal(this.clock);
     this.retry = { ...DEFAULT_RETRY, ...deps.settings.retry, maxAttempts: deps.settings.maxAttempts };
   }
@@ -120,14 +126,15 @@ export class Dispatcher {
         continue;
       }
       if (this.inFlight.size >= (this.deps.settings.maxInFlight ?? 16)) break;
-      // Starting a chat is a request too, and counts against the overall rate.
-      const cost = this.deps.addresses.personalChatOf(entry.recipientId) ? 1 : 2;
-      const wait = this.limiter.delayFor(entry.recipientId, now, cost);
+      // The first request: the message itself, or, for someone without a chat, starting one (which
+      // counts against the overall rate only; the message then waits for its own turn).
+      const conversation = this.deps.addresses.personalChatOf(entry.recipientId) ? entry.recipientId : undefined;
+      const wait = this.limiter.delayFor(conversation, now);
       if (wait > 0) {
         earliest(now + wait);
         continue;
       }
-      this.limiter.record(entry.recipientId, now, cost);
+      this.limiter.record(conversation, now);
       const sending = this.deliver(entry)
         .catch((error: unknown) => {
           this.pausedUntil.set(entry.recipientId, this.clock.now() + LOCAL_FAILURE_PAUSE_MS);
@@ -177,7 +184,23 @@ export class Dispatcher {
       await this.handleFailure(entry, created.failure, undefined);
       return { ok: false };
     }
-    return { ok: true, reference: await this.deps.addresses.rememberStartedChat(address, created.value.conversationId) };
+    const reference = await this.deps.addresses.rememberStartedChat(address, created.value.conversationId);
+    await this.paceMessage(entry.recipientId);
+    return { ok: true, reference };
+  }
+
+  /** Waits until a message to this person may start, and counts it. */
+  private async paceMessage(recipientId: string): Promise<void> {
+    for (;;) {
+      const now = this.clock.now();
+      const wait = this.limiter.delayFor(recipientId, now);
+      if (wait === 0) {
+        this.limiter.record(recipientId, now);
+        return;
+      }
+      // Not cut short by a stop: a send under way finishes, and the wait is under a second or so.
+      await this.clock.sleep(wait, new AbortController().signal);
+    }
   }
 
   private async handleFailure(entry: OutboxEntry, failure: SendFailure, conversationId: string | undefined): Promise<void> {

@@ -13,18 +13,23 @@ export class RateLimiter {
     private readonly windowMs = 1000,
   ) {}
 
-  /** Milliseconds to wait before `cost` requests for `key` may start at `now`; 0 when they may now. */
-  delayFor(key: string, now: number, cost = 1): number {
+  /**
+   * Milliseconds to wait before `cost` requests may start at `now`, one of them a message in the
+   * conversation `key` (none when `key` is undefined: starting a chat); 0 when they may start now.
+   */
+  delayFor(key: string | undefined, now: number, cost = 1): number {
     this.forgetBefore(now - this.windowMs);
-    const own = this.starts.get(key) ?? [];
-    return Math.max(waitFor(own, 1, this.perKey, now, this.windowMs), waitFor(this.all, cost, this.overall, now, this.windowMs));
+    const own = key === undefined ? 0 : waitFor(this.starts.get(key) ?? [], 1, this.perKey, now, this.windowMs);
+    return Math.max(own, waitFor(this.all, cost, this.overall, now, this.windowMs));
   }
 
-  /** Records that `cost` requests for `key` started at `now` (one of them a message in the conversation). */
-  record(key: string, now: number, cost = 1): void {
-    const own = this.starts.get(key) ?? [];
-    own.push(now);
-    this.starts.set(key, own);
+  /** Records that `cost` requests started at `now`, one of them a message in `key` when given. */
+  record(key: string | undefined, now: number, cost = 1): void {
+    if (key !== undefined) {
+      const own = this.starts.get(key) ?? [];
+      own.push(now);
+      this.starts.set(key, own);
+    }
     for (let i = 0; i < cost; i++) this.all.push(now);
   }
 
