@@ -56,6 +56,8 @@ function reachLine(reach: ReachView): string {
       return 'Not contacted yet: the bot starts a chat with them when there is news.';
     case 'unreachable':
       return `Cannot be reached in Teams (${formatWhen(reach.at ?? '')}): ${reach.reason ?? 'the last notification failed'}`;
+    case 'retrying':
+      return `Not reached yet: the last attempt failed (${reach.reason ?? 'no answer'}); the bot keeps trying.`;
   }
 }
 
@@ -149,7 +151,7 @@ export function managerConfirmCard(step: ManagerConfirmStep): CardJson {
   }
   return renderCard(managerConfirmTemplate, {
     ...common,
-    summary: `${step.self ? 'You lose' : `${step.person.name} loses`} ${step.roles.join(' and ')} on ${step.subscription.name} and can no longer manage billing of ${step.organization.name}. The other billing managers are told.`,
+    summary: `${step.self ? 'You lose' : `${step.person.name} loses`} ${step.roles.join(' and ')} on ${step.subscription.name} and can no longer manage billing of ${step.organization.name}. ${step.self ? 'The other billing managers are told.' : `${step.person.name} and the other billing managers are told.`}`,
     warning: step.self ? 'You are removing yourself: you cannot undo this on your own.' : '',
     confirmTitle: 'Remove billing manager',
     confirmStyle: 'destructive',

@@ -6,7 +6,7 @@ import type { AddressBook } from './addressBook';
 import type { NotificationArchive } from './archive';
 import { realClock, WakeSignal, type Clock } from './clock';
 import { dueEntries, finishedToArchive, markDelivered, markFailed, markRetry, nextDueAt, pendingCount } from './outbox';
-import { RateLimiter } from './rateLimiter';
+import { RateLimiter, type Ticket } from './rateLimiter';
 import { DEFAULT_RETRY, decideRetry, type RetrySettings } from './retryPolicy';
 import type { NotificationTransport, OutgoingMessage, SendFailure } from './transport';
 
@@ -38,13 +38,9 @@ export interface DispatcherDeps {
 /** A person whose last attempt broke on our side (say, the disk refused a write) waits this long. */
 const LOCAL_FAILURE_PAUSE_MS = 30_000;
 const ARCHIVE_CHECK_EVERY_MS = 10_000;
-/**
- * Teams counts requests as they arrive, and the network can bunch them up: a request delayed by a new
- * connection lands closer to the next one. Pacing over a slightly longer window than a second keeps
- * the limits true at the receiving end for jitter below this.
- */
-const PACING_MARGIN_MS = 100;
 const ARCHIVE_BATCH = 50;
+/** While a request under way holds the last place in the window, look again this often. */
+const PACING_POLL_MS = 50;
 
 /**
  * Delivers the outbox in the background: paced per conversation and overall, one send at a time per
@@ -68,7 +64,7 @@ export class Dispatcher {
   constructor(private readonly deps: DispatcherDeps) {
     this.clock = deps.clock ?? realClock;
     this.random = deps.random ?? Math.random;
-    this.limiter = new RateLimiter(deps.settings.perConversationPerSecond, deps.settings.perSecond, 1000 + PACING_MARGIN_MS);
+    this.limiter = new RateLimiter(deps.settings.perConversationPerSecond, deps.settings.perSecond);
     this.wake = new WakeSignal(this.clock);
     this.retry = { ...DEFAULT_RETRY, ...deps.settings.retry, maxAttempts: deps.settings.maxAttempts };
   }
@@ -131,11 +127,11 @@ export class Dispatcher {
       const conversation = this.deps.addresses.personalChatOf(entry.recipientId) ? entry.recipientId : undefined;
       const wait = this.limiter.delayFor(conversation, now);
       if (wait > 0) {
-        earliest(now + wait);
+        // Infinity: a request under way must finish first, and its completion wakes the loop.
+        if (Number.isFinite(wait)) earliest(now + wait);
         continue;
       }
-      this.limiter.record(conversation, now);
-      const sending = this.deliver(entry)
+      const sending = this.deliver(entry, this.limiter.take(conversation))
         .catch((error: unknown) => {
           this.pausedUntil.set(entry.recipientId, this.clock.now() + LOCAL_FAILURE_PAUSE_MS);
           this.deps.logger.error({ err: error, key: entry.key }, 'A notification could not be processed; it stays pending and is tried again shortly.');
@@ -149,57 +145,69 @@ export class Dispatcher {
     return next;
   }
 
-  private async deliver(entry: OutboxEntry): Promise<void> {
-    let message: OutgoingMessage;
+  /** One attempt for one entry. `ticket` is the pacing place of its first request. */
+  private async deliver(entry: OutboxEntry, ticket: Ticket): Promise<void> {
+    let held: Ticket | undefined = ticket;
+    const done = (): void => {
+      if (held) this.limiter.finish(held, this.clock.now());
+      held = undefined;
+    };
     try {
-      message = this.deps.render(entry);
-    } catch (error) {
-      this.deps.logger.error({ err: error, key: entry.key }, 'A notification card could not be built.');
-      await this.fail(entry, { code: 'rejected', reason: 'The notification card could not be built; tell whoever runs this bot.' }, 'render failed');
-      return;
-    }
-    const chat = await this.chatFor(entry);
-    if (!chat.ok) return;
-    const sent = await this.deps.transport.send(chat.reference, message);
-    if (sent.ok) {
-      const at = new Date(this.clock.now()).toISOString();
-      await this.deps.store.update((state) => markDelivered(state, entry.key, at, chat.reference.conversationId));
-      this.deps.logger.debug({ key: entry.key, recipientId: entry.recipientId }, 'Notification delivered.');
-      return;
-    }
-    await this.handleFailure(entry, sent.failure, chat.reference.conversationId);
-  }
-
-  /** The person's chat: the stored one, or a new one started for them (and stored). */
-  private async chatFor(entry: OutboxEntry): Promise<{ ok: true; reference: StoredConversationReference } | { ok: false }> {
-    const known = this.deps.addresses.personalChatOf(entry.recipientId);
-    if (known) return { ok: true, reference: known };
-    const address = this.deps.addresses.newChatAddress(entry.tenantId, entry.recipientId);
-    if (!address) {
-      await this.fail(entry, { code: 'no-address', reason: 'Nobody in their tenant has used DevOps Billing in Teams yet, so there is no Teams address to reach them at. Ask them to install it.' }, 'no service URL for the tenant');
-      return { ok: false };
-    }
-    const created = await this.deps.transport.createPersonalChat(address);
-    if (!created.ok) {
-      await this.handleFailure(entry, created.failure, undefined);
-      return { ok: false };
-    }
-    const reference = await this.deps.addresses.rememberStartedChat(address, created.value.conversationId);
-    await this.paceMessage(entry.recipientId);
-    return { ok: true, reference };
-  }
-
-  /** Waits until a message to this person may start, and counts it. */
-  private async paceMessage(recipientId: string): Promise<void> {
-    for (;;) {
-      const now = this.clock.now();
-      const wait = this.limiter.delayFor(recipientId, now);
-      if (wait === 0) {
-        this.limiter.record(recipientId, now);
+      let message: OutgoingMessage;
+      try {
+        message = this.deps.render(entry);
+      } catch (error) {
+        done();
+        this.deps.logger.error({ err: error, key: entry.key }, 'A notification card could not be built.');
+        await this.fail(entry, { code: 'rejected', reason: 'The notification card could not be built; tell whoever runs this bot.' }, 'render failed');
         return;
       }
-      // Not cut short by a stop: a send under way finishes, and the wait is under a second or so.
-      await this.clock.sleep(wait, new AbortController().signal);
+      let reference = this.deps.addresses.personalChatOf(entry.recipientId);
+      if (!reference) {
+        const started = await this.startChat(entry, done);
+        if (!started) return;
+        reference = started;
+        held = await this.paceMessage(entry.recipientId);
+      }
+      const sent = await this.deps.transport.send(reference, message);
+      done();
+      if (sent.ok) {
+        const at = new Date(this.clock.now()).toISOString();
+        const conversationId = reference.conversationId;
+        await this.deps.store.update((state) => markDelivered(state, entry.key, at, conversationId));
+        this.deps.logger.debug({ key: entry.key, recipientId: entry.recipientId }, 'Notification delivered.');
+        return;
+      }
+      await this.handleFailure(entry, sent.failure, reference.conversationId);
+    } finally {
+      done();
+    }
+  }
+
+  /** Starts a 1:1 chat with someone the bot has none with, and stores it; undefined when that failed (recorded). */
+  private async startChat(entry: OutboxEntry, requestDone: () => void): Promise<StoredConversationReference | undefined> {
+    const address = this.deps.addresses.newChatAddress(entry.tenantId, entry.recipientId);
+    if (!address) {
+      requestDone();
+      await this.fail(entry, { code: 'no-address', reason: 'Nobody in their tenant has used DevOps Billing in Teams yet, so there is no Teams address to reach them at. Ask them to install it.' }, 'no service URL for the tenant');
+      return undefined;
+    }
+    const created = await this.deps.transport.createPersonalChat(address);
+    requestDone();
+    if (!created.ok) {
+      await this.handleFailure(entry, created.failure, undefined);
+      return undefined;
+    }
+    return this.deps.addresses.rememberStartedChat(address, created.value.conversationId);
+  }
+
+  /** Waits until a message to this person may start, and takes its place. */
+  private async paceMessage(recipientId: string): Promise<Ticket> {
+    for (;;) {
+      const wait = this.limiter.delayFor(recipientId, this.clock.now());
+      if (wait === 0) return this.limiter.take(recipientId);
+      // Not cut short by a stop: a send under way finishes, and the wait is about a second at most.
+      await this.clock.sleep(Number.isFinite(wait) ? wait : PACING_POLL_MS, new AbortController().signal);
     }
   }
 

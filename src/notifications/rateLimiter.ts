@@ -1,11 +1,24 @@
+/** One request's place in the window: held while it is under way, then counted from when it ended. */
+interface Slot {
+  end: number;
+}
+
+/** The slots one or more requests took; give it back with `finish` when they are done. */
+export interface Ticket {
+  readonly slots: readonly Slot[];
+}
+
 /**
- * Sliding-window pacing: at most `perKey` starts for one key (a conversation) and `overall` starts in
- * all within any window of `windowMs`. Teams allows a bot about 7 messages a second per conversation
- * and 50 requests a second overall. Time comes from the caller, so tests need no real waiting.
+ * Sliding-window pacing: at most `perKey` requests for one key (a conversation) and `overall` in all
+ * within any window of `windowMs`. Teams allows a bot about 7 messages a second per conversation and
+ * 50 requests a second overall, and counts them as they arrive. A request may arrive any time between
+ * its start and its answer, so it holds its place while under way and leaves the window only
+ * `windowMs` after it ended: then no `overall + 1` requests can arrive within one window, whatever
+ * the network delays. Time comes from the caller, so tests need no real waiting.
  */
 export class RateLimiter {
-  private readonly starts = new Map<string, number[]>();
-  private readonly all: number[] = [];
+  private readonly byKey = new Map<string, Slot[]>();
+  private all: Slot[] = [];
 
   constructor(
     private readonly perKey: number,
@@ -15,38 +28,48 @@ export class RateLimiter {
 
   /**
    * Milliseconds to wait before `cost` requests may start at `now`, one of them a message in the
-   * conversation `key` (none when `key` is undefined: starting a chat); 0 when they may start now.
+   * conversation `key` (none when `key` is undefined: starting a chat); 0 when they may start now,
+   * Infinity when a request under way must finish first.
    */
   delayFor(key: string | undefined, now: number, cost = 1): number {
     this.forgetBefore(now - this.windowMs);
-    const own = key === undefined ? 0 : waitFor(this.starts.get(key) ?? [], 1, this.perKey, now, this.windowMs);
+    const own = key === undefined ? 0 : waitFor(this.byKey.get(key) ?? [], 1, this.perKey, now, this.windowMs);
     return Math.max(own, waitFor(this.all, cost, this.overall, now, this.windowMs));
   }
 
-  /** Records that `cost` requests started at `now`, one of them a message in `key` when given. */
-  record(key: string | undefined, now: number, cost = 1): void {
-    if (key !== undefined) {
-      const own = this.starts.get(key) ?? [];
-      own.push(now);
-      this.starts.set(key, own);
+  /** Takes `cost` places, one of them in `key` when given, for requests starting now. */
+  take(key: string | undefined, cost = 1): Ticket {
+    const slots = Array.from({ length: cost }, (): Slot => ({ end: Number.POSITIVE_INFINITY }));
+    this.all.push(...slots);
+    const first = slots[0];
+    if (key !== undefined && first) {
+      const own = this.byKey.get(key) ?? [];
+      own.push(first);
+      this.byKey.set(key, own);
     }
-    for (let i = 0; i < cost; i++) this.all.push(now);
+    return { slots };
+  }
+
+  /** The requests of `ticket` are done (answered or failed) at `now`. */
+  finish(ticket: Ticket, now: number): void {
+    for (const slot of ticket.slots) slot.end = Math.min(slot.end, now);
   }
 
   private forgetBefore(cutoff: number): void {
-    while (this.all.length > 0 && (this.all[0] ?? 0) <= cutoff) this.all.shift();
-    for (const [key, list] of this.starts) {
-      while (list.length > 0 && (list[0] ?? 0) <= cutoff) list.shift();
-      if (list.length === 0) this.starts.delete(key);
+    this.all = this.all.filter((s) => s.end > cutoff);
+    for (const [key, slots] of this.byKey) {
+      const kept = slots.filter((s) => s.end > cutoff);
+      if (kept.length === 0) this.byKey.delete(key);
+      else this.byKey.set(key, kept);
     }
   }
 }
 
-/** In a sorted list of recent starts, how long until `cost` more fit under `limit` per window. */
-function waitFor(recent: readonly number[], cost: number, limit: number, now: number, windowMs: number): number {
-  const excess = recent.length + cost - limit;
+/** How long until `cost` more fit under `limit`: the earliest-ending slots must leave the window first. */
+function waitFor(slots: readonly Slot[], cost: number, limit: number, now: number, windowMs: number): number {
+  const excess = slots.length + cost - limit;
   if (excess <= 0) return 0;
-  // The oldest `excess` starts must leave the window first.
-  const leaving = recent[excess - 1];
+  const ends = slots.map((s) => s.end).sort((a, b) => a - b);
+  const leaving = ends[Math.min(excess, ends.length) - 1];
   return leaving === undefined ? 0 : Math.max(0, leaving + windowMs - now);
 }

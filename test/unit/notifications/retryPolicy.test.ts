@@ -41,23 +41,31 @@ describe('Retry-After', () => {
 });
 
 describe('The rate limiter', () => {
-  it('lets `perKey` starts through per window for one key, then says how long to wait', () => {
+  it('lets `perKey` requests through per window for one key, then says how long to wait', () => {
     const limiter = new RateLimiter(3, 100);
     for (let i = 0; i < 3; i++) {
       assert.equal(limiter.delayFor('a', 1000 + i), 0);
-      limiter.record('a', 1000 + i);
+      limiter.finish(limiter.take('a'), 1000 + i);
     }
-    assert.equal(limiter.delayFor('a', 1010), 990, 'until the first start leaves the window');
+    assert.equal(limiter.delayFor('a', 1010), 990, 'until the first one leaves the window');
     assert.equal(limiter.delayFor('b', 1010), 0, 'other keys are not held up');
     assert.equal(limiter.delayFor('a', 2000), 0);
   });
 
-  it('holds everyone back once the overall limit is reached, counting costs', () => {
+  it('counts a request from when it ended, and holds its place while it is under way', () => {
+    const limiter = new RateLimiter(1, 10);
+    const slow = limiter.take('a');
+    assert.equal(limiter.delayFor('a', 5000), Number.POSITIVE_INFINITY, 'under way: wait for it');
+    limiter.finish(slow, 1300);
+    assert.equal(limiter.delayFor('a', 1400), 900, 'a window after it ended, not after it started');
+  });
+
+  it('holds everyone back once the overall limit is reached, counting a started chat', () => {
     const limiter = new RateLimiter(10, 4);
-    limiter.record('a', 0, 2);
-    limiter.record('b', 10, 2);
+    limiter.finish(limiter.take(undefined, 2), 0);
+    limiter.finish(limiter.take('b', 2), 10);
     assert.equal(limiter.delayFor('c', 20), 980);
-    assert.equal(limiter.delayFor('c', 500, 2), 500, 'two must leave for two to start');
-    assert.equal(limiter.delayFor('c', 500, 3), 510, 'three must leave for three');
+    assert.equal(limiter.delayFor(undefined, 500, 2), 500, 'two must leave for two to start');
+    assert.equal(limiter.delayFor(undefined, 500, 3), 510, 'three must leave for three');
   });
 });

@@ -195,6 +195,19 @@ describe('Billing managers on cards', () => {
     assert.match(toMegan[0] ?? '', /Billing set up for contoso-web[\s\S]*Alex Wilber set up billing: Contoso Pay-As-You-Go now pays for contoso-web/);
   });
 
+  it('answers the buttons of a notification card', async () => {
+    await setUpWeb();
+    await bot.notificationsIdle();
+    const delivered = bot.transport.delivered[0]?.message?.card;
+    assert.ok(delivered);
+    const card: CardView = { json: delivered, text: JSON.stringify(delivered) };
+    const buttons = actionsOf(card);
+    assert.deepEqual([...buttons.keys()], ['Billing managers', 'Status']);
+    const managers = buttons.get('Billing managers');
+    assert.ok(managers);
+    assert.match(cardOf(await bot.click(managers.verb, managers.data, megan)).text, /Billing managers[\s\S]*contoso-web[\s\S]*Alex Wilber \(Owner\)/);
+  });
+
   it('marks a manager Teams will not let the bot reach, and shows why in managers', async () => {
     await bot.say('help', megan); // Megan has a chat with the bot
     bot.transport.failNext({ status: 403, errorCode: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' });
@@ -208,6 +221,13 @@ describe('Billing managers on cards', () => {
     // Megan opens the bot again: the failure no longer applies.
     await bot.say('help', megan);
     assert.doesNotMatch(cardOf(await bot.say('managers')).text, /Cannot be reached/);
+  });
+
+  it('shows a manager whose notification is still being retried as not reached yet, with the reason', async () => {
+    bot.transport.failNext({ status: 503, retryAfterMs: 60_000, errorCode: 'ServiceUnavailable', message: 'busy' }, { target: `chat-${MEGAN}` });
+    await setUpWeb();
+    while (!Object.values(bot.store.read().outbox).some((e) => e.attempts > 0)) await new Promise((resolve) => setTimeout(resolve, 5));
+    assert.match(cardOf(await bot.say('managers')).text, /Megan Bowen[\s\S]*Not reached yet: the last attempt failed \(503 ServiceUnavailable: busy\); the bot keeps trying/);
   });
 
   it("answers someone else's click with a message and changes nothing", async () => {
