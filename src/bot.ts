@@ -2,6 +2,7 @@ import { createAdapter } from './adapter';
 import { BillingService } from './billing/billingService';
 import { ManagerService } from './billing/managerService';
 import { notificationMessage } from './cards/notificationCards';
+import { QuantitiesService } from './billing/quantitiesService';
 import type { Config } from './config';
 import { LocalDirectory } from './directory/localDirectory';
 import { storedRoleOverlay } from './directory/roleOverlay';
@@ -55,9 +56,10 @@ export async function startBot(config: Config, logger: Logger): Promise<RunningB
     dispatcher = sending;
     const notifier = new Notifier({ directory, store, addresses: references, wake: () => sending.notify(), reportError });
     const flowTtlMs = config.flowTtlMinutes * 60_000;
-    const billing = new BillingService({ directory, store, flowTtlMs, listener: notifier, reportError });
+    const billing = new BillingService({ directory, store, flowTtlMs, prices: config.prices, listener: notifier, reportError });
+    const quantities = new QuantitiesService({ directory, store, billing, flowTtlMs, prices: config.prices, listener: notifier, reportError });
     const managers = new ManagerService({ directory, store, flowTtlMs, listener: notifier, reportError });
-    const app = createBotApplication({ billing, managers, references, logger }, adapter);
+    const app = createBotApplication({ billing, quantities, managers, references, logger }, adapter);
     if (!config.credentials) {
       logger.warn('No MicrosoftAppId is set: the bot accepts unauthenticated requests. Use this only for local development.');
     }

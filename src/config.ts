@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
+import { LIST_PRICES_USD, parsePriceTable, type PriceTable } from './billing/prices';
 
 /**
  * The only module that reads the environment. Every setting is validated once at start, and a bad
@@ -28,6 +29,8 @@ export interface Config {
   readonly logLevel: LogLevel;
   readonly flowTtlMinutes: number;
   readonly notifications: NotificationConfig;
+  /** List prices for estimates: PRICES_FILE if set, else the shipped table. */
+  readonly prices: PriceTable;
 }
 
 /** Pacing and retries of proactive notifications (Teams allows about 7 a second per chat, 50 overall). */
@@ -105,6 +108,7 @@ export function readConfig(env: Env = loadEnvironment()): Config {
     logLevel: oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
     flowTtlMinutes: wholeNumber('FLOW_TTL_MINUTES', 15, 1, 24 * 60),
     notifications: readNotificationConfig(wholeNumber),
+    prices: readPrices(text('PRICES_FILE')),
   };
 }
 
@@ -122,6 +126,23 @@ function readNotificationConfig(wholeNumber: (name: string, fallback: number, mi
     maxAttempts: wholeNumber('NOTIFY_MAX_ATTEMPTS', 5, 1, 20),
     sendTimeoutSeconds: wholeNumber('NOTIFY_SEND_TIMEOUT_SECONDS', 15, 1, 120),
   };
+}
+
+/** The price table from PRICES_FILE, checked whole at start; without it, the shipped list prices. */
+function readPrices(file: string | undefined): PriceTable {
+  if (file === undefined) return LIST_PRICES_USD;
+  const absolute = path.resolve(file);
+  let value: unknown;
+  try {
+    value = JSON.parse(readFileSync(absolute, 'utf8'));
+  } catch (error) {
+    throw new ConfigError(`PRICES_FILE is "${absolute}", which cannot be read as JSON (${(error as Error).message}). Fix the file, or unset PRICES_FILE to use the shipped list prices.`);
+  }
+  const parsed = parsePriceTable(value);
+  if (!parsed.ok) {
+    throw new ConfigError(`PRICES_FILE is "${absolute}", which is not a usable price table: ${parsed.problems.join(' ')}`);
+  }
+  return parsed.prices;
 }
 
 function readCredentials(

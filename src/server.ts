@@ -43,6 +43,11 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     }
   });
 
+  // Clients (the Agents Playground among them) probe the endpoint with HEAD before sending.
+  server.head('/api/messages', async (_req, res) => {
+    res.send(200);
+  });
+
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok' });
   });

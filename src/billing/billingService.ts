@@ -1,16 +1,21 @@
 import { randomUUID } from 'node:crypto';
 import type { DirectoryPort } from '../directory/port';
 import type { DirectoryUser, Organization, Subscription } from '../directory/types';
-import { StateWriteError, type StateStore } from '../store/port';
+import type { StateStore } from '../store/port';
 import type { BillingLinkEvent } from '../store/changeEvent';
-import type { AuditAction, BillingLink, Flow, FlowKind } from '../store/state';
+import type { PaidQuantities } from '../store/quantitiesState';
+import type { AuditAction, BillingLink, BotState, Flow, FlowKind } from '../store/state';
 import { announce, ignoreChanges, recordChangeEvent, type BillingChangeListener } from './changeListener';
 import { ineligibilityReasons } from './eligibility';
 import { explainIneligibility, joinNames } from './explanations';
 import { FLOW_COMMAND, Refused, flowProblem, pruneFlows, viewOf } from './flows';
 import { organizationAccess } from './organizationAccess';
+import { LIST_PRICES_USD, type PriceTable } from './prices';
+import { FREE_TIER, describeChange, isFreeTier, paidQuantitiesOf, recordedQuantities, writeQuantities } from './quantities';
+import type { QuantityChange } from './quantitiesViews';
 import { refusal, success, type Outcome, type Problem } from './problems';
 import { BILLING_ROLES, isBillingManager, principalsWith } from './roles';
+import { directoryUserOf, mutation, namedUser, unknownCaller } from './serviceSupport';
 import { buildStatus } from './statusReport';
 import type {
   BillingChange, Caller, ConfirmStep, Named, OrganizationOption, OrganizationStatus, OrganizationStep,
@@ -24,6 +29,8 @@ export interface BillingServiceDeps {
   readonly now?: () => Date;
   readonly newId?: () => string;
   readonly listener?: BillingChangeListener;
+  /** For the list-price estimates of a first purchase; the shipped list prices by default. */
+  readonly prices?: PriceTable;
   /** Told about storage failures, which users only see as "nothing was changed". */
   readonly reportError?: (error: unknown) => void;
 }
@@ -46,6 +53,7 @@ export class BillingService {
   private readonly now: () => Date;
   private readonly newId: () => string;
   private readonly listener: BillingChangeListener;
+  private readonly prices: PriceTable;
   private readonly reportError: (error: unknown) => void;
 
   constructor(deps: BillingServiceDeps) {
@@ -55,32 +63,39 @@ export class BillingService {
     this.now = deps.now ?? (() => new Date());
     this.newId = deps.newId ?? randomUUID;
     this.listener = deps.listener ?? ignoreChanges;
+    this.prices = deps.prices ?? LIST_PRICES_USD;
     this.reportError = deps.reportError ?? (() => undefined);
   }
 
   /** Starts a set-up, change or removal and lists the organizations, each with whether it can be picked. */
   async startFlow(caller: Caller, kind: FlowKind): Promise<Outcome<OrganizationStep>> {
-    const user = await this.callerUser(caller);
-    if (!user) return unknownUser(caller);
+    const user = await directoryUserOf(this.directory, caller);
+    if (!user) return unknownCaller(caller);
     const organizations = await this.organizationOptions(user, kind);
-    const now = this.now();
-    const flow: Flow = {
-      id: this.newId(),
-      kind,
-      ownerId: user.id,
-      tenantId: user.tenantId,
-      conversationId: caller.conversationId,
-      createdAt: now.toISOString(),
-      expiresAt: new Date(now.getTime() + this.flowTtlMs).toISOString(),
-      status: 'open',
-    };
-    return this.mutate(async () => {
-      await this.store.update((state) => {
-        pruneFlows(state, now);
-        state.flows[flow.id] = flow;
-      });
-      return { flow: viewOf(flow), organizations };
-    });
+    const flow = this.newFlow(caller, user, kind);
+    const saved = await this.saveNewFlow(flow);
+    return saved.ok ? success({ flow: saved.value, organizations }) : saved;
+  }
+
+  /**
+   * A first purchase for an organization without billing: starts "set up billing" for it, with all of
+   * set-up's rules, carrying the purchase so that confirming the set-up makes it in the same write.
+   * Answers with the subscription step, since the organization is already chosen.
+   */
+  async startFirstPurchase(caller: Caller, organizationId: string, purchase: PaidQuantities): Promise<Outcome<SubscriptionStep>> {
+    const user = await directoryUserOf(this.directory, caller);
+    if (!user) return unknownCaller(caller);
+    const organization = await this.directory.getOrganization(organizationId);
+    const problem = await this.organizationProblem(user, organization, 'setup');
+    if (problem) return { ok: false, problem };
+    const org = organization as Organization;
+    const flow = this.newFlow(caller, user, 'setup');
+    flow.organizationId = org.id;
+    flow.pendingPurchase = { ...purchase };
+    const saved = await this.saveNewFlow(flow);
+    if (!saved.ok) return saved;
+    const subscriptions = await this.subscriptionOptions(user, org, undefined);
+    return success({ flow: saved.value, organization: named(org), subscriptions, quantities: this.purchaseChange(flow) });
   }
 
   /** The organization step's answer: for set-up and change, the subscriptions; for removal, the confirmation. */
@@ -88,6 +103,10 @@ export class BillingService {
     const checked = await this.openFlow(caller, flowId);
     if (!checked.ok) return checked;
     const { flow, user } = checked.value;
+    if (flow.pendingPurchase) {
+      // The purchase was chosen for one organization; it cannot move to another.
+      return refusal('flow-out-of-order', 'This set-up belongs to a purchase for one organization, which cannot be changed. Type "buy" to start again.');
+    }
     const organization = await this.directory.getOrganization(organizationId);
     const allowed = await this.organizationProblem(user, organization, flow.kind);
     if (allowed) return { ok: false, problem: allowed };
@@ -97,12 +116,16 @@ export class BillingService {
     const moved = await this.advance(caller, flow.id, (f) => {
       f.organizationId = org.id;
       delete f.subscriptionId;
+      // What the user is shown as paying now; confirming refuses if it has changed meanwhile.
+      if (link) f.expectedSubscriptionId = link.subscriptionId;
+      else delete f.expectedSubscriptionId;
     });
     if (!moved.ok) return moved;
 
     if (flow.kind === 'remove') {
       const current = link ? await this.directory.getSubscription(link.subscriptionId) : undefined;
-      return success<ConfirmStep>({ flow: moved.value, organization: named(org), from: namedSubscription(link?.subscriptionId, current) });
+      const reset = this.resetChange(this.store.read(), org.id);
+      return success<ConfirmStep>({ flow: moved.value, organization: named(org), from: namedSubscription(link?.subscriptionId, current), ...(reset ? { quantities: reset } : {}) });
     }
     const current = link ? namedSubscription(link.subscriptionId, await this.directory.getSubscription(link.subscriptionId)) : undefined;
     const subscriptions = await this.subscriptionOptions(user, org, current?.id);
@@ -120,9 +143,12 @@ export class BillingService {
     if (!plan.ok) return plan;
     const moved = await this.advance(caller, flow.id, (f) => {
       f.subscriptionId = subscriptionId;
+      // The confirmation card shows this "from"; confirming refuses if it changes before the click.
+      if (plan.value.from) f.expectedSubscriptionId = plan.value.from.id;
     });
     if (!moved.ok) return moved;
-    return success({ flow: moved.value, organization: plan.value.organization, from: plan.value.from, to: plan.value.to });
+    const purchase = this.purchaseChange(flow);
+    return success({ flow: moved.value, organization: plan.value.organization, from: plan.value.from, to: plan.value.to, ...(purchase ? { quantities: purchase } : {}) });
   }
 
   /**
@@ -143,10 +169,10 @@ export class BillingService {
     if (!plan.ok) return plan;
     const { organization, from, to } = plan.value;
     const at = this.now().toISOString();
-    const outcome = describeOutcome(flow.kind, organization, from, to);
-    const event: BillingLinkEvent = { id: this.newId(), kind: AUDIT_ACTION[flow.kind], organization, from, to, actor: named(user), at };
+    const outcome = describeOutcome(flow.kind, organization, from, to, flow.pendingPurchase !== undefined);
+    const eventId = this.newId();
 
-    const saved = await this.mutate(() =>
+    const saved = await mutation(() =>
       this.store.update((state) => {
         const current = state.flows[flow.id];
         const stale = flowProblem(current, caller, this.now(), user.displayName);
@@ -157,7 +183,7 @@ export class BillingService {
         if (flow.kind === 'setup' && link) {
           throw new Refused(alreadyLinked(organization));
         }
-        if (flow.kind !== 'setup' && link?.subscriptionId !== from?.id) {
+        if (flow.kind !== 'setup' && (link === undefined || link.subscriptionId !== current?.expectedSubscriptionId)) {
           throw new Refused({ code: 'not-linked', message: `Billing of ${organization.name} changed while you were deciding, so nothing was done. Type "status" to see it now.` });
         }
         if (flow.kind === 'remove') {
@@ -169,23 +195,41 @@ export class BillingService {
         done.status = 'completed';
         done.finishedAt = at;
         done.outcome = outcome;
-        recordChangeEvent(state, event);
         state.audit.push({
-          id: event.id,
+          id: eventId,
           at,
           actorId: user.id,
-          action: event.kind,
+          action: AUDIT_ACTION[flow.kind],
           organizationId: organization.id,
           ...(from ? { fromSubscriptionId: from.id } : {}),
           ...(to ? { toSubscriptionId: to.id } : {}),
         });
-        return viewOf(done);
+        // Paid quantities move with the link in this same write: a first purchase is made with the
+        // set-up, and removal drops to the free tier; a crash can never keep one without the other.
+        // The event that tells the billing managers is saved with them, and carries both.
+        const quantities = this.quantitiesWithLink(state, done, user.id, at);
+        const event: BillingLinkEvent = {
+          id: eventId,
+          kind: AUDIT_ACTION[flow.kind],
+          organization,
+          from,
+          to,
+          actor: namedUser(user),
+          at,
+          ...(quantities ? { quantities: recordedQuantities(quantities) } : {}),
+        };
+        recordChangeEvent(state, event);
+        return { flow: viewOf(done), quantities, event };
       }),
+      this.reportError,
     );
     if (!saved.ok) return saved;
+    const { quantities, event } = saved.value;
     const notifications = await announce(this.listener, event, this.reportError);
     const managers = to ? await this.namesOfManagers(to.id) : undefined;
-    const change: BillingChange = { flow: saved.value, organization, from, to, by: named(user), at, notifications, managers };
+    const change: BillingChange = {
+      flow: saved.value.flow, organization, from, to, by: namedUser(user), at, notifications, managers, ...(quantities ? { quantities } : {}),
+    };
     return success(change);
   }
 
@@ -203,7 +247,7 @@ export class BillingService {
   /** Cancels every open flow the caller has in this conversation; returns how many. */
   async cancelAll(caller: Caller): Promise<Outcome<number>> {
     const at = this.now().toISOString();
-    return this.mutate(() =>
+    return mutation(() =>
       this.store.update((state) => {
         const open = Object.values(state.flows).filter(
           (f) => f.ownerId === caller.userId && f.conversationId === caller.conversationId && f.status === 'open' && Date.parse(f.expiresAt) >= Date.parse(at),
@@ -214,13 +258,15 @@ export class BillingService {
         }
         return open.length;
       }),
+      this.reportError,
     );
   }
 
   async status(caller: Caller): Promise<Outcome<OrganizationStatus[]>> {
-    const user = await this.callerUser(caller);
-    if (!user) return unknownUser(caller);
-    return success(await buildStatus(this.directory, this.store.read().links, user));
+    const user = await directoryUserOf(this.directory, caller);
+    if (!user) return unknownCaller(caller);
+    const state = this.store.read();
+    return success(await buildStatus(this.directory, state.links, user, caller.shared === true, state.quantities));
   }
 
   private async organizationOptions(user: DirectoryUser, kind: FlowKind): Promise<OrganizationOption[]> {
@@ -247,7 +293,8 @@ export class BillingService {
     }
     const access = organizationAccess(user.id, organization);
     if (access === 'none') {
-      return { code: 'not-a-member', message: `You are not a member of ${organization.name}. Nothing was changed.` };
+      // Same words as a missing organization: a forged id must not learn another tenant's names.
+      return { code: 'not-a-member', message: 'That organization does not exist, or you are not a member of it. Nothing was changed.' };
     }
     if (access === 'member') {
       const owner = await this.nameOf(organization.ownerId);
@@ -328,20 +375,71 @@ export class BillingService {
     return success({ organization: named(org), from, to: namedSubscription(subscription.id, subscription) });
   }
 
+  private newFlow(caller: Caller, user: DirectoryUser, kind: FlowKind): Flow {
+    const now = this.now();
+    return {
+      id: this.newId(),
+      kind,
+      ownerId: user.id,
+      tenantId: user.tenantId,
+      conversationId: caller.conversationId,
+      createdAt: now.toISOString(),
+      expiresAt: new Date(now.getTime() + this.flowTtlMs).toISOString(),
+      status: 'open',
+    };
+  }
+
+  private saveNewFlow(flow: Flow): Promise<Outcome<ReturnType<typeof viewOf>>> {
+    return mutation(() =>
+      this.store.update((state) => {
+        pruneFlows(state, this.now());
+        state.flows[flow.id] = flow;
+        return viewOf(flow);
+      }),
+      this.reportError,
+    );
+  }
+
+  /** A set-up's pending first purchase, from the free tier to what was chosen. */
+  private purchaseChange(flow: Flow): QuantityChange | undefined {
+    return flow.pendingPurchase ? describeChange(FREE_TIER, flow.pendingPurchase, this.prices) : undefined;
+  }
+
+  /** What removing billing does to paid quantities; undefined when there are none to drop. */
+  private resetChange(state: Readonly<BotState>, organizationId: string): QuantityChange | undefined {
+    const paid = paidQuantitiesOf(state.quantities, organizationId);
+    return isFreeTier(paid) ? undefined : describeChange(paid, FREE_TIER, this.prices);
+  }
+
+  /** Inside confirm's write: applies a set-up's pending purchase, or removal's reset to the free tier. */
+  private quantitiesWithLink(state: BotState, flow: Flow, actorId: string, at: string): QuantityChange | undefined {
+    const organizationId = flow.organizationId as string;
+    if (flow.kind === 'setup' && flow.pendingPurchase) {
+      const from = writeQuantities(state, { organizationId, to: flow.pendingPurchase, actorId, at, action: 'quantities.purchase', auditId: this.newId() });
+      return describeChange(from, flow.pendingPurchase, this.prices);
+    }
+    if (flow.kind === 'remove') {
+      const reset = this.resetChange(state, organizationId);
+      if (reset) writeQuantities(state, { organizationId, to: FREE_TIER, actorId, at, action: 'quantities.reset', auditId: this.newId() });
+      return reset;
+    }
+    return undefined;
+  }
+
   /** Loads the flow and the caller, refusing when the caller may not act on it now. */
   private async openFlow(caller: Caller, flowId: string): Promise<Outcome<{ flow: Flow; user: DirectoryUser }>> {
     const flow = this.store.read().flows[flowId];
     const ownerName = flow ? await this.nameOf(flow.ownerId) : '';
     const problem = flowProblem(flow, caller, this.now(), ownerName);
     if (problem) return { ok: false, problem };
-    const user = await this.callerUser(caller);
-    if (!user) return unknownUser(caller);
+    const user = await directoryUserOf(this.directory, caller);
+    if (!user) return unknownCaller(caller);
     return success({ flow: flow as Flow, user });
   }
 
   /** Moves an open flow a step on (and keeps it alive), re-checking it inside the write. */
   private advance(caller: Caller, flowId: string, change: (flow: Flow) => void): Promise<Outcome<ReturnType<typeof viewOf>>> {
-    return this.mutate(() =>
+    return mutation(() =>
       this.store.update((state) => {
         const flow = state.flows[flowId];
         const problem = flowProblem(flow, caller, this.now(), '');
@@ -351,37 +449,16 @@ export class BillingService {
         current.expiresAt = new Date(this.now().getTime() + this.flowTtlMs).toISOString();
         return viewOf(current);
       }),
+      this.reportError,
     );
   }
 
-  /** Runs a state change, turning refusals and storage failures into values the user can read. */
-  private async mutate<T>(work: () => Promise<T>): Promise<Outcome<T>> {
-    try {
-      return success(await work());
-    } catch (error) {
-      if (error instanceof Refused) return { ok: false, problem: error.problem };
-      if (error instanceof StateWriteError) {
-        this.reportError(error);
-        return refusal('state-unavailable', "I could not save that: the bot's storage refused the write, so nothing was changed. Try again in a minute; if it keeps failing, tell whoever runs this bot.");
-      }
-      throw error;
-    }
-  }
 
-  /**
-   * The directory's record of the caller. Teams vouches for the caller's object id and tenant; a
-   * caller whose tenant differs from the directory's record is treated as unknown, not trusted.
-   */
-  private async callerUser(caller: Caller): Promise<DirectoryUser | undefined> {
-    const user = await this.directory.getUser(caller.userId);
-    if (!user || (caller.tenantId !== undefined && caller.tenantId !== user.tenantId)) return undefined;
-    return user;
-  }
 
   /** Who can manage billing paid by this subscription, named. */
   private async namesOfManagers(subscriptionId: string): Promise<Named[]> {
     const ids = principalsWith(await this.directory.roleAssignmentsOn(subscriptionId), BILLING_ROLES);
-    return (await this.directory.getUsers(ids)).map((u) => named(u));
+    return (await this.directory.getUsers(ids)).map(namedUser);
   }
 
   private async nameOf(userId: string): Promise<string> {
@@ -415,14 +492,11 @@ function alreadyLinked(organization: Named): Problem {
   return { code: 'already-linked', message: `Billing for ${organization.name} is already set up. Type "change billing" to move it to another subscription.` };
 }
 
-function unknownUser<T>(caller: Caller): Outcome<T> {
-  return refusal('unknown-user', `I cannot find you (${caller.userId}) in the directory this bot uses, so I cannot check your permissions. Ask whoever runs this bot to add you.`);
-}
 
-function describeOutcome(kind: FlowKind, organization: Named, from: Named | undefined, to: Named | undefined): string {
+function describeOutcome(kind: FlowKind, organization: Named, from: Named | undefined, to: Named | undefined, withPurchase: boolean): string {
   switch (kind) {
     case 'setup':
-      return `${to?.name ?? 'the subscription'} pays for ${organization.name}`;
+      return `${to?.name ?? 'the subscription'} pays for ${organization.name}${withPurchase ? ', and the purchase was made' : ''}`;
     case 'change':
       return `${organization.name} moved from ${from?.name ?? 'its old subscription'} to ${to?.name ?? 'the new one'}`;
     case 'remove':

@@ -21,9 +21,10 @@ export interface NotificationPlan {
 /**
  * Told after a change has been saved, with the change's event recorded in that same write. The one
  * call site for notifying billing managers: every change (billing set up, changed or removed, paid
- * quantities, managers added or removed) goes through `changed`. It resolves once the notifications
- * are queued, never waiting for delivery, and a failure here never undoes the saved change: the
- * recorded event is picked up again later.
+ * quantities, managers added or removed) goes through `changed`; a first purchase and the reset at
+ * removal ride on the billing event (`quantities`), one notice per act. It resolves once the
+ * notifications are queued, never waiting for delivery, and a failure here never undoes the saved
+ * change: the recorded event is picked up again later.
  */
 export interface BillingChangeListener {
   changed(event: ChangeEvent): Promise<NotificationPlan>;

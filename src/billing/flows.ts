@@ -32,19 +32,14 @@ export function viewOf(flow: Flow): FlowView {
  * showed: someone else's card, a late click and a second click on a finished card all change nothing.
  */
 export function flowProblem(flow: Flow | undefined, caller: Caller, now: Date, ownerName: string): Problem | undefined {
-  return openFlowProblem(flow, caller, now, ownerName, flow ? FLOW_COMMAND[flow.kind] : '');
+  return progressProblem(flow, caller, now, ownerName, flow ? FLOW_COMMAND[flow.kind] : '');
 }
 
-/** What every card flow has, whatever it walks the user through. */
-export interface FlowRecord {
-  readonly ownerId: string;
-  readonly status: 'open' | 'completed' | 'cancelled';
-  readonly expiresAt: string;
-  readonly outcome?: string;
-}
+/** What every kind of card flow has, whatever it is for. */
+export type FlowProgress = Pick<Flow, 'ownerId' | 'status' | 'expiresAt' | 'outcome' | 'finishedAt'>;
 
-/** The checks of `flowProblem` for any kind of flow; `restart` is the command that starts it again. */
-export function openFlowProblem(flow: FlowRecord | undefined, caller: Caller, now: Date, ownerName: string, restart: string): Problem | undefined {
+/** flowProblem for a flow of any kind; `restart` is the command that starts such a flow again. */
+export function progressProblem(flow: FlowProgress | undefined, caller: Caller, now: Date, ownerName: string, restart: string): Problem | undefined {
   if (!flow) {
     return { code: 'flow-not-found', message: 'This card is no longer active. Type "help" to see what I can do.' };
   }
@@ -68,9 +63,13 @@ export function openFlowProblem(flow: FlowRecord | undefined, caller: Caller, no
 
 /** Drops flows that ended (or expired) long enough ago that nobody will click them any more. */
 export function pruneFlows(state: BotState, now: Date): void {
+  pruneEnded(state.flows, now);
+}
+
+export function pruneEnded(flows: Record<string, FlowProgress>, now: Date): void {
   const cutoff = now.getTime() - FINISHED_FLOW_RETENTION_MS;
-  for (const [id, flow] of Object.entries(state.flows)) {
+  for (const [id, flow] of Object.entries(flows)) {
     const endedAt = flow.status === 'open' ? Date.parse(flow.expiresAt) : Date.parse(flow.finishedAt ?? flow.expiresAt);
-    if (endedAt < cutoff) delete state.flows[id];
+    if (endedAt < cutoff) delete flows[id];
   }
 }

@@ -10,11 +10,15 @@ import { isBillingManager } from './roles';
 /**
  * Who manages billing of each organization the user belongs to. Every member sees who they are
  * (BILLING.md: "who manages it"); the subscription and whether the bot can reach each manager are
- * for project collection administrators and billing managers.
+ * for project collection administrators and billing managers. In a shared conversation everyone
+ * reads the answer, so it holds only the names and roles: no addresses, history or subscription.
  */
-export async function listManagers(directory: DirectoryPort, state: Readonly<BotState>, user: DirectoryUser): Promise<OrganizationManagers[]> {
+export async function listManagers(directory: DirectoryPort, state: Readonly<BotState>, user: DirectoryUser, shared = false): Promise<OrganizationManagers[]> {
   const organizations = await directory.organizationsOf(user.id);
-  const lists = await Promise.all(organizations.map((org) => managersOf(directory, state, org, user)));
+  const lists = await Promise.all(organizations.map(async (org) => {
+    const list = await managersOf(directory, state, org, user);
+    return shared ? forEveryMember(list) : list;
+  }));
   return lists.sort((a, b) => a.organization.name.localeCompare(b.organization.name));
 }
 
@@ -51,5 +55,16 @@ async function managersOf(directory: DirectoryPort, state: Readonly<BotState>, o
     managers,
     canChange: canAssignRoles(user.id, assignments),
     warnings,
+  };
+}
+
+function forEveryMember(list: OrganizationManagers): OrganizationManagers {
+  return {
+    organization: list.organization,
+    linked: list.linked,
+    managers: list.managers.map(({ person, roles, primary }) => ({ person, roles, primary })),
+    // Adding or removing someone happens in the personal chat; the buttons would only be refused here.
+    canChange: false,
+    warnings: list.warnings,
   };
 }

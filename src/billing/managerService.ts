@@ -6,7 +6,7 @@ import type { ManagerFlow, ManagerFlowKind } from '../store/notificationState';
 import type { StateStore } from '../store/port';
 import type { BotState } from '../store/state';
 import { announce, ignoreChanges, recordChangeEvent, type BillingChangeListener } from './changeListener';
-import { FINISHED_FLOW_RETENTION_MS, openFlowProblem, Refused } from './flows';
+import { progressProblem, pruneEnded, Refused } from './flows';
 import { listManagers } from './managerList';
 import { additionProblem, billingManagerIds, grantorProblem, managerRolesOf, removalProblem, type GrantorContext } from './managerRules';
 import type {
@@ -30,7 +30,9 @@ export interface ManagerServiceDeps {
 }
 
 /** The command that starts each flow, as a user types it. */
-export const MANAGER_COMMAND: Record<ManagerFlowKind, string> = { add: 'add manager', remove: 'remove manager' };
+export const MANAGER_COMMAND = { add: 'add manager', remove: 'remove manager' } as const satisfies Record<ManagerFlowKind, string>;
+
+export type ManagerCommand = (typeof MANAGER_COMMAND)[ManagerFlowKind];
 
 /** A long tenant is filtered, not scrolled: this many people at most on one card. */
 export const MAX_PEOPLE_SHOWN = 25;
@@ -68,11 +70,14 @@ export class ManagerService {
     this.reportError = deps.reportError ?? (() => undefined);
   }
 
-  /** The billing managers of each organization the caller belongs to, or only of the one named (by id or name). */
+  /**
+   * The billing managers of each organization the caller belongs to, or only of the one named (by id or
+   * name). In a shared conversation, only what every member may see: who they are, not the subscription.
+   */
   async managers(caller: Caller, only?: { readonly id?: string; readonly name?: string }): Promise<Outcome<OrganizationManagers[]>> {
     const user = await directoryUserOf(this.directory, caller);
     if (!user) return unknownCaller(caller);
-    const all = await listManagers(this.directory, this.store.read(), user);
+    const all = await listManagers(this.directory, this.store.read(), user, caller.shared === true);
     if (!only?.id && !only?.name) return success(all);
     const wanted = all.filter((o) => o.organization.id === only.id || o.organization.name.toLowerCase() === only.name?.toLowerCase());
     if (wanted.length === 0) {
@@ -249,7 +254,7 @@ export class ManagerService {
       : `${person.displayName} is no longer a billing manager of ${organization.name}`;
     const saved = await mutation(() => this.store.update((state) => {
       const current = state.managerFlows[flow.id];
-      const stale = openFlowProblem(current, caller, this.now(), user.displayName, MANAGER_COMMAND[flow.kind]);
+      const stale = progressProblem(current, caller, this.now(), user.displayName, MANAGER_COMMAND[flow.kind]);
       if (stale) throw new Refused(stale);
       const done = current as ManagerFlow;
       done.status = 'completed';
@@ -398,7 +403,7 @@ export class ManagerService {
   private async openFlow(caller: Caller, flowId: string): Promise<Outcome<{ flow: ManagerFlow; user: DirectoryUser }>> {
     const flow = this.store.read().managerFlows[flowId];
     const owner = flow ? await this.directory.getUser(flow.ownerId) : undefined;
-    const problem = openFlowProblem(flow, caller, this.now(), owner?.displayName ?? 'someone else', flow ? MANAGER_COMMAND[flow.kind] : '');
+    const problem = progressProblem(flow, caller, this.now(), owner?.displayName ?? 'someone else', flow ? MANAGER_COMMAND[flow.kind] : '');
     if (problem) return { ok: false, problem };
     const user = await directoryUserOf(this.directory, caller);
     if (!user) return unknownCaller(caller);
@@ -408,7 +413,7 @@ export class ManagerService {
   private advance(caller: Caller, flowId: string, change: (flow: ManagerFlow) => void): Promise<Outcome<ManagerFlowView>> {
     return mutation(() => this.store.update((state) => {
       const flow = state.managerFlows[flowId];
-      const problem = openFlowProblem(flow, caller, this.now(), '', flow ? MANAGER_COMMAND[flow.kind] : '');
+      const problem = progressProblem(flow, caller, this.now(), '', flow ? MANAGER_COMMAND[flow.kind] : '');
       if (problem) throw new Refused(problem);
       const current = flow as ManagerFlow;
       change(current);
@@ -435,9 +440,5 @@ function outOfOrder<T>(kind: ManagerFlowKind): Outcome<T> {
 }
 
 function pruneManagerFlows(state: BotState, now: Date): void {
-  const cutoff = now.getTime() - FINISHED_FLOW_RETENTION_MS;
-  for (const [id, flow] of Object.entries(state.managerFlows)) {
-    const endedAt = flow.status === 'open' ? Date.parse(flow.expiresAt) : Date.parse(flow.finishedAt ?? flow.expiresAt);
-    if (endedAt < cutoff) delete state.managerFlows[id];
-  }
+  pruneEnded(state.managerFlows, now);
 }

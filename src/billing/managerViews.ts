@@ -69,7 +69,8 @@ export interface ManagerChange extends ManagerConfirmStep {
 
 export interface ManagerView {
   readonly person: Named;
-  readonly email: string;
+  /** Absent in a shared conversation. */
+  readonly email?: string;
   readonly roles: readonly ManagerRole[];
   /** Set billing up: the primary billing manager. */
   readonly primary: boolean;

@@ -21,6 +21,7 @@ export type ProblemCode =
   | 'missing-subscription-role'
   | 'confirmation-required'
   | 'nothing-to-choose'
+  | 'quantities-changed'
   | 'state-unavailable'
   | 'cannot-assign-roles'
   | 'person-not-found'

@@ -1,10 +1,12 @@
 import type { DirectoryPort } from '../directory/port';
 import type { DirectoryUser, Organization } from '../directory/types';
+import type { OrganizationQuantities } from '../store/quantitiesState';
 import type { BillingLink } from '../store/state';
 import { subscriptionHealthProblems, type IneligibilityCode } from './eligibility';
 import { organizationAccess } from './organizationAccess';
 import { billingManagerIds } from './managerRules';
 import { singleManagerWarning } from './managerViews';
+import { paidQuantitiesOf } from './quantities';
 import { isBillingManager } from './roles';
 import type { Named, OrganizationStatus } from './views';
 
@@ -22,24 +24,32 @@ export async function buildStatus(
   directory: DirectoryPort,
   links: Readonly<Record<string, BillingLink>>,
   user: DirectoryUser,
+  shared: boolean,
+  quantities: Readonly<Record<string, OrganizationQuantities>> = {},
 ): Promise<OrganizationStatus[]> {
   const organizations = await directory.organizationsOf(user.id);
-  const statuses = await Promise.all(organizations.map((org) => statusOf(directory, org, links[org.id], user)));
+  const statuses = await Promise.all(
+    organizations.map(async (org) => {
+      const status = await statusOf(directory, org, links[org.id], user, shared);
+      return status.linked && status.detailsVisible ? { ...status, paid: paidQuantitiesOf(quantities, org.id) } : status;
+    }),
+  );
   return statuses.sort((a, b) => a.organization.name.localeCompare(b.organization.name));
 }
 
-async function statusOf(directory: DirectoryPort, org: Organization, link: BillingLink | undefined, user: DirectoryUser): Promise<OrganizationStatus> {
+/** In a shared conversation everyone reads the answer, so it says no more than any member may know. */
+async function statusOf(directory: DirectoryPort, org: Organization, link: BillingLink | undefined, user: DirectoryUser, shared: boolean): Promise<OrganizationStatus> {
   const access = organizationAccess(user.id, org);
   const organization = { id: org.id, name: org.name };
   if (!link) {
-    return { organization, access, linked: false, detailsVisible: access === 'project-collection-administrator', warnings: [] };
+    return { organization, access, linked: false, detailsVisible: !shared && access === 'project-collection-administrator', warnings: [] };
   }
   const [subscription, assignments] = await Promise.all([
     directory.getSubscription(link.subscriptionId),
     directory.roleAssignmentsOn(link.subscriptionId),
   ]);
   const setUpBy = await person(directory, link.linkedBy);
-  const detailsVisible = access === 'project-collection-administrator' || isBillingManager(user.id, assignments);
+  const detailsVisible = !shared && (access === 'project-collection-administrator' || isBillingManager(user.id, assignments));
   if (!detailsVisible) {
     return { organization, access, linked: true, detailsVisible, setUpBy, warnings: [] };
   }

@@ -2,6 +2,8 @@ import type { FlowKind } from '../store/state';
 import type { OrganizationAccess } from './organizationAccess';
 import type { Explanation } from './explanations';
 import type { NotificationPlan } from './changeListener';
+import type { PaidQuantities } from '../store/quantitiesState';
+import type { QuantityChange } from './quantitiesViews';
 
 /** Plain data the billing service hands to whoever shows it (cards, tests). No Teams types. */
 
@@ -10,6 +12,8 @@ export interface Caller {
   readonly userId: string;
   readonly tenantId: string | undefined;
   readonly conversationId: string;
+  /** True when others than the caller read the answer (a group chat or channel): details are withheld. */
+  readonly shared?: boolean;
 }
 
 export interface Named {
@@ -47,6 +51,8 @@ export interface SubscriptionStep {
   readonly organization: Named;
   readonly current?: Named;
   readonly subscriptions: readonly SubscriptionOption[];
+  /** A first purchase this set-up will make once billing is linked. */
+  readonly quantities?: QuantityChange;
 }
 
 export interface ConfirmStep {
@@ -54,6 +60,8 @@ export interface ConfirmStep {
   readonly organization: Named;
   readonly from?: Named;
   readonly to?: Named;
+  /** What confirming does to paid quantities: a first purchase, or the fall to the free tier. */
+  readonly quantities?: QuantityChange;
 }
 
 export interface BillingChange {
@@ -67,6 +75,8 @@ export interface BillingChange {
   readonly notifications: NotificationPlan | undefined;
   /** The billing managers of the subscription that pays now; undefined after a removal. */
   readonly managers: readonly Named[] | undefined;
+  /** What happened to paid quantities with it: a first purchase made, or quantities set to zero. */
+  readonly quantities?: QuantityChange;
 }
 
 export interface OrganizationStatus {
@@ -80,6 +90,8 @@ export interface OrganizationStatus {
   readonly setUpAt?: string;
   readonly changedBy?: Named;
   readonly changedAt?: string;
+  /** Paid on top of the free tier; shown with the other details. */
+  readonly paid?: PaidQuantities;
   readonly warnings: readonly string[];
   /** Set when one person alone can manage billing: the status offers to add a backup. */
   readonly soleManager?: Named;

@@ -3,6 +3,7 @@ import type { BillingChange, ConfirmStep, OrganizationStep, SubscriptionStep } f
 import { singleManagerWarning } from '../billing/managerViews';
 import { choiceStyleFor, formatWhen } from './format';
 import { notificationNotes } from './notificationNotes';
+import { estimateSentence, paidQuantitiesText, paidSummary, quantityChangeFacts } from './quantityCards';
 import { renderCard, type CardJson } from './render';
 import { confirmTemplate, organizationPickerTemplate, resultTemplate, subscriptionPickerTemplate, type Fact } from './templates';
 
@@ -58,8 +59,11 @@ export function subscriptionPickerCard(step: SubscriptionStep): CardJson {
     .map((s) => ({ name: `${s.name} (${s.id})`, problems: s.problems.map((p) => ({ reason: p.reason, fix: p.fix })) }));
   const facts: Fact[] = [{ title: 'Organization', value: step.organization.name }];
   if (step.current) facts.push({ title: 'Paid by now', value: step.current.name });
+  if (step.quantities) facts.push(...quantityChangeFacts(step.quantities));
   const prompt = choices.length > 0
-    ? kind === 'change' ? 'Which subscription should pay from now on?' : 'Which Azure subscription should pay?'
+    ? step.quantities
+      ? `${step.organization.name} has no billing yet, so your purchase starts by setting it up. Which Azure subscription should pay? The purchase is made as soon as billing is linked.`
+      : kind === 'change' ? 'Which subscription should pay from now on?' : 'Which Azure subscription should pay?'
     : 'None of your subscriptions can pay for this organization right now. Each one is listed below with the reason and the fix.';
   return renderCard(subscriptionPickerTemplate, {
     title: TITLE[kind],
@@ -79,13 +83,15 @@ export function confirmCard(step: ConfirmStep): CardJson {
   const facts: Fact[] = [{ title: 'Organization', value: step.organization.name }];
   if (step.from) facts.push({ title: kind === 'remove' ? 'Paid by now' : 'From', value: `${step.from.name} (${step.from.id})` });
   if (step.to) facts.push({ title: kind === 'change' ? 'To' : 'Subscription', value: `${step.to.name} (${step.to.id})` });
+  if (step.quantities) facts.push(...quantityChangeFacts(step.quantities));
   const org = step.organization.name;
   const common = { title: TITLE[kind], step: stepLabel(kind, STEPS[kind], 'confirm'), facts, flowId: step.flow.id };
   switch (kind) {
     case 'setup':
       return renderCard(confirmTemplate, {
         ...common,
-        summary: `${step.to?.name} will pay for ${org}'s paid features (users, parallel jobs, Artifacts storage), metered daily and pro-rated. You become its primary billing manager.`,
+        summary: `${step.to?.name} will pay for ${org}'s paid features (users, parallel jobs, Artifacts storage), metered daily and pro-rated. You become its primary billing manager.` +
+          (step.quantities ? ` In the same step your purchase is made: ${paidQuantitiesText(step.quantities.to)}. ${estimateSentence(step.quantities)}` : ''),
         warning: '',
         acknowledgement: '',
         confirmTitle: 'Set up billing',
@@ -104,7 +110,8 @@ export function confirmCard(step: ConfirmStep): CardJson {
       return renderCard(confirmTemplate, {
         ...common,
         summary: `${step.from?.name ?? 'The subscription'} will stop paying for ${org}.`,
-        warning: `${org}'s paid quantities fall back to the free tier at once: 5 Basic users, 1 Microsoft-hosted and 1 self-hosted parallel job, 2 GiB of Artifacts storage. Artifacts storage above 2 GiB becomes read-only.`,
+        warning: `${org}'s paid quantities fall back to the free tier at once: 5 Basic users, 1 Microsoft-hosted and 1 self-hosted parallel job, 2 GiB of Artifacts storage. Artifacts storage above 2 GiB becomes read-only.` +
+          (step.quantities ? ` Everything ${org} pays for now is set back to zero: ${paidQuantitiesText(step.quantities.from)}.` : ''),
         acknowledgement: `I understand that ${org} falls back to the free tier at once.`,
         confirmTitle: 'Remove billing',
         confirmStyle: 'destructive',
@@ -116,12 +123,16 @@ export function resultCard(kind: FlowKind, change: BillingChange): CardJson {
   const facts: Fact[] = [{ title: 'Organization', value: change.organization.name }];
   if (change.from) facts.push({ title: kind === 'remove' ? 'Was paid by' : 'From', value: `${change.from.name} (${change.from.id})` });
   if (change.to) facts.push({ title: kind === 'change' ? 'To' : 'Subscription', value: `${change.to.name} (${change.to.id})` });
+  if (change.quantities) facts.push(...quantityChangeFacts(change.quantities));
   facts.push({ title: 'By', value: change.by.name }, { title: 'When', value: formatWhen(change.at) });
   const org = change.organization.name;
+  const quantities = change.quantities;
   const summary = {
-    setup: `${change.to?.name} now pays for ${org}. You are its primary billing manager.`,
+    setup: `${change.to?.name} now pays for ${org}. You are its primary billing manager.` +
+      (quantities ? ` Your purchase is made: ${paidSummary(org, quantities.to)}` : ''),
     change: `${org}'s charges now go to ${change.to?.name}.`,
-    remove: `${org} has no billing now and is on the free tier.`,
+    remove: `${org} has no billing now and is on the free tier.` +
+      (quantities ? ` Its paid quantities were set back to zero; it paid for ${paidQuantitiesText(quantities.from)}.` : ''),
   }[kind];
   const soleManager = change.managers?.length === 1 ? change.managers[0] : undefined;
   return renderCard(resultTemplate, {

@@ -18,11 +18,15 @@ function stepLabel(kind: ManagerFlowKind, step: number, what: string): string {
   return `Step ${step} of ${STEPS[kind]}: ${what}`;
 }
 
-export function managersCard(organizations: readonly OrganizationManagers[]): CardJson {
+/** `shared`: the card is shown in a group chat or channel, so only what every member may see is on it. */
+export function managersCard(organizations: readonly OrganizationManagers[], shared = false): CardJson {
+  const intro = organizations.length === 0
+    ? 'You do not belong to any Azure DevOps organization in this directory.'
+    : 'Billing managers hold Owner or Contributor on the subscription that pays for an organization.';
   return renderCard(managersTemplate, {
-    intro: organizations.length === 0
-      ? 'You do not belong to any Azure DevOps organization in this directory.'
-      : 'Billing managers hold Owner or Contributor on the subscription that pays for an organization.',
+    intro: shared && organizations.length > 0
+      ? `${intro} This chat is shared, so I show only who they are; type "managers" in our personal chat for subscriptions and whether I can reach them.`
+      : intro,
     organizations: organizations.map((o) => ({
       id: o.organization.id,
       name: o.organization.name,
@@ -39,7 +43,7 @@ export function managersCard(organizations: readonly OrganizationManagers[]): Ca
 }
 
 function managerLines(m: ManagerView): string[] {
-  const lines = [m.email];
+  const lines = m.email ? [m.email] : [];
   if (m.primary) lines.push('Set billing up: the primary billing manager.');
   if (m.addedBy) lines.push(`Backup billing manager, added by ${m.addedBy.name}${m.addedAt ? ` on ${formatWhen(m.addedAt)}` : ''}.`);
   if (m.reach) lines.push(reachLine(m.reach));

@@ -1,6 +1,7 @@
-import type { ChangeEvent, ManagerEvent, NamedRef } from '../store/changeEvent';
+import type { ChangeEvent, ManagerEvent, NamedRef, RecordedQuantities } from '../store/changeEvent';
 import type { OutboxEntry } from '../store/notificationState';
 import { formatWhen } from './format';
+import { formatUsd } from './money';
 import { changeNotificationTemplate, managerWelcomeTemplate } from './managerTemplates';
 import { renderCard, type CardJson } from './render';
 import type { Fact } from './templates';
@@ -38,8 +39,9 @@ function describe(event: ChangeEvent, recipientId: string): { title: string; sum
     case 'billing.setup':
       return {
         title: `Billing set up for ${org}`,
-        summary: `${event.actor.name} set up billing: ${name(event.to)} now pays for ${org}.`,
-        facts: [orgFact, { title: 'Paid by', value: subscription(event.to) }],
+        summary: `${event.actor.name} set up billing: ${name(event.to)} now pays for ${org}.` +
+          (event.quantities ? ' A first purchase of paid quantities was made with it.' : ''),
+        facts: [orgFact, { title: 'Paid by', value: subscription(event.to) }, ...quantityFacts(event.quantities)],
       };
     case 'billing.change':
       return {
@@ -50,14 +52,15 @@ function describe(event: ChangeEvent, recipientId: string): { title: string; sum
     case 'billing.remove':
       return {
         title: `Billing removed from ${org}`,
-        summary: `${event.actor.name} removed billing: ${name(event.from)} no longer pays for ${org}, which is on the free tier now.`,
-        facts: [orgFact, { title: 'Was paid by', value: subscription(event.from) }],
+        summary: `${event.actor.name} removed billing: ${name(event.from)} no longer pays for ${org}, which is on the free tier now.` +
+          (event.quantities ? ' Its paid quantities were set back to zero.' : ''),
+        facts: [orgFact, { title: 'Was paid by', value: subscription(event.from) }, ...quantityFacts(event.quantities)],
       };
     case 'quantities.change':
       return {
         title: `Paid quantities of ${org} changed`,
         summary: `${event.actor.name} changed what ${org} buys, paid by ${event.subscription.name}.`,
-        facts: [orgFact, ...event.changes.map((c) => ({ title: c.what, value: `${c.from} → ${c.to}` }))],
+        facts: [orgFact, ...quantityFacts(event)],
       };
     case 'manager.add':
       return {
@@ -101,6 +104,15 @@ function welcome(event: ManagerEvent): NotificationMessage {
     }),
     summary,
   };
+}
+
+/** One fact per meter that changed, then the monthly list-price estimate before and after. */
+function quantityFacts(quantities: RecordedQuantities | undefined): Fact[] {
+  if (!quantities) return [];
+  const facts: Fact[] = quantities.changes.map((c) => ({ title: c.what, value: `${c.from} → ${c.to}` }));
+  const estimate = quantities.monthlyCents;
+  if (estimate) facts.push({ title: 'Monthly estimate', value: `${formatUsd(estimate.from)} → ${formatUsd(estimate.to)} (list price)` });
+  return facts;
 }
 
 function name(subscription: NamedRef | undefined): string {

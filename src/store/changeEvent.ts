@@ -31,6 +31,11 @@ export interface BillingLinkEvent extends ChangeEventBase {
   readonly from?: NamedRef;
   /** The subscription that pays now; absent after a removal. */
   readonly to?: NamedRef;
+  /**
+   * Paid quantities changed in the same act: a first purchase made with the set-up, or the fall to
+   * the free tier with the removal. Absent when none changed.
+   */
+  readonly quantities?: RecordedQuantities;
 }
 
 export interface QuantityChange {
@@ -40,10 +45,16 @@ export interface QuantityChange {
   readonly to: string;
 }
 
-export interface QuantitiesEvent extends ChangeEventBase {
+/** A change of paid quantities as it is told: the meters that changed, and the monthly estimate. */
+export interface RecordedQuantities {
+  readonly changes: readonly QuantityChange[];
+  /** The list-price estimate a month before and after, in US cents. */
+  readonly monthlyCents?: { readonly from: number; readonly to: number };
+}
+
+export interface QuantitiesEvent extends ChangeEventBase, RecordedQuantities {
   readonly kind: 'quantities.change';
   readonly subscription: NamedRef;
-  readonly changes: readonly QuantityChange[];
 }
 
 export type ManagerRole = 'Owner' | 'Contributor';

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { errorCode, messageOf } from './errorDetails';
 import { acquireStateFileLock, type StateFileLock } from './fileLock';
 import { StateFileError, StateWriteError, type StateStore } from './port';
+import { quantitiesShapeProblem } from './quantitiesState';
 import { createSerializedState } from './serializedState';
 import { STATE_SCHEMA_VERSION, emptyState, type BotState } from './state';
 import { emptyNotificationState, withNotificationDefaults } from './notificationState';
@@ -138,7 +139,9 @@ export function parseState(stateFile: string, text: string): BotState {
   if (problem !== undefined) {
     throw new StateFileError(`The state file ${stateFile} ${problem}. ${KEEP_THE_FILE}`);
   }
-  return withNotificationDefaults(value as BotState);
+  const state = value as BotState;
+  // Files written before paid quantities, managers or notifications existed lack those keys; they hold none.
+  return withNotificationDefaults({ ...state, quantities: state.quantities ?? {}, purchases: state.purchases ?? {} });
 }
 
 /** What keeps `value` from being a BotState of this version, or undefined if nothing does. */
@@ -161,7 +164,7 @@ function shapeProblem(value: unknown): string | undefined {
   for (const key of Object.keys(emptyNotificationState())) {
     if (value[key] !== undefined && !isPlainObject(value[key])) return `has ${key} that is not an object (found ${describe(value[key])})`;
   }
-  return undefined;
+  return quantitiesShapeProblem(value.quantities, value.purchases);
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {

@@ -4,7 +4,12 @@
  */
 
 import { emptyNotificationState, type NotificationState } from './notificationState';
+import type { OrganizationQuantities, PaidQuantities, PurchaseFlow } from './quantitiesState';
 
+/**
+ * Still 1: the keys added since (quantities, purchases, and those of NotificationState) are optional
+ * in a file and read as empty.
+ */
 export const STATE_SCHEMA_VERSION = 1;
 
 export type FlowKind = 'setup' | 'change' | 'remove';
@@ -33,9 +38,13 @@ export interface Flow {
   status: FlowStatus;
   organizationId?: string;
   subscriptionId?: string;
+  /** For change and removal: the subscription paying when the user picked the organization. */
+  expectedSubscriptionId?: string;
   finishedAt?: string;
   /** What the flow did, kept so that a late second click can be answered truthfully. */
   outcome?: string;
+  /** A first purchase waiting for this set-up: applied in the same write that links billing. */
+  pendingPurchase?: PaidQuantities;
 }
 
 /** Enough of a Bot Framework conversation reference to send a proactive message later. */
@@ -52,8 +61,15 @@ export interface StoredConversationReference {
   welcomedAt?: string;
 }
 
-export type AuditAction = 'billing.setup' | 'billing.change' | 'billing.remove'
-  | 'manager.add' | 'manager.remove';
+export type AuditAction =
+  | 'billing.setup'
+  | 'billing.change'
+  | 'billing.remove'
+  | 'quantities.purchase'
+  | 'quantities.change'
+  | 'quantities.reset'
+  | 'manager.add'
+  | 'manager.remove';
 
 export interface AuditEntry {
   readonly id: string;
@@ -67,6 +83,8 @@ export interface AuditEntry {
   readonly principalId?: string;
   readonly subscriptionId?: string;
   readonly role?: string;
+  readonly fromQuantities?: PaidQuantities;
+  readonly toQuantities?: PaidQuantities;
 }
 
 export interface BotState extends NotificationState {
@@ -75,8 +93,11 @@ export interface BotState extends NotificationState {
   flows: Record<string, Flow>;
   conversations: Record<string, StoredConversationReference>;
   audit: AuditEntry[];
+  /** Paid quantities by organization id; an organization without an entry is on the free tier. */
+  quantities: Record<string, OrganizationQuantities>;
+  purchases: Record<string, PurchaseFlow>;
 }
 
 export function emptyState(): BotState {
-  return { schemaVersion: STATE_SCHEMA_VERSION, links: {}, flows: {}, conversations: {}, audit: [], ...emptyNotificationState() };
+  return { schemaVersion: STATE_SCHEMA_VERSION, links: {}, flows: {}, conversations: {}, audit: [], quantities: {}, purchases: {}, ...emptyNotificationState() };
 }

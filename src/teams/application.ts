@@ -2,6 +2,7 @@ import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { Application, TeamsAdapter } from '@microsoft/teams-ai';
 import type { BillingService } from '../billing/billingService';
 import type { ManagerService } from '../billing/managerService';
+import type { QuantitiesService } from '../billing/quantitiesService';
 import type { Logger } from '../logger';
 import { registerCardActions } from './cardActions';
 import { registerCommands } from './commands';
@@ -13,6 +14,7 @@ import type { BotTurnState } from './turnState';
 export interface BotDeps {
   readonly billing: BillingService;
   readonly managers: ManagerService;
+  readonly quantities: QuantitiesService;
   readonly references: ConversationReferences;
   readonly logger: Logger;
 }

@@ -2,21 +2,25 @@ import { ActivityTypes, StatusCodes, type TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
 import type { BillingService } from '../billing/billingService';
 import type { ManagerService } from '../billing/managerService';
+import type { QuantitiesService } from '../billing/quantitiesService';
 import type { Caller } from '../billing/views';
 import { confirmCard, organizationPickerCard, resultCard, subscriptionPickerCard } from '../cards/flowCards';
 import { noticeCard, statusCard } from '../cards/infoCards';
 import type { FlowKind } from '../store/state';
-import { answer, isRecord, textField, type ActionData, type Answer } from './actionData';
+import { answer, isRecord, textField, type ActionData, type Answer } from './actionAnswers';
 import { callerOf, NO_ENTRA_IDENTITY } from './identity';
 import { MANAGER_ACTIONS } from './managerActions';
+import { QUANTITY_ACTIONS } from './quantityActions';
+import { personalChatOnly } from './replies';
 import type { BotTurnState } from './turnState';
 
 export interface CardActionDeps {
   readonly billing: BillingService;
   readonly managers: ManagerService;
+  readonly quantities: QuantitiesService;
 }
 
-export type ActionHandler = (caller: Caller, data: ActionData, deps: CardActionDeps) => Promise<Answer>;
+type ActionHandler = (caller: Caller, data: ActionData, deps: CardActionDeps) => Promise<Answer>;
 
 const FLOW_KINDS: readonly FlowKind[] = ['setup', 'change', 'remove'];
 
@@ -25,6 +29,7 @@ export const CARD_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   'flow.start': async (caller, data, { billing }) => {
     const kind = FLOW_KINDS.find((k) => k === data.kind);
     if (!kind) return noticeCard('Nothing was changed', 'That button is not one I know. Type "help" to see what I can do.');
+    if (caller.shared) return personalChatOnly(kind);
     return answer(await billing.startFlow(caller, kind), organizationPickerCard);
   },
   'flow.organization': async (caller, data, { billing }) => {
@@ -47,7 +52,13 @@ export const CARD_ACTIONS: Readonly<Record<string, ActionHandler>> = {
     const cancelled = await billing.cancel(caller, textField(data, 'flowId'));
     return answer(cancelled, () => noticeCard('Cancelled', 'Nothing was changed.'));
   },
-  'status.show': async (caller, _data, { billing }) => answer(await billing.status(caller), statusCard),
+  'status.show': async (caller, _data, { billing }) => answer(await billing.status(caller), (statuses) => statusCard(statuses, caller.shared === true)),
+  'quantities.start': QUANTITY_ACTIONS.start,
+  'quantities.organization': QUANTITY_ACTIONS.chooseOrganization,
+  'quantities.review': QUANTITY_ACTIONS.review,
+  'quantities.edit': QUANTITY_ACTIONS.edit,
+  'quantities.confirm': QUANTITY_ACTIONS.confirm,
+  'quantities.cancel': QUANTITY_ACTIONS.cancel,
   ...MANAGER_ACTIONS,
 };
 

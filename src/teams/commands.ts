@@ -2,19 +2,22 @@ import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'bo
 import type { Application } from '@microsoft/teams-ai';
 import type { BillingService } from '../billing/billingService';
 import type { ManagerService } from '../billing/managerService';
+import type { QuantitiesService } from '../billing/quantitiesService';
 import type { FlowKind } from '../store/state';
 import { helpCard, statusCard, type CommandHelp } from '../cards/infoCards';
 import { organizationPickerCard } from '../cards/flowCards';
+import { quantitiesOrganizationPickerCard } from '../cards/quantityCards';
 import type { CardJson } from '../cards/render';
 import { commandText } from './commandText';
 import { callerOf, NO_ENTRA_IDENTITY } from './identity';
 import type { BotTurnState } from './turnState';
 import { ADD_MANAGER_PATTERN, MANAGERS_PATTERN, REMOVE_MANAGER_PATTERN, showManagers, startManagerFlow } from './managerActions';
-import { problemCard } from './replies';
+import { personalChatOnly, problemCard } from './replies';
 
 export interface CommandDeps {
   readonly billing: BillingService;
   readonly managers: ManagerService;
+  readonly quantities: QuantitiesService;
 }
 
 interface Command extends CommandHelp {
@@ -30,6 +33,7 @@ export const COMMANDS: readonly Command[] = [
   { name: 'change billing', description: 'Move an organization to another subscription.', pattern: /^change billing$/i, run: startFlow('change') },
   { name: 'remove billing', description: 'Stop billing an organization; it falls back to the free tier.', pattern: /^remove billing$/i, run: startFlow('remove') },
   { name: 'cancel', description: 'Stop what you started here; nothing is changed.', pattern: /^cancel$/i, run: cancel },
+  { name: 'buy', description: 'See and change paid quantities (users, parallel jobs, Artifacts storage) with price estimates. Also "quantities".', pattern: /^(buy|(paid )?quantities)$/i, run: startPurchase },
   { name: 'managers', description: 'See who manages billing of your organizations, and whether I can reach them.', pattern: MANAGERS_PATTERN, run: (context, deps) => showManagers(context, deps, (card) => sendCard(context, card)) },
   { name: 'add manager', description: 'Make someone a backup billing manager, so billing survives the primary one leaving.', pattern: ADD_MANAGER_PATTERN, run: (context, deps) => startManagerFlow('add', context, deps, (card) => sendCard(context, card)) },
   { name: 'remove manager', description: 'Take the billing role away from a billing manager.', pattern: REMOVE_MANAGER_PATTERN, run: (context, deps) => startManagerFlow('remove', context, deps, (card) => sendCard(context, card)) },
@@ -62,6 +66,7 @@ function startFlow(kind: FlowKind) {
   return async (context: TurnContext, deps: CommandDeps): Promise<void> => {
     const caller = callerOf(context);
     if (!caller) return void (await context.sendActivity(NO_ENTRA_IDENTITY));
+    if (caller.shared) return void (await context.sendActivity(personalChatOnly(kind)));
     const started = await deps.billing.startFlow(caller, kind);
     await sendCard(context, started.ok ? organizationPickerCard(started.value) : problemCard(started.problem));
   };
@@ -71,7 +76,7 @@ async function showStatus(context: TurnContext, deps: CommandDeps): Promise<void
   const caller = callerOf(context);
   if (!caller) return void (await context.sendActivity(NO_ENTRA_IDENTITY));
   const status = await deps.billing.status(caller);
-  await sendCard(context, status.ok ? statusCard(status.value) : problemCard(status.problem));
+  await sendCard(context, status.ok ? statusCard(status.value, caller.shared === true) : problemCard(status.problem));
 }
 
 async function cancel(context: TurnContext, deps: CommandDeps): Promise<void> {
@@ -79,14 +84,24 @@ async function cancel(context: TurnContext, deps: CommandDeps): Promise<void> {
   if (!caller) return void (await context.sendActivity(NO_ENTRA_IDENTITY));
   const billingFlows = await deps.billing.cancelAll(caller);
   if (!billingFlows.ok) return void (await context.sendActivity(billingFlows.problem.message));
+  const purchases = await deps.quantities.cancelAll(caller);
+  if (!purchases.ok) return void (await context.sendActivity(purchases.problem.message));
   const managerFlows = await deps.managers.cancelAll(caller);
   if (!managerFlows.ok) return void (await context.sendActivity(managerFlows.problem.message));
-  const cancelled = { value: billingFlows.value + managerFlows.value };
+  const count = billingFlows.value + purchases.value + managerFlows.value;
   await context.sendActivity(
-    cancelled.value === 0
+    count === 0
       ? 'There was nothing to cancel here.'
-      : `Cancelled. Nothing was changed; the ${cancelled.value === 1 ? 'card you had open no longer works' : `${cancelled.value} cards you had open no longer work`}.`,
+      : `Cancelled. Nothing was changed; the ${count === 1 ? 'card you had open no longer works' : `${count} cards you had open no longer work`}.`,
   );
+}
+
+async function startPurchase(context: TurnContext, deps: CommandDeps): Promise<void> {
+  const caller = callerOf(context);
+  if (!caller) return void (await context.sendActivity(NO_ENTRA_IDENTITY));
+  if (caller.shared) return void (await context.sendActivity(personalChatOnly('buy')));
+  const started = await deps.quantities.start(caller);
+  await sendCard(context, started.ok ? quantitiesOrganizationPickerCard(started.value) : problemCard(started.problem));
 }
 
 export async function sendCard(context: TurnContext, card: CardJson): Promise<void> {

@@ -13,7 +13,14 @@ export function callerOf(context: TurnContext): Caller | undefined {
     userId,
     tenantId: tenantOf(context),
     conversationId: activity.conversation?.id ?? '',
+    shared: isSharedConversation(context),
   };
+}
+
+/** A group chat or channel: everyone in it reads the bot's answers. */
+export function isSharedConversation(context: TurnContext): boolean {
+  const type = context.activity.conversation?.conversationType;
+  return type !== undefined && type !== 'personal';
 }
 
 export function tenantOf(context: TurnContext): string | undefined {

@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import type { ManagerService } from '../billing/managerService';
+import { MANAGER_COMMAND, type ManagerService } from '../billing/managerService';
 import { isManagerRole } from '../billing/managerRules';
 import type { ManagerOrganizationStep, ManagerPersonStep } from '../billing/managerViews';
 import type { Caller } from '../billing/views';
@@ -9,10 +9,10 @@ import {
 } from '../cards/managerCards';
 import type { CardJson } from '../cards/render';
 import type { ManagerFlowKind } from '../store/notificationState';
-import { answer, textField, type ActionData, type Answer } from './actionData';
+import { answer, textField, type ActionData, type Answer } from './actionAnswers';
 import { commandText } from './commandText';
 import { callerOf, NO_ENTRA_IDENTITY } from './identity';
-import { problemCard } from './replies';
+import { personalChatOnly, problemCard } from './replies';
 
 /** The `managers`, `add manager` and `remove manager` commands and the buttons of their cards. */
 
@@ -28,11 +28,12 @@ const KINDS: readonly ManagerFlowKind[] = ['add', 'remove'];
 export const MANAGER_ACTIONS: Readonly<Record<string, ManagerActionHandler>> = {
   'managers.show': async (caller, data, { managers }) => {
     const organizationId = textField(data, 'organizationId');
-    return answer(await managers.managers(caller, organizationId ? { id: organizationId } : undefined), managersCard);
+    return answer(await managers.managers(caller, organizationId ? { id: organizationId } : undefined), (list) => managersCard(list, caller.shared === true));
   },
   'manager.start': async (caller, data, { managers }) => {
     const kind = KINDS.find((k) => k === data.kind);
     if (!kind) return noticeCard('Nothing was changed', 'That button is not one I know. Type "help" to see what I can do.');
+    if (caller.shared) return personalChatOnly(MANAGER_COMMAND[kind]);
     const organizationId = textField(data, 'organizationId');
     return answer(await managers.start(caller, kind, organizationId || undefined), firstStepCard);
   },
@@ -73,12 +74,13 @@ export async function showManagers(context: TurnContext, deps: ManagerDeps, send
   if (!caller) return void (await context.sendActivity(NO_ENTRA_IDENTITY));
   const name = MANAGERS_PATTERN.exec(commandText(context.activity.text))?.[1];
   const list = await deps.managers.managers(caller, name ? { name } : undefined);
-  await send(list.ok ? managersCard(list.value) : problemCard(list.problem));
+  await send(list.ok ? managersCard(list.value, caller.shared === true) : problemCard(list.problem));
 }
 
 export async function startManagerFlow(kind: ManagerFlowKind, context: TurnContext, deps: ManagerDeps, send: (card: CardJson) => Promise<void>): Promise<void> {
   const caller = callerOf(context);
   if (!caller) return void (await context.sendActivity(NO_ENTRA_IDENTITY));
+  if (caller.shared) return void (await context.sendActivity(personalChatOnly(MANAGER_COMMAND[kind])));
   const started = await deps.managers.start(caller, kind);
   await send(started.ok ? firstStepCard(started.value) : problemCard(started.problem));
 }

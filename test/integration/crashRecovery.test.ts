@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { BotClient, flowIdIn, worldWithManagers } from '../support/botClient';
 import { ConnectorStub } from '../support/connectorStub';
-import { MEGAN, ORG_WEB, PROJECT_ROOT, SUB_PAYG } from '../support/demoWorld';
+import { MEGAN, ORG_WEB, PATTI, PROJECT_ROOT, SUB_PAYG } from '../support/demoWorld';
 
 const ENTRY = path.join(PROJECT_ROOT, 'dist', 'src', 'index.js');
 /** The dispatcher never has more sends under way than this; only those can be repeated after a kill. */
@@ -84,7 +84,7 @@ describe('A bot process killed in the middle of a burst', function () {
 
     const second = await runBot(env, folder);
     running.push(second);
-    const everyone = [MEGAN, ...ids].map((id) => `created-${id}`);
+    const everyone = [MEGAN, PATTI, ...ids].map((id) => `created-${id}`);
     await connector.waitUntil(() => everyone.every((id) => proactive().includes(id)), 30_000, () => `${new Set(proactive()).size} of 41 reached`);
 
     const counts = new Map<string, number>();

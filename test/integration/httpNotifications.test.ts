@@ -7,7 +7,7 @@ import { readConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
 import { BotClient, flowIdIn, worldWithManagers } from '../support/botClient';
 import { ConnectorStub, type RecordedSend } from '../support/connectorStub';
-import { ADELE, DEMO_DIRECTORY, MEGAN, ORG_WEB, SUB_EA, SUB_PAYG } from '../support/demoWorld';
+import { ADELE, DEMO_DIRECTORY, MEGAN, ORG_WEB, PATTI, SUB_EA, SUB_PAYG } from '../support/demoWorld';
 
 /** Proactive notifications end to end: the real server and state file, a loopback Bot Connector. */
 describe('Notifications over HTTP', function () {
@@ -64,9 +64,9 @@ describe('Notifications over HTTP', function () {
     await client.click('manager.role', { flowId, role: 'Contributor' });
     const result = await client.click('manager.confirm', { flowId });
     assert.match(result, /Billing manager added/);
-    assert.match(result, /Notifying in Teams: Adele Vance and Megan Bowen/);
+    assert.match(result, /Notifying in Teams: Adele Vance, Megan Bowen and Patti Fernandez/);
     const queued = Object.values(running.store.read().outbox).filter((e) => e.event.kind === 'manager.add');
-    assert.equal(queued.length, 2);
+    assert.equal(queued.length, 3, 'Adele, Megan and Patti');
     assert.ok(queued.every((e) => e.status === 'pending'), 'the answer came before the slow Bot Connector finished');
 
     await running.notificationsIdle();
@@ -94,10 +94,10 @@ describe('Notifications over HTTP', function () {
 
   it('shows in managers that Teams refused to reach someone, and why', async () => {
     const running = await start();
-    connector.program({ status: 403, errorCode: 'BotNotInConversationRoster', when: (r) => r.path === '/v3/conversations' });
+    connector.program({ status: 403, errorCode: 'BotNotInConversationRoster', when: (r) => r.path === '/v3/conversations' && JSON.stringify(r.body).includes(MEGAN) });
     await setUp();
     await running.notificationsIdle();
-    assert.equal(proactive().length, 0);
+    assert.deepEqual(proactive().map((s) => s.conversationId), [`created-${PATTI}`], 'only Patti, whom Teams let the bot reach, got it');
     const before = connector.sends.length;
     await client.say('managers');
     await connector.waitForSends(before + 1);
@@ -121,7 +121,7 @@ describe('Notifications over HTTP', function () {
     await second.notificationsIdle();
     const perConversation = new Map<string, number>();
     for (const send of proactive()) perConversation.set(send.conversationId, (perConversation.get(send.conversationId) ?? 0) + 1);
-    const expected = [MEGAN, ...ids].map((id) => `created-${id}`).sort();
+    const expected = [MEGAN, PATTI, ...ids].map((id) => `created-${id}`).sort();
     assert.deepEqual([...perConversation.keys()].sort(), expected, 'every manager got it');
     assert.ok([...perConversation.values()].every((n) => n === 1), 'nobody twice');
   });

@@ -84,6 +84,30 @@ describe('The bot over HTTP', function () {
     assert.equal(onDisk.links[ORG_WEB]?.subscriptionId, SUB_PAYG);
   });
 
+  it('makes a first purchase with the set-up, and still shows it after a restart', async () => {
+    await post(activity({ type: 'message', text: 'buy' }));
+    await connector.waitForSends(1);
+    const flowId = /"flowId":"([^"]+)"/.exec(JSON.stringify(connector.sends[0]?.body))?.[1];
+    assert.ok(flowId);
+    assert.match(await click('quantities.organization', { flowId, organizationId: ORG_WEB }), /Step 2 of 3: quantities/);
+    const numbers = { basicUsers: '10', basicTestPlansUsers: '0', microsoftHostedJobs: '1', selfHostedJobs: '0', artifactsGiB: '3' };
+    const subscriptions = await click('quantities.review', { flowId, ...numbers });
+    const setupFlowId = /"verb":"flow\.subscription","data":\{"flowId":"([^"]+)"/.exec(subscriptions)?.[1];
+    assert.ok(setupFlowId, subscriptions);
+    assert.match(await click('flow.subscription', { flowId: setupFlowId, subscriptionId: SUB_PAYG }), /0 USD → 106 USD/);
+    assert.match(await click('flow.confirm', { flowId: setupFlowId }), /Your purchase is made/);
+
+    await bot.stop();
+    const config = readConfig({ PORT: '0', STATE_FILE: path.join(folder, 'nested', 'state.json'), DIRECTORY_FILE: DEMO_DIRECTORY });
+    bot = await startBot(config, silentLogger());
+    base = `http://127.0.0.1:${bot.port}`;
+
+    const sent = connector.sends.length;
+    await post(activity({ type: 'message', text: 'status' }));
+    await connector.waitForSends(sent + 1);
+    assert.match(JSON.stringify(connector.sends[sent]?.body), /10 Basic users, 1 Microsoft-hosted parallel job and 3 GiB of Artifacts storage, on top of the free tier/);
+  });
+
   const badRequests: { name: string; body: string; contentType?: string; status: number }[] = [
     { name: 'malformed JSON', body: '{"type":', status: 400 },
     { name: 'a JSON array', body: '[]', status: 400 },

@@ -2,6 +2,7 @@ import { ActivityTypes, TestAdapter, type Activity, type InvokeResponse } from '
 import { BillingService } from '../../src/billing/billingService';
 import { ManagerService } from '../../src/billing/managerService';
 import { notificationMessage } from '../../src/cards/notificationCards';
+import { QuantitiesService } from '../../src/billing/quantitiesService';
 import { LocalDirectory } from '../../src/directory/localDirectory';
 import { storedRoleOverlay } from '../../src/directory/roleOverlay';
 import { silentLogger } from '../../src/logger';
@@ -59,8 +60,9 @@ export class TeamsHarness {
     const listener = new Notifier({ directory, store, addresses: references, wake: () => dispatcher.notify(), now: () => this.clock });
     const flowTtlMs = 15 * 60_000;
     const billing = new BillingService({ directory, store, flowTtlMs, now: () => this.clock, listener });
+    const quantities = new QuantitiesService({ directory, store, billing, flowTtlMs, now: () => this.clock, listener });
     const managers = new ManagerService({ directory, store, flowTtlMs, now: () => this.clock, listener });
-    const app = createBotApplication({ billing, managers, references, logger });
+    const app = createBotApplication({ billing, quantities, managers, references, logger });
     this.adapter = new TestAdapter(async (context) => {
       await app.run(context);
     });

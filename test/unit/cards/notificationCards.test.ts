@@ -22,6 +22,16 @@ describe('Notification cards', () => {
     { name: 'billing changed', event: { ...base, kind: 'billing.change', from: payg, to: ea }, expect: [/moved contoso-web's charges from Pay-As-You-Go to Enterprise Agreement/, /"From","value":"Pay-As-You-Go \(sub-1\)"/, /"To","value":"Enterprise Agreement \(sub-2\)"/] },
     { name: 'billing removed', event: { ...base, kind: 'billing.remove', from: payg }, expect: [/Billing removed from contoso-web/, /free tier/] },
     {
+      name: 'billing set up with a first purchase',
+      event: { ...base, kind: 'billing.setup', to: payg, quantities: { changes: [{ what: 'Basic users', from: '0', to: '10' }], monthlyCents: { from: 0, to: 6000 } } },
+      expect: [/A first purchase of paid quantities was made with it/, /"Basic users","value":"0 → 10"/, /"Monthly estimate","value":"0 USD → 60 USD \(list price\)"/],
+    },
+    {
+      name: 'billing removed with paid quantities',
+      event: { ...base, kind: 'billing.remove', from: payg, quantities: { changes: [{ what: 'Artifacts storage (GiB)', from: '5', to: '0' }], monthlyCents: { from: 1000, to: 0 } } },
+      expect: [/Its paid quantities were set back to zero/, /"Artifacts storage \(GiB\)","value":"5 → 0"/, /"Monthly estimate","value":"10 USD → 0 USD \(list price\)"/],
+    },
+    {
       name: 'paid quantities changed',
       event: { ...base, kind: 'quantities.change', subscription: payg, changes: [{ what: 'Basic users', from: '5', to: '12' }, { what: 'Microsoft-hosted parallel jobs', from: '1', to: '3' }] },
       expect: [/Paid quantities of contoso-web changed/, /"Basic users","value":"5 → 12"/, /"Microsoft-hosted parallel jobs","value":"1 → 3"/],

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { LIST_PRICES_USD } from '../../../src/billing/prices';
 import { ConfigError, loadEnvironment, readConfig } from '../../../src/config';
 
 describe('Configuration', () => {
@@ -47,6 +48,39 @@ describe('Configuration', () => {
   it('accepts complete credentials', () => {
     const config = readConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'p', MicrosoftAppType: 'singletenant', MicrosoftAppTenantId: 't' });
     assert.deepEqual(config.credentials, { appId: 'app', appPassword: 'p', appType: 'SingleTenant', tenantId: 't' });
+  });
+
+  describe('PRICES_FILE', () => {
+    let folder: string;
+    beforeEach(async () => {
+      folder = await mkdtemp(path.join(os.tmpdir(), 'billing-bot-prices-'));
+    });
+    afterEach(async () => {
+      await rm(folder, { recursive: true, force: true });
+    });
+
+    it('uses the shipped list prices when unset', () => {
+      assert.deepEqual(readConfig({}).prices, LIST_PRICES_USD);
+    });
+
+    it('replaces the list prices with the file', async () => {
+      const file = path.join(folder, 'prices.json');
+      await writeFile(file, JSON.stringify({ ...LIST_PRICES_USD, basicUsers: 5.5, note: 'agreed prices' }));
+      assert.equal(readConfig({ PRICES_FILE: file }).prices.basicUsers, 5.5);
+    });
+
+    const bad: { name: string; content?: string; says: RegExp }[] = [
+      { name: 'a missing file', says: /^PRICES_FILE is ".*missing\.json", which cannot be read as JSON.*unset PRICES_FILE/ },
+      { name: 'a file that is not JSON', content: '{ basicUsers: 6 }', says: /cannot be read as JSON/ },
+      { name: 'a price table with a gap', content: JSON.stringify({ ...LIST_PRICES_USD, artifactsGiB: null }), says: /is not a usable price table: "artifactsGiB" must be a price/ },
+    ];
+    for (const { name, content, says } of bad) {
+      it(`refuses ${name}, naming the variable and the file`, async () => {
+        const file = path.join(folder, content === undefined ? 'missing.json' : 'prices.json');
+        if (content !== undefined) await writeFile(file, content);
+        assert.throws(() => readConfig({ PRICES_FILE: file }), (error: unknown) => error instanceof ConfigError && says.test(error.message) && error.message.includes(file));
+      });
+    }
   });
 
   it('reads .env beneath the real environment, which wins', async () => {

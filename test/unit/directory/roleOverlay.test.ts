@@ -3,7 +3,7 @@ import { LocalDirectory } from '../../../src/directory/localDirectory';
 import { DirectoryChangeError } from '../../../src/directory/port';
 import { storedRoleOverlay } from '../../../src/directory/roleOverlay';
 import { createMemoryStore } from '../../../src/store/memoryStore';
-import { ADELE, ALEX, CONTOSO_TENANT, DEMO_DIRECTORY, MEGAN, NESTOR, SUB_EA, SUB_PAYG } from '../../support/demoWorld';
+import { ADELE, ALEX, CONTOSO_TENANT, DEMO_DIRECTORY, MEGAN, NESTOR, PATTI, SUB_EA, SUB_PAYG } from '../../support/demoWorld';
 
 describe('Roles the local directory grants and takes back', () => {
   it('lays grants and revocations over the file, and keeps them in the state across a reopen', async () => {
@@ -14,13 +14,13 @@ describe('Roles the local directory grants and takes back', () => {
     await directory.grantRole({ subscriptionId: SUB_PAYG, principalId: ADELE, role: 'Contributor' });
     await directory.revokeRole({ subscriptionId: SUB_PAYG, principalId: MEGAN, role: 'Contributor' });
     const roles = (await directory.roleAssignmentsOn(SUB_PAYG)).map((a) => `${a.principalId}:${a.role}`);
-    assert.deepEqual(roles.sort(), [`${ALEX}:Owner`, `${ADELE}:Contributor`].sort());
+    assert.deepEqual(roles.sort(), [`${ALEX}:Owner`, `${ADELE}:Contributor`, `${PATTI}:Contributor`].sort());
     assert.ok((await directory.subscriptionsVisibleTo(ADELE)).some((s) => s.id === SUB_PAYG), 'a granted role makes the subscription visible');
     assert.ok(!(await directory.subscriptionsVisibleTo(MEGAN)).some((s) => s.id === SUB_PAYG), 'a revoked last role hides it');
     assert.ok((await directory.subscriptionsVisibleTo(MEGAN)).some((s) => s.id === SUB_EA), 'other roles stay');
 
     const reopened = await LocalDirectory.open(DEMO_DIRECTORY, { overlay: storedRoleOverlay(store) });
-    assert.equal((await reopened.roleAssignmentsOn(SUB_PAYG)).length, 2);
+    assert.equal((await reopened.roleAssignmentsOn(SUB_PAYG)).length, 3);
   });
 
   it('undoes a revocation with a grant, and is idempotent', async () => {

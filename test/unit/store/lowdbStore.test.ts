@@ -122,6 +122,12 @@ describe('lowdbStore', () => {
       ['has links that are not an object', JSON.stringify({ ...emptyState(), links: [] }), /links that is not an object/],
       ['has no audit array', JSON.stringify({ ...emptyState(), audit: undefined }), /audit that is not an array/],
       ['has an outbox that is not an object', JSON.stringify({ ...emptyState(), outbox: [] }), /outbox that is not an object/],
+      ['has quantities that are not an object', JSON.stringify({ ...emptyState(), quantities: [] }), /quantities that is not an object/],
+      ['has purchases that are not an object', JSON.stringify({ ...emptyState(), purchases: 'none' }), /purchases that is not an object/],
+      ['has quantities without paid', JSON.stringify({ ...emptyState(), quantities: { 'org-1': { basicUsers: 3 } } }), /quantities for "org-1" without a "paid" object/],
+      ['has a negative paid quantity', JSON.stringify({ ...emptyState(), quantities: { 'org-1': { paid: { basicUsers: -3 } } } }), /paid quantity -3 for basicUsers of "org-1", which is not a whole number/],
+      ['has a fractional paid quantity', JSON.stringify({ ...emptyState(), quantities: { 'org-1': { paid: { artifactsGiB: 2.5 } } } }), /paid quantity 2\.5 for artifactsGiB/],
+      ['has a paid quantity as text', JSON.stringify({ ...emptyState(), quantities: { 'org-1': { paid: { selfHostedJobs: '2' } } } }), /paid quantity "2" for selfHostedJobs/],
     ];
     for (const [what, content, problem] of unusable) {
       it(`refuses to start when the file ${what}, and leaves it untouched`, async () => {
@@ -152,6 +158,32 @@ describe('lowdbStore', () => {
       const onDisk = JSON.parse(await fs.readFile(stateFile, 'utf8')) as BotState;
       assert.equal(onDisk.reach.someone?.status, 'delivered');
       assert.deepEqual(onDisk.links, firstRelease.links);
+    });
+
+    it('opens a file written before paid quantities existed as having none, and keeps its links', async () => {
+      await fs.mkdir(path.dirname(stateFile), { recursive: true });
+      const older = { schemaVersion: STATE_SCHEMA_VERSION, links: { 'org-1': link('org-1') }, flows: {}, conversations: {}, audit: [] };
+      await fs.writeFile(stateFile, JSON.stringify(older));
+      const store = await open();
+      assert.deepEqual(store.read().quantities, {});
+      assert.deepEqual(store.read().purchases, {});
+      assert.deepEqual(store.read().links['org-1'], link('org-1'));
+      await store.update((draft) => {
+        draft.quantities['org-1'] = { paid: { basicUsers: 4, basicTestPlansUsers: 0, microsoftHostedJobs: 0, selfHostedJobs: 0, artifactsGiB: 0 }, changedBy: 'u', changedAt: 't' };
+      });
+      const onDisk = JSON.parse(await fs.readFile(stateFile, 'utf8')) as { quantities: Record<string, { paid: { basicUsers: number } }> };
+      assert.equal(onDisk.quantities['org-1']?.paid.basicUsers, 4);
+    });
+
+    it('keeps paid quantities across close and reopen', async () => {
+      const first = await open();
+      await first.update((draft) => {
+        draft.quantities['org-1'] = { paid: { basicUsers: 0, basicTestPlansUsers: 2, microsoftHostedJobs: 1, selfHostedJobs: 0, artifactsGiB: 9 }, changedBy: 'u', changedAt: 't' };
+      });
+      await first.close();
+      opened.splice(opened.indexOf(first), 1);
+      const second = await open();
+      assert.deepEqual(second.read().quantities['org-1']?.paid, { basicUsers: 0, basicTestPlansUsers: 2, microsoftHostedJobs: 1, selfHostedJobs: 0, artifactsGiB: 9 });
     });
 
     it('refuses a state file path that is a folder', async () => {

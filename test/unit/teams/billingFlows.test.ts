@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { actionsOf, alex, cardOf, choicesOf, groupChat, messageOf, TeamsHarness, type CardView, type Person } from '../../support/teamsHarness';
+import { actionsOf, alex, cardOf, choicesOf, groupChat, messageOf, TeamsHarness, textOf, type CardView, type Person } from '../../support/teamsHarness';
 import { MEGAN, ORG_DATA, ORG_MOBILE, ORG_WEB, SUB_EA, SUB_FREE_TRIAL, SUB_NO_ROLE, SUB_OTHER_TENANT, SUB_PAYG } from '../../support/demoWorld';
 
 const megan: Person = { aadObjectId: MEGAN, name: 'Megan Bowen' };
@@ -104,14 +104,38 @@ describe('Billing flows on cards', () => {
   });
 
   it("answers someone else's click with a message and leaves the flow untouched", async () => {
-    const organizations = cardOf(await bot.say('set up billing', alex, groupChat));
+    const organizations = cardOf(await bot.say('set up billing'));
     const flowId = flowIdOf(organizations);
-    const answer = await bot.click('flow.organization', { flowId, organizationId: ORG_MOBILE }, megan, groupChat);
+    // Megan replays Alex's button from her own chat (a forwarded card, or a crafted request).
+    const answer = await bot.click('flow.organization', { flowId, organizationId: ORG_MOBILE }, megan);
     assert.match(messageOf(answer), /belongs to Alex Wilber/);
     assert.equal(bot.store.read().flows[flowId]?.organizationId, undefined);
     // Alex can still go on.
-    const subscriptions = cardOf(await bot.click('flow.organization', { flowId, organizationId: ORG_WEB }, alex, groupChat));
+    const subscriptions = cardOf(await bot.click('flow.organization', { flowId, organizationId: ORG_WEB }));
     assert.match(subscriptions.text, /Step 2 of 3/);
+  });
+
+  it('keeps flows out of group chats, where everyone would see the subscriptions', async () => {
+    for (const command of ['set up billing', 'change billing', 'remove billing', 'buy']) {
+      const replies = await bot.say(command, alex, groupChat);
+      assert.equal(replies[0]?.attachments, undefined, `${command} showed a card in a group chat`);
+      assert.match(textOf(replies), new RegExp(`personal chat[\\s\\S]*type "${command}" there`));
+    }
+    const fromHelpButton = await bot.click('flow.start', { kind: 'setup' }, alex, groupChat);
+    assert.match(messageOf(fromHelpButton), /personal chat/);
+    const buyButton = await bot.click('quantities.start', {}, alex, groupChat);
+    assert.match(messageOf(buyButton), /personal chat[\s\S]*"buy"/);
+    assert.deepEqual(Object.keys(bot.store.read().flows), [], 'no flow was started');
+    assert.deepEqual(Object.keys(bot.store.read().purchases), [], 'no purchase was started');
+  });
+
+  it('shows in a group chat only what every member may see, even to a PCA', async () => {
+    await setUp(ORG_WEB, SUB_PAYG);
+    const shared = cardOf(await bot.say('status', alex, groupChat));
+    assert.match(shared.text, /contoso-web[\s\S]*Billing is set up, managed by Alex Wilber/);
+    assert.match(shared.text, /This chat is shared/);
+    assert.ok(!shared.text.includes('Pay-As-You-Go'), 'the subscription stays out of the group chat');
+    assert.ok(!shared.text.includes(SUB_PAYG));
   });
 
   it('answers a late click with an expiry notice and changes nothing', async () => {

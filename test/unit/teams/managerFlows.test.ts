@@ -68,15 +68,15 @@ describe('Billing managers on cards', () => {
     assert.match(organizations.text, /contoso-mobile[\s\S]*Billing is not set up/);
     const flowId = flowIdOf(organizations);
     const people = cardOf(await bot.click('manager.organization', { flowId, organizationId: ORG_WEB }));
-    assert.deepEqual(choicesOf(people, 'principalId').sort(), [ADELE, ISAIAH, LYNNE, PATTI].sort(), 'people of Contoso who are not managers yet');
-    assert.match(people.text, /Already billing managers[\s\S]*Alex Wilber[\s\S]*Megan Bowen/);
+    assert.deepEqual(choicesOf(people, 'principalId').sort(), [ADELE, ISAIAH, LYNNE].sort(), 'people of Contoso who are not managers yet');
+    assert.match(people.text, /Already billing managers[\s\S]*Alex Wilber[\s\S]*Megan Bowen[\s\S]*Patti Fernandez/);
     const role = cardOf(await bot.click('manager.person', { flowId, principalId: ADELE }));
     assert.deepEqual(choicesOf(role, 'role'), ['Contributor', 'Owner']);
     const confirm = cardOf(await bot.click('manager.role', { flowId, role: 'Contributor' }));
     assert.match(confirm.text, /Adele Vance gets Contributor on Contoso Pay-As-You-Go/);
     const result = cardOf(await bot.click('manager.confirm', { flowId }));
     assert.match(result.text, /Billing manager added[\s\S]*Adele Vance/);
-    assert.match(result.text, /Notifying in Teams: Adele Vance and Megan Bowen\./);
+    assert.match(result.text, /Notifying in Teams: Adele Vance, Megan Bowen and Patti Fernandez\./);
 
     await bot.notificationsIdle();
     const welcome = cardsTo(bot, ADELE);
@@ -95,8 +95,8 @@ describe('Billing managers on cards', () => {
 
   it('grants Owner when asked', async () => {
     await setUpWeb();
-    await addManager(PATTI, 'Owner');
-    assert.match(cardOf(await bot.say('managers')).text, /Patti Fernandez \(Owner\)/);
+    await addManager(LYNNE, 'Owner');
+    assert.match(cardOf(await bot.say('managers')).text, /Lynne Robbins \(Owner\)/);
   });
 
   it('filters a long list of people', async () => {
@@ -140,6 +140,7 @@ describe('Billing managers on cards', () => {
 
   it('removes a manager, tells them, and then warns that only one manager is left', async () => {
     await setUpWeb();
+    await removeManager(PATTI);
     const result = await removeManager(MEGAN);
     assert.match(result.text, /Billing manager removed[\s\S]*Megan Bowen is no longer a billing manager of contoso-web/);
     await bot.notificationsIdle();
@@ -155,6 +156,7 @@ describe('Billing managers on cards', () => {
 
   it('refuses to remove the last billing manager, even oneself', async () => {
     await setUpWeb();
+    await removeManager(PATTI);
     await removeManager(MEGAN);
     const flowId = flowIdOf(cardOf(await bot.say('remove manager')));
     const people = cardOf(await bot.click('manager.organization', { flowId, organizationId: ORG_WEB }));
@@ -167,6 +169,7 @@ describe('Billing managers on cards', () => {
 
   it('lets a manager remove themselves while another remains', async () => {
     await setUpWeb();
+    await removeManager(PATTI);
     const result = await removeManager(ALEX);
     assert.match(result.text, /You are no longer a billing manager of contoso-web/);
     const list = cardOf(await bot.say('managers', megan));
@@ -176,6 +179,7 @@ describe('Billing managers on cards', () => {
 
   it('warns on the set-up result card when one person alone manages billing', async () => {
     await setUpWeb();
+    await removeManager(PATTI);
     await removeManager(MEGAN);
     const flowId = flowIdOf(cardOf(await bot.say('remove billing')));
     await bot.click('flow.organization', { flowId, organizationId: ORG_WEB });
@@ -188,7 +192,7 @@ describe('Billing managers on cards', () => {
 
   it('says on the set-up result card who is being notified', async () => {
     const result = await setUpWeb();
-    assert.match(result.text, /Notifying in Teams: Megan Bowen\./);
+    assert.match(result.text, /Notifying in Teams: Megan Bowen and Patti Fernandez\./);
     await bot.notificationsIdle();
     const toMegan = cardsTo(bot, MEGAN);
     assert.equal(toMegan.length, 1);
@@ -210,10 +214,10 @@ describe('Billing managers on cards', () => {
 
   it('marks a manager Teams will not let the bot reach, and shows why in managers', async () => {
     await bot.say('help', megan); // Megan has a chat with the bot
-    bot.transport.failNext({ status: 403, errorCode: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' });
+    bot.transport.failNext({ status: 403, errorCode: 'BotNotInConversationRoster', message: 'The bot is not part of the conversation roster.' }, { target: `personal-${MEGAN}` });
     await setUpWeb();
     await bot.notificationsIdle();
-    assert.equal(bot.transport.delivered.length, 0);
+    assert.deepEqual(bot.transport.delivered.map((c) => c.target), [`chat-${PATTI}`], 'only Patti, who was reachable, got it');
     assert.equal(Object.values(bot.store.read().conversations).filter((c) => c.aadObjectId === MEGAN).length, 0, 'the stale reference is dropped');
     const list = cardOf(await bot.say('managers'));
     assert.match(list.text, /Megan Bowen[\s\S]*Cannot be reached in Teams[\s\S]*not installed for them/);
@@ -232,9 +236,37 @@ describe('Billing managers on cards', () => {
 
   it("answers someone else's click with a message and changes nothing", async () => {
     await setUpWeb();
-    const flowId = flowIdOf(cardOf(await bot.say('add manager', alex, groupChat)));
-    const answer = await bot.click('manager.organization', { flowId, organizationId: ORG_WEB }, megan, groupChat);
+    const flowId = flowIdOf(cardOf(await bot.say('add manager')));
+    // Megan replays Alex's button from her own chat (a forwarded card, or a crafted request).
+    const answer = await bot.click('manager.organization', { flowId, organizationId: ORG_WEB }, megan);
     assert.match(messageOf(answer), /belongs to Alex Wilber[\s\S]*add manager/);
+    assert.equal(bot.store.read().managerFlows[flowId]?.organizationId, undefined);
+  });
+
+  it('keeps adding and removing managers out of group chats, where everyone would see the subscriptions and people', async () => {
+    await setUpWeb();
+    for (const command of ['add manager', 'remove manager']) {
+      const replies = await bot.say(command, alex, groupChat);
+      assert.equal(replies[0]?.attachments, undefined, `${command} showed a card in a group chat`);
+      assert.match(textOf(replies), new RegExp(`personal chat[\\s\\S]*type "${command}" there`));
+    }
+    const fromButton = await bot.click('manager.start', { kind: 'remove', organizationId: ORG_WEB }, alex, groupChat);
+    assert.match(messageOf(fromButton), /personal chat[\s\S]*"remove manager"/);
+    assert.deepEqual(Object.keys(bot.store.read().managerFlows), [], 'no manager flow was started');
+  });
+
+  it('shows in a group chat who manages billing, and nothing more, even to an Owner', async () => {
+    await setUpWeb();
+    await bot.say('help', megan);
+    const shared = cardOf(await bot.say('managers', alex, groupChat));
+    assert.match(shared.text, /This chat is shared/);
+    assert.match(shared.text, /contoso-web[\s\S]*Alex Wilber \(Owner\)[\s\S]*Megan Bowen \(Contributor\)[\s\S]*Patti Fernandez \(Contributor\)/);
+    for (const withheld of ['Pay-As-You-Go', SUB_PAYG, '@contoso.com', 'Reachable', 'Not contacted']) {
+      assert.ok(!shared.text.includes(withheld), `"${withheld}" stays out of the group chat`);
+    }
+    assert.equal(actionsOf(shared).size, 0, 'no buttons that start a flow in the group chat');
+    const personal = cardOf(await bot.say('managers'));
+    assert.match(personal.text, /Contoso Pay-As-You-Go[\s\S]*alexw@contoso\.com/);
   });
 
   it('cancel ends an open manager flow', async () => {

@@ -1,0 +1,166 @@
+import { joinNames } from '../billing/explanations';
+import { METERS, quantityText, wholeNumberText } from '../billing/meters';
+import type {
+  PurchaseOrganizationStep, PurchaseReview, QuantitiesChanged, QuantitiesStep, QuantityChange, QuantityLine,
+} from '../billing/quantitiesViews';
+import type { PaidQuantities } from '../store/quantitiesState';
+import { choiceStyleFor, formatWhen } from './format';
+import { formatUsd } from './money';
+import { notificationNotes } from './notificationNotes';
+import { quantitiesConfirmTemplate, quantitiesOrganizationPickerTemplate, quantitiesTemplate } from './quantityTemplates';
+import { renderCard, type CardJson } from './render';
+import { resultTemplate, type Fact } from './templates';
+
+const TITLE = 'Buy paid quantities';
+const STEPS = 3;
+
+export const ESTIMATE_FOOTNOTE =
+  'Amounts are list-price estimates in USD a month; the Azure pricing calculator has current prices, and charges are metered daily and pro-rated.';
+
+function stepLabel(step: number, what: string): string {
+  return `Step ${step} of ${STEPS}: ${what}`;
+}
+
+export function quantitiesOrganizationPickerCard(step: PurchaseOrganizationStep): CardJson {
+  const choices = step.organizations
+    .filter((o) => o.selectable)
+    .map((o) => ({ title: o.currentSubscription ? `${o.name} (paid by ${o.currentSubscription.name})` : `${o.name} (no billing yet)`, value: o.id }));
+  const unavailable = step.organizations.filter((o) => !o.selectable).map((o) => ({ name: o.name, reason: o.reason ?? '' }));
+  const prompt = choices.length > 0
+    ? 'For which organization do you want to see or change paid quantities?'
+    : step.organizations.length === 0
+      ? 'You do not belong to any Azure DevOps organization in this directory, and manage no subscription that pays for one, so there is nothing to buy for.'
+      : 'There is no organization you can buy for right now. The reasons, and who can help, are below.';
+  return renderCard(quantitiesOrganizationPickerTemplate, {
+    title: TITLE,
+    step: stepLabel(1, 'organization'),
+    prompt,
+    flowId: step.flow.id,
+    choiceStyle: choiceStyleFor(choices.length),
+    defaultChoice: choices.length === 1 ? (choices[0]?.value ?? '') : '',
+    choices,
+    unavailableHeading: choices.length > 0 ? 'Not available' : 'Your organizations',
+    unavailable,
+  });
+}
+
+export function quantitiesCard(step: QuantitiesStep): CardJson {
+  const org = step.organization.name;
+  return renderCard(quantitiesTemplate, {
+    title: TITLE,
+    step: stepLabel(2, 'quantities'),
+    facts: [
+      { title: 'Organization', value: org },
+      { title: 'Paid by', value: step.billedBy ? step.billedBy.name : 'nobody yet: billing is not set up' },
+    ],
+    firstPurchaseNote: step.firstPurchase
+      ? `${org} has no billing yet, so this first purchase sets billing up: after Next you choose the Azure subscription that pays, and the purchase is made when billing is linked.`
+      : '',
+    problems: step.problems,
+    intro: `How many of each should ${org} pay for on top of the free amount? Whole numbers only; 0 means nothing beyond the free amount.`,
+    meters: step.meters.map(({ meter, paidNow, value, unitPriceCents }) => ({
+      id: meter.id,
+      name: meter.name,
+      details: `${capitalised(meter.freeText)}. Paid now: ${wholeNumberText(paidNow)}. List price: ${formatUsd(unitPriceCents)} per ${meter.unit} a month.`,
+      label: `Paid ${meter.many}`,
+      max: meter.max,
+      value,
+      errorMessage: `Enter a whole number from 0 to ${wholeNumberText(meter.max)}.`,
+    })),
+    estimate: `List-price estimate now: ${formatUsd(step.monthlyNowCents)} a month. The next card shows the estimate for your numbers.`,
+    footnote: ESTIMATE_FOOTNOTE,
+    flowId: step.flow.id,
+  });
+}
+
+export function quantitiesConfirmCard(review: PurchaseReview): CardJson {
+  return renderCard(quantitiesConfirmTemplate, {
+    title: TITLE,
+    step: stepLabel(3, 'confirm'),
+    facts: [
+      { title: 'Organization', value: review.organization.name },
+      { title: 'Paid by', value: `${review.billedBy.name} (${review.billedBy.id})` },
+    ],
+    changes: changedLines(review.change).map(lineFact),
+    estimate: estimateSentence(review.change),
+    reduction: reductionNote(review.organization.name, review.change),
+    footnote: ESTIMATE_FOOTNOTE,
+    flowId: review.flow.id,
+  });
+}
+
+export function quantitiesResultCard(change: QuantitiesChanged): CardJson {
+  const org = change.organization.name;
+  return renderCard(resultTemplate, {
+    title: 'Paid quantities changed',
+    facts: [
+      { title: 'Organization', value: org },
+      { title: 'Paid by', value: `${change.billedBy.name} (${change.billedBy.id})` },
+      ...quantityChangeFacts(change.change),
+      { title: 'By', value: change.by.name },
+      { title: 'When', value: formatWhen(change.at) },
+    ],
+    summary: paidSummary(org, change.change.to),
+    notes: [ESTIMATE_FOOTNOTE, ...notificationNotes(change.notifications), 'Type "status" at any time to see billing and paid quantities for all your organizations.'],
+    warnings: [],
+    addManagerOrganizationId: '',
+  });
+}
+
+/** One fact per meter that changes, then the monthly estimate before and after. */
+export function quantityChangeFacts(change: QuantityChange): Fact[] {
+  const before = formatUsd(change.fromMonthlyCents);
+  const after = formatUsd(change.toMonthlyCents);
+  return [...changedLines(change).map(lineFact), { title: 'Monthly estimate', value: `${before} → ${after} (list price)` }];
+}
+
+/** "contoso-web now pays for 10 Basic users on top of the free tier." */
+export function paidSummary(organizationName: string, paid: PaidQuantities): string {
+  const text = paidQuantitiesText(paid);
+  return text
+    ? `${organizationName} now pays for ${text} on top of the free tier.`
+    : `${organizationName} pays for nothing beyond the free tier now.`;
+}
+
+/** "10 Basic users and 5 GiB of Artifacts storage"; empty for the free tier. */
+export function paidQuantitiesText(paid: PaidQuantities): string {
+  return joinNames(METERS.filter((m) => paid[m.id] > 0).map((m) => quantityText(m, paid[m.id])), 'and');
+}
+
+/** What a change of paid quantities does to the monthly list-price estimate, in one sentence. */
+export function estimateSentence(change: QuantityChange): string {
+  const difference = change.toMonthlyCents - change.fromMonthlyCents;
+  const direction = difference > 0
+    ? `${formatUsd(difference)} more a month`
+    : difference < 0
+      ? `${formatUsd(-difference)} less a month: a reduction`
+      : 'no change a month';
+  return `Monthly list-price estimate: ${formatUsd(change.fromMonthlyCents)} → ${formatUsd(change.toMonthlyCents)} (${direction}).`;
+}
+
+function changedLines(change: QuantityChange): QuantityLine[] {
+  return change.lines.filter((line) => line.from !== line.to);
+}
+
+function lineFact(line: QuantityLine): Fact {
+  const difference = line.toMonthlyCents - line.fromMonthlyCents;
+  const numbers = `${wholeNumberText(line.from)} → ${wholeNumberText(line.to)}`;
+  if (line.to < line.from) {
+    return { title: line.meter.name, value: `${numbers}, a reduction${difference < 0 ? ` (${formatUsd(-difference)} a month less)` : ''}` };
+  }
+  return { title: line.meter.name, value: `${numbers}${difference > 0 ? ` (${formatUsd(difference)} a month more)` : ''}` };
+}
+
+function reductionNote(organizationName: string, change: QuantityChange): string {
+  const reduced = change.lines.filter((line) => line.to < line.from);
+  if (reduced.length === 0) return '';
+  const what = joinNames(reduced.map((line) => `${line.meter.many} from ${wholeNumberText(line.from)} to ${wholeNumberText(line.to)}`), 'and');
+  const artifacts = reduced.some((line) => line.meter.id === 'artifactsGiB')
+    ? ' Artifacts storage above the new amount becomes read-only until packages are deleted or more is bought.'
+    : '';
+  return `This is a reduction of ${what}: ${organizationName} pays for less from the moment you confirm.${artifacts}`;
+}
+
+function capitalised(text: string): string {
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}

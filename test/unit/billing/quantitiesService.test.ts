@@ -1,0 +1,301 @@
+import assert from 'node:assert/strict';
+import { BillingService } from '../../../src/billing/billingService';
+import type { BillingChangeListener } from '../../../src/billing/changeListener';
+import type { Outcome } from '../../../src/billing/problems';
+import { FREE_TIER } from '../../../src/billing/quantities';
+import { QuantitiesService, type ReviewAnswer } from '../../../src/billing/quantitiesService';
+import type { QuantitiesStep } from '../../../src/billing/quantitiesViews';
+import type { Caller } from '../../../src/billing/views';
+import type { DirectoryFile, RoleName } from '../../../src/directory/types';
+import type { ChangeEvent } from '../../../src/store/changeEvent';
+import { createMemoryStore, type MemoryStateStore } from '../../../src/store/memoryStore';
+import type { PaidQuantities } from '../../../src/store/quantitiesState';
+import { emptyState, type BotState } from '../../../src/store/state';
+import { WorldDirectory } from '../../support/worldDirectory';
+
+const TENANT = 'tenant-1';
+const people = {
+  owen: 'Owen Owner',
+  petra: 'Petra Admin',
+  carl: 'Carl Contributor',
+  olga: 'Olga Outside',
+  maya: 'Maya Both',
+  mel: 'Mel Member',
+  rita: 'Rita Reader',
+  sam: 'Sam Stranger',
+} as const;
+type Who = keyof typeof people;
+
+function assignment(subscriptionId: string, who: Who, role: RoleName): DirectoryFile['roleAssignments'][number] {
+  return { subscriptionId, principalId: who, role };
+}
+
+/**
+ * Two organizations with the same people: org-billed is paid by sub-payg, org-new has no billing.
+ * Roles on sub-payg: Owen Owner, Carl, Olga and Maya Contributor, Rita Reader.
+ */
+const WORLD: DirectoryFile = {
+  tenants: [{ id: TENANT, displayName: 'Contoso' }],
+  users: (Object.keys(people) as Who[]).map((id) => ({ id, displayName: people[id], email: `${id}@contoso.com`, tenantId: TENANT })),
+  organizations: [
+    { id: 'org-billed', name: 'billed-org', tenantId: TENANT, ownerId: 'owen', projectCollectionAdministrators: ['owen', 'petra', 'maya'], members: ['owen', 'petra', 'maya', 'carl', 'mel', 'rita'] },
+    { id: 'org-new', name: 'new-org', tenantId: TENANT, ownerId: 'owen', projectCollectionAdministrators: ['owen', 'petra'], members: ['owen', 'petra', 'carl', 'mel'] },
+    { id: 'org-stalled', name: 'stalled-org', tenantId: TENANT, ownerId: 'owen', projectCollectionAdministrators: ['owen'], members: ['owen', 'carl'] },
+  ],
+  subscriptions: [
+    { id: 'sub-payg', displayName: 'Pay-As-You-Go', tenantId: TENANT, state: 'Enabled', quotaId: 'PayAsYouGo_2014-09-01', spendingLimit: 'Off' },
+    { id: 'sub-off', displayName: 'Switched Off', tenantId: TENANT, state: 'Disabled', quotaId: 'PayAsYouGo_2014-09-01', spendingLimit: 'Off' },
+  ],
+  roleAssignments: [
+    assignment('sub-payg', 'owen', 'Owner'),
+    assignment('sub-payg', 'carl', 'Contributor'),
+    assignment('sub-payg', 'olga', 'Contributor'),
+    assignment('sub-payg', 'maya', 'Contributor'),
+    assignment('sub-payg', 'rita', 'Reader'),
+    assignment('sub-off', 'owen', 'Owner'),
+    assignment('sub-off', 'carl', 'Contributor'),
+  ],
+};
+
+function initialState(): BotState {
+  const state = emptyState();
+  const linkedAt = '2026-11-01T00:00:00.000Z';
+  state.links['org-billed'] = { organizationId: 'org-billed', subscriptionId: 'sub-payg', linkedBy: 'owen', linkedAt };
+  state.links['org-stalled'] = { organizationId: 'org-stalled', subscriptionId: 'sub-off', linkedBy: 'owen', linkedAt };
+  state.quantities['org-billed'] = { paid: { ...FREE_TIER, basicUsers: 3 }, changedBy: 'owen', changedAt: linkedAt };
+  state.quantities['org-stalled'] = { paid: { ...FREE_TIER, selfHostedJobs: 4 }, changedBy: 'owen', changedAt: linkedAt };
+  return state;
+}
+
+function caller(who: Who | string): Caller {
+  return { userId: who, tenantId: TENANT, conversationId: `chat-${who}` };
+}
+
+function paid(values: Partial<PaidQuantities>): Record<string, unknown> {
+  return { ...FREE_TIER, ...values };
+}
+
+function value<T>(outcome: Outcome<T>): T {
+  if (!outcome.ok) assert.fail(`expected success, got ${outcome.problem.code}: ${outcome.problem.message}`);
+  return outcome.value;
+}
+
+describe('QuantitiesService', () => {
+  let store: MemoryStateStore;
+  let service: QuantitiesService;
+  let clock: Date;
+  let told: ChangeEvent[];
+  let storageErrors: unknown[];
+
+  beforeEach(() => {
+    store = createMemoryStore(initialState());
+    clock = new Date('2026-11-26T09:00:00Z');
+    told = [];
+    storageErrors = [];
+    const directory = new WorldDirectory(WORLD);
+    const now = (): Date => clock;
+    const listener: BillingChangeListener = {
+      changed: async (event) => {
+        told.push(event);
+        return { recipients: [] };
+      },
+    };
+    const billing = new BillingService({ directory, store, flowTtlMs: 15 * 60_000, now });
+    service = new QuantitiesService({ directory, store, billing, flowTtlMs: 15 * 60_000, now, listener, reportError: (e) => storageErrors.push(e) });
+  });
+
+  async function open(who: Who, organizationId: string): Promise<{ flowId: string; step: Outcome<QuantitiesStep> }> {
+    const started = value(await service.start(caller(who)));
+    return { flowId: started.flow.id, step: await service.chooseOrganization(caller(who), started.flow.id, organizationId) };
+  }
+
+  async function review(who: Who, organizationId: string, quantities: Record<string, unknown>): Promise<{ flowId: string; answer: ReviewAnswer }> {
+    const { flowId, step } = await open(who, organizationId);
+    value(step);
+    return { flowId, answer: value(await service.review(caller(who), flowId, quantities)) };
+  }
+
+  describe('who may buy (table)', () => {
+    type Expectation = 'edit' | 'first purchase' | { code: string; says: RegExp };
+    const cases: { name: string; who: Who; organization: string; expect: Expectation }[] = [
+      { name: 'later edit: the subscription Owner who owns the organization', who: 'owen', organization: 'org-billed', expect: 'edit' },
+      { name: 'later edit: a Contributor on the subscription without PCA', who: 'carl', organization: 'org-billed', expect: 'edit' },
+      { name: 'later edit: a Contributor who is not even a member of the organization', who: 'olga', organization: 'org-billed', expect: 'edit' },
+      { name: 'later edit: a PCA who is also Contributor', who: 'maya', organization: 'org-billed', expect: 'edit' },
+      {
+        name: 'later edit: a PCA without a subscription role',
+        who: 'petra',
+        organization: 'org-billed',
+        expect: { code: 'missing-subscription-role', says: /Only Owners and Contributors.*billed-org.*project collection administrator is not enough.*Ask Owen Owner, Carl Contributor, Olga Outside or Maya Both/ },
+      },
+      { name: 'later edit: a Reader on the subscription', who: 'rita', organization: 'org-billed', expect: { code: 'missing-subscription-role', says: /Ask Owen Owner, Carl Contributor, Olga Outside or Maya Both/ } },
+      { name: 'later edit: a plain member', who: 'mel', organization: 'org-billed', expect: { code: 'missing-subscription-role', says: /^Only Owners and Contributors of the subscription that pays for billed-org can change its paid quantities\. Ask/ } },
+      { name: 'later edit: someone outside the organization with no role', who: 'sam', organization: 'org-billed', expect: { code: 'not-a-member', says: /not a member of billed-org/ } },
+      { name: 'first purchase: the owner', who: 'owen', organization: 'org-new', expect: 'first purchase' },
+      { name: 'first purchase: a PCA without any subscription role', who: 'petra', organization: 'org-new', expect: 'first purchase' },
+      {
+        name: 'first purchase: a subscription Contributor without PCA',
+        who: 'carl',
+        organization: 'org-new',
+        expect: { code: 'not-project-collection-administrator', says: /new-org has no billing yet.*only project collection administrators.*Ask Owen Owner or Petra Admin/ },
+      },
+      { name: 'first purchase: someone outside the organization', who: 'olga', organization: 'org-new', expect: { code: 'not-a-member', says: /not a member of new-org/ } },
+      { name: 'an organization that does not exist', who: 'owen', organization: 'org-nowhere', expect: { code: 'organization-not-found', says: /does not exist/ } },
+    ];
+
+    for (const { name, who, organization, expect } of cases) {
+      it(name, async () => {
+        const before = structuredClone(store.read());
+        const started = value(await service.start(caller(who)));
+        const option = started.organizations.find((o) => o.id === organization);
+        const { flowId, step } = await open(who, organization);
+
+        if (typeof expect === 'object') {
+          assert.equal(step.ok, false);
+          if (!step.ok) {
+            assert.equal(step.problem.code, expect.code);
+            assert.match(step.problem.message, expect.says);
+            assert.match(step.problem.message, /Nothing was changed\.$/);
+          }
+          // The organization card said so before any click, with the same reason.
+          if (option) assert.deepEqual({ selectable: option.selectable, reason: option.reason }, { selectable: false, reason: step.ok ? '' : step.problem.message });
+          // A forged "Next" with numbers is refused just the same and changes nothing.
+          const forged = await service.review(caller(who), flowId, paid({ basicUsers: 9 }));
+          assert.equal(forged.ok, false);
+          assert.deepEqual(store.read().quantities, before.quantities);
+          assert.deepEqual(store.read().links, before.links);
+          return;
+        }
+
+        assert.equal(option?.selectable, true, `${who} should be offered ${organization}`);
+        assert.equal(value(step).firstPurchase, expect === 'first purchase');
+        const next = value(await service.review(caller(who), flowId, paid({ basicUsers: 10, artifactsGiB: 4 })));
+        if (expect === 'first purchase') {
+          assert.equal(next.kind, 'setup');
+          assert.deepEqual(store.read().quantities, before.quantities, 'nothing is bought before billing is linked');
+          const setup = Object.values(store.read().flows).find((f) => f.kind === 'setup' && f.ownerId === who);
+          assert.equal(setup?.organizationId, organization);
+          assert.deepEqual(setup?.pendingPurchase, paid({ basicUsers: 10, artifactsGiB: 4 }));
+          return;
+        }
+        assert.equal(next.kind, 'confirm');
+        const done = value(await service.confirm(caller(who), flowId));
+        assert.deepEqual(store.read().quantities[organization]?.paid, paid({ basicUsers: 10, artifactsGiB: 4 }));
+        assert.equal(store.read().quantities[organization]?.changedBy, who);
+        const audit = store.read().audit.at(-1);
+        assert.deepEqual(
+          { action: audit?.action, actorId: audit?.actorId, from: audit?.fromQuantities?.basicUsers, to: audit?.toQuantities?.basicUsers },
+          { action: 'quantities.change', actorId: who, from: 3, to: 10 },
+        );
+        assert.equal(told.length, 1);
+        const event = told[0];
+        if (event?.kind !== 'quantities.change') return assert.fail(`expected a quantities.change event, got ${event?.kind}`);
+        assert.equal(event.actor.name, people[who]);
+        assert.deepEqual(event.changes, [{ what: 'Basic users', from: '3', to: '10' }, { what: 'Artifacts storage (GiB)', from: '0', to: '4' }]);
+        assert.equal(event.id, audit?.id, 'the event is the audited change');
+        assert.deepEqual(store.read().changeEvents[event.id], event, 'the event is saved with the change');
+        assert.deepEqual(done.notifications, { recipients: [] });
+        assert.equal(done.change.toMonthlyCents - done.change.fromMonthlyCents, (7 * 6 + 4 * 2) * 100);
+      });
+    }
+  });
+
+  it('lists the organizations a billing manager pays for, even without belonging to them', async () => {
+    const options = value(await service.start(caller('olga'))).organizations;
+    assert.deepEqual(options.map((o) => [o.name, o.selectable, o.currentSubscription?.name]), [['billed-org', true, 'Pay-As-You-Go']]);
+  });
+
+  it('brings the card back with every reason when numbers are invalid, and changes nothing', async () => {
+    const { answer } = await review('carl', 'org-billed', { basicUsers: '-1', basicTestPlansUsers: '2.5', microsoftHostedJobs: '1e3', selfHostedJobs: '201', artifactsGiB: '' });
+    assert.equal(answer.kind, 'invalid');
+    if (answer.kind !== 'invalid') return;
+    assert.equal(answer.step.problems.length, 5);
+    assert.deepEqual(answer.step.meters.map((m) => m.value), [3, 0, 0, 0, 0], 'invalid entries show the current quantity again');
+    assert.deepEqual(store.read().quantities, initialState().quantities);
+    assert.equal(store.read().audit.length, 0);
+  });
+
+  it('refuses the quantities the organization already has as nothing to change', async () => {
+    const { answer } = await review('carl', 'org-billed', paid({ basicUsers: 3 }));
+    assert.equal(answer.kind, 'invalid');
+    if (answer.kind === 'invalid') assert.match(answer.step.problems.join(), /already|nothing to change/);
+  });
+
+  it('refuses a confirmation when someone else changed the quantities in the meantime', async () => {
+    const carls = await review('carl', 'org-billed', paid({ basicUsers: 20 }));
+    const olgas = await review('olga', 'org-billed', paid({ basicUsers: 5 }));
+    value(await service.confirm(caller('olga'), olgas.flowId));
+    const late = await service.confirm(caller('carl'), carls.flowId);
+    assert.equal(late.ok, false);
+    if (!late.ok) assert.match(late.problem.message, /changed the paid quantities of billed-org while you were deciding, so nothing was changed/);
+    assert.equal(store.read().quantities['org-billed']?.paid.basicUsers, 5);
+  });
+
+  it('refuses a confirmation when billing was removed in the meantime', async () => {
+    const { flowId } = await review('carl', 'org-billed', paid({ basicUsers: 20 }));
+    await store.update((state) => {
+      delete state.links['org-billed'];
+      delete state.quantities['org-billed'];
+    });
+    const late = await service.confirm(caller('carl'), flowId);
+    assert.equal(late.ok, false);
+    assert.equal(store.read().quantities['org-billed'], undefined);
+  });
+
+  it('lets nobody buy more on an inactive subscription, but allows a reduction', async () => {
+    const more = await open('carl', 'org-stalled');
+    const refused = await service.review(caller('carl'), more.flowId, paid({ selfHostedJobs: 6 }));
+    assert.equal(refused.ok, false);
+    if (!refused.ok) assert.match(refused.problem.message, /Switched Off cannot pay for more right now\. It is disabled, not active\..*Reductions are still possible/);
+
+    const { flowId, answer } = await review('carl', 'org-stalled', paid({ selfHostedJobs: 1 }));
+    assert.equal(answer.kind, 'confirm');
+    value(await service.confirm(caller('carl'), flowId));
+    assert.equal(store.read().quantities['org-stalled']?.paid.selfHostedJobs, 1);
+  });
+
+  it('goes back to zero by removing the entry: the free tier', async () => {
+    const { flowId } = await review('owen', 'org-billed', paid({}));
+    value(await service.confirm(caller('owen'), flowId));
+    assert.equal(store.read().quantities['org-billed'], undefined);
+    assert.equal(store.read().audit.at(-1)?.toQuantities?.basicUsers, 0);
+  });
+
+  it("answers someone else's click, a late click and a second click without changing anything", async () => {
+    const { flowId } = await review('carl', 'org-billed', paid({ basicUsers: 20 }));
+    const other = await service.confirm(caller('owen'), flowId);
+    assert.deepEqual(other.ok ? '' : other.problem.code, 'flow-not-yours');
+
+    clock = new Date(clock.getTime() + 16 * 60_000);
+    const late = await service.confirm(caller('carl'), flowId);
+    assert.deepEqual(late.ok ? '' : late.problem.code, 'flow-expired');
+    assert.equal(store.read().quantities['org-billed']?.paid.basicUsers, 3);
+
+    const again = await review('carl', 'org-billed', paid({ basicUsers: 20 }));
+    value(await service.confirm(caller('carl'), again.flowId));
+    const second = await service.confirm(caller('carl'), again.flowId);
+    assert.deepEqual(second.ok ? '' : second.problem.code, 'flow-finished');
+    assert.equal(store.read().audit.length, 1);
+  });
+
+  it('reports a refused write as "nothing was changed" and keeps the quantities', async () => {
+    const { flowId } = await review('carl', 'org-billed', paid({ basicUsers: 20 }));
+    store.failNextWrite();
+    const failed = await service.confirm(caller('carl'), flowId);
+    assert.deepEqual(failed.ok ? '' : failed.problem.code, 'state-unavailable');
+    assert.equal(storageErrors.length, 1);
+    assert.equal(store.read().quantities['org-billed']?.paid.basicUsers, 3);
+    assert.equal(told.length, 0);
+    // The confirmation still stands and can be tried again.
+    value(await service.confirm(caller('carl'), flowId));
+    assert.equal(store.read().quantities['org-billed']?.paid.basicUsers, 20);
+  });
+
+  it('cancels only the open purchases of the caller in this conversation', async () => {
+    await open('carl', 'org-billed');
+    await open('carl', 'org-billed');
+    await open('owen', 'org-billed');
+    assert.equal(value(await service.cancelAll(caller('carl'))), 2);
+    assert.equal(Object.values(store.read().purchases).filter((f) => f.status === 'open').length, 1);
+  });
+});
