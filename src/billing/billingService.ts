@@ -1,20 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import type { DirectoryPort } from '../directory/port';
 import type { DirectoryUser, Organization, Subscription } from '../directory/types';
-import { StateWriteError, type StateStore } from '../store/port';
+import type { StateStore } from '../store/port';
+import type { BillingLinkEvent } from '../store/changeEvent';
 import type { PaidQuantities } from '../store/quantitiesState';
 import { entryOf } from '../store/records';
 import type { AuditAction, BillingLink, BotState, Flow, FlowKind } from '../store/state';
-import { ignoreChanges, type BillingChangeListener } from './changeListener';
+import { announce, ignoreChanges, recordChangeEvent, type BillingChangeListener } from './changeListener';
 import { ineligibilityReasons } from './eligibility';
 import { explainIneligibility, joinNames } from './explanations';
 import { FLOW_COMMAND, Refused, flowProblem, pruneFlows, viewOf } from './flows';
 import { organizationAccess } from './organizationAccess';
 import { LIST_PRICES_USD, type PriceTable } from './prices';
-import { FREE_TIER, describeChange, isFreeTier, paidQuantitiesOf, writeQuantities } from './quantities';
+import { FREE_TIER, describeChange, isFreeTier, paidQuantitiesOf, recordedQuantities, writeQuantities } from './quantities';
 import type { QuantityChange } from './quantitiesViews';
 import { refusal, success, type Outcome, type Problem } from './problems';
-import { isBillingManager, principalsWith } from './roles';
+import { BILLING_ROLES, isBillingManager, principalsWith } from './roles';
+import { directoryUserOf, mutation, namedUser, unknownCaller } from './serviceSupport';
 import { buildStatus } from './statusReport';
 import type {
   BillingChange, Caller, ConfirmStep, Named, OrganizationOption, OrganizationStatus, OrganizationStep,
@@ -34,7 +36,7 @@ export interface BillingServiceDeps {
   readonly reportError?: (error: unknown) => void;
 }
 
-const AUDIT_ACTION: Record<FlowKind, AuditAction> = {
+const AUDIT_ACTION: Record<FlowKind, AuditAction & BillingLinkEvent['kind']> = {
   setup: 'billing.setup',
   change: 'billing.change',
   remove: 'billing.remove',
@@ -68,8 +70,8 @@ export class BillingService {
 
   /** Starts a set-up, change or removal and lists the organizations, each with whether it can be picked. */
   async startFlow(caller: Caller, kind: FlowKind): Promise<Outcome<OrganizationStep>> {
-    const user = await this.callerUser(caller);
-    if (!user) return unknownUser(caller);
+    const user = await directoryUserOf(this.directory, caller);
+    if (!user) return unknownCaller(caller);
     const organizations = await this.organizationOptions(user, kind);
     const flow = this.newFlow(caller, user, kind);
     const saved = await this.saveNewFlow(flow);
@@ -82,8 +84,8 @@ export class BillingService {
    * Answers with the subscription step, since the organization is already chosen.
    */
   async startFirstPurchase(caller: Caller, organizationId: string, purchase: PaidQuantities): Promise<Outcome<SubscriptionStep>> {
-    const user = await this.callerUser(caller);
-    if (!user) return unknownUser(caller);
+    const user = await directoryUserOf(this.directory, caller);
+    if (!user) return unknownCaller(caller);
     const organization = await this.directory.getOrganization(organizationId);
     const problem = await this.organizationProblem(user, organization, 'setup');
     if (problem) return { ok: false, problem };
@@ -169,8 +171,9 @@ export class BillingService {
     const { organization, from, to } = plan.value;
     const at = this.now().toISOString();
     const outcome = describeOutcome(flow.kind, organization, from, to, flow.pendingPurchase !== undefined);
+    const eventId = this.newId();
 
-    const saved = await this.mutate(() =>
+    const saved = await mutation(() =>
       this.store.update((state) => {
         const current = state.flows[flow.id];
         const stale = flowProblem(current, caller, this.now(), user.displayName);
@@ -194,7 +197,7 @@ export class BillingService {
         done.finishedAt = at;
         done.outcome = outcome;
         state.audit.push({
-          id: this.newId(),
+          id: eventId,
           at,
           actorId: user.id,
           action: AUDIT_ACTION[flow.kind],
@@ -204,19 +207,30 @@ export class BillingService {
         });
         // Paid quantities move with the link in this same write: a first purchase is made with the
         // set-up, and removal drops to the free tier; a crash can never keep one without the other.
+        // The event that tells the billing managers is saved with them, and carries both.
         const quantities = this.quantitiesWithLink(state, done, user.id, at);
-        return { flow: viewOf(done), quantities };
+        const event: BillingLinkEvent = {
+          id: eventId,
+          kind: AUDIT_ACTION[flow.kind],
+          organization,
+          from,
+          to,
+          actor: namedUser(user),
+          at,
+          ...(quantities ? { quantities: recordedQuantities(quantities) } : {}),
+        };
+        recordChangeEvent(state, event);
+        return { flow: viewOf(done), quantities, event };
       }),
+      this.reportError,
     );
     if (!saved.ok) return saved;
-    const { quantities } = saved.value;
-    const change: BillingChange = { flow: saved.value.flow, organization, from, to, by: named(user), at, ...(quantities ? { quantities } : {}) };
-    try {
-      this.listener.billingChanged(flow.kind, change);
-    } catch (error) {
-      // The change is saved; failing to announce it must not make the user think it was not.
-      this.reportError(error);
-    }
+    const { quantities, event } = saved.value;
+    const notifications = await announce(this.listener, event, this.reportError);
+    const managers = to ? await this.namesOfManagers(to.id) : undefined;
+    const change: BillingChange = {
+      flow: saved.value.flow, organization, from, to, by: namedUser(user), at, notifications, managers, ...(quantities ? { quantities } : {}),
+    };
     return success(change);
   }
 
@@ -234,7 +248,7 @@ export class BillingService {
   /** Cancels every open flow the caller has in this conversation; returns how many. */
   async cancelAll(caller: Caller): Promise<Outcome<number>> {
     const at = this.now().toISOString();
-    return this.mutate(() =>
+    return mutation(() =>
       this.store.update((state) => {
         const open = Object.values(state.flows).filter(
           (f) => f.ownerId === caller.userId && f.conversationId === caller.conversationId && f.status === 'open' && Date.parse(f.expiresAt) >= Date.parse(at),
@@ -245,12 +259,13 @@ export class BillingService {
         }
         return open.length;
       }),
+      this.reportError,
     );
   }
 
   async status(caller: Caller): Promise<Outcome<OrganizationStatus[]>> {
-    const user = await this.callerUser(caller);
-    if (!user) return unknownUser(caller);
+    const user = await directoryUserOf(this.directory, caller);
+    if (!user) return unknownCaller(caller);
     const state = this.store.read();
     return success(await buildStatus(this.directory, state.links, user, caller.shared === true, state.quantities));
   }
@@ -376,12 +391,13 @@ export class BillingService {
   }
 
   private saveNewFlow(flow: Flow): Promise<Outcome<ReturnType<typeof viewOf>>> {
-    return this.mutate(() =>
+    return mutation(() =>
       this.store.update((state) => {
         pruneFlows(state, this.now());
         state.flows[flow.id] = flow;
         return viewOf(flow);
       }),
+      this.reportError,
     );
   }
 
@@ -417,14 +433,14 @@ export class BillingService {
     const ownerName = flow ? await this.nameOf(flow.ownerId) : '';
     const problem = flowProblem(flow, caller, this.now(), ownerName);
     if (problem) return { ok: false, problem };
-    const user = await this.callerUser(caller);
-    if (!user) return unknownUser(caller);
+    const user = await directoryUserOf(this.directory, caller);
+    if (!user) return unknownCaller(caller);
     return success({ flow: flow as Flow, user });
   }
 
   /** Moves an open flow a step on (and keeps it alive), re-checking it inside the write. */
   private advance(caller: Caller, flowId: string, change: (flow: Flow) => void): Promise<Outcome<ReturnType<typeof viewOf>>> {
-    return this.mutate(() =>
+    return mutation(() =>
       this.store.update((state) => {
         const flow = entryOf(state.flows, flowId);
         const problem = flowProblem(flow, caller, this.now(), '');
@@ -434,31 +450,16 @@ export class BillingService {
         current.expiresAt = new Date(this.now().getTime() + this.flowTtlMs).toISOString();
         return viewOf(current);
       }),
+      this.reportError,
     );
   }
 
-  /** Runs a state change, turning refusals and storage failures into values the user can read. */
-  private async mutate<T>(work: () => Promise<T>): Promise<Outcome<T>> {
-    try {
-      return success(await work());
-    } catch (error) {
-      if (error instanceof Refused) return { ok: false, problem: error.problem };
-      if (error instanceof StateWriteError) {
-        this.reportError(error);
-        return refusal('state-unavailable', "I could not save that: the bot's storage refused the write, so nothing was changed. Try again in a minute; if it keeps failing, tell whoever runs this bot.");
-      }
-      throw error;
-    }
-  }
 
-  /**
-   * The directory's record of the caller. Teams vouches for the caller's object id and tenant; a
-   * caller whose tenant differs from the directory's record is treated as unknown, not trusted.
-   */
-  private async callerUser(caller: Caller): Promise<DirectoryUser | undefined> {
-    const user = await this.directory.getUser(caller.userId);
-    if (!user || (caller.tenantId !== undefined && caller.tenantId !== user.tenantId)) return undefined;
-    return user;
+
+  /** Who can manage billing paid by this subscription, named. */
+  private async namesOfManagers(subscriptionId: string): Promise<Named[]> {
+    const ids = principalsWith(await this.directory.roleAssignmentsOn(subscriptionId), BILLING_ROLES);
+    return (await this.directory.getUsers(ids)).map(namedUser);
   }
 
   private async nameOf(userId: string): Promise<string> {
@@ -492,9 +493,6 @@ function alreadyLinked(organization: Named): Problem {
   return { code: 'already-linked', message: `Billing for ${organization.name} is already set up. Type "change billing" to move it to another subscription.` };
 }
 
-function unknownUser<T>(caller: Caller): Outcome<T> {
-  return refusal('unknown-user', `I cannot find you (${caller.userId}) in the directory this bot uses, so I cannot check your permissions. Ask whoever runs this bot to add you.`);
-}
 
 function describeOutcome(kind: FlowKind, organization: Named, from: Named | undefined, to: Named | undefined, withPurchase: boolean): string {
   switch (kind) {

@@ -22,7 +22,14 @@ export type ProblemCode =
   | 'confirmation-required'
   | 'nothing-to-choose'
   | 'quantities-changed'
-  | 'state-unavailable';
+  | 'state-unavailable'
+  | 'cannot-assign-roles'
+  | 'person-not-found'
+  | 'person-in-other-tenant'
+  | 'already-manager'
+  | 'not-a-manager'
+  | 'last-manager'
+  | 'directory-refused';
 
 export interface Problem {
   readonly code: ProblemCode;

@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { DirectoryPort } from '../directory/port';
 import type { DirectoryUser, Organization, Subscription } from '../directory/types';
-import { StateWriteError, type StateStore } from '../store/port';
+import type { StateStore } from '../store/port';
+import type { QuantitiesEvent } from '../store/changeEvent';
 import type { PaidQuantities, PurchaseFlow } from '../store/quantitiesState';
 import type { BillingLink } from '../store/state';
 import type { BillingService } from './billingService';
-import { ignoreChanges, type BillingChangeListener } from './changeListener';
+import { announce, ignoreChanges, recordChangeEvent, type BillingChangeListener } from './changeListener';
 import { subscriptionHealthProblems } from './eligibility';
 import { explainIneligibility, joinNames } from './explanations';
 import { Refused, progressProblem, pruneEnded } from './flows';
@@ -13,12 +14,13 @@ import { METERS } from './meters';
 import { organizationAccess } from './organizationAccess';
 import { LIST_PRICES_USD, monthlyCents, unitPriceCents, type PriceTable } from './prices';
 import { refusal, success, type Outcome, type Problem } from './problems';
-import { buysMore, describeChange, paidQuantitiesOf, sameQuantities, writeQuantities } from './quantities';
+import { buysMore, describeChange, paidQuantitiesOf, recordedQuantities, sameQuantities, writeQuantities } from './quantities';
 import { readQuantities } from './quantityInput';
 import type {
   PurchaseFlowView, PurchaseOrganizationStep, PurchaseReview, QuantitiesChanged, QuantitiesStep,
 } from './quantitiesViews';
 import { BILLING_ROLES, isBillingManager, principalsWith } from './roles';
+import { directoryUserOf, mutation, namedUser, unknownCaller } from './serviceSupport';
 import type { Caller, Named, OrganizationOption, SubscriptionStep } from './views';
 
 export interface QuantitiesServiceDeps {
@@ -82,8 +84,8 @@ export class QuantitiesService {
 
   /** Starts a purchase: the organizations the caller may buy for, and why the others are not offered. */
   async start(caller: Caller): Promise<Outcome<PurchaseOrganizationStep>> {
-    const user = await this.callerUser(caller);
-    if (!user) return unknownUser(caller);
+    const user = await directoryUserOf(this.directory, caller);
+    if (!user) return unknownCaller(caller);
     const organizations = await this.organizationOptions(user);
     const now = this.now();
     const flow: PurchaseFlow = {
@@ -95,12 +97,13 @@ export class QuantitiesService {
       expiresAt: new Date(now.getTime() + this.flowTtlMs).toISOString(),
       status: 'open',
     };
-    return this.mutate(() =>
+    return mutation(() =>
       this.store.update((state) => {
         pruneEnded(state.purchases, now);
         state.purchases[flow.id] = flow;
         return { flow: viewOf(flow), organizations };
       }),
+      this.reportError,
     );
   }
 
@@ -197,8 +200,10 @@ export class QuantitiesService {
     const cannotPay = this.paymentProblem(target.value, basedOn, requested);
     if (cannotPay) return { ok: false, problem: cannotPay };
     const at = this.now().toISOString();
+    const subscription = billedBy(target.value);
+    const eventId = this.newId();
 
-    const saved = await this.mutate(() =>
+    const saved = await mutation(() =>
       this.store.update((state) => {
         const current = state.purchases[flowId];
         const stale = progressProblem(current, caller, this.now(), user.displayName, BUY_COMMAND);
@@ -212,24 +217,30 @@ export class QuantitiesService {
             message: `Someone changed the paid quantities of ${organization.name} while you were deciding, so nothing was changed. Type "${BUY_COMMAND}" to see them now and choose again.`,
           });
         }
-        const from = writeQuantities(state, { organizationId: organization.id, to: requested, actorId: user.id, at, action: 'quantities.change', auditId: this.newId() });
+        const from = writeQuantities(state, { organizationId: organization.id, to: requested, actorId: user.id, at, action: 'quantities.change', auditId: eventId });
         const done = current as PurchaseFlow;
         done.status = 'completed';
         done.finishedAt = at;
         done.outcome = `the paid quantities of ${organization.name} were changed`;
-        return from;
+        // The other billing managers are told; the duty to tell them is saved with the change.
+        const change = describeChange(from, requested, this.prices);
+        const event: QuantitiesEvent = {
+          id: eventId,
+          kind: 'quantities.change',
+          organization: named(organization),
+          subscription,
+          actor: namedUser(user),
+          at,
+          ...recordedQuantities(change),
+        };
+        recordChangeEvent(state, event);
+        return { change, event };
       }),
+      this.reportError,
     );
     if (!saved.ok) return saved;
-    const change: QuantitiesChanged = {
-      organization: named(organization),
-      billedBy: billedBy(target.value),
-      change: describeChange(saved.value, requested, this.prices),
-      by: named(user),
-      at,
-    };
-    this.listener.quantitiesChanged?.(change);
-    return success(change);
+    const notifications = await announce(this.listener, saved.value.event, this.reportError);
+    return success({ organization: named(organization), billedBy: subscription, change: saved.value.change, by: namedUser(user), at, notifications });
   }
 
   async cancel(caller: Caller, flowId: string): Promise<Outcome<PurchaseFlowView>> {
@@ -242,7 +253,7 @@ export class QuantitiesService {
   async cancelAll(caller: Caller): Promise<Outcome<number>> {
     const now = this.now();
     const at = now.toISOString();
-    return this.mutate(() =>
+    return mutation(() =>
       this.store.update((state) => {
         const open = Object.values(state.purchases).filter(
           (f) => f.ownerId === caller.userId && f.conversationId === caller.conversationId && f.status === 'open' && Date.parse(f.expiresAt) >= now.getTime(),
@@ -253,6 +264,7 @@ export class QuantitiesService {
         }
         return open.length;
       }),
+      this.reportError,
     );
   }
 
@@ -364,14 +376,14 @@ export class QuantitiesService {
     const ownerName = flow ? await this.nameOf(flow.ownerId) : '';
     const problem = progressProblem(flow, caller, this.now(), ownerName, BUY_COMMAND);
     if (problem) return { ok: false, problem };
-    const user = await this.callerUser(caller);
-    if (!user) return unknownUser(caller);
+    const user = await directoryUserOf(this.directory, caller);
+    if (!user) return unknownCaller(caller);
     return success({ flow: flow as PurchaseFlow, user });
   }
 
   /** Moves an open purchase a step on (and keeps it alive), re-checking it inside the write. */
   private advance(caller: Caller, flowId: string, change: (flow: PurchaseFlow) => void): Promise<Outcome<PurchaseFlowView>> {
-    return this.mutate(() =>
+    return mutation(() =>
       this.store.update((state) => {
         const flow = state.purchases[flowId];
         const problem = progressProblem(flow, caller, this.now(), '', BUY_COMMAND);
@@ -381,6 +393,7 @@ export class QuantitiesService {
         current.expiresAt = new Date(this.now().getTime() + this.flowTtlMs).toISOString();
         return viewOf(current);
       }),
+      this.reportError,
     );
   }
 
@@ -393,26 +406,7 @@ export class QuantitiesService {
     });
   }
 
-  /** Runs a state change, turning refusals and storage failures into values the user can read. */
-  private async mutate<T>(work: () => Promise<T>): Promise<Outcome<T>> {
-    try {
-      return success(await work());
-    } catch (error) {
-      if (error instanceof Refused) return { ok: false, problem: error.problem };
-      if (error instanceof StateWriteError) {
-        this.reportError(error);
-        return refusal('state-unavailable', "I could not save that: the bot's storage refused the write, so nothing was changed. Try again in a minute; if it keeps failing, tell whoever runs this bot.");
-      }
-      throw error;
-    }
-  }
 
-  /** As BillingService: a caller whose tenant differs from the directory's record is unknown. */
-  private async callerUser(caller: Caller): Promise<DirectoryUser | undefined> {
-    const user = await this.directory.getUser(caller.userId);
-    if (!user || (caller.tenantId !== undefined && caller.tenantId !== user.tenantId)) return undefined;
-    return user;
-  }
 
   private async nameOf(userId: string): Promise<string> {
     return (await this.directory.getUser(userId))?.displayName ?? 'someone else';
@@ -453,8 +447,4 @@ function billingChangedMeanwhile(organization: Organization): Problem {
     code: 'not-linked',
     message: `Billing of ${organization.name} changed while you were deciding, so nothing was changed. Type "status" to see it now, or "${BUY_COMMAND}" to start again.`,
   };
-}
-
-function unknownUser<T>(caller: Caller): Outcome<T> {
-  return refusal('unknown-user', `I cannot find you (${caller.userId}) in the directory this bot uses, so I cannot check your permissions. Ask whoever runs this bot to add you.`);
 }

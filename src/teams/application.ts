@@ -1,6 +1,7 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { Application, TeamsAdapter } from '@microsoft/teams-ai';
 import type { BillingService } from '../billing/billingService';
+import type { ManagerService } from '../billing/managerService';
 import type { QuantitiesService } from '../billing/quantitiesService';
 import type { Logger } from '../logger';
 import { registerCardActions } from './cardActions';
@@ -12,6 +13,7 @@ import type { BotTurnState } from './turnState';
 
 export interface BotDeps {
   readonly billing: BillingService;
+  readonly managers: ManagerService;
   readonly quantities: QuantitiesService;
   readonly references: ConversationReferences;
   readonly logger: Logger;

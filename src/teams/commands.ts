@@ -1,6 +1,7 @@
 import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
 import type { BillingService } from '../billing/billingService';
+import type { ManagerService } from '../billing/managerService';
 import type { QuantitiesService } from '../billing/quantitiesService';
 import type { FlowKind } from '../store/state';
 import { helpCard, statusCard, type CommandHelp } from '../cards/infoCards';
@@ -10,10 +11,12 @@ import type { CardJson } from '../cards/render';
 import { commandText } from './commandText';
 import { callerOf, NO_ENTRA_IDENTITY } from './identity';
 import type { BotTurnState } from './turnState';
+import { ADD_MANAGER_PATTERN, MANAGERS_PATTERN, REMOVE_MANAGER_PATTERN, showManagers, startManagerFlow } from './managerActions';
 import { personalChatOnly, problemCard } from './replies';
 
 export interface CommandDeps {
   readonly billing: BillingService;
+  readonly managers: ManagerService;
   readonly quantities: QuantitiesService;
 }
 
@@ -31,6 +34,9 @@ export const COMMANDS: readonly Command[] = [
   { name: 'remove billing', description: 'Stop billing an organization; it falls back to the free tier.', pattern: /^remove billing$/i, run: startFlow('remove') },
   { name: 'cancel', description: 'Stop what you started here; nothing is changed.', pattern: /^cancel$/i, run: cancel },
   { name: 'buy', description: 'See and change paid quantities (users, parallel jobs, Artifacts storage) with price estimates. Also "quantities".', pattern: /^(buy|(paid )?quantities)$/i, run: startPurchase },
+  { name: 'managers', description: 'See who manages billing of your organizations, and whether I can reach them.', pattern: MANAGERS_PATTERN, run: (context, deps) => showManagers(context, deps, (card) => sendCard(context, card)) },
+  { name: 'add manager', description: 'Make someone a backup billing manager, so billing survives the primary one leaving.', pattern: ADD_MANAGER_PATTERN, run: (context, deps) => startManagerFlow('add', context, deps, (card) => sendCard(context, card)) },
+  { name: 'remove manager', description: 'Take the billing role away from a billing manager.', pattern: REMOVE_MANAGER_PATTERN, run: (context, deps) => startManagerFlow('remove', context, deps, (card) => sendCard(context, card)) },
   { name: 'help', description: 'Show this list.', pattern: /^(help|\?)$/i, run: async (context) => sendCard(context, helpCard(helpList(), false)) },
 ];
 
@@ -80,11 +86,13 @@ async function showStatus(context: TurnContext, deps: CommandDeps): Promise<void
 async function cancel(context: TurnContext, deps: CommandDeps): Promise<void> {
   const caller = callerOf(context);
   if (!caller) return void (await context.sendActivity(NO_ENTRA_IDENTITY));
-  const cancelled = await deps.billing.cancelAll(caller);
-  if (!cancelled.ok) return void (await context.sendActivity(cancelled.problem.message));
+  const billingFlows = await deps.billing.cancelAll(caller);
+  if (!billingFlows.ok) return void (await context.sendActivity(billingFlows.problem.message));
   const purchases = await deps.quantities.cancelAll(caller);
   if (!purchases.ok) return void (await context.sendActivity(purchases.problem.message));
-  const count = cancelled.value + purchases.value;
+  const managerFlows = await deps.managers.cancelAll(caller);
+  if (!managerFlows.ok) return void (await context.sendActivity(managerFlows.problem.message));
+  const count = billingFlows.value + purchases.value + managerFlows.value;
   await context.sendActivity(
     count === 0
       ? 'There was nothing to cancel here.'

@@ -1,12 +1,19 @@
 import { ActivityTypes, TestAdapter, type Activity, type InvokeResponse } from 'botbuilder';
 import { BillingService } from '../../src/billing/billingService';
+import { ManagerService } from '../../src/billing/managerService';
+import { notificationMessage } from '../../src/cards/notificationCards';
 import { QuantitiesService } from '../../src/billing/quantitiesService';
 import { LocalDirectory } from '../../src/directory/localDirectory';
+import { storedRoleOverlay } from '../../src/directory/roleOverlay';
 import { silentLogger } from '../../src/logger';
+import { MemoryArchive } from '../../src/notifications/archive';
+import { Dispatcher } from '../../src/notifications/dispatcher';
+import { Notifier } from '../../src/notifications/notifier';
 import { createMemoryStore, type MemoryStateStore } from '../../src/store/memoryStore';
 import { createBotApplication, turnErrorHandler } from '../../src/teams/application';
 import { ConversationReferences } from '../../src/teams/conversationReferences';
 import { ALEX, CONTOSO_TENANT, DEMO_DIRECTORY } from './demoWorld';
+import { RecordingTransport } from './recordingTransport';
 
 export interface Person {
   readonly aadObjectId: string;
@@ -30,25 +37,53 @@ export interface CardView {
 export class TeamsHarness {
   readonly adapter: TestAdapter;
   readonly store: MemoryStateStore;
+  /** Where proactive notifications go: every send and started chat, recorded. */
+  readonly transport = new RecordingTransport();
+  readonly dispatcher: Dispatcher;
   private lastInvoke: InvokeResponse | undefined;
   private clock = new Date('2026-11-26T09:00:00Z');
 
   private constructor(store: MemoryStateStore, directory: LocalDirectory) {
     this.store = store;
     const logger = silentLogger();
-    const now = (): Date => this.clock;
-    const billing = new BillingService({ directory, store, flowTtlMs: 15 * 60_000, now });
-    const quantities = new QuantitiesService({ directory, store, billing, flowTtlMs: 15 * 60_000, now });
     const references = new ConversationReferences(store, () => this.clock);
-    const app = createBotApplication({ billing, quantities, references, logger });
+    const dispatcher = new Dispatcher({
+      store,
+      transport: this.transport,
+      addresses: references,
+      render: notificationMessage,
+      archive: new MemoryArchive(),
+      logger,
+      settings: { perConversationPerSecond: 50, perSecond: 1000, maxAttempts: 3, retry: { baseDelayMs: 1, maxDelayMs: 5 } },
+    });
+    this.dispatcher = dispatcher;
+    const listener = new Notifier({ directory, store, addresses: references, wake: () => dispatcher.notify(), now: () => this.clock });
+    const flowTtlMs = 15 * 60_000;
+    const billing = new BillingService({ directory, store, flowTtlMs, now: () => this.clock, listener });
+    const quantities = new QuantitiesService({ directory, store, billing, flowTtlMs, now: () => this.clock, listener });
+    const managers = new ManagerService({ directory, store, flowTtlMs, now: () => this.clock, listener });
+    const app = createBotApplication({ billing, quantities, managers, references, logger });
     this.adapter = new TestAdapter(async (context) => {
       await app.run(context);
     });
     this.adapter.onTurnError = turnErrorHandler(logger);
   }
 
+  /** Call `close()` in afterEach: it stops the notification dispatcher. */
   static async create(): Promise<TeamsHarness> {
-    return new TeamsHarness(createMemoryStore(), await LocalDirectory.open(DEMO_DIRECTORY));
+    const store = createMemoryStore();
+    const harness = new TeamsHarness(store, await LocalDirectory.open(DEMO_DIRECTORY, { overlay: storedRoleOverlay(store) }));
+    harness.dispatcher.start();
+    return harness;
+  }
+
+  /** Resolves when every queued notification has been delivered or has failed for good. */
+  notificationsIdle(): Promise<void> {
+    return this.dispatcher.whenIdle();
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.stop();
   }
 
   advanceMinutes(minutes: number): void {
