@@ -8,6 +8,8 @@ import {
 import type { BotCredentials } from './config';
 import { BotAdapter } from './teams/botAdapter';
 
+export { BotAdapter };
+
 /** What signs the bot's own calls to the Bot Connector (its replies). */
 export type OutboundCredentials = ServiceClientCredentials;
 

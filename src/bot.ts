@@ -1,5 +1,7 @@
 import { createAdapter, type AdapterOptions } from './adapter';
 import { BillingService } from './billing/billingService';
+import { ManagerService } from './billing/managerService';
+import { notificationMessage } from './cards/notificationCards';
 import { QuantitiesService } from './billing/quantitiesService';
 import type { Config } from './config';
 import type { BillingLinkPort } from './billingLinks/port';
@@ -8,7 +10,12 @@ import { AzureBackend } from './directory/azure/azureDirectoryFactory';
 import { sharedDirectory, type DirectoryFactory } from './directory/factory';
 import type { DirectoryPort } from './directory/port';
 import { LocalDirectory } from './directory/localDirectory';
+import { storedRoleOverlay } from './directory/roleOverlay';
 import type { Logger } from './logger';
+import { archiveFileFor, JsonLinesArchive } from './notifications/archive';
+import { BotConnectorTransport } from './notifications/botConnectorTransport';
+import { Dispatcher } from './notifications/dispatcher';
+import { Notifier } from './notifications/notifier';
 import { startServer, type RunningServer } from './server';
 import { openLowdbStore } from './store/lowdbStore';
 import type { StateStore } from './store/port';
@@ -18,7 +25,12 @@ import { ConversationReferences } from './teams/conversationReferences';
 export interface RunningBot {
   readonly port: number;
   readonly store: StateStore;
-  /** Stops accepting, lets in-flight turns and writes finish, and releases the state file. */
+  /** Resolves when no notification is pending or being sent. */
+  notificationsIdle(): Promise<void>;
+  /**
+   * Stops accepting, lets in-flight turns, sends and writes finish, and releases the state file.
+   * Notifications not sent yet stay pending and go out after the next start.
+   */
   stop(): Promise<void>;
 }
 
@@ -31,45 +43,78 @@ export type BotOptions = AdapterOptions;
  */
 export async function startBot(config: Config, logger: Logger, options: BotOptions = {}): Promise<RunningBot> {
   const warn = (message: string): void => logger.warn(message);
-  const { directories, billingLinksFor } = await openDirectories(config, warn);
   const store = await openLowdbStore(config.stateFile, { warn });
   let server: RunningServer | undefined;
+  let dispatcher: Dispatcher | undefined;
   try {
+    const { directories, billingLinksFor, sharedDirectory: localDirectory } = await openDirectories(config, warn, store);
     logger.info(
       { stateFile: config.stateFile, directory: config.directory, ...(config.azure ? { azureEndpoints: config.azure.endpoints } : { directoryFile: config.directoryFile }) },
       'State and directory loaded.',
     );
-    const reportError = (error: unknown): void => logger.error({ err: error }, 'A billing change could not be saved.');
+    const reportError = (error: unknown): void => logger.error({ err: error }, 'A billing change could not be saved or announced.');
+    const references = new ConversationReferences(store);
+    const adapter = createAdapter(config.credentials, options);
+    const sending = new Dispatcher({
+      store,
+      transport: new BotConnectorTransport(adapter, { botAppId: config.credentials?.appId ?? '', timeoutMs: config.notifications.sendTimeoutSeconds * 1000, warn }),
+      addresses: references,
+      render: notificationMessage,
+      archive: new JsonLinesArchive(archiveFileFor(config.stateFile)),
+      logger,
+      settings: config.notifications,
+    });
+    dispatcher = sending;
+    // With DIRECTORY=azure there is no directory of the bot's own: each change brings the one it was made with.
+    const notifier = new Notifier({ ...(localDirectory ? { directory: localDirectory } : {}), store, addresses: references, wake: () => sending.notify(), reportError });
     const flowTtlMs = config.flowTtlMinutes * 60_000;
     const directoryFor = (caller: Caller): Promise<DirectoryPort> => directories.directoryFor(caller);
-    const billing = new BillingService({ directoryFor, ...(billingLinksFor ? { billingLinksFor } : {}), store, flowTtlMs, prices: config.prices, reportError });
+    const billing = new BillingService({
+      directoryFor, ...(billingLinksFor ? { billingLinksFor } : {}), store, flowTtlMs, prices: config.prices, listener: notifier, reportError,
+    });
     const quantities = new QuantitiesService({
       directoryFor,
       store,
       billing,
       flowTtlMs,
       prices: config.prices,
+      listener: notifier,
       reportError,
       ...(config.azure ? { boughtElsewhere: azureBillingPage(config.azure.endpoints.devOpsWeb) } : {}),
     });
-    const references = new ConversationReferences(store);
-    const adapter = createAdapter(config.credentials, options);
+    const managers = new ManagerService({
+      directoryFor,
+      store,
+      flowTtlMs,
+      listener: notifier,
+      reportError,
+      ...(config.azure ? { changedElsewhere: AZURE_ACCESS_CONTROL } : {}),
+    });
     const signIn = config.azure ? { settings: config.azure.signIn, required: directories.requiredSignIns } : undefined;
-    const app = createBotApplication({ billing, quantities, references, logger, ...(signIn ? { signIn } : {}) }, adapter);
+    const app = createBotApplication({ billing, quantities, managers, references, logger, ...(signIn ? { signIn } : {}) }, adapter);
     if (!config.credentials) {
       logger.warn('No MicrosoftAppId is set: the bot accepts unauthenticated requests. Use this only for local development.');
     }
     server = await startServer({ port: config.port, adapter, app, logger });
+    // Changes saved just before a crash, and notifications it left pending, go out now.
+    const recovered = await notifier.recover();
+    sending.start();
+    if (recovered > 0) logger.info({ recovered }, 'Queued the notifications of changes saved before the last stop.');
   } catch (error) {
+    await server?.close();
+    await dispatcher?.stop();
     await store.close();
     throw error;
   }
   const running = server;
+  const delivery = dispatcher;
   return {
     port: running.port,
     store,
+    notificationsIdle: () => delivery.whenIdle(),
     stop: async () => {
       await running.close();
+      await delivery.stop();
       await store.close();
     },
   };
@@ -77,6 +122,8 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
 
 interface Directories {
   readonly directories: DirectoryFactory;
+  /** The one directory everybody shares (the local file), when there is one. */
+  readonly sharedDirectory?: DirectoryPort;
   /** Where billing links live when not in the state file. */
   readonly billingLinksFor?: (caller: Caller) => Promise<BillingLinkPort>;
 }
@@ -85,11 +132,18 @@ interface Directories {
  * The directory for each request: the local file, shared by everyone, or Azure as each signed-in
  * user sees it, with the billing links Azure DevOps holds.
  */
-async function openDirectories(config: Config, warn: (message: string) => void): Promise<Directories> {
-  if (!config.azure) return { directories: sharedDirectory(await LocalDirectory.open(config.directoryFile, { warn })) };
+async function openDirectories(config: Config, warn: (message: string) => void, store: StateStore): Promise<Directories> {
+  if (!config.azure) {
+    const local = await LocalDirectory.open(config.directoryFile, { warn, overlay: storedRoleOverlay(store) });
+    return { directories: sharedDirectory(local), sharedDirectory: local };
+  }
   const backend = new AzureBackend({ endpoints: config.azure.endpoints, http: config.azure.http, billingWrites: config.azure.billingWrites });
   return { directories: backend, billingLinksFor: async (caller) => backend.billingLinksFor(caller) };
 }
+
+/** Where billing managers are added and removed with DIRECTORY=azure, as "add manager" names it. */
+const AZURE_ACCESS_CONTROL =
+  "the Azure portal: open the subscription that pays for the organization, then Access control (IAM) → Add role assignment (Owner or Contributor)";
 
 /** Where an organization's paid quantities are bought in Azure DevOps, as "buy" names it. */
 function azureBillingPage(web: string): string {

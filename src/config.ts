@@ -35,6 +35,7 @@ export interface Config {
   readonly credentials: BotCredentials | undefined;
   readonly logLevel: LogLevel;
   readonly flowTtlMinutes: number;
+  readonly notifications: NotificationConfig;
   /** List prices for estimates: PRICES_FILE if set, else the shipped table. */
   readonly prices: PriceTable;
   /** Present exactly when `directory` is 'azure'. */
@@ -87,6 +88,15 @@ export const DEFAULT_AZURE_ENDPOINTS: AzureEndpoints = {
   devOpsCommerce: 'https://azdevopscommerce.dev.azure.com',
   devOpsWeb: 'https://dev.azure.com',
 };
+
+/** Pacing and retries of proactive notifications (Teams allows about 7 a second per chat, 50 overall). */
+export interface NotificationConfig {
+  readonly perConversationPerSecond: number;
+  readonly perSecond: number;
+  /** Attempts per notification, the first included, for answers worth retrying (429, 5xx, no answer). */
+  readonly maxAttempts: number;
+  readonly sendTimeoutSeconds: number;
+}
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -154,6 +164,7 @@ export function readConfig(env: Env = loadEnvironment()): Config {
     credentials,
     logLevel: oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
     flowTtlMinutes: wholeNumber('FLOW_TTL_MINUTES', 15, 1, 24 * 60),
+    notifications: readNotificationConfig(wholeNumber),
     prices: readPrices(text('PRICES_FILE')),
     azure: directory === 'azure' ? readAzure(text, oneOf, wholeNumber, credentials) : undefined,
   };
@@ -210,6 +221,22 @@ function readAzure(
       maxRetryAfterMs: wholeNumber('AZURE_MAX_RETRY_AFTER_SECONDS', 10, 0, 300) * 1000,
     },
     billingWrites: oneOf<BillingLinkWrites>('AZURE_BILLING_WRITES', ['deep-link', 'api'], 'deep-link'),
+  };
+}
+
+function readNotificationConfig(wholeNumber: (name: string, fallback: number, min: number, max: number) => number): NotificationConfig {
+  const perConversationPerSecond = wholeNumber('NOTIFY_PER_CONVERSATION_PER_SECOND', 7, 1, 50);
+  const perSecond = wholeNumber('NOTIFY_PER_SECOND', 50, 1, 1000);
+  if (perConversationPerSecond > perSecond) {
+    throw new ConfigError(
+      `NOTIFY_PER_CONVERSATION_PER_SECOND is ${perConversationPerSecond}, more than NOTIFY_PER_SECOND (${perSecond}); one chat cannot get more than all of them. Lower it or raise NOTIFY_PER_SECOND.`,
+    );
+  }
+  return {
+    perConversationPerSecond,
+    perSecond,
+    maxAttempts: wholeNumber('NOTIFY_MAX_ATTEMPTS', 5, 1, 20),
+    sendTimeoutSeconds: wholeNumber('NOTIFY_SEND_TIMEOUT_SECONDS', 15, 1, 120),
   };
 }
 

@@ -3,20 +3,21 @@ import type { BillingLinkPort, BillingLinkTarget, CurrentBillingLink } from '../
 import type { DirectoryPort } from '../directory/port';
 import type { DirectoryUser, Organization, Subscription } from '../directory/types';
 import type { StateStore } from '../store/port';
+import type { BillingLinkEvent } from '../store/changeEvent';
 import type { PaidQuantities } from '../store/quantitiesState';
 import { entryOf } from '../store/records';
 import type { AuditAction, BillingLink, BotState, Flow, FlowKind } from '../store/state';
-import { ignoreChanges, type BillingChangeListener } from './changeListener';
+import { announce, ignoreChanges, recordChangeEvent, type BillingChangeListener } from './changeListener';
 import { ineligibilityReasons } from './eligibility';
 import { explainIneligibility, joinNames } from './explanations';
 import { FLOW_COMMAND, Refused, flowProblem, isOpenFlowOf, pruneFlows, viewOf } from './flows';
 import { organizationAccess } from './organizationAccess';
 import { LIST_PRICES_USD, type PriceTable } from './prices';
-import { FREE_TIER, describeChange, isFreeTier, paidQuantitiesOf, writeQuantities } from './quantities';
+import { FREE_TIER, describeChange, isFreeTier, paidQuantitiesOf, recordedQuantities, writeQuantities } from './quantities';
 import type { QuantityChange } from './quantitiesViews';
 import { refusal, success, type Outcome, type Problem } from './problems';
-import { isBillingManager, principalsWith } from './roles';
-import { callerUser, directoryProvider, mutateState, named, namesOf, unknownUser, type DirectorySource } from './serviceParts';
+import { BILLING_ROLES, isBillingManager, principalsWith } from './roles';
+import { directoryProvider, directoryUserOf, mutation, named, namedUser, namesOf, unknownCaller, type DirectorySource } from './serviceSupport';
 import { buildStatus } from './statusReport';
 import type {
   BillingChange, Caller, ConfirmStep, Named, OrganizationOption, OrganizationStatus, OrganizationStep,
@@ -42,7 +43,7 @@ export interface BillingServiceDeps extends DirectorySource {
   readonly reportError?: (error: unknown) => void;
 }
 
-const AUDIT_ACTION: Record<FlowKind, AuditAction> = {
+const AUDIT_ACTION: Record<FlowKind, AuditAction & BillingLinkEvent['kind']> = {
   setup: 'billing.setup',
   change: 'billing.change',
   remove: 'billing.remove',
@@ -79,8 +80,8 @@ export class BillingService {
   /** Starts a set-up, change or removal and lists the organizations, each with whether it can be picked. */
   async startFlow(caller: Caller, kind: FlowKind): Promise<Outcome<OrganizationStep>> {
     const directory = await this.directoryFor(caller);
-    const user = await callerUser(directory, caller);
-    if (!user) return unknownUser(caller);
+    const user = await directoryUserOf(directory, caller);
+    if (!user) return unknownCaller(caller);
     const organizations = await this.organizationOptions(directory, await this.linksFor(caller), user, kind);
     const flow = this.newFlow(caller, user, kind);
     const saved = await this.saveNewFlow(flow);
@@ -95,8 +96,8 @@ export class BillingService {
   async startFirstPurchase(caller: Caller, organizationId: string, purchase: PaidQuantities): Promise<Outcome<SubscriptionStep>> {
     if (this.billingLinksFor) return purchaseNotAtomic();
     const directory = await this.directoryFor(caller);
-    const user = await callerUser(directory, caller);
-    if (!user) return unknownUser(caller);
+    const user = await directoryUserOf(directory, caller);
+    if (!user) return unknownCaller(caller);
     const organization = await directory.getOrganization(organizationId);
     const problem = await this.organizationProblem(directory, await this.linksFor(caller), user, organization, 'setup');
     if (problem) return { ok: false, problem };
@@ -183,12 +184,13 @@ export class BillingService {
     }
     const plan = await this.checkPlan(directory, await this.linksFor(caller), user, flow.kind, flow.organizationId, flow.subscriptionId);
     if (!plan.ok) return plan;
-    if (this.billingLinksFor) return this.requestLinkChange(await this.billingLinksFor(caller), caller, flow, user, plan.value);
+    if (this.billingLinksFor) return this.requestLinkChange(directory, await this.billingLinksFor(caller), caller, flow, user, plan.value);
     const { organization, from, to } = plan.value;
     const at = this.now().toISOString();
     const outcome = describeOutcome(flow.kind, organization, from, to, flow.pendingPurchase !== undefined);
+    const eventId = this.newId();
 
-    const saved = await this.mutate(() =>
+    const saved = await mutation(() =>
       this.store.update((state) => {
         const current = state.flows[flow.id];
         const stale = flowProblem(current, caller, this.now(), user.displayName);
@@ -212,7 +214,7 @@ export class BillingService {
         done.finishedAt = at;
         done.outcome = outcome;
         state.audit.push({
-          id: this.newId(),
+          id: eventId,
           at,
           actorId: user.id,
           action: AUDIT_ACTION[flow.kind],
@@ -222,14 +224,30 @@ export class BillingService {
         });
         // Paid quantities move with the link in this same write: a first purchase is made with the
         // set-up, and removal drops to the free tier; a crash can never keep one without the other.
+        // The event that tells the billing managers is saved with them, and carries both.
         const quantities = this.quantitiesWithLink(state, done, user.id, at);
-        return { flow: viewOf(done), quantities };
+        const event: BillingLinkEvent = {
+          id: eventId,
+          kind: AUDIT_ACTION[flow.kind],
+          organization,
+          from,
+          to,
+          actor: namedUser(user),
+          at,
+          ...(quantities ? { quantities: recordedQuantities(quantities) } : {}),
+        };
+        recordChangeEvent(state, event);
+        return { flow: viewOf(done), quantities, event };
       }),
+      this.reportError,
     );
     if (!saved.ok) return saved;
-    const { quantities } = saved.value;
-    const change: BillingChange = { flow: saved.value.flow, organization, from, to, by: named(user), at, ...(quantities ? { quantities } : {}) };
-    this.announce(flow.kind, change);
+    const { quantities, event } = saved.value;
+    const notifications = await announce(this.listener, event, this.reportError, directory);
+    const managers = to ? await namesOfManagers(directory, to.id) : undefined;
+    const change: BillingChange = {
+      flow: saved.value.flow, organization, from, to, by: namedUser(user), at, notifications, managers, ...(quantities ? { quantities } : {}),
+    };
     return success(change);
   }
 
@@ -247,7 +265,7 @@ export class BillingService {
   /** Cancels every open flow the caller has in this conversation; returns how many. */
   async cancelAll(caller: Caller): Promise<Outcome<number>> {
     const at = this.now().toISOString();
-    return this.mutate(() =>
+    return mutation(() =>
       this.store.update((state) => {
         const open = Object.values(state.flows).filter((f) => isOpenFlowOf(f, caller, new Date(at)));
         for (const f of open) {
@@ -256,13 +274,14 @@ export class BillingService {
         }
         return open.length;
       }),
+      this.reportError,
     );
   }
 
   async status(caller: Caller): Promise<Outcome<OrganizationStatus[]>> {
     const directory = await this.directoryFor(caller);
-    const user = await callerUser(directory, caller);
-    if (!user) return unknownUser(caller);
+    const user = await directoryUserOf(directory, caller);
+    if (!user) return unknownCaller(caller);
     const shared = caller.shared === true;
     const state = this.store.read();
     if (!this.billingLinksFor) return success(await buildStatus(directory, state.links, user, shared, state.quantities));
@@ -407,6 +426,7 @@ export class BillingService {
    * reading back shows it; when the user has to make it themselves, the flow stays open for "Check again".
    */
   private async requestLinkChange(
+    directory: DirectoryPort,
     port: BillingLinkPort,
     caller: Caller,
     flow: Flow,
@@ -419,7 +439,7 @@ export class BillingService {
     }
     const target = linkTarget(plan.organization, plan.to, plan.toTenantId);
     const requested = await port.request({ ...target, requestedBy: user.id, at: this.now().toISOString() });
-    if (requested.status === 'applied') return this.completeLinkChange(caller, flow.id, user, plan);
+    if (requested.status === 'applied') return this.completeLinkChange(directory, caller, flow.id, user, plan);
     if (requested.status === 'not-applied') return refusal('billing-not-applied', requested.message);
     const moved = await this.advance(caller, flow.id, () => undefined);
     if (!moved.ok) return moved;
@@ -451,7 +471,7 @@ export class BillingService {
     const port = await this.billingLinksFor(caller);
     const target = linkTarget(plan.organization, plan.to, subscription?.tenantId);
     const { done, current } = await port.check(target);
-    if (done) return this.completeLinkChange(caller, flow.id, user, plan);
+    if (done) return this.completeLinkChange(directory, caller, flow.id, user, plan);
     const manual = port.manualChange(target);
     if (!manual) return refusal('flow-out-of-order', `There is nothing to check: I make this change myself. Type "${FLOW_COMMAND[flow.kind]}" to start again.`);
     const moved = await this.advance(caller, flow.id, () => undefined);
@@ -466,11 +486,21 @@ export class BillingService {
     });
   }
 
-  /** Records a change its source confirmed: the flow is completed and audited, and listeners are told. */
-  private async completeLinkChange(caller: Caller, flowId: string, user: DirectoryUser, plan: { organization: Named; from?: Named; to?: Named }): Promise<Outcome<BillingChange>> {
+  /**
+   * Records a change its source confirmed: the flow is completed and audited, and the event that tells
+   * the billing managers is saved in the same write; they are told after it.
+   */
+  private async completeLinkChange(
+    directory: DirectoryPort,
+    caller: Caller,
+    flowId: string,
+    user: DirectoryUser,
+    plan: { organization: Named; from?: Named; to?: Named },
+  ): Promise<Outcome<BillingChange>> {
     const at = this.now().toISOString();
     const { organization, from, to } = plan;
-    const saved = await this.mutate(() =>
+    const eventId = this.newId();
+    const saved = await mutation(() =>
       this.store.update((state) => {
         const current = entryOf(state.flows, flowId);
         const stale = flowProblem(current, caller, this.now(), user.displayName);
@@ -483,7 +513,7 @@ export class BillingService {
         done.finishedAt = at;
         done.outcome = describeOutcome(done.kind, organization, from, to, done.pendingPurchase !== undefined);
         state.audit.push({
-          id: this.newId(),
+          id: eventId,
           at,
           actorId: user.id,
           action: AUDIT_ACTION[done.kind],
@@ -491,23 +521,30 @@ export class BillingService {
           ...(from ? { fromSubscriptionId: from.id } : {}),
           ...(to ? { toSubscriptionId: to.id } : {}),
         });
-        return { view: viewOf(done), kind: done.kind, quantities: this.quantitiesWithLink(state, done, user.id, at) };
+        const quantities = this.quantitiesWithLink(state, done, user.id, at);
+        const event: BillingLinkEvent = {
+          id: eventId,
+          kind: AUDIT_ACTION[done.kind],
+          organization,
+          from,
+          to,
+          actor: namedUser(user),
+          at,
+          ...(quantities ? { quantities: recordedQuantities(quantities) } : {}),
+        };
+        recordChangeEvent(state, event);
+        return { view: viewOf(done), quantities, event };
       }),
+      this.reportError,
     );
     if (!saved.ok) return saved;
-    const { quantities } = saved.value;
-    const change: BillingChange = { flow: saved.value.view, organization, from, to, by: named(user), at, ...(quantities ? { quantities } : {}) };
-    this.announce(saved.value.kind, change);
+    const { quantities, event } = saved.value;
+    const notifications = await announce(this.listener, event, this.reportError, directory);
+    const managers = to ? await namesOfManagers(directory, to.id) : undefined;
+    const change: BillingChange = {
+      flow: saved.value.view, organization, from, to, by: namedUser(user), at, notifications, managers, ...(quantities ? { quantities } : {}),
+    };
     return success(change);
-  }
-
-  private announce(kind: FlowKind, change: BillingChange): void {
-    try {
-      this.listener.billingChanged(kind, change);
-    } catch (error) {
-      // The change is saved; failing to announce it must not make the user think it was not.
-      this.reportError(error);
-    }
   }
 
   private newFlow(caller: Caller, user: DirectoryUser, kind: FlowKind): Flow {
@@ -525,12 +562,13 @@ export class BillingService {
   }
 
   private saveNewFlow(flow: Flow): Promise<Outcome<ReturnType<typeof viewOf>>> {
-    return this.mutate(() =>
+    return mutation(() =>
       this.store.update((state) => {
         pruneFlows(state, this.now());
         state.flows[flow.id] = flow;
         return viewOf(flow);
       }),
+      this.reportError,
     );
   }
 
@@ -566,14 +604,14 @@ export class BillingService {
     const ownerName = flow ? await nameOf(directory, flow.ownerId) : '';
     const problem = flowProblem(flow, caller, this.now(), ownerName);
     if (problem) return { ok: false, problem };
-    const user = await callerUser(directory, caller);
-    if (!user) return unknownUser(caller);
+    const user = await directoryUserOf(directory, caller);
+    if (!user) return unknownCaller(caller);
     return success({ flow: flow as Flow, user });
   }
 
   /** Moves an open flow a step on (and keeps it alive), re-checking it inside the write. */
   private advance(caller: Caller, flowId: string, change: (flow: Flow) => void): Promise<Outcome<ReturnType<typeof viewOf>>> {
-    return this.mutate(() =>
+    return mutation(() =>
       this.store.update((state) => {
         const flow = entryOf(state.flows, flowId);
         const problem = flowProblem(flow, caller, this.now(), '');
@@ -583,13 +621,16 @@ export class BillingService {
         current.expiresAt = new Date(this.now().getTime() + this.flowTtlMs).toISOString();
         return viewOf(current);
       }),
+      this.reportError,
     );
   }
 
-  private mutate<T>(work: () => Promise<T>): Promise<Outcome<T>> {
-    return mutateState(work, this.reportError);
-  }
+}
 
+/** Who can manage billing paid by this subscription, named. */
+async function namesOfManagers(directory: DirectoryPort, subscriptionId: string): Promise<Named[]> {
+  const ids = principalsWith(await directory.roleAssignmentsOn(subscriptionId), BILLING_ROLES);
+  return (await directory.getUsers(ids)).map(namedUser);
 }
 
 async function nameOf(directory: DirectoryPort, userId: string): Promise<string> {

@@ -26,7 +26,14 @@ export type ProblemCode =
   | 'not-available-here'
   | 'state-unavailable'
   /** A billing link write was accepted but reading it back shows something else. */
-  | 'billing-not-applied';
+  | 'billing-not-applied'
+  | 'cannot-assign-roles'
+  | 'person-not-found'
+  | 'person-in-other-tenant'
+  | 'already-manager'
+  | 'not-a-manager'
+  | 'last-manager'
+  | 'directory-refused';
 
 export interface Problem {
   readonly code: ProblemCode;

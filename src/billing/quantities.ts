@@ -1,6 +1,7 @@
 import { METER_IDS, type MeterId, type OrganizationQuantities, type PaidQuantities } from '../store/quantitiesState';
+import type { RecordedQuantities } from '../store/changeEvent';
 import type { AuditAction, BotState } from '../store/state';
-import { METERS } from './meters';
+import { METERS, wholeNumberText } from './meters';
 import { meterMonthlyCents, monthlyCents, unitPriceCents, type PriceTable } from './prices';
 import type { QuantityChange } from './quantitiesViews';
 
@@ -59,6 +60,16 @@ export function describeChange(from: PaidQuantities, to: PaidQuantities, prices:
     })),
     fromMonthlyCents: monthlyCents(prices, from),
     toMonthlyCents: monthlyCents(prices, to),
+  };
+}
+
+/** What a change event keeps of a quantity change: the meters that changed, and the monthly estimate. */
+export function recordedQuantities(change: QuantityChange): RecordedQuantities {
+  return {
+    changes: change.lines
+      .filter((line) => line.from !== line.to)
+      .map((line) => ({ what: line.meter.name, from: wholeNumberText(line.from), to: wholeNumberText(line.to) })),
+    monthlyCents: { from: change.fromMonthlyCents, to: change.toMonthlyCents },
   };
 }
 

@@ -2,11 +2,12 @@ import { randomUUID } from 'node:crypto';
 import type { DirectoryPort } from '../directory/port';
 import type { DirectoryUser, Organization, Subscription } from '../directory/types';
 import type { StateStore } from '../store/port';
+import type { QuantitiesEvent } from '../store/changeEvent';
 import type { PaidQuantities, PurchaseFlow } from '../store/quantitiesState';
 import { entryOf } from '../store/records';
 import type { BillingLink } from '../store/state';
 import type { BillingService } from './billingService';
-import { ignoreChanges, type BillingChangeListener } from './changeListener';
+import { announce, ignoreChanges, recordChangeEvent, type BillingChangeListener } from './changeListener';
 import { subscriptionHealthProblems } from './eligibility';
 import { explainIneligibility, joinNames } from './explanations';
 import { Refused, isOpenFlowOf, progressProblem, pruneEnded } from './flows';
@@ -14,13 +15,13 @@ import { METERS } from './meters';
 import { organizationAccess } from './organizationAccess';
 import { LIST_PRICES_USD, monthlyCents, unitPriceCents, type PriceTable } from './prices';
 import { refusal, success, type Outcome, type Problem } from './problems';
-import { buysMore, describeChange, paidQuantitiesOf, sameQuantities, writeQuantities } from './quantities';
+import { buysMore, describeChange, paidQuantitiesOf, recordedQuantities, sameQuantities, writeQuantities } from './quantities';
 import { readQuantities } from './quantityInput';
 import type {
   PurchaseFlowView, PurchaseOrganizationStep, PurchaseReview, QuantitiesChanged, QuantitiesStep,
 } from './quantitiesViews';
 import { BILLING_ROLES, isBillingManager, principalsWith } from './roles';
-import { callerUser, directoryProvider, mutateState, named, namesOf, unknownUser, type DirectorySource } from './serviceParts';
+import { directoryProvider, directoryUserOf, mutation, named, namedUser, namesOf, unknownCaller, type DirectorySource } from './serviceSupport';
 import type { Caller, Named, OrganizationOption, SubscriptionStep } from './views';
 
 export interface QuantitiesServiceDeps extends DirectorySource {
@@ -93,8 +94,8 @@ export class QuantitiesService {
   async start(caller: Caller): Promise<Outcome<PurchaseOrganizationStep>> {
     if (this.boughtElsewhere !== undefined) return notHere(this.boughtElsewhere);
     const directory = await this.directoryFor(caller);
-    const user = await callerUser(directory, caller);
-    if (!user) return unknownUser(caller);
+    const user = await directoryUserOf(directory, caller);
+    if (!user) return unknownCaller(caller);
     const organizations = await this.organizationOptions(directory, user);
     const now = this.now();
     const flow: PurchaseFlow = {
@@ -106,12 +107,13 @@ export class QuantitiesService {
       expiresAt: new Date(now.getTime() + this.flowTtlMs).toISOString(),
       status: 'open',
     };
-    return this.mutate(() =>
+    return mutation(() =>
       this.store.update((state) => {
         pruneEnded(state.purchases, now);
         state.purchases[flow.id] = flow;
         return { flow: viewOf(flow), organizations };
       }),
+      this.reportError,
     );
   }
 
@@ -212,8 +214,10 @@ export class QuantitiesService {
     const cannotPay = this.paymentProblem(target.value, basedOn, requested);
     if (cannotPay) return { ok: false, problem: cannotPay };
     const at = this.now().toISOString();
+    const subscription = billedBy(target.value);
+    const eventId = this.newId();
 
-    const saved = await this.mutate(() =>
+    const saved = await mutation(() =>
       this.store.update((state) => {
         const current = entryOf(state.purchases, flowId);
         const stale = progressProblem(current, caller, this.now(), user.displayName, BUY_COMMAND);
@@ -227,29 +231,30 @@ export class QuantitiesService {
             message: `Someone changed the paid quantities of ${organization.name} while you were deciding, so nothing was changed. Type "${BUY_COMMAND}" to see them now and choose again.`,
           });
         }
-        const from = writeQuantities(state, { organizationId: organization.id, to: requested, actorId: user.id, at, action: 'quantities.change', auditId: this.newId() });
+        const from = writeQuantities(state, { organizationId: organization.id, to: requested, actorId: user.id, at, action: 'quantities.change', auditId: eventId });
         const done = current as PurchaseFlow;
         done.status = 'completed';
         done.finishedAt = at;
         done.outcome = `the paid quantities of ${organization.name} were changed`;
-        return from;
+        // The other billing managers are told; the duty to tell them is saved with the change.
+        const change = describeChange(from, requested, this.prices);
+        const event: QuantitiesEvent = {
+          id: eventId,
+          kind: 'quantities.change',
+          organization: named(organization),
+          subscription,
+          actor: namedUser(user),
+          at,
+          ...recordedQuantities(change),
+        };
+        recordChangeEvent(state, event);
+        return { change, event };
       }),
+      this.reportError,
     );
     if (!saved.ok) return saved;
-    const change: QuantitiesChanged = {
-      organization: named(organization),
-      billedBy: billedBy(target.value),
-      change: describeChange(saved.value, requested, this.prices),
-      by: named(user),
-      at,
-    };
-    try {
-      this.listener.quantitiesChanged?.(change);
-    } catch (error) {
-      // The change is saved; failing to announce it must not make the user think it was not.
-      this.reportError(error);
-    }
-    return success(change);
+    const notifications = await announce(this.listener, saved.value.event, this.reportError, directory);
+    return success({ organization: named(organization), billedBy: subscription, change: saved.value.change, by: namedUser(user), at, notifications });
   }
 
   async cancel(caller: Caller, flowId: string): Promise<Outcome<PurchaseFlowView>> {
@@ -263,7 +268,7 @@ export class QuantitiesService {
   async cancelAll(caller: Caller): Promise<Outcome<number>> {
     const now = this.now();
     const at = now.toISOString();
-    return this.mutate(() =>
+    return mutation(() =>
       this.store.update((state) => {
         const open = Object.values(state.purchases).filter((f) => isOpenFlowOf(f, caller, now));
         for (const f of open) {
@@ -272,6 +277,7 @@ export class QuantitiesService {
         }
         return open.length;
       }),
+      this.reportError,
     );
   }
 
@@ -384,14 +390,14 @@ export class QuantitiesService {
     const ownerName = flow ? (await directory.getUser(flow.ownerId))?.displayName ?? 'someone else' : '';
     const problem = progressProblem(flow, caller, this.now(), ownerName, BUY_COMMAND);
     if (problem) return { ok: false, problem };
-    const user = await callerUser(directory, caller);
-    if (!user) return unknownUser(caller);
+    const user = await directoryUserOf(directory, caller);
+    if (!user) return unknownCaller(caller);
     return success({ flow: flow as PurchaseFlow, user });
   }
 
   /** Moves an open purchase a step on (and keeps it alive), re-checking it inside the write. */
   private advance(caller: Caller, flowId: string, change: (flow: PurchaseFlow) => void): Promise<Outcome<PurchaseFlowView>> {
-    return this.mutate(() =>
+    return mutation(() =>
       this.store.update((state) => {
         const flow = entryOf(state.purchases, flowId);
         const problem = progressProblem(flow, caller, this.now(), '', BUY_COMMAND);
@@ -401,6 +407,7 @@ export class QuantitiesService {
         current.expiresAt = new Date(this.now().getTime() + this.flowTtlMs).toISOString();
         return viewOf(current);
       }),
+      this.reportError,
     );
   }
 
@@ -411,10 +418,6 @@ export class QuantitiesService {
       f.finishedAt = at;
       if (outcome) f.outcome = outcome;
     });
-  }
-
-  private mutate<T>(work: () => Promise<T>): Promise<Outcome<T>> {
-    return mutateState(work, this.reportError);
   }
 }
 

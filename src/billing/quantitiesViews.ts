@@ -1,4 +1,5 @@
 import type { PaidQuantities } from '../store/quantitiesState';
+import type { NotificationPlan } from './changeListener';
 import type { Meter } from './meters';
 import type { Named, OrganizationOption } from './views';
 
@@ -67,4 +68,6 @@ export interface QuantitiesChanged {
   readonly change: QuantityChange;
   readonly by: Named;
   readonly at: string;
+  /** Who is being told; undefined when the notifications could not be queued now (they are later). */
+  readonly notifications: NotificationPlan | undefined;
 }

@@ -4,6 +4,8 @@ import type { OrganizationQuantities } from '../store/quantitiesState';
 import type { BillingLink } from '../store/state';
 import { subscriptionHealthProblems, type IneligibilityCode } from './eligibility';
 import { organizationAccess } from './organizationAccess';
+import { billingManagerIds } from './managerRules';
+import { singleManagerWarning } from './managerViews';
 import { paidQuantitiesOf } from './quantities';
 import { isBillingManager } from './roles';
 import type { Named, OrganizationStatus } from './views';
@@ -57,6 +59,9 @@ async function statusOf(directory: DirectoryPort, org: Organization, link: Billi
   const warnings = subscription
     ? subscriptionHealthProblems(subscription).flatMap((code) => (HEALTH_WARNING[code] ? [`${name} ${HEALTH_WARNING[code]}`] : []))
     : [`${name} no longer exists or cannot be read. Change billing to a subscription that can pay.`];
+  const managers = billingManagerIds(assignments);
+  const soleManager = managers.length === 1 && managers[0] ? await person(directory, managers[0]) : undefined;
+  if (soleManager) warnings.push(singleManagerWarning(org.name, soleManager.name));
   return {
     organization,
     access,
@@ -67,6 +72,7 @@ async function statusOf(directory: DirectoryPort, org: Organization, link: Billi
     ...(link.linkedAt ? { setUpAt: link.linkedAt } : {}),
     ...(link.changedBy ? { changedBy: await person(directory, link.changedBy), changedAt: link.changedAt } : {}),
     warnings,
+    ...(soleManager ? { soleManager } : {}),
   };
 }
 

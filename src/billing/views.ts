@@ -2,6 +2,7 @@ import type { DelegatedTokens } from '../auth/delegatedTokens';
 import type { FlowKind } from '../store/state';
 import type { OrganizationAccess } from './organizationAccess';
 import type { Explanation } from './explanations';
+import type { NotificationPlan } from './changeListener';
 import type { PaidQuantities } from '../store/quantitiesState';
 import type { QuantityChange } from './quantitiesViews';
 
@@ -73,6 +74,10 @@ export interface BillingChange {
   readonly to?: Named;
   readonly by: Named;
   readonly at: string;
+  /** Who is being told; undefined when the notifications could not be queued now (they are later). */
+  readonly notifications: NotificationPlan | undefined;
+  /** The billing managers of the subscription that pays now; undefined after a removal. */
+  readonly managers: readonly Named[] | undefined;
   /** What happened to paid quantities with it: a first purchase made, or quantities set to zero. */
   readonly quantities?: QuantityChange;
 }
@@ -109,4 +114,6 @@ export interface OrganizationStatus {
   /** Paid on top of the free tier; shown with the other details. */
   readonly paid?: PaidQuantities;
   readonly warnings: readonly string[];
+  /** Set when one person alone can manage billing: the status offers to add a backup. */
+  readonly soleManager?: Named;
 }

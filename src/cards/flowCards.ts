@@ -1,6 +1,8 @@
 import type { FlowKind } from '../store/state';
 import type { BillingChange, ConfirmStep, OrganizationStep, SubscriptionStep } from '../billing/views';
+import { singleManagerWarning } from '../billing/managerViews';
 import { choiceStyleFor, formatWhen } from './format';
+import { notificationNotes } from './notificationNotes';
 import { estimateSentence, paidQuantitiesText, paidSummary, quantityChangeFacts } from './quantityCards';
 import { renderCard, type CardJson } from './render';
 import { confirmTemplate, organizationPickerTemplate, resultTemplate, subscriptionPickerTemplate, type Fact } from './templates';
@@ -132,10 +134,13 @@ export function resultCard(kind: FlowKind, change: BillingChange): CardJson {
     remove: `${org} has no billing now and is on the free tier.` +
       (quantities ? ` Its paid quantities were set back to zero; it paid for ${paidQuantitiesText(quantities.from)}.` : ''),
   }[kind];
+  const soleManager = change.managers?.length === 1 ? change.managers[0] : undefined;
   return renderCard(resultTemplate, {
     title: { setup: 'Billing is set up', change: 'Billing changed', remove: 'Billing removed' }[kind],
     facts,
     summary,
-    notes: ['Type "status" at any time to see billing for all your organizations.'],
+    notes: [...notificationNotes(change.notifications), 'Type "status" at any time to see billing for all your organizations.'],
+    warnings: soleManager ? [singleManagerWarning(org, soleManager.name)] : [],
+    addManagerOrganizationId: soleManager ? change.organization.id : '',
   });
 }

@@ -34,6 +34,7 @@ export function statusCard(statuses: readonly OrganizationStatus[], shared = fal
       headline: headline(s, shared),
       facts: facts(s),
       warnings: [...s.warnings],
+      addManagerOrganizationId: s.soleManager ? s.organization.id : '',
     })),
   });
 }

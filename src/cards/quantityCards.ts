@@ -6,6 +6,7 @@ import type {
 import type { PaidQuantities } from '../store/quantitiesState';
 import { choiceStyleFor, formatWhen } from './format';
 import { formatUsd } from './money';
+import { notificationNotes } from './notificationNotes';
 import { quantitiesConfirmTemplate, quantitiesOrganizationPickerTemplate, quantitiesTemplate } from './quantityTemplates';
 import { renderCard, type CardJson } from './render';
 import { resultTemplate, type Fact } from './templates';
@@ -100,7 +101,9 @@ export function quantitiesResultCard(change: QuantitiesChanged): CardJson {
       { title: 'When', value: formatWhen(change.at) },
     ],
     summary: paidSummary(org, change.change.to),
-    notes: [ESTIMATE_FOOTNOTE, 'Type "status" at any time to see billing and paid quantities for all your organizations.'],
+    notes: [ESTIMATE_FOOTNOTE, ...notificationNotes(change.notifications), 'Type "status" at any time to see billing and paid quantities for all your organizations.'],
+    warnings: [],
+    addManagerOrganizationId: '',
   });
 }
 

@@ -69,6 +69,9 @@ export interface ResultCardData {
   readonly facts: readonly Fact[];
   readonly summary: string;
   readonly notes: readonly string[];
+  readonly warnings: readonly string[];
+  /** Shows "Add a backup billing manager" for this organization; empty for none. */
+  readonly addManagerOrganizationId: string;
 }
 
 export interface StatusCardData {
@@ -78,6 +81,8 @@ export interface StatusCardData {
     readonly headline: string;
     readonly facts: readonly Fact[];
     readonly warnings: readonly string[];
+    /** Shows "Add a backup billing manager" for this organization; empty for none. */
+    readonly addManagerOrganizationId: string;
   }[];
 }
 

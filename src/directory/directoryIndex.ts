@@ -14,12 +14,15 @@ export class DirectoryIndex {
   private readonly organizationsByUser = new Map<string, Organization[]>();
   private readonly assignmentsBySubscription = new Map<string, RoleAssignment[]>();
   private readonly subscriptionsByPrincipal = new Map<string, Subscription[]>();
+  private readonly usersByTenant = new Map<string, DirectoryUser[]>();
 
   constructor(directory: DirectoryFile) {
     this.users = byId(directory.users);
     this.tenants = byId(directory.tenants);
     this.organizations = byId(directory.organizations);
     this.subscriptions = byId(directory.subscriptions);
+    for (const user of directory.users) append(this.usersByTenant, user.tenantId, user);
+    for (const users of this.usersByTenant.values()) users.sort((a, b) => a.displayName.localeCompare(b.displayName));
 
     for (const organization of directory.organizations) {
       // A user is often owner, administrator and member at once; list the organization once.
@@ -63,6 +66,11 @@ export class DirectoryIndex {
   /** Where the user holds any role, as Azure lists subscriptions. */
   subscriptionsVisibleTo(userId: string): readonly Subscription[] {
     return this.subscriptionsByPrincipal.get(userId) ?? NONE;
+  }
+
+  /** Sorted by display name. */
+  usersOfTenant(tenantId: string): readonly DirectoryUser[] {
+    return this.usersByTenant.get(tenantId) ?? NONE;
   }
 
   roleAssignmentsOn(subscriptionId: string): readonly RoleAssignment[] {

@@ -2,7 +2,8 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DirectoryFileError, parseDirectoryFile } from './directoryFile';
 import { DirectoryIndex } from './directoryIndex';
-import type { DirectoryPort } from './port';
+import { DirectoryChangeError, type DirectoryPort } from './port';
+import { effectiveAssignments, memoryRoleOverlay, recordGrant, recordRevocation, type RoleOverlayLedger } from './roleOverlay';
 import type { DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from './types';
 
 export interface LocalDirectoryOptions {
@@ -11,6 +12,11 @@ export interface LocalDirectoryOptions {
    * good version stays in service. Without it such a change goes unreported.
    */
   readonly warn?: (message: string) => void;
+  /**
+   * Where the role assignments the bot grants and revokes are kept, laid over the file. Without it
+   * they are kept in memory only.
+   */
+  readonly overlay?: RoleOverlayLedger;
 }
 
 /** What identifies one version of the file without reading it. */
@@ -38,6 +44,7 @@ export class LocalDirectory implements DirectoryPort {
     readonly file: string,
     private loaded: LoadedVersion,
     private readonly warn: (message: string) => void,
+    private readonly overlay: RoleOverlayLedger,
   ) {}
 
   /**
@@ -50,7 +57,7 @@ export class LocalDirectory implements DirectoryPort {
       throw unreadable(absolute, error);
     });
     const loaded = await load(absolute, stamp);
-    return new LocalDirectory(absolute, loaded, options.warn ?? ignoreWarning);
+    return new LocalDirectory(absolute, loaded, options.warn ?? ignoreWarning, options.overlay ?? memoryRoleOverlay());
   }
 
   async getUser(userId: string): Promise<DirectoryUser | undefined> {
@@ -75,7 +82,14 @@ export class LocalDirectory implements DirectoryPort {
   }
 
   async subscriptionsVisibleTo(userId: string): Promise<Subscription[]> {
-    return [...(await this.current()).subscriptionsVisibleTo(userId)];
+    const index = await this.current();
+    const overlay = this.overlay.read();
+    const candidates = [...index.subscriptionsVisibleTo(userId)];
+    for (const granted of overlay.granted) {
+      const subscription = index.subscription(granted.subscriptionId);
+      if (granted.principalId === userId && subscription && !candidates.includes(subscription)) candidates.push(subscription);
+    }
+    return candidates.filter((s) => effectiveAssignments(index.roleAssignmentsOn(s.id), overlay, s.id).some((a) => a.principalId === userId));
   }
 
   async getSubscription(subscriptionId: string): Promise<Subscription | undefined> {
@@ -83,7 +97,33 @@ export class LocalDirectory implements DirectoryPort {
   }
 
   async roleAssignmentsOn(subscriptionId: string): Promise<RoleAssignment[]> {
-    return [...(await this.current()).roleAssignmentsOn(subscriptionId)];
+    const index = await this.current();
+    return effectiveAssignments(index.roleAssignmentsOn(subscriptionId), this.overlay.read(), subscriptionId);
+  }
+
+  async usersOfTenant(tenantId: string): Promise<DirectoryUser[]> {
+    return [...(await this.current()).usersOfTenant(tenantId)];
+  }
+
+  /** Recorded in the overlay, not in the file: the file stays the admin's. */
+  async grantRole(assignment: RoleAssignment): Promise<void> {
+    await this.checkAssignable(assignment);
+    await this.overlay.change((overlay) => recordGrant(overlay, assignment));
+  }
+
+  async revokeRole(assignment: RoleAssignment): Promise<void> {
+    await this.checkAssignable(assignment);
+    await this.overlay.change((overlay) => recordRevocation(overlay, assignment));
+  }
+
+  private async checkAssignable(assignment: RoleAssignment): Promise<void> {
+    const index = await this.current();
+    if (!index.subscription(assignment.subscriptionId)) {
+      throw new DirectoryChangeError(`The subscription ${assignment.subscriptionId} is not in the directory file ${this.file}, so no role can be changed on it.`);
+    }
+    if (!index.user(assignment.principalId)) {
+      throw new DirectoryChangeError(`The person ${assignment.principalId} is not in the directory file ${this.file}, so no role can be changed for them.`);
+    }
   }
 
   private async current(): Promise<DirectoryIndex> {

@@ -16,4 +16,21 @@ export interface DirectoryPort {
   subscriptionsVisibleTo(userId: string): Promise<Subscription[]>;
   getSubscription(subscriptionId: string): Promise<Subscription | undefined>;
   roleAssignmentsOn(subscriptionId: string): Promise<RoleAssignment[]>;
+  /** The people of a tenant, sorted by name: whom a role on that tenant's subscriptions can be given to. */
+  usersOfTenant(tenantId: string): Promise<DirectoryUser[]>;
+  /**
+   * Gives a principal a role on a subscription (Azure: creates a role assignment). Idempotent.
+   * @throws DirectoryChangeError with a message that says what to do when the directory refuses.
+   */
+  grantRole(assignment: RoleAssignment): Promise<void>;
+  /** Takes a role away (Azure: deletes the role assignment). Idempotent. */
+  revokeRole(assignment: RoleAssignment): Promise<void>;
+}
+
+/** The directory refused or could not make a change; nothing was changed. */
+export class DirectoryChangeError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'DirectoryChangeError';
+  }
 }

@@ -6,6 +6,7 @@ import { StateFileError, StateWriteError, type StateStore } from './port';
 import { quantitiesShapeProblem } from './quantitiesState';
 import { createSerializedState } from './serializedState';
 import { STATE_SCHEMA_VERSION, emptyState, type BotState } from './state';
+import { emptyNotificationState, withNotificationDefaults } from './notificationState';
 
 /**
  * The embedded StateStore: one JSON file, written by lowdb through steno (temp file, then rename), so
@@ -139,8 +140,8 @@ export function parseState(stateFile: string, text: string): BotState {
     throw new StateFileError(`The state file ${stateFile} ${problem}. ${KEEP_THE_FILE}`);
   }
   const state = value as BotState;
-  // Files written before paid quantities existed lack these keys; they hold none.
-  return { ...state, quantities: state.quantities ?? {}, purchases: state.purchases ?? {} };
+  // Files written before paid quantities, managers or notifications existed lack those keys; they hold none.
+  return withNotificationDefaults({ ...state, quantities: state.quantities ?? {}, purchases: state.purchases ?? {} });
 }
 
 /** What keeps `value` from being a BotState of this version, or undefined if nothing does. */
@@ -159,6 +160,10 @@ function shapeProblem(value: unknown): string | undefined {
     if (!isPlainObject(value[key])) return `has ${key} that is not an object (found ${describe(value[key])})`;
   }
   if (!Array.isArray(value.audit)) return `has audit that is not an array (found ${describe(value.audit)})`;
+  // Keys added after the first release may be missing (they start empty), but not malformed.
+  for (const key of Object.keys(emptyNotificationState())) {
+    if (value[key] !== undefined && !isPlainObject(value[key])) return `has ${key} that is not an object (found ${describe(value[key])})`;
+  }
   return quantitiesShapeProblem(value.quantities, value.purchases);
 }
 

@@ -1,6 +1,7 @@
 import { StateWriteError, type StateStore } from './port';
 import { createSerializedState } from './serializedState';
 import { emptyState, type BotState } from './state';
+import { withNotificationDefaults } from './notificationState';
 
 /**
  * A StateStore that keeps everything in memory, with the same discipline as the file store
@@ -20,7 +21,7 @@ export const MEMORY_STORE_NAME = 'memory';
 export function createMemoryStore(initial: BotState = emptyState()): MemoryStateStore {
   let pendingFailure: Error | undefined;
   const state = createSerializedState(
-    structuredClone(initial),
+    withNotificationDefaults(structuredClone(initial)),
     async () => {
       if (pendingFailure === undefined) return;
       const cause = pendingFailure;

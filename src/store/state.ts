@@ -3,9 +3,13 @@
  * bot did and what is in progress. Bump STATE_SCHEMA_VERSION on any incompatible change.
  */
 
+import { emptyNotificationState, type NotificationState } from './notificationState';
 import type { OrganizationQuantities, PaidQuantities, PurchaseFlow } from './quantitiesState';
 
-/** Still 1: the keys added since (quantities, purchases) are optional in a file and read as empty. */
+/**
+ * Still 1: the keys added since (quantities, purchases, and those of NotificationState) are optional
+ * in a file and read as empty.
+ */
 export const STATE_SCHEMA_VERSION = 1;
 
 export type FlowKind = 'setup' | 'change' | 'remove';
@@ -63,7 +67,9 @@ export type AuditAction =
   | 'billing.remove'
   | 'quantities.purchase'
   | 'quantities.change'
-  | 'quantities.reset';
+  | 'quantities.reset'
+  | 'manager.add'
+  | 'manager.remove';
 
 export interface AuditEntry {
   readonly id: string;
@@ -73,11 +79,15 @@ export interface AuditEntry {
   readonly organizationId: string;
   readonly fromSubscriptionId?: string;
   readonly toSubscriptionId?: string;
+  /** For manager changes: who was added or removed, on which subscription, with which role. */
+  readonly principalId?: string;
+  readonly subscriptionId?: string;
+  readonly role?: string;
   readonly fromQuantities?: PaidQuantities;
   readonly toQuantities?: PaidQuantities;
 }
 
-export interface BotState {
+export interface BotState extends NotificationState {
   schemaVersion: number;
   links: Record<string, BillingLink>;
   flows: Record<string, Flow>;
@@ -89,5 +99,5 @@ export interface BotState {
 }
 
 export function emptyState(): BotState {
-  return { schemaVersion: STATE_SCHEMA_VERSION, links: {}, flows: {}, conversations: {}, audit: [], quantities: {}, purchases: {} };
+  return { schemaVersion: STATE_SCHEMA_VERSION, links: {}, flows: {}, conversations: {}, audit: [], quantities: {}, purchases: {}, ...emptyNotificationState() };
 }

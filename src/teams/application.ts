@@ -2,6 +2,7 @@ import { ActivityTypes, MemoryStorage, type TurnContext } from 'botbuilder';
 import { Application, TeamsAdapter } from '@microsoft/teams-ai';
 import type { TokenAudience } from '../auth/delegatedTokens';
 import type { BillingService } from '../billing/billingService';
+import type { ManagerService } from '../billing/managerService';
 import type { QuantitiesService } from '../billing/quantitiesService';
 import type { AzureSignIn } from '../config';
 import type { Logger } from '../logger';
@@ -16,6 +17,7 @@ import type { BotTurnState } from './turnState';
 
 export interface BotDeps {
   readonly billing: BillingService;
+  readonly managers: ManagerService;
   readonly quantities: QuantitiesService;
   readonly references: ConversationReferences;
   readonly logger: Logger;
@@ -46,7 +48,7 @@ export function createBotApplication(deps: BotDeps, adapter?: TeamsAdapter): App
   });
   const callers = deps.signIn ? new SignInCallers(app, deps.signIn.required, deps.logger) : teamsIdentityCallers;
   registerLifecycle(app, deps);
-  const services = { billing: deps.billing, quantities: deps.quantities, callers };
+  const services = { billing: deps.billing, quantities: deps.quantities, managers: deps.managers, callers };
   if (callers instanceof SignInCallers) registerSignIn(app, { callers, commands: services, logger: deps.logger });
   registerCardActions(app, services);
   registerCommands(app, services);

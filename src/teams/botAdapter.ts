@@ -6,6 +6,7 @@ import {
   SkillValidation,
   type AuthenticateRequestResult,
   type AuthenticationConfiguration,
+  type ConnectorClient,
   type ServiceClientCredentialsFactory,
 } from 'botframework-connector';
 
@@ -54,6 +55,16 @@ export class BotAdapter extends TeamsAdapter {
       return refused(403, `Only Microsoft Teams may talk to this bot, not the channel ${JSON.stringify(activity.channelId ?? null).slice(0, 60)}.`);
     }
     return { ok: true, identity };
+  }
+
+  /**
+   * An authenticated Bot Connector client for `serviceUrl`, made exactly as botbuilder makes one for
+   * a proactive turn (continueConversationAsync, createConversationAsync), for the notification
+   * sender, which needs the client itself to control retries.
+   */
+  async connectorFor(serviceUrl: string, botAppId: string): Promise<ConnectorClient> {
+    const factory = this.botFrameworkAuthentication.createConnectorFactory(this.createClaimsIdentity(botAppId));
+    return factory.create(serviceUrl);
   }
 
   /** Runs a turn for an activity whose request `authenticate` accepted; returns the invoke response, if any. */

@@ -1,6 +1,7 @@
 import { ActivityTypes, StatusCodes, type TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
 import type { BillingService } from '../billing/billingService';
+import type { ManagerService } from '../billing/managerService';
 import type { QuantitiesService } from '../billing/quantitiesService';
 import type { Caller } from '../billing/views';
 import { billingSettingsCard } from '../cards/billingSettingsCard';
@@ -12,12 +13,14 @@ import { answer, isRecord, textField, type ActionData, type Answer } from './act
 import type { CallerResolver } from './callers';
 import { directoryFailureCard } from './directoryFailures';
 import { NO_ENTRA_IDENTITY } from './identity';
+import { MANAGER_ACTIONS } from './managerActions';
 import { QUANTITY_ACTIONS } from './quantityActions';
 import { personalChatOnly } from './replies';
 import type { BotTurnState } from './turnState';
 
 export interface CardActionDeps {
   readonly billing: BillingService;
+  readonly managers: ManagerService;
   readonly quantities: QuantitiesService;
   readonly callers: CallerResolver;
 }
@@ -69,6 +72,7 @@ export const CARD_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   'quantities.edit': QUANTITY_ACTIONS.edit,
   'quantities.confirm': QUANTITY_ACTIONS.confirm,
   'quantities.cancel': QUANTITY_ACTIONS.cancel,
+  ...MANAGER_ACTIONS,
 };
 
 /**

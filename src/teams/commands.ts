@@ -1,6 +1,8 @@
 import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Application } from '@microsoft/teams-ai';
 import type { BillingService } from '../billing/billingService';
+import { MANAGER_COMMAND, type ManagerCommand, type ManagerService } from '../billing/managerService';
+import type { ManagerFlowKind } from '../store/notificationState';
 import type { QuantitiesService } from '../billing/quantitiesService';
 import type { FlowKind } from '../store/state';
 import { helpCard, statusCard, type CommandHelp } from '../cards/infoCards';
@@ -14,10 +16,12 @@ import { commandText } from './commandText';
 import { directoryFailureCard } from './directoryFailures';
 import { callerOf, isSharedConversation, NO_ENTRA_IDENTITY } from './identity';
 import type { BotTurnState } from './turnState';
+import { ADD_MANAGER_PATTERN, MANAGERS_PATTERN, REMOVE_MANAGER_PATTERN, showManagers, startManagerFlow } from './managerActions';
 import { personalChatOnly, problemCard } from './replies';
 
 export interface CommandDeps {
   readonly billing: BillingService;
+  readonly managers: ManagerService;
   readonly quantities: QuantitiesService;
   readonly callers: CallerResolver;
 }
@@ -36,6 +40,9 @@ export const COMMANDS: readonly Command[] = [
   { name: 'remove billing', description: 'Stop billing an organization; it falls back to the free tier.', pattern: /^remove billing$/i, run: startFlow('remove') },
   { name: 'cancel', description: 'Stop what you started here; nothing is changed.', pattern: /^cancel$/i, run: cancel },
   { name: 'buy', description: 'See and change paid quantities (users, parallel jobs, Artifacts storage) with price estimates. Also "quantities".', pattern: /^(buy|(paid )?quantities)$/i, run: startPurchase },
+  { name: 'managers', description: 'See who manages billing of your organizations, and whether I can reach them.', pattern: MANAGERS_PATTERN, run: listManagers },
+  { name: 'add manager', description: 'Make someone a backup billing manager, so billing survives the primary one leaving.', pattern: ADD_MANAGER_PATTERN, run: startManagers('add') },
+  { name: 'remove manager', description: 'Take the billing role away from a billing manager.', pattern: REMOVE_MANAGER_PATTERN, run: startManagers('remove') },
   { name: 'help', description: 'Show this list.', pattern: /^(help|\?)$/i, run: async (context) => sendCard(context, helpCard(helpList(), false)) },
 ];
 
@@ -89,11 +96,13 @@ function showStatus(context: TurnContext, state: BotTurnState, deps: CommandDeps
 
 function cancel(context: TurnContext, state: BotTurnState, deps: CommandDeps): Promise<void> {
   return withCaller(context, state, deps, async (caller) => {
-    const cancelled = await deps.billing.cancelAll(caller);
-    if (!cancelled.ok) return void (await context.sendActivity(cancelled.problem.message));
+    const billingFlows = await deps.billing.cancelAll(caller);
+    if (!billingFlows.ok) return void (await context.sendActivity(billingFlows.problem.message));
     const purchases = await deps.quantities.cancelAll(caller);
     if (!purchases.ok) return void (await context.sendActivity(purchases.problem.message));
-    const count = cancelled.value + purchases.value;
+    const managerFlows = await deps.managers.cancelAll(caller);
+    if (!managerFlows.ok) return void (await context.sendActivity(managerFlows.problem.message));
+    const count = billingFlows.value + purchases.value + managerFlows.value;
     await context.sendActivity(
       count === 0
         ? 'There was nothing to cancel here.'
@@ -110,11 +119,21 @@ function startPurchase(context: TurnContext, state: BotTurnState, deps: CommandD
     }));
 }
 
+function listManagers(context: TurnContext, state: BotTurnState, deps: CommandDeps): Promise<void> {
+  return withCaller(context, state, deps, (caller) => showManagers(context, caller, deps, (card) => sendCard(context, card)));
+}
+
+function startManagers(kind: ManagerFlowKind) {
+  return (context: TurnContext, state: BotTurnState, deps: CommandDeps): Promise<void> =>
+    inPersonalChat(context, MANAGER_COMMAND[kind], () =>
+      withCaller(context, state, deps, (caller) => startManagerFlow(kind, caller, deps, (card) => sendCard(context, card))));
+}
+
 /**
  * Money-changing commands run only in the personal chat; in a shared one they are refused before
  * anything else, so nobody is asked to sign in in front of the whole chat.
  */
-async function inPersonalChat(context: TurnContext, command: FlowKind | 'buy', work: () => Promise<void>): Promise<void> {
+async function inPersonalChat(context: TurnContext, command: FlowKind | 'buy' | ManagerCommand, work: () => Promise<void>): Promise<void> {
   if (callerOf(context) && isSharedConversation(context)) return void (await context.sendActivity(personalChatOnly(command)));
   await work();
 }

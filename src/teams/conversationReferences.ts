@@ -2,6 +2,8 @@ import { TurnContext } from 'botbuilder';
 import type { StateStore } from '../store/port';
 import { entryOf, putEntry } from '../store/records';
 import type { StoredConversationReference } from '../store/state';
+import type { AddressBook } from '../notifications/addressBook';
+import type { PersonalChatAddress } from '../notifications/transport';
 import { tenantOf } from './identity';
 
 /** Two welcome events for one install (Teams sends installationUpdate and conversationUpdate, in either order). */
@@ -9,9 +11,10 @@ const WELCOME_DEDUPE_MS = 60_000;
 
 /**
  * The one place that keeps conversation references current: saved on install and on a user's
- * message, removed on uninstall. Later proactive messages read them from the store.
+ * message, saved when the bot starts a chat with someone, removed on uninstall and when Teams says
+ * the app is gone (403). Proactive messages find people through it.
  */
-export class ConversationReferences {
+export class ConversationReferences implements AddressBook {
   constructor(
     private readonly store: StateStore,
     private readonly now: () => Date = () => new Date(),
@@ -26,7 +29,41 @@ export class ConversationReferences {
     await this.store.update((state) => {
       const previous = entryOf(state.conversations, next.conversationId);
       putEntry(state.conversations, next.conversationId, { ...next, ...(previous?.welcomedAt ? { welcomedAt: previous.welcomedAt } : {}) });
+      // Someone the bot could not reach has the app again: the old failure no longer says anything.
+      if (next.aadObjectId && entryOf(state.reach, next.aadObjectId)?.status === 'unreachable') delete state.reach[next.aadObjectId];
     });
+  }
+
+  personalChatOf(aadObjectId: string): StoredConversationReference | undefined {
+    return newest(Object.values(this.store.read().conversations).filter((c) => c.aadObjectId === aadObjectId && isPersonal(c)));
+  }
+
+  /**
+   * Teams' service URL is per region, not per person: any conversation of the same tenant tells where
+   * to start a chat, and failing that any conversation of this bot.
+   */
+  newChatAddress(tenantId: string, aadObjectId: string): PersonalChatAddress | undefined {
+    const all = Object.values(this.store.read().conversations);
+    const source = newest(all.filter((c) => c.tenantId === tenantId)) ?? newest(all);
+    if (!source) return undefined;
+    return { serviceUrl: source.serviceUrl, channelId: source.channelId, botId: source.botId, tenantId, aadObjectId };
+  }
+
+  async rememberStartedChat(address: PersonalChatAddress, conversationId: string): Promise<StoredConversationReference> {
+    const reference: StoredConversationReference = {
+      conversationId,
+      serviceUrl: address.serviceUrl,
+      channelId: address.channelId,
+      botId: address.botId,
+      aadObjectId: address.aadObjectId,
+      tenantId: address.tenantId,
+      conversationType: 'personal',
+      updatedAt: this.now().toISOString(),
+    };
+    await this.store.update((state) => {
+      state.conversations[conversationId] = { ...reference, ...state.conversations[conversationId] };
+    });
+    return this.store.read().conversations[conversationId] ?? reference;
   }
 
   /**
@@ -78,6 +115,14 @@ export class ConversationReferences {
       updatedAt: this.now().toISOString(),
     };
   }
+}
+
+function isPersonal(reference: StoredConversationReference): boolean {
+  return reference.conversationType === undefined || reference.conversationType === 'personal';
+}
+
+function newest(references: readonly StoredConversationReference[]): StoredConversationReference | undefined {
+  return references.reduce<StoredConversationReference | undefined>((best, r) => (!best || r.updatedAt > best.updatedAt ? r : best), undefined);
 }
 
 function sameReference(a: StoredConversationReference, b: StoredConversationReference): boolean {

@@ -1,4 +1,5 @@
 import { FLOW_COMMAND } from '../billing/flows';
+import type { ManagerCommand } from '../billing/managerService';
 import type { Problem } from '../billing/problems';
 import type { FlowKind } from '../store/state';
 import { noticeCard } from '../cards/infoCards';
@@ -17,10 +18,15 @@ export function problemCard(problem: Problem): CardJson {
 }
 
 /**
- * Flows list subscriptions, ids and reasons that are the caller's business only, so they run in the
- * caller's personal chat with the bot, never in front of a whole chat or channel.
+ * Flows list subscriptions, people, ids and reasons that are the caller's business only, so they run
+ * in the caller's personal chat with the bot, never in front of a whole chat or channel.
+ * `command`: a billing flow's kind, or the command as typed.
  */
-export function personalChatOnly(command: FlowKind | 'buy'): string {
-  const typed = command === 'buy' ? 'buy' : FLOW_COMMAND[command];
+export function personalChatOnly(command: FlowKind | 'buy' | ManagerCommand): string {
+  const typed = isFlowKind(command) ? FLOW_COMMAND[command] : command;
   return `Billing changes happen in our personal chat, so that your subscriptions stay between us. Open a chat with me and type "${typed}" there.`;
+}
+
+function isFlowKind(command: string): command is FlowKind {
+  return Object.prototype.hasOwnProperty.call(FLOW_COMMAND, command);
 }

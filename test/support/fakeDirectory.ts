@@ -98,6 +98,27 @@ export class FakeDirectory implements DirectoryPort {
   async roleAssignmentsOn(subscriptionId: string): Promise<RoleAssignment[]> {
     return this.world.roleAssignments.filter((a) => a.subscriptionId === subscriptionId).map((a) => ({ ...a }));
   }
+
+  async usersOfTenant(tenantId: string): Promise<DirectoryUser[]> {
+    return this.world.users
+      .filter((u) => u.tenantId === tenantId)
+      .sort((a, b) => a.displayName.localeCompare(b.displayName))
+      .map((u) => ({ ...u }));
+  }
+
+  async grantRole(assignment: RoleAssignment): Promise<void> {
+    if (!this.world.roleAssignments.some((a) => sameAssignment(a, assignment))) this.grant(assignment.subscriptionId, assignment.principalId, assignment.role);
+  }
+
+  async revokeRole(assignment: RoleAssignment): Promise<void> {
+    this.edit((w) => {
+      w.roleAssignments = w.roleAssignments.filter((a) => !sameAssignment(a, assignment));
+    });
+  }
+}
+
+function sameAssignment(a: RoleAssignment, b: RoleAssignment): boolean {
+  return a.subscriptionId === b.subscriptionId && a.principalId === b.principalId && a.role === b.role;
 }
 
 /** Defaults that make a subscription able to pay: enabled pay-as-you-go without a spending limit. */

@@ -1,6 +1,8 @@
 import { ActivityTypes, TestAdapter, type Activity, type InvokeResponse } from 'botbuilder';
 import { createAdapter } from '../../src/adapter';
 import { BillingService } from '../../src/billing/billingService';
+import { ManagerService } from '../../src/billing/managerService';
+import { notificationMessage } from '../../src/cards/notificationCards';
 import { QuantitiesService } from '../../src/billing/quantitiesService';
 import type { BillingLinkPort } from '../../src/billingLinks/port';
 import type { Caller } from '../../src/billing/views';
@@ -8,7 +10,12 @@ import type { AzureSignIn } from '../../src/config';
 import type { DirectoryFactory } from '../../src/directory/factory';
 import { sharedDirectory } from '../../src/directory/factory';
 import { LocalDirectory } from '../../src/directory/localDirectory';
+import { storedRoleOverlay } from '../../src/directory/roleOverlay';
+import type { DirectoryPort } from '../../src/directory/port';
 import { silentLogger, type Logger } from '../../src/logger';
+import { MemoryArchive } from '../../src/notifications/archive';
+import { Dispatcher } from '../../src/notifications/dispatcher';
+import { Notifier } from '../../src/notifications/notifier';
 import { createMemoryStore, type MemoryStateStore } from '../../src/store/memoryStore';
 import { createBotApplication, turnErrorHandler } from '../../src/teams/application';
 import { ConversationReferences } from '../../src/teams/conversationReferences';
@@ -28,6 +35,7 @@ export interface HarnessOptions {
 class TokenServiceTestAdapter extends TestAdapter {
   readonly UserTokenClientKey = Symbol('UserTokenClient');
 }
+import { RecordingTransport } from './recordingTransport';
 
 export interface Person {
   readonly aadObjectId: string;
@@ -51,21 +59,37 @@ export interface CardView {
 export class TeamsHarness {
   readonly adapter: TestAdapter;
   readonly store: MemoryStateStore;
+  /** Where proactive notifications go: every send and started chat, recorded. */
+  readonly transport = new RecordingTransport();
+  readonly dispatcher: Dispatcher;
   private lastInvoke: InvokeResponse | undefined;
   private clock = new Date('2026-11-26T09:00:00Z');
 
-  private constructor(store: MemoryStateStore, directories: DirectoryFactory, options: HarnessOptions) {
+  private constructor(store: MemoryStateStore, directories: DirectoryFactory, shared: DirectoryPort | undefined, options: HarnessOptions) {
     this.store = store;
     const logger = options.logger ?? silentLogger();
     const now = (): Date => this.clock;
     const directoryFor = (caller: Caller) => directories.directoryFor(caller);
     const flowTtlMs = 15 * 60_000;
+    const references = new ConversationReferences(store, () => this.clock);
+    const dispatcher = new Dispatcher({
+      store,
+      transport: this.transport,
+      addresses: references,
+      render: notificationMessage,
+      archive: new MemoryArchive(),
+      logger,
+      settings: { perConversationPerSecond: 50, perSecond: 1000, maxAttempts: 3, retry: { baseDelayMs: 1, maxDelayMs: 5 } },
+    });
+    this.dispatcher = dispatcher;
+    const listener = new Notifier({ ...(shared ? { directory: shared } : {}), store, addresses: references, wake: () => dispatcher.notify(), now });
     const billing = new BillingService({
       directoryFor,
       ...(options.billingLinksFor ? { billingLinksFor: options.billingLinksFor } : {}),
       store,
       flowTtlMs,
       now,
+      listener,
     });
     const quantities = new QuantitiesService({
       directoryFor,
@@ -73,12 +97,23 @@ export class TeamsHarness {
       billing,
       flowTtlMs,
       now,
+      listener,
       ...(options.billingLinksFor ? { boughtElsewhere: 'the Billing page of your organization\'s settings in Azure DevOps' } : {}),
     });
-    const references = new ConversationReferences(store, () => this.clock);
+    const managers = new ManagerService({
+      directoryFor,
+      store,
+      flowTtlMs,
+      now,
+      listener,
+      ...(options.billingLinksFor ? { changedElsewhere: 'the Azure portal\'s Access control (IAM)' } : {}),
+    });
     const signIn = options.signIn ? { settings: options.signIn.settings, required: directories.requiredSignIns } : undefined;
     // teams-ai's sign-in needs an adapter on the application; activities still come through TestAdapter.
-    const app = createBotApplication({ billing, quantities, references, logger, ...(signIn ? { signIn } : {}) }, signIn ? createAdapter(undefined) : undefined);
+    const app = createBotApplication(
+      { billing, quantities, managers, references, logger, ...(signIn ? { signIn } : {}) },
+      signIn ? createAdapter(undefined) : undefined,
+    );
     const adapter = new TokenServiceTestAdapter(async (context) => {
       await app.run(context);
     });
@@ -93,9 +128,30 @@ export class TeamsHarness {
     this.adapter.onTurnError = turnErrorHandler(logger);
   }
 
+  /**
+   * Call `close()` in afterEach: it stops the notification dispatcher. Without `directories`, the demo
+   * directory, with billing-manager roles kept in the store as the bot keeps them.
+   */
   static async create(options: HarnessOptions = {}): Promise<TeamsHarness> {
-    const directories = options.directories ?? sharedDirectory(await LocalDirectory.open(DEMO_DIRECTORY));
-    return new TeamsHarness(createMemoryStore(), directories, options);
+    const store = createMemoryStore();
+    let local: LocalDirectory | undefined;
+    let directories = options.directories;
+    if (!directories) {
+      local = await LocalDirectory.open(DEMO_DIRECTORY, { overlay: storedRoleOverlay(store) });
+      directories = sharedDirectory(local);
+    }
+    const harness = new TeamsHarness(store, directories, local, options);
+    harness.dispatcher.start();
+    return harness;
+  }
+
+  /** Resolves when every queued notification has been delivered or has failed for good. */
+  notificationsIdle(): Promise<void> {
+    return this.dispatcher.whenIdle();
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.stop();
   }
 
   advanceMinutes(minutes: number): void {

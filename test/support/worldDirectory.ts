@@ -7,9 +7,11 @@ import type { DirectoryFile, DirectoryUser, Organization, RoleAssignment, Subscr
  * need people the demo world does not have. It answers through the same index as the local file.
  */
 export class WorldDirectory implements DirectoryPort {
-  private readonly index: DirectoryIndex;
+  private world: DirectoryFile;
+  private index: DirectoryIndex;
 
   constructor(world: DirectoryFile) {
+    this.world = world;
     this.index = new DirectoryIndex(world);
   }
 
@@ -44,4 +46,27 @@ export class WorldDirectory implements DirectoryPort {
   async roleAssignmentsOn(subscriptionId: string): Promise<RoleAssignment[]> {
     return [...this.index.roleAssignmentsOn(subscriptionId)];
   }
+
+  async usersOfTenant(tenantId: string): Promise<DirectoryUser[]> {
+    return [...this.index.usersOfTenant(tenantId)];
+  }
+
+  /** Changes the world the way a granted role would, and answers from it from then on. */
+  async grantRole(assignment: RoleAssignment): Promise<void> {
+    if (this.index.roleAssignmentsOn(assignment.subscriptionId).some((a) => sameAssignment(a, assignment))) return;
+    this.rebuild([...this.world.roleAssignments, { ...assignment }]);
+  }
+
+  async revokeRole(assignment: RoleAssignment): Promise<void> {
+    this.rebuild(this.world.roleAssignments.filter((a) => !sameAssignment(a, assignment)));
+  }
+
+  private rebuild(roleAssignments: RoleAssignment[]): void {
+    this.world = { ...this.world, roleAssignments };
+    this.index = new DirectoryIndex(this.world);
+  }
+}
+
+function sameAssignment(a: RoleAssignment, b: RoleAssignment): boolean {
+  return a.subscriptionId === b.subscriptionId && a.principalId === b.principalId && a.role === b.role;
 }

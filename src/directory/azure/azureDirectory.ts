@@ -1,9 +1,10 @@
 import { readUnverifiedClaims } from '../../auth/tokenClaims';
 import { DirectoryFailure } from '../directoryFailure';
 import type { DirectoryRequester } from '../factory';
-import type { DirectoryPort } from '../port';
+import { DirectoryChangeError, type DirectoryPort } from '../port';
 import type { DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from '../types';
 import type { AzureDevOps, DevOpsAccount, DevOpsGraphUser, DevOpsProfile } from './azureDevOps';
+import type { AzureRoleAssignments } from './azureRoleAssignments';
 import type { ResourceManager } from './resourceManager';
 
 /** Organizations are read a few at a time: each costs three Azure DevOps calls. */
@@ -15,6 +16,8 @@ export interface AzureDirectoryParts {
   readonly devOps: AzureDevOps;
   /** The tokens, for the account check (their claims, never the tokens themselves, are read). */
   readonly tokens: readonly string[];
+  /** Role assignment writes, as the requester. */
+  readonly roleAssignments: AzureRoleAssignments;
 }
 
 /**
@@ -31,6 +34,7 @@ export class AzureDirectory implements DirectoryPort {
   private readonly arm: ResourceManager;
   private readonly devOps: AzureDevOps;
   private readonly tokens: readonly string[];
+  private readonly roles: AzureRoleAssignments;
   private profile: Promise<DevOpsProfile> | undefined;
   private organizations: Promise<Organization[]> | undefined;
   private subscriptions: Promise<Subscription[]> | undefined;
@@ -44,6 +48,7 @@ export class AzureDirectory implements DirectoryPort {
     this.arm = parts.resourceManager;
     this.devOps = parts.devOps;
     this.tokens = parts.tokens;
+    this.roles = parts.roleAssignments;
   }
 
   async getUser(userId: string): Promise<DirectoryUser | undefined> {
@@ -98,6 +103,35 @@ export class AzureDirectory implements DirectoryPort {
       this.assignmentsBySubscription.set(subscriptionId, found);
     }
     return [...(await found)];
+  }
+
+  /**
+   * Only the people this directory knows: the requester and the project collection administrators of
+   * their organizations. Listing a whole Entra tenant would need Microsoft Graph permissions this bot
+   * does not ask for.
+   */
+  async usersOfTenant(tenantId: string): Promise<DirectoryUser[]> {
+    const me = await this.me();
+    await this.loadOrganizations();
+    return [me, ...this.colleagues.values()]
+      .filter((user) => user.tenantId === tenantId)
+      .sort((a, b) => a.displayName.localeCompare(b.displayName));
+  }
+
+  /** Holding the role already (RoleAssignmentExists) counts as done. */
+  async grantRole(assignment: RoleAssignment): Promise<void> {
+    await this.roles.grant(assignment.subscriptionId, assignment.principalId, assignment.role);
+    this.assignmentsBySubscription.delete(assignment.subscriptionId);
+  }
+
+  async revokeRole(assignment: RoleAssignment): Promise<void> {
+    const result = await this.roles.revoke(assignment.subscriptionId, assignment.principalId, assignment.role);
+    this.assignmentsBySubscription.delete(assignment.subscriptionId);
+    if (result === 'held-above-subscription') {
+      throw new DirectoryChangeError(
+        `The ${assignment.role} role is given on a management group above subscription ${assignment.subscriptionId}, so it cannot be taken away on the subscription. Remove it where it is given, in the Azure portal's Access control (IAM).`,
+      );
+    }
   }
 
   private async readAssignments(subscriptionId: string): Promise<RoleAssignment[]> {

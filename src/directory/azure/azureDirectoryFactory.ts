@@ -31,9 +31,11 @@ export class AzureBackend implements DirectoryFactory {
   async directoryFor(requester: DirectoryRequester): Promise<AzureDirectory> {
     const armToken = this.token(requester, 'azure-resource-manager');
     const devOpsToken = this.token(requester, 'azure-devops');
+    const resourceManager = this.resourceManager(armToken);
     return new AzureDirectory({
       requester,
-      resourceManager: this.resourceManager(armToken),
+      resourceManager,
+      roleAssignments: new AzureRoleAssignments(resourceManager, this.options.roleAssignments),
       devOps: new AzureDevOps(new DevOpsHttp(devOpsToken, this.options.http), this.options.endpoints),
       tokens: [armToken, devOpsToken],
     });

@@ -11,7 +11,8 @@ const PACKAGE_DIR = path.join(PROJECT_ROOT, 'appPackage');
 const PLACEHOLDER_ID = '00000000-0000-0000-0000-000000000000';
 
 const SCOPES = ['personal', 'team', 'groupChat'] as const;
-const COMMANDS = ['help', 'set up billing', 'status', 'change billing', 'remove billing', 'cancel', 'buy', 'quantities'];
+// Teams allows ten commands a list: "quantities" is left out, it stays a typed alias of "buy".
+const COMMANDS = ['help', 'set up billing', 'status', 'change billing', 'remove billing', 'cancel', 'buy', 'managers', 'add manager', 'remove manager'];
 
 type ManifestSchema = NonNullable<Parameters<typeof AppManifestUtils.validateAgainstSchema>[1]>;
 

@@ -4,7 +4,7 @@ import { StateWriteError } from '../../../src/store/port';
 import { createMemoryStore } from '../../../src/store/memoryStore';
 import { world } from '../../support/fakeDirectory';
 import {
-  Bench, caller, CONTOSO, contoso, EA, FLOW_TTL_MS, LINKED_AT, linkedState, OLIVIA, ORG, ORG_NAME, PAT, PAYG, problem, readyToConfirm,
+  completed, Bench, caller, CONTOSO, contoso, EA, FLOW_TTL_MS, LINKED_AT, linkedState, OLIVIA, ORG, ORG_NAME, PAT, PAYG, problem, readyToConfirm,
   SAM, START, value,
 } from './fixtures';
 
@@ -18,7 +18,7 @@ describe('Billing changes', () => {
       const b = new Bench(contoso().role(PAYG, PAT, 'Contributor').directory());
       const pat = caller(PAT);
       const flowId = await readyToConfirm(b, pat, 'setup', ORG, PAYG);
-      const change = value(await b.service.confirm(pat, flowId, true));
+      const change = completed(value(await b.service.confirm(pat, flowId, true)));
 
       assert.deepEqual(change, {
         flow: { id: flowId, kind: 'setup', expiresAt: new Date(START.getTime() + FLOW_TTL_MS).toISOString() },
@@ -27,13 +27,20 @@ describe('Billing changes', () => {
         to: { id: PAYG, name: 'Contoso PAYG' },
         by: { id: PAT, name: 'Pat Admin' },
         at: AT,
+        notifications: { recipients: [] },
+        managers: change.managers,
       });
+      assert.ok(change.managers?.some((m) => m.id === PAT), 'the one who set billing up manages it');
       assert.deepEqual(b.state.links, { [ORG]: { organizationId: ORG, subscriptionId: PAYG, linkedBy: PAT, linkedAt: AT } });
       assert.equal(b.state.audit.length, 1);
       const { id, ...entry } = b.state.audit[0] ?? assert.fail('no audit entry');
       assert.ok(id.length > 0);
       assert.deepEqual(entry, { at: AT, actorId: PAT, action: 'billing.setup', organizationId: ORG, toSubscriptionId: PAYG });
-      assert.deepEqual(b.changes, [{ kind: 'setup', change }]);
+      const event = {
+        id, kind: 'billing.setup', organization: { id: ORG, name: ORG_NAME }, from: undefined, to: { id: PAYG, name: 'Contoso PAYG' }, actor: { id: PAT, name: 'Pat Admin' }, at: AT,
+      };
+      assert.deepEqual(b.changes, [event]);
+      assert.deepEqual(b.state.changeEvents[id], event, 'the event is saved in the same write as the link');
       assert.equal(b.state.flows[flowId]?.status, 'completed');
     });
 
@@ -51,7 +58,7 @@ describe('Billing changes', () => {
       assert.deepEqual(b.state.audit.map(({ id: _id, ...rest }) => rest), [
         { at: AT, actorId: PAT, action: 'billing.change', organizationId: ORG, fromSubscriptionId: PAYG, toSubscriptionId: EA },
       ]);
-      assert.deepEqual(b.changes, [{ kind: 'change', change }]);
+      assert.deepEqual(b.changes.map((e) => e.kind === 'billing.change' && [e.from, e.to, e.actor.id]), [[change.from, change.to, PAT]]);
     });
 
     it('remove: deletes the link and audits billing.remove with the subscription that stopped paying', async () => {
@@ -66,7 +73,7 @@ describe('Billing changes', () => {
       assert.deepEqual(b.state.audit.map(({ id: _id, ...rest }) => rest), [
         { at: AT, actorId: PAT, action: 'billing.remove', organizationId: ORG, fromSubscriptionId: PAYG },
       ]);
-      assert.deepEqual(b.changes, [{ kind: 'remove', change }]);
+      assert.deepEqual(b.changes.map((e) => e.kind === 'billing.remove' && [e.from, e.to, e.actor.id]), [[change.from, undefined, PAT]]);
     });
 
     it('keeps one audit entry per change, in order, over set-up, change and removal', async () => {
@@ -83,7 +90,8 @@ describe('Billing changes', () => {
         ['billing.remove', EA, undefined, '2026-03-02T10:02:00.000Z'],
       ]);
       assert.equal(new Set(b.state.audit.map((e) => e.id)).size, 3, 'each entry has its own id');
-      assert.deepEqual(b.changes.map((c) => c.kind), ['setup', 'change', 'remove']);
+      assert.deepEqual(b.changes.map((c) => c.kind), ['billing.setup', 'billing.change', 'billing.remove']);
+      assert.deepEqual(b.changes.map((c) => c.id), b.state.audit.map((e) => e.id), 'each event is its audited change');
     });
 
     it('does not audit or tell anyone about a refused confirmation', async () => {
@@ -105,7 +113,7 @@ describe('Billing changes', () => {
         store,
         flowTtlMs: FLOW_TTL_MS,
         now: () => START,
-        listener: { billingChanged: () => { throw new Error('outbox unavailable'); } },
+        listener: { changed: () => { throw new Error('outbox unavailable'); } },
         reportError: (error) => void errors.push(error),
       });
       const pat = caller(PAT);
@@ -122,6 +130,8 @@ describe('Billing changes', () => {
       assert.equal(store.read().links[ORG]?.subscriptionId, PAYG, 'the change was saved');
       assert.equal(thrown, undefined, 'confirm() must not throw after the change was saved');
       assert.equal(outcome?.ok, true);
+      assert.equal(outcome.ok && !('pending' in outcome.value) ? outcome.value.notifications : 'refused', undefined, 'the result card says the others are told later');
+      assert.equal(Object.keys(store.read().changeEvents).length, 1, 'the saved event waits to be announced again');
       assert.equal(errors.length, 1, 'the listener failure is reported');
     });
   });

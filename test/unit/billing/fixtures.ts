@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { BillingService } from '../../../src/billing/billingService';
 import type { Outcome, Problem } from '../../../src/billing/problems';
 import type { BillingChange, Caller, PendingBillingChange, SubscriptionOption } from '../../../src/billing/views';
+import type { ChangeEvent } from '../../../src/store/changeEvent';
 import { createMemoryStore, type MemoryStateStore } from '../../../src/store/memoryStore';
 import { emptyState, type BotState, type FlowKind } from '../../../src/store/state';
 import { world, type FakeDirectory, type WorldBuilder } from '../../support/fakeDirectory';
@@ -57,16 +58,12 @@ export function contoso(): WorldBuilder {
 
 export const START = new Date('2026-03-02T10:00:00.000Z');
 
-export interface RecordedChange {
-  readonly kind: FlowKind;
-  readonly change: BillingChange;
-}
-
 /** A BillingService on a fake directory and a memory store, with a clock, a listener and an error sink to look at. */
 export class Bench {
   clock = START;
   readonly store: MemoryStateStore;
-  readonly changes: RecordedChange[] = [];
+  /** The change events the listener was told, in order. */
+  readonly changes: ChangeEvent[] = [];
   readonly errors: unknown[] = [];
   readonly service: BillingService;
 
@@ -77,7 +74,12 @@ export class Bench {
       store: this.store,
       flowTtlMs: FLOW_TTL_MS,
       now: () => this.clock,
-      listener: { billingChanged: (kind, change) => void this.changes.push({ kind, change }) },
+      listener: {
+        changed: async (event) => {
+          this.changes.push(event);
+          return { recipients: [] };
+        },
+      },
       reportError: (error) => void this.errors.push(error),
     });
   }

@@ -4,10 +4,11 @@ import type { BillingChangeListener } from '../../../src/billing/changeListener'
 import type { Outcome } from '../../../src/billing/problems';
 import { FREE_TIER } from '../../../src/billing/quantities';
 import { QuantitiesService, type ReviewAnswer } from '../../../src/billing/quantitiesService';
-import type { QuantitiesChanged, QuantitiesStep } from '../../../src/billing/quantitiesViews';
+import type { QuantitiesStep } from '../../../src/billing/quantitiesViews';
 import type { Caller } from '../../../src/billing/views';
 import { StateBillingLinks } from '../../../src/billingLinks/stateBillingLinks';
 import type { DirectoryFile, RoleName } from '../../../src/directory/types';
+import type { ChangeEvent } from '../../../src/store/changeEvent';
 import { createMemoryStore, type MemoryStateStore } from '../../../src/store/memoryStore';
 import type { PaidQuantities } from '../../../src/store/quantitiesState';
 import { emptyState, type BotState } from '../../../src/store/state';
@@ -84,7 +85,7 @@ describe('QuantitiesService', () => {
   let store: MemoryStateStore;
   let service: QuantitiesService;
   let clock: Date;
-  let told: QuantitiesChanged[];
+  let told: ChangeEvent[];
   let storageErrors: unknown[];
 
   beforeEach(() => {
@@ -94,7 +95,12 @@ describe('QuantitiesService', () => {
     storageErrors = [];
     const directory = new WorldDirectory(WORLD);
     const now = (): Date => clock;
-    const listener: BillingChangeListener = { billingChanged: () => undefined, quantitiesChanged: (change) => told.push(change) };
+    const listener: BillingChangeListener = {
+      changed: async (event) => {
+        told.push(event);
+        return { recipients: [] };
+      },
+    };
     const billing = new BillingService({ directory, store, flowTtlMs: 15 * 60_000, now });
     service = new QuantitiesService({ directory, store, billing, flowTtlMs: 15 * 60_000, now, listener, reportError: (e) => storageErrors.push(e) });
   });
@@ -183,7 +189,13 @@ describe('QuantitiesService', () => {
           { action: 'quantities.change', actorId: who, from: 3, to: 10 },
         );
         assert.equal(told.length, 1);
-        assert.equal(told[0]?.by.name, people[who]);
+        const event = told[0];
+        if (event?.kind !== 'quantities.change') return assert.fail(`expected a quantities.change event, got ${event?.kind}`);
+        assert.equal(event.actor.name, people[who]);
+        assert.deepEqual(event.changes, [{ what: 'Basic users', from: '3', to: '10' }, { what: 'Artifacts storage (GiB)', from: '0', to: '4' }]);
+        assert.equal(event.id, audit?.id, 'the event is the audited change');
+        assert.deepEqual(store.read().changeEvents[event.id], event, 'the event is saved with the change');
+        assert.deepEqual(done.notifications, { recipients: [] });
         assert.equal(done.change.toMonthlyCents - done.change.fromMonthlyCents, (7 * 6 + 4 * 2) * 100);
       });
     }
@@ -345,7 +357,7 @@ describe('QuantitiesService with a directory per caller', () => {
     const directory = new WorldDirectory(WORLD);
     const errors: unknown[] = [];
     const billing = new BillingService({ directory, store, flowTtlMs: 15 * 60_000, now });
-    const listener: BillingChangeListener = { billingChanged: () => undefined, quantitiesChanged: () => { throw new Error('delivery down'); } };
+    const listener: BillingChangeListener = { changed: async () => { throw new Error('delivery down'); } };
     const service = new QuantitiesService({ directory, store, billing, flowTtlMs: 15 * 60_000, now, listener, reportError: (e) => errors.push(e) });
     const started = value(await service.start(caller('carl')));
     value(await service.chooseOrganization(caller('carl'), started.flow.id, 'org-billed'));

@@ -25,6 +25,10 @@ const DETAILS = {
   warnings: [],
 };
 
+/** In the contoso() world Sam alone holds a role on the billing subscription, so PCAs are warned. */
+const SAM_ALONE = 'Only Sam Subowner can manage billing of contoso-web. Add a backup billing manager, so that billing survives them leaving.';
+const DETAILS_SAM_ALONE = { ...DETAILS, warnings: [SAM_ALONE], soleManager: { id: SAM, name: 'Sam Subowner' } };
+
 const SUMMARY = {
   organization: { id: ORG, name: ORG_NAME },
   access: 'member',
@@ -54,7 +58,8 @@ describe('Billing status', () => {
         const status = await statusOf(b, v.userId);
         if (v.details) {
           const { access: _access, paid: _paid, ...rest } = status ?? assert.fail('no status');
-          assert.deepEqual(rest, DETAILS);
+          // A viewer who sees details without a role of their own leaves Sam the only billing manager.
+          assert.deepEqual(rest, v.role ? DETAILS : DETAILS_SAM_ALONE);
         } else {
           assert.deepEqual(status, SUMMARY);
         }
@@ -112,7 +117,7 @@ describe('Billing status', () => {
       it(`warns PCAs when the linked subscription ${c.name}${c.warnings.length ? '' : ' (no warning)'}`, async () => {
         const b = new Bench(contoso().directory(), linkedState(ORG, PAYG, SAM));
         b.directory.updateSubscription(PAYG, c.fields);
-        assert.deepEqual((await statusOf(b, PAT))?.warnings, c.warnings);
+        assert.deepEqual((await statusOf(b, PAT))?.warnings, [...c.warnings, SAM_ALONE]);
         assert.deepEqual((await statusOf(b, MIA))?.warnings, [], 'members are not shown subscription details');
       });
     }
@@ -128,11 +133,11 @@ describe('Billing status', () => {
 
     it('reads the subscription afresh on every request', async () => {
       const b = new Bench(contoso().directory(), linkedState(ORG, PAYG, SAM));
-      assert.deepEqual((await statusOf(b, PAT))?.warnings, []);
+      assert.deepEqual((await statusOf(b, PAT))?.warnings, [SAM_ALONE]);
       b.directory.updateSubscription(PAYG, { state: 'Disabled' });
-      assert.deepEqual((await statusOf(b, PAT))?.warnings, [NOT_ACTIVE]);
+      assert.deepEqual((await statusOf(b, PAT))?.warnings, [NOT_ACTIVE, SAM_ALONE]);
       b.directory.updateSubscription(PAYG, { state: 'Enabled' });
-      assert.deepEqual((await statusOf(b, PAT))?.warnings, []);
+      assert.deepEqual((await statusOf(b, PAT))?.warnings, [SAM_ALONE]);
     });
   });
 });

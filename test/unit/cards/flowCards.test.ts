@@ -161,6 +161,7 @@ describe('Flow cards', () => {
         assert.deepEqual(facts(card).slice(-2), [['By', 'Alex Wilber'], ['When', '2026-03-02 10:04 UTC']]);
         assert.deepEqual(buttons(card).map((b) => b.verb), ['status.show'], 'a finished flow offers nothing to click twice');
         assert.match(visibleText(card), /Type "status" at any time/);
+        assert.match(visibleText(card), /Notifying in Teams: Megan Bowen\./, 'says who is told about the change');
       });
     }
 

@@ -72,8 +72,19 @@ export function confirmStep(kind: FlowKind): ConfirmStep {
   }
 }
 
+const ALEX = { id: 'user-alex', name: 'Alex Wilber' };
+const MEGAN = { id: 'user-megan', name: 'Megan Bowen' };
+
+/** Made by Alex; Megan manages billing too and is being told. */
 export function change(kind: FlowKind): BillingChange {
-  return { ...confirmStep(kind), flow: flow(kind), by: { id: 'user-alex', name: 'Alex Wilber' }, at: '2026-03-02T10:04:31.000Z' };
+  return {
+    ...confirmStep(kind),
+    flow: flow(kind),
+    by: ALEX,
+    at: '2026-03-02T10:04:31.000Z',
+    notifications: { recipients: [{ person: MEGAN, reach: 'chat' }] },
+    managers: kind === 'remove' ? undefined : [ALEX, MEGAN],
+  };
 }
 
 /** A change the user makes on the organization's Billing settings page (DIRECTORY=azure), before and after a "Check again". */

@@ -5,6 +5,7 @@ import { billingSettingsCard, billingSettingsTemplate } from '../../../src/cards
 import { confirmCard, organizationPickerCard, resultCard, subscriptionPickerCard } from '../../../src/cards/flowCards';
 import { helpCard, noticeCard, statusCard } from '../../../src/cards/infoCards';
 import { CardRenderError, renderCard, type CardJson } from '../../../src/cards/render';
+import * as managerTemplates from '../../../src/cards/managerTemplates';
 import * as quantityTemplates from '../../../src/cards/quantityTemplates';
 import { signInCard, signInTemplate } from '../../../src/cards/signInCard';
 import * as templates from '../../../src/cards/templates';
@@ -39,6 +40,13 @@ const TEMPLATES = [
   quantityTemplates.quantitiesConfirmTemplate,
   billingSettingsTemplate,
   signInTemplate,
+  managerTemplates.managersTemplate,
+  managerTemplates.managerOrganizationPickerTemplate,
+  managerTemplates.managerPersonPickerTemplate,
+  managerTemplates.managerRolePickerTemplate,
+  managerTemplates.managerConfirmTemplate,
+  managerTemplates.changeNotificationTemplate,
+  managerTemplates.managerWelcomeTemplate,
 ];
 
 /** One of everything the builders produce. */
@@ -56,6 +64,7 @@ function renderEverything(): CardJson[] {
       billingSettingsCard(pendingChange(kind, 'Not yet: the billing settings still show no subscription.')),
     ]),
     signInCard({ title: 'Sign in to Azure DevOps', message: 'I act with your own permissions.', buttonTitle: 'Sign in and continue', command: 'status' }),
+    resultCard('setup', { ...change('setup'), managers: [{ id: 'user-alex', name: 'Alex Wilber' }] }),
     subscriptionPickerCard(subscriptionStep('setup', [SELECTABLE_SUB, FREE_TRIAL_SUB])),
     subscriptionPickerCard(subscriptionStep('change', [FREE_TRIAL_SUB])),
     statusCard([STATUS_DETAILS, STATUS_MEMBER]),
@@ -77,14 +86,16 @@ describe('Card templates', () => {
     const inTemplates = new Set(TEMPLATES.flatMap((t) => findAll(t.json, (n) => n.type === 'Action.Execute').map((a) => String(a.verb))));
     const rendered = new Set(renderEverything().flatMap((card) => buttons(card).map((b) => b.verb)));
     assert.deepEqual([...inTemplates].sort(), [...KNOWN_VERBS].sort(), 'templates: no unhandled verb, and no handler without a button');
-    // The quantity cards are rendered by their own tests (quantityCards.test.ts).
-    assert.deepEqual([...rendered].sort(), KNOWN_VERBS.filter((v) => !v.startsWith('quantities.') || v === 'quantities.start').sort());
+    // The quantity and manager cards are rendered by their own tests (quantityCards.test.ts,
+    // managerFlows.test.ts); the flow and status cards only lead into them.
+    const ownTests = (v: string): boolean => (v.startsWith('quantities.') && v !== 'quantities.start') || (v.startsWith('manager') && v !== 'manager.start');
+    assert.deepEqual([...rendered].sort(), KNOWN_VERBS.filter((v) => !ownTests(v)).sort());
   });
 
   it('the inputs are named as the card actions read them', () => {
     const ids = new Set(TEMPLATES.flatMap((t) => findAll(t.json, (n) => typeof n.type === 'string' && n.type.startsWith('Input.')).map((n) => String(n.id))));
     // The quantity inputs are named per meter by a binding; their names are checked in quantityCards.test.ts.
-    assert.deepEqual([...ids].filter((id) => !id.startsWith('${')).sort(), ['acknowledged', 'organizationId', 'subscriptionId']);
+    assert.deepEqual([...ids].filter((id) => !id.startsWith('${')).sort(), ['acknowledged', 'filter', 'organizationId', 'principalId', 'role', 'subscriptionId']);
   });
 
   it('rendering leaves the template objects exactly as the files define them', () => {

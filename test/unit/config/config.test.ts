@@ -14,6 +14,12 @@ describe('Configuration', () => {
     assert.match(config.directoryFile, /demo[/\\]directory\.json$/);
     assert.equal(config.credentials, undefined);
     assert.equal(config.flowTtlMinutes, 15);
+    assert.deepEqual(config.notifications, { perConversationPerSecond: 7, perSecond: 50, maxAttempts: 5, sendTimeoutSeconds: 15 });
+  });
+
+  it('reads the notification pacing and retry settings', () => {
+    const config = readConfig({ NOTIFY_PER_CONVERSATION_PER_SECOND: '3', NOTIFY_PER_SECOND: '20', NOTIFY_MAX_ATTEMPTS: '8', NOTIFY_SEND_TIMEOUT_SECONDS: '5' });
+    assert.deepEqual(config.notifications, { perConversationPerSecond: 3, perSecond: 20, maxAttempts: 8, sendTimeoutSeconds: 5 });
   });
 
   const invalid: { env: Record<string, string>; names: RegExp }[] = [
@@ -26,6 +32,12 @@ describe('Configuration', () => {
     { env: { MicrosoftAppId: 'app', MicrosoftAppPassword: 'p', MicrosoftAppType: 'SingleTenant' }, names: /needs MicrosoftAppTenantId/ },
     { env: { MicrosoftAppId: 'app', MicrosoftAppPassword: 'p', MicrosoftAppType: 'Sideways' }, names: /^MicrosoftAppType is "Sideways"/ },
     { env: { FLOW_TTL_MINUTES: '0' }, names: /^FLOW_TTL_MINUTES/ },
+    { env: { NOTIFY_PER_SECOND: '0' }, names: /^NOTIFY_PER_SECOND is "0", but it must be a whole number from 1 to 1000\.$/ },
+    { env: { NOTIFY_PER_CONVERSATION_PER_SECOND: 'fast' }, names: /^NOTIFY_PER_CONVERSATION_PER_SECOND is "fast"/ },
+    { env: { NOTIFY_PER_CONVERSATION_PER_SECOND: '10', NOTIFY_PER_SECOND: '5' }, names: /^NOTIFY_PER_CONVERSATION_PER_SECOND is 10, more than NOTIFY_PER_SECOND \(5\)/ },
+    { env: { NOTIFY_MAX_ATTEMPTS: '0' }, names: /^NOTIFY_MAX_ATTEMPTS/ },
+    { env: { NOTIFY_MAX_ATTEMPTS: '21' }, names: /^NOTIFY_MAX_ATTEMPTS/ },
+    { env: { NOTIFY_SEND_TIMEOUT_SECONDS: '1.5' }, names: /^NOTIFY_SEND_TIMEOUT_SECONDS/ },
   ];
   for (const { env, names } of invalid) {
     it(`refuses ${JSON.stringify(env)} with a message naming the variable`, () => {

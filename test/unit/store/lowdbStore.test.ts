@@ -121,6 +121,7 @@ describe('lowdbStore', () => {
       ['has no schemaVersion', JSON.stringify({ links: {}, flows: {}, conversations: {}, audit: [] }), /has no schemaVersion/],
       ['has links that are not an object', JSON.stringify({ ...emptyState(), links: [] }), /links that is not an object/],
       ['has no audit array', JSON.stringify({ ...emptyState(), audit: undefined }), /audit that is not an array/],
+      ['has an outbox that is not an object', JSON.stringify({ ...emptyState(), outbox: [] }), /outbox that is not an object/],
       ['has quantities that are not an object', JSON.stringify({ ...emptyState(), quantities: [] }), /quantities that is not an object/],
       ['has purchases that are not an object', JSON.stringify({ ...emptyState(), purchases: 'none' }), /purchases that is not an object/],
       ['has quantities without paid', JSON.stringify({ ...emptyState(), quantities: { 'org-1': { basicUsers: 3 } } }), /quantities for "org-1" without a "paid" object/],
@@ -142,6 +143,22 @@ describe('lowdbStore', () => {
         assert.deepEqual(await fs.readdir(path.dirname(stateFile)), ['state.json'], 'nothing else may be written');
       });
     }
+
+    it('opens a state file written before managers and notifications existed, with those parts empty', async () => {
+      await fs.mkdir(path.dirname(stateFile), { recursive: true });
+      const firstRelease = { schemaVersion: STATE_SCHEMA_VERSION, links: { org: link('org') }, flows: {}, conversations: {}, audit: [] };
+      await fs.writeFile(stateFile, JSON.stringify(firstRelease));
+      const store = await open();
+      assert.deepEqual(store.read().links, firstRelease.links);
+      assert.deepEqual(store.read().outbox, {});
+      assert.deepEqual(store.read().directoryOverlay, { granted: [], revoked: [] });
+      await store.update((state) => {
+        state.reach.someone = { status: 'delivered', at: '2026-11-26T09:00:00.000Z' };
+      });
+      const onDisk = JSON.parse(await fs.readFile(stateFile, 'utf8')) as BotState;
+      assert.equal(onDisk.reach.someone?.status, 'delivered');
+      assert.deepEqual(onDisk.links, firstRelease.links);
+    });
 
     it('opens a file written before paid quantities existed as having none, and keeps its links', async () => {
       await fs.mkdir(path.dirname(stateFile), { recursive: true });

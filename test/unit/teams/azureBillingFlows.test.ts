@@ -71,6 +71,44 @@ describe('Billing flows on Azure', function () {
     assert.match(cardOf(await bot.click('flow.check', { flowId })).text, /Already done/);
   });
 
+  it('tells the billing managers when "Check again" completes a change: the event is saved with it and queued', async () => {
+    const bot = await signedInBot();
+    const { flowId } = await confirmSetUp(bot);
+    assert.deepEqual(bot.store.read().outbox, {}, 'nothing to tell before the change is made');
+    emulator.world.billing.set(ORG_WEB, { subscriptionId: SUB_PAYG, updatedBy: vsidOf(ALEX), updatedAt: new Date() });
+    assert.match(cardOf(await bot.click('flow.check', { flowId })).text, /Billing is set up/);
+    await bot.notificationsIdle();
+    const state = bot.store.read();
+    assert.deepEqual(state.changeEvents, {}, 'the recorded change was turned into notifications');
+    const told = Object.values(state.outbox);
+    assert.ok(told.length > 0, 'someone is told');
+    assert.ok(told.every((entry) => entry.event.kind === 'billing.setup' && entry.event.organization.id === ORG_WEB));
+    assert.deepEqual(state.audit.map((a) => a.id), [told[0]?.event.id], 'the notice and the audit entry describe the same change');
+    await bot.close();
+  });
+
+  it('tells the billing managers when billing is written at once (AZURE_BILLING_WRITES=api)', async () => {
+    const bot = await signedInBot('api');
+    assert.match((await confirmSetUp(bot)).answer.text, /Billing is set up/);
+    await bot.notificationsIdle();
+    assert.deepEqual(bot.store.read().changeEvents, {});
+    assert.ok(Object.values(bot.store.read().outbox).some((entry) => entry.event.kind === 'billing.setup'));
+    await bot.close();
+  });
+
+  it('refuses "add manager" and "remove manager", saying where to pick people instead, and starts nothing', async () => {
+    const bot = await signedInBot();
+    for (const typed of ['add manager', 'remove manager']) {
+      const answer = cardOf(await bot.say(typed));
+      assert.match(answer.text, /I cannot add or remove billing managers here yet: I cannot list the people of your Microsoft Entra tenant/);
+      assert.match(answer.text, /Access control \(IAM\)/);
+    }
+    assert.match(cardOf(await bot.click('manager.start', { kind: 'add' })).text, /I cannot add or remove billing managers here yet/);
+    assert.deepEqual(bot.store.read().managerFlows, {});
+    assert.equal(emulator.callsTo('RoleAssignments_Create').length, 0);
+    await bot.close();
+  });
+
   it('reads the link from Azure DevOps: billing set up elsewhere shows in status and blocks a second set-up', async () => {
     emulator.world.billing.set(ORG_WEB, { subscriptionId: SUB_EA, updatedBy: vsidOf('00000000-0000-0000-0000-0000000000021'), updatedAt: new Date() });
     const bot = await signedInBot();

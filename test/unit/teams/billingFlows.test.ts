@@ -16,6 +16,9 @@ describe('Billing flows on cards', () => {
   beforeEach(async () => {
     bot = await TeamsHarness.create();
   });
+  afterEach(async () => {
+    await bot.close();
+  });
 
   /** Runs set up billing to the end as Alex would, clicking the buttons the cards show. */
   async function setUp(organizationId: string, subscriptionId: string, who: Person = alex): Promise<CardView> {

@@ -6,6 +6,9 @@ describe('Typed commands', () => {
   beforeEach(async () => {
     bot = await TeamsHarness.create();
   });
+  afterEach(async () => {
+    await bot.close();
+  });
 
   const cases: { typed: string; expect: RegExp }[] = [
     { typed: 'help', expect: /What I can do/ },
@@ -18,6 +21,11 @@ describe('Typed commands', () => {
     { typed: 'change billing', expect: /Change billing[\s\S]*Step 1 of 3/ },
     { typed: 'remove billing', expect: /Remove billing[\s\S]*Step 1 of 2/ },
     { typed: '<p>status</p>', expect: /Billing status/ },
+    { typed: 'managers', expect: /Billing managers/ },
+    { typed: 'Billing managers', expect: /Billing managers/ },
+    { typed: 'add manager', expect: /Add a billing manager[\s\S]*Step 1 of 4/ },
+    { typed: 'Add a backup billing manager', expect: /Add a billing manager[\s\S]*Step 1 of 4/ },
+    { typed: 'remove manager', expect: /Remove a billing manager[\s\S]*Step 1 of 3/ },
   ];
   for (const { typed, expect } of cases) {
     it(`"${typed}" answers with its card`, async () => {
@@ -28,12 +36,12 @@ describe('Typed commands', () => {
 
   it('lists every command in help', async () => {
     const card = cardOf(await bot.say('help'));
-    for (const command of ['set up billing', 'status', 'change billing', 'remove billing', 'cancel', 'help']) {
+    for (const command of ['set up billing', 'status', 'change billing', 'remove billing', 'cancel', 'managers', 'add manager', 'remove manager', 'help']) {
       assert.ok(card.text.includes(command), `help does not list "${command}"`);
     }
   });
 
-  const notCommands = ['please set up billing', 'set up billing now', 'unremove billing', 'statuses', 'helpful'];
+  const notCommands = ['please set up billing', 'set up billing now', 'unremove billing', 'statuses', 'helpful', 'add managers', 'remove manager now', 'managers of contoso-web please'];
   for (const typed of notCommands) {
     it(`"${typed}" is not mistaken for a command and gets a hint`, async () => {
       const replies = await bot.say(typed);

@@ -6,6 +6,9 @@ describe('Install, welcome and conversation references', () => {
   beforeEach(async () => {
     bot = await TeamsHarness.create();
   });
+  afterEach(async () => {
+    await bot.close();
+  });
 
   it('welcomes once when Teams sends both install events, and stores the reference', async () => {
     const first = await bot.send({ type: 'installationUpdate', action: 'add' });

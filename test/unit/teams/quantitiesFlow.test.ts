@@ -26,12 +26,22 @@ function numberInputsOf(card: CardView): Map<string, { label: string; value: unk
   return inputs;
 }
 
+/** The notification cards delivered to one person, as text. */
+function cardsTo(bot: TeamsHarness, aadObjectId: string): string[] {
+  return bot.transport.delivered
+    .filter((c) => c.target === `chat-${aadObjectId}` || bot.store.read().conversations[c.target]?.aadObjectId === aadObjectId)
+    .map((c) => JSON.stringify(c.message?.card));
+}
+
 const NONE = { basicUsers: '0', basicTestPlansUsers: '0', microsoftHostedJobs: '0', selfHostedJobs: '0', artifactsGiB: '0' };
 
 describe('Buying paid quantities on cards', () => {
   let bot: TeamsHarness;
   beforeEach(async () => {
     bot = await TeamsHarness.create();
+  });
+  afterEach(async () => {
+    await bot.close();
   });
 
   /** Types "buy" and picks the organization: the quantities card. */
@@ -97,6 +107,12 @@ describe('Buying paid quantities on cards', () => {
     assert.equal(state.links[ORG_WEB]?.subscriptionId, SUB_PAYG);
     assert.deepEqual(state.quantities[ORG_WEB]?.paid, { basicUsers: 10, basicTestPlansUsers: 0, microsoftHostedJobs: 1, selfHostedJobs: 0, artifactsGiB: 3 });
     assert.deepEqual(state.audit.map((a) => a.action), ['billing.setup', 'quantities.purchase']);
+    assert.match(result.text, /Notifying in Teams: Megan Bowen and Patti Fernandez\./);
+    await bot.notificationsIdle();
+    const toMegan = cardsTo(bot, MEGAN);
+    assert.equal(toMegan.length, 1, 'one notice for the set-up and its purchase');
+    assert.match(toMegan[0] ?? '', /Billing set up for contoso-web[\s\S]*A first purchase of paid quantities was made with it/);
+    assert.match(toMegan[0] ?? '', /"Basic users","value":"0 → 10"[\s\S]*"Monthly estimate","value":"0 USD → 106 USD \(list price\)"/);
 
     assert.match(cardOf(await bot.say('status')).text, /contoso-web[\s\S]*Paid quantities\n10 Basic users, 1 Microsoft-hosted parallel job and 3 GiB of Artifacts storage, on top of the free tier/);
     // The quantities card handed over; a late click on it says where the purchase went.
@@ -139,6 +155,18 @@ describe('Buying paid quantities on cards', () => {
     assert.match(result.text, /contoso-web now pays for 4 Basic users, 1 Basic \+ Test Plans user and 2 self-hosted parallel jobs on top of the free tier\./);
     assert.deepEqual(bot.store.read().quantities[ORG_WEB]?.paid, { basicUsers: 4, basicTestPlansUsers: 1, microsoftHostedJobs: 0, selfHostedJobs: 2, artifactsGiB: 0 });
     assert.equal(bot.store.read().audit.at(-1)?.action, 'quantities.change');
+
+    // The other billing managers hear about it; the one who made the change does not.
+    assert.match(result.text, /Notifying in Teams: Alex Wilber and Megan Bowen\./);
+    await bot.notificationsIdle();
+    for (const manager of [alex.aadObjectId, MEGAN]) {
+      const changed = cardsTo(bot, manager).filter((c) => c.includes('Paid quantities of contoso-web changed'));
+      assert.equal(changed.length, 1, `${manager} is told once`);
+      assert.match(changed[0] ?? '', /Patti Fernandez changed what contoso-web buys, paid by Contoso Pay-As-You-Go/);
+      assert.match(changed[0] ?? '', /"Basic users","value":"10 → 4"[\s\S]*"Basic \+ Test Plans users","value":"0 → 1"[\s\S]*"Monthly estimate","value":"90 USD → 106 USD \(list price\)"/);
+    }
+    assert.ok(!cardsTo(bot, patti.aadObjectId).some((c) => c.includes('Paid quantities of contoso-web changed')), 'Patti made the change');
+    assert.deepEqual(bot.store.read().changeEvents, {}, 'every saved event was turned into notifications');
   });
 
   it('refuses a plain member without a subscription role, naming who can do it', async () => {
@@ -191,6 +219,10 @@ describe('Buying paid quantities on cards', () => {
     assert.match(result.text, /Billing removed[\s\S]*Its paid quantities were set back to zero; it paid for 10 Basic users and 5 GiB of Artifacts storage\./);
     assert.deepEqual(bot.store.read().quantities, {});
     assert.deepEqual(bot.store.read().audit.map((a) => a.action), ['billing.setup', 'quantities.purchase', 'billing.remove', 'quantities.reset']);
+    await bot.notificationsIdle();
+    const removed = cardsTo(bot, MEGAN).filter((c) => c.includes('Billing removed from contoso-web'));
+    assert.equal(removed.length, 1);
+    assert.match(removed[0] ?? '', /Its paid quantities were set back to zero[\s\S]*"Basic users","value":"10 → 0"[\s\S]*"Artifacts storage \(GiB\)","value":"5 → 0"/);
     assert.doesNotMatch(cardOf(await bot.say('status')).text, /Paid quantities/);
     // Buying again is a first purchase once more.
     assert.match(cardOf(await bot.say('buy')).text, /contoso-web \(no billing yet\)/);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { DirectoryFailure } from '../../../../src/directory/directoryFailure';
+import { DirectoryChangeError } from '../../../../src/directory/port';
 import { armError, AzureEmulator } from '../../../support/azure/azureEmulator';
 import { demoWorldFile, emulatedBackend, requester } from '../../../support/azure/emulatedBackend';
 import { ADELE, ALEX, MEGAN, SUB_EA, SUB_PAYG } from '../../../support/demoWorld';
@@ -113,5 +114,49 @@ describe('AzureRoleAssignments', function () {
     const result = await emulatedBackend(emulator).roleAssignmentsFor(requester(emulator, ALEX)).revoke(SUB_PAYG, ISAIAH, 'Contributor');
     assert.equal(result, 'held-above-subscription');
     assert.equal(emulator.callsTo('RoleAssignments_Delete').length, 0);
+  });
+});
+
+/** The directory port's role changes on Azure, as the billing-manager flows call them. */
+describe('AzureDirectory role changes', function () {
+  this.timeout(20_000);
+  let emulator: AzureEmulator;
+
+  beforeEach(async () => {
+    emulator = await AzureEmulator.start(await demoWorldFile());
+  });
+
+  afterEach(async () => {
+    assert.deepEqual(emulator.violations, []);
+    await emulator.stop();
+  });
+
+  it('grants through a role assignment, and a role already held counts as granted', async () => {
+    const directory = await emulatedBackend(emulator).directoryFor(requester(emulator, ALEX));
+    await directory.grantRole({ subscriptionId: SUB_PAYG, principalId: ISAIAH, role: 'Contributor' });
+    await directory.grantRole({ subscriptionId: SUB_PAYG, principalId: MEGAN, role: 'Contributor' });
+    assert.deepEqual(emulator.world.rolesOn(SUB_PAYG, ISAIAH), ['Contributor']);
+    assert.ok((await directory.roleAssignmentsOn(SUB_PAYG)).some((a) => a.principalId === ISAIAH), 'the same request sees the new role');
+  });
+
+  it('revokes a role given on the subscription, and explains one given above it', async () => {
+    const directory = await emulatedBackend(emulator).directoryFor(requester(emulator, ALEX));
+    await directory.revokeRole({ subscriptionId: SUB_PAYG, principalId: MEGAN, role: 'Contributor' });
+    assert.deepEqual(emulator.world.rolesOn(SUB_PAYG, MEGAN), []);
+    emulator.world.inheritRole(SUB_PAYG, ISAIAH, 'Contributor');
+    await assert.rejects(
+      directory.revokeRole({ subscriptionId: SUB_PAYG, principalId: ISAIAH, role: 'Contributor' }),
+      (error: unknown) => error instanceof DirectoryChangeError && /given on a management group above subscription/.test(error.message),
+    );
+  });
+
+  it('offers only the people it knows in the tenant: the requester and administrators of their organizations', async () => {
+    const directory = await emulatedBackend(emulator).directoryFor(requester(emulator, ALEX));
+    const me = await directory.getUser(ALEX);
+    const people = await directory.usersOfTenant(me?.tenantId ?? '');
+    assert.ok(people.some((p) => p.id === ALEX));
+    assert.ok(people.every((p) => p.tenantId === me?.tenantId));
+    assert.deepEqual(people.map((p) => p.displayName), [...people.map((p) => p.displayName)].sort((a, b) => a.localeCompare(b)));
+    assert.deepEqual(await directory.usersOfTenant('another-tenant'), []);
   });
 });

@@ -1,0 +1,70 @@
+import type { DirectoryPort } from '../directory/port';
+import type { DirectoryUser, Organization } from '../directory/types';
+import type { BotState } from '../store/state';
+import { billingManagerIds, canAssignRoles, managerRolesOf } from './managerRules';
+import { singleManagerWarning, type ManagerView, type OrganizationManagers } from './managerViews';
+import { organizationAccess } from './organizationAccess';
+import { reachOf } from './reach';
+import { isBillingManager } from './roles';
+
+/**
+ * Who manages billing of each organization the user belongs to. Every member sees who they are
+ * (BILLING.md: "who manages it"); the subscription and whether the bot can reach each manager are
+ * for project collection administrators and billing managers. In a shared conversation everyone
+ * reads the answer, so it holds only the names and roles: no addresses, history or subscription.
+ */
+export async function listManagers(directory: DirectoryPort, state: Readonly<BotState>, user: DirectoryUser, shared = false): Promise<OrganizationManagers[]> {
+  const organizations = await directory.organizationsOf(user.id);
+  const lists = await Promise.all(organizations.map(async (org) => {
+    const list = await managersOf(directory, state, org, user);
+    return shared ? forEveryMember(list) : list;
+  }));
+  return lists.sort((a, b) => a.organization.name.localeCompare(b.organization.name));
+}
+
+async function managersOf(directory: DirectoryPort, state: Readonly<BotState>, org: Organization, user: DirectoryUser): Promise<OrganizationManagers> {
+  const organization = { id: org.id, name: org.name };
+  const link = state.links[org.id];
+  if (!link) return { organization, linked: false, managers: [], canChange: false, warnings: [] };
+  const [subscription, assignments] = await Promise.all([directory.getSubscription(link.subscriptionId), directory.roleAssignmentsOn(link.subscriptionId)]);
+  const detailsVisible = organizationAccess(user.id, org) === 'project-collection-administrator' || isBillingManager(user.id, assignments);
+  const recorded = state.managers[org.id] ?? {};
+  const people = await directory.getUsers(billingManagerIds(assignments));
+  const managers = await Promise.all(people.map(async (person): Promise<ManagerView> => {
+    const record = recorded[person.id];
+    const byBot = record && record.subscriptionId === link.subscriptionId ? record : undefined;
+    const addedBy = byBot ? await directory.getUser(byBot.addedBy) : undefined;
+    return {
+      person: { id: person.id, name: person.displayName },
+      email: person.email,
+      roles: managerRolesOf(person.id, assignments),
+      primary: person.id === link.linkedBy,
+      ...(byBot ? { addedBy: { id: byBot.addedBy, name: addedBy?.displayName ?? 'a former user' }, addedAt: byBot.addedAt } : {}),
+      ...(detailsVisible ? { reach: reachOf(state, person.id) } : {}),
+    };
+  }));
+  managers.sort((a, b) => Number(b.primary) - Number(a.primary) || a.person.name.localeCompare(b.person.name));
+  const warnings: string[] = [];
+  const only = managers[0];
+  if (managers.length === 1 && only) warnings.push(singleManagerWarning(org.name, only.person.name));
+  if (managers.length === 0) warnings.push(`Nobody holds Owner or Contributor on the subscription that pays for ${org.name}, so nobody can manage its billing. Ask an Owner of the subscription to grant a role.`);
+  return {
+    organization,
+    linked: true,
+    ...(detailsVisible ? { subscription: { id: link.subscriptionId, name: subscription?.displayName ?? `subscription ${link.subscriptionId}` } } : {}),
+    managers,
+    canChange: canAssignRoles(user.id, assignments),
+    warnings,
+  };
+}
+
+function forEveryMember(list: OrganizationManagers): OrganizationManagers {
+  return {
+    organization: list.organization,
+    linked: list.linked,
+    managers: list.managers.map(({ person, roles, primary }) => ({ person, roles, primary })),
+    // Adding or removing someone happens in the personal chat; the buttons would only be refused here.
+    canChange: false,
+    warnings: list.warnings,
+  };
+}

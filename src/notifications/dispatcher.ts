@@ -1,0 +1,260 @@
+import type { Logger } from '../logger';
+import type { DeliveryFailure, OutboxEntry } from '../store/notificationState';
+import type { StateStore } from '../store/port';
+import type { StoredConversationReference } from '../store/state';
+import type { AddressBook } from './addressBook';
+import type { NotificationArchive } from './archive';
+import { realClock, WakeSignal, type Clock } from './clock';
+import { dueEntries, finishedToArchive, markDelivered, markFailed, markRetry, nextDueAt, pendingCount } from './outbox';
+import { RateLimiter, type Ticket } from './rateLimiter';
+import { DEFAULT_RETRY, decideRetry, type RetrySettings } from './retryPolicy';
+import type { NotificationTransport, OutgoingMessage, SendFailure } from './transport';
+
+export interface DispatcherSettings {
+  readonly perConversationPerSecond: number;
+  readonly perSecond: number;
+  readonly maxAttempts: number;
+  /** Sends under way at once; one per person at most, whatever this says. */
+  readonly maxInFlight?: number;
+  /** Finished entries stay in the state file this long, then move to the archive. */
+  readonly keepFinishedMs?: number;
+  /** And at most this many stay, however recent. */
+  readonly keepFinished?: number;
+  readonly retry?: Partial<Omit<RetrySettings, 'maxAttempts'>>;
+}
+
+export interface DispatcherDeps {
+  readonly store: StateStore;
+  readonly transport: NotificationTransport;
+  readonly addresses: AddressBook;
+  readonly render: (entry: OutboxEntry) => OutgoingMessage;
+  readonly archive: NotificationArchive;
+  readonly logger: Logger;
+  readonly settings: DispatcherSettings;
+  readonly clock?: Clock;
+  readonly random?: () => number;
+}
+
+/** A person whose last attempt broke on our side (say, the disk refused a write) waits this long. */
+const LOCAL_FAILURE_PAUSE_MS = 30_000;
+const ARCHIVE_CHECK_EVERY_MS = 10_000;
+const ARCHIVE_BATCH = 50;
+/** While a request under way holds the last place in the window, look again this often. */
+const PACING_POLL_MS = 50;
+
+/**
+ * Delivers the outbox in the background: paced per conversation and overall, one send at a time per
+ * person (so each gets their notifications in order), every result written to the state before the
+ * next send to that person. Stopping lets the sends under way finish and record; whatever is still
+ * pending stays pending for the next start.
+ */
+export class Dispatcher {
+  private readonly clock: Clock;
+  private readonly random: () => number;
+  private readonly limiter: RateLimiter;
+  private readonly wake: WakeSignal;
+  private readonly retry: RetrySettings;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly pausedUntil = new Map<string, number>();
+  private readonly idleWaiters: (() => void)[] = [];
+  private loop: Promise<void> | undefined;
+  private stopping = false;
+  private lastArchiveCheck = Number.NEGATIVE_INFINITY;
+
+  constructor(private readonly deps: DispatcherDeps) {
+    this.clock = deps.clock ?? realClock;
+    this.random = deps.random ?? Math.random;
+    this.limiter = new RateLimiter(deps.settings.perConversationPerSecond, deps.settings.perSecond);
+    this.wake = new WakeSignal(this.clock);
+    this.retry = { ...DEFAULT_RETRY, ...deps.settings.retry, maxAttempts: deps.settings.maxAttempts };
+  }
+
+  start(): void {
+    this.loop ??= this.run().catch((error: unknown) => {
+      this.deps.logger.error({ err: error }, 'The notification dispatcher stopped unexpectedly; pending notifications go out after a restart.');
+    });
+  }
+
+  /** New entries are in the outbox: look now rather than at the next planned time. */
+  notify(): void {
+    this.wake.notify();
+  }
+
+  /** Stops taking new sends, waits for those under way to finish and be recorded. Pending stays pending. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake.notify();
+    await this.loop;
+    this.releaseIdleWaiters();
+  }
+
+  /** Resolves when nothing is pending or under way (or the dispatcher stops). For tests and shutdown reports. */
+  whenIdle(): Promise<void> {
+    if (this.isIdle() || this.stopping) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private async run(): Promise<void> {
+    while (!this.stopping) {
+      await this.archiveIfDue();
+      const nextLook = this.startDueSends();
+      if (this.isIdle()) this.releaseIdleWaiters();
+      if (this.stopping) break;
+      await this.wake.wait(nextLook === undefined ? undefined : Math.max(0, nextLook - this.clock.now()));
+    }
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  /** Starts every send that pacing allows now; returns when to look again (undefined: on a wake-up). */
+  private startDueSends(): number | undefined {
+    const now = this.clock.now();
+    const state = this.deps.store.read();
+    const pendingAt = nextDueAt(state);
+    let next = pendingAt !== undefined && pendingAt > now ? pendingAt : undefined;
+    const earliest = (at: number): void => {
+      next = next === undefined ? at : Math.min(next, at);
+    };
+    for (const entry of dueEntries(state, now)) {
+      if (this.inFlight.has(entry.recipientId)) continue;
+      const paused = this.pausedUntil.get(entry.recipientId) ?? 0;
+      if (paused > now) {
+        earliest(paused);
+        continue;
+      }
+      if (this.inFlight.size >= (this.deps.settings.maxInFlight ?? 16)) break;
+      // The first request: the message itself, or, for someone without a chat, starting one (which
+      // counts against the overall rate only; the message then waits for its own turn).
+      const conversation = this.deps.addresses.personalChatOf(entry.recipientId) ? entry.recipientId : undefined;
+      const wait = this.limiter.delayFor(conversation, now);
+      if (wait > 0) {
+        // Infinity: a request under way must finish first, and its completion wakes the loop.
+        if (Number.isFinite(wait)) earliest(now + wait);
+        continue;
+      }
+      const sending = this.deliver(entry, this.limiter.take(conversation))
+        .catch((error: unknown) => {
+          this.pausedUntil.set(entry.recipientId, this.clock.now() + LOCAL_FAILURE_PAUSE_MS);
+          this.deps.logger.error({ err: error, key: entry.key }, 'A notification could not be processed; it stays pending and is tried again shortly.');
+        })
+        .finally(() => {
+          this.inFlight.delete(entry.recipientId);
+          this.wake.notify();
+        });
+      this.inFlight.set(entry.recipientId, sending);
+    }
+    return next;
+  }
+
+  /** One attempt for one entry. `ticket` is the pacing place of its first request. */
+  private async deliver(entry: OutboxEntry, ticket: Ticket): Promise<void> {
+    let held: Ticket | undefined = ticket;
+    const done = (): void => {
+      if (held) this.limiter.finish(held, this.clock.now());
+      held = undefined;
+    };
+    try {
+      let message: OutgoingMessage;
+      try {
+        message = this.deps.render(entry);
+      } catch (error) {
+        done();
+        this.deps.logger.error({ err: error, key: entry.key }, 'A notification card could not be built.');
+        await this.fail(entry, { code: 'rejected', reason: 'The notification card could not be built; tell whoever runs this bot.' }, 'render failed');
+        return;
+      }
+      let reference = this.deps.addresses.personalChatOf(entry.recipientId);
+      if (!reference) {
+        const started = await this.startChat(entry, done);
+        if (!started) return;
+        reference = started;
+        held = await this.paceMessage(entry.recipientId);
+      }
+      const sent = await this.deps.transport.send(reference, message);
+      done();
+      if (sent.ok) {
+        const at = new Date(this.clock.now()).toISOString();
+        const conversationId = reference.conversationId;
+        await this.deps.store.update((state) => markDelivered(state, entry.key, at, conversationId));
+        this.deps.logger.debug({ key: entry.key, recipientId: entry.recipientId }, 'Notification delivered.');
+        return;
+      }
+      await this.handleFailure(entry, sent.failure, reference.conversationId);
+    } finally {
+      done();
+    }
+  }
+
+  /** Starts a 1:1 chat with someone the bot has none with, and stores it; undefined when that failed (recorded). */
+  private async startChat(entry: OutboxEntry, requestDone: () => void): Promise<StoredConversationReference | undefined> {
+    const address = this.deps.addresses.newChatAddress(entry.tenantId, entry.recipientId);
+    if (!address) {
+      requestDone();
+      await this.fail(entry, { code: 'no-address', reason: 'Nobody in their tenant has used DevOps Billing in Teams yet, so there is no Teams address to reach them at. Ask them to install it.' }, 'no service URL for the tenant');
+      return undefined;
+    }
+    const created = await this.deps.transport.createPersonalChat(address);
+    requestDone();
+    if (!created.ok) {
+      await this.handleFailure(entry, created.failure, undefined);
+      return undefined;
+    }
+    return this.deps.addresses.rememberStartedChat(address, created.value.conversationId);
+  }
+
+  /** Waits until a message to this person may start, and takes its place. */
+  private async paceMessage(recipientId: string): Promise<Ticket> {
+    for (;;) {
+      const wait = this.limiter.delayFor(recipientId, this.clock.now());
+      if (wait === 0) return this.limiter.take(recipientId);
+      // Not cut short by a stop: a send under way finishes, and the wait is about a second at most.
+      await this.clock.sleep(Number.isFinite(wait) ? wait : PACING_POLL_MS, new AbortController().signal);
+    }
+  }
+
+  private async handleFailure(entry: OutboxEntry, failure: SendFailure, conversationId: string | undefined): Promise<void> {
+    const decision = decideRetry(failure, entry.attempts + 1, this.retry, this.random);
+    const summary = `${failure.status ?? 'no answer'}${failure.errorCode ? ` ${failure.errorCode}` : ''}: ${failure.message}`;
+    if (decision.kind === 'retry') {
+      const notBefore = new Date(this.clock.now() + decision.delayMs).toISOString();
+      await this.deps.store.update((state) => markRetry(state, entry.key, notBefore, summary));
+      this.deps.logger.info({ key: entry.key, status: failure.status, retryInMs: decision.delayMs }, 'Notification not delivered yet; retrying later.');
+      return;
+    }
+    if (decision.dropReference && conversationId) await this.deps.addresses.forget(conversationId);
+    await this.fail(entry, decision.failure, summary);
+  }
+
+  private async fail(entry: OutboxEntry, failure: DeliveryFailure, summary: string): Promise<void> {
+    const at = new Date(this.clock.now()).toISOString();
+    await this.deps.store.update((state) => markFailed(state, entry.key, at, failure, summary));
+    this.deps.logger.warn({ key: entry.key, recipientId: entry.recipientId, reason: failure.reason }, 'Notification undeliverable.');
+  }
+
+  private async archiveIfDue(): Promise<void> {
+    const now = this.clock.now();
+    const keep = this.deps.settings.keepFinished ?? 200;
+    const finished = Object.keys(this.deps.store.read().outbox).length - pendingCount(this.deps.store.read());
+    // Some slack above `keep`, so that a busy outbox is archived in batches, not one line at a time.
+    if (finished <= keep + ARCHIVE_BATCH && now - this.lastArchiveCheck < ARCHIVE_CHECK_EVERY_MS) return;
+    this.lastArchiveCheck = now;
+    const leaving = finishedToArchive(this.deps.store.read(), now, this.deps.settings.keepFinishedMs ?? 60 * 60_000, keep);
+    if (leaving.length === 0) return;
+    try {
+      // Appended first, removed second: a crash in between repeats a line of history, never loses one.
+      await this.deps.archive.append(leaving);
+      await this.deps.store.update((state) => {
+        for (const entry of leaving) if (state.outbox[entry.key]?.status !== 'pending') delete state.outbox[entry.key];
+      });
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'Finished notifications could not be moved to the archive; they stay in the state file for now.');
+    }
+  }
+
+  private isIdle(): boolean {
+    return this.inFlight.size === 0 && pendingCount(this.deps.store.read()) === 0;
+  }
+
+  private releaseIdleWaiters(): void {
+    for (const resolve of this.idleWaiters.splice(0)) resolve();
+  }
+}
