@@ -13,8 +13,15 @@ interface PlaygroundConfig {
   readonly config: { readonly bot: { readonly id: string } };
 }
 
+interface SavedFlow {
+  readonly ownerId: string;
+  readonly status: string;
+  readonly principalId?: string;
+  readonly role?: string;
+}
+
 interface SavedState {
-  readonly managerFlows: Record<string, { ownerId: string; status: string }>;
+  readonly managerFlows: Record<string, SavedFlow>;
 }
 
 describe('e2e: billing managers are told in Teams', function () {
@@ -51,14 +58,18 @@ describe('e2e: billing managers are told in Teams', function () {
     assert.ok(response.status < 400, `the playground refused Megan's ${verb}: ${response.status} ${await response.text()}`);
   }
 
-  async function meganFlowId(): Promise<string> {
-    for (let attempt = 0; attempt < 50; attempt++) {
+  /**
+   * The playground answers a posted activity before the bot has handled it, so each click waits
+   * until the bot has saved its effect; otherwise the next click could overtake it.
+   */
+  async function meganFlowWhere(done: (flow: SavedFlow) => boolean, what: string): Promise<string> {
+    for (let attempt = 0; attempt < 100; attempt++) {
       const flows = (h.readState() as SavedState).managerFlows ?? {};
-      const open = Object.entries(flows).find(([, f]) => f.ownerId === MEGAN.aadObjectId && f.status === 'open');
-      if (open) return open[0];
+      const found = Object.entries(flows).find(([, f]) => f.ownerId === MEGAN.aadObjectId && done(f));
+      if (found) return found[0];
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
-    throw new Error("Megan's add-manager flow never appeared in the state file.");
+    throw new Error(`Megan's add-manager flow never reached "${what}" in the state file.`);
   }
 
   it('shows Alex a card when Megan makes Patti a billing manager of an organization Alex pays for', async function () {
@@ -79,9 +90,11 @@ describe('e2e: billing managers are told in Teams', function () {
     const before = await h.botMessageCount();
     await h.step('managers-3-proactive-card', async () => {
       await asMegan('manager.start', { kind: 'add', organizationId: 'org-contoso-mobile' });
-      const flowId = await meganFlowId();
+      const flowId = await meganFlowWhere((f) => f.status === 'open', 'started');
       await asMegan('manager.person', { flowId, principalId: PATTI });
+      await meganFlowWhere((f) => f.principalId === PATTI, 'person chosen');
       await asMegan('manager.role', { flowId, role: 'Contributor' });
+      await meganFlowWhere((f) => f.role === 'Contributor', 'role chosen');
       await asMegan('manager.confirm', { flowId });
       const notice = await h.waitForBotText(/New billing manager for contoso-mobile/, { from: before, timeoutMs: 60_000 });
       const text = await notice.innerText();
