@@ -6,7 +6,7 @@ import managerRolePickerJson from '../../cards/managerRolePicker.json';
 import managersJson from '../../cards/managers.json';
 import managerWelcomeJson from '../../cards/managerWelcome.json';
 import { template } from './render';
-import type { Choice, Fact } from './templates';
+import type { Choice, Fact, OrganizationPickerData } from './templates';
 
 /** The data of the billing-manager cards and the notification cards; one interface per card. */
 
@@ -22,17 +22,8 @@ export interface ManagersCardData {
   }[];
 }
 
-export interface ManagerOrganizationPickerData {
-  readonly title: string;
-  readonly step: string;
-  readonly prompt: string;
-  readonly flowId: string;
-  readonly choiceStyle: 'expanded' | 'compact';
-  readonly defaultChoice: string;
-  readonly choices: readonly Choice[];
-  readonly unavailableHeading: string;
-  readonly unavailable: readonly { readonly name: string; readonly reason: string }[];
-}
+/** The organization step looks and binds exactly like set-up's. */
+export type ManagerOrganizationPickerData = OrganizationPickerData;
 
 export interface ManagerPersonPickerData {
   readonly title: string;

@@ -2,21 +2,12 @@ import quantitiesJson from '../../cards/quantities.json';
 import quantitiesConfirmJson from '../../cards/quantitiesConfirm.json';
 import quantitiesOrganizationPickerJson from '../../cards/quantitiesOrganizationPicker.json';
 import { template } from './render';
-import type { Choice, Fact } from './templates';
+import type { Fact, OrganizationPickerData } from './templates';
 
 /** The data each paid-quantities card template binds; one interface per card. */
 
-export interface QuantitiesOrganizationPickerData {
-  readonly title: string;
-  readonly step: string;
-  readonly prompt: string;
-  readonly flowId: string;
-  readonly choiceStyle: 'expanded' | 'compact';
-  readonly defaultChoice: string;
-  readonly choices: readonly Choice[];
-  readonly unavailableHeading: string;
-  readonly unavailable: readonly { readonly name: string; readonly reason: string }[];
-}
+/** The organization step looks and binds exactly like set-up's. */
+export type QuantitiesOrganizationPickerData = OrganizationPickerData;
 
 export interface QuantitiesCardData {
   readonly title: string;
