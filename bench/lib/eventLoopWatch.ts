@@ -1,0 +1,56 @@
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+
+/**
+ * How long the event loop was kept from running timers: the longest delay is the longest stretch of
+ * synchronous work (or a garbage collection pause, or the process not being scheduled on a busy
+ * machine), which is what a user's turn waits behind.
+ */
+export interface EventLoopReport {
+  readonly eventLoopMaxMs: number;
+  readonly eventLoopP99Ms: number;
+  readonly eventLoopMeanMs: number;
+  /** The process's peak resident set so far, in MB. */
+  readonly maxRssMB: number;
+  readonly rssMB: number;
+  readonly heapUsedMB: number;
+}
+
+export class EventLoopWatch {
+  private histogram: IntervalHistogram;
+
+  constructor(private readonly resolutionMs = 1) {
+    this.histogram = this.start();
+  }
+
+  report(reset: boolean): EventLoopReport & Record<string, number> {
+    const h = this.histogram;
+    const report = {
+      // The histogram counts from when the delay exceeds the sampling interval; both in nanoseconds.
+      eventLoopMaxMs: round(h.max / 1e6),
+      eventLoopP99Ms: round(h.percentile(99) / 1e6),
+      eventLoopMeanMs: round(h.mean / 1e6),
+      maxRssMB: round(process.resourceUsage().maxRSS / 1024),
+      rssMB: round(process.memoryUsage().rss / 1024 / 1024),
+      heapUsedMB: round(process.memoryUsage().heapUsed / 1024 / 1024),
+    };
+    if (reset) {
+      this.histogram.disable();
+      this.histogram = this.start();
+    }
+    return report;
+  }
+
+  stop(): void {
+    this.histogram.disable();
+  }
+
+  private start(): IntervalHistogram {
+    const histogram = monitorEventLoopDelay({ resolution: this.resolutionMs });
+    histogram.enable();
+    return histogram;
+  }
+}
+
+function round(value: number): number {
+  return Number.isFinite(value) ? Math.round(value * 100) / 100 : 0;
+}

@@ -1,0 +1,104 @@
+import path from 'node:path';
+import { runBlock, type CellResult } from './blocks';
+import { startChild } from './child';
+import type { BenchOptions } from './options';
+import type { Rig } from './rig';
+import { measureProductStartup, type StartupMeasurement } from './startup';
+import { median } from './stats';
+import { summarize, type SummaryRow } from './summary';
+import type { WorldShape } from './world';
+import { prepareWorld } from './worlds';
+
+/**
+ * The state-growth measurements at one size: start-up and its peak memory, link operations on the
+ * billing service with the event loop watched, and the turn measurements at the growth connection
+ * counts, all against a state holding the size's links, audit history and conversation references.
+ */
+
+export interface LinkOperationsResult {
+  readonly operations: number;
+  readonly elapsedMs: number;
+  readonly steps: Record<string, { p50Ms: number; p99Ms: number; maxMs: number }>;
+  readonly failed: string;
+  readonly eventLoopMaxMs: number;
+  readonly eventLoopP99Ms: number;
+  readonly maxRssMB: number;
+}
+
+export interface GrowthResult {
+  readonly organizations: number;
+  readonly shape: WorldShape;
+  readonly stateMB: number;
+  readonly directoryMB: number;
+  readonly generatedMs: number;
+  readonly firstOpenMs: number;
+  readonly startup: { readonly runs: readonly StartupMeasurement[]; readonly medianMs: number; readonly peakRssMB: number };
+  readonly linkOperations: LinkOperationsResult;
+  readonly cells: readonly CellResult[];
+  readonly summary: readonly SummaryRow[];
+}
+
+export function growthShape(organizations: number, options: BenchOptions): WorldShape {
+  return { organizations, linked: true, auditPerLink: 2, references: options.references };
+}
+
+export async function measureGrowth(rig: Rig, organizations: number, options: BenchOptions, log: (line: string) => void): Promise<GrowthResult> {
+  const label = `orgs-${organizations}`;
+  const shape = growthShape(organizations, options);
+  log(`${label}: generating the world`);
+  const prepared = await prepareWorld(rig, label, shape, options);
+  log(`${label}: state ${prepared.stateMB} MB, directory ${prepared.directoryMB.toFixed(1)} MB, generated in ${prepared.generatedMs} ms, first open ${prepared.firstOpenMs} ms`);
+
+  const runs: StartupMeasurement[] = [];
+  const startFolder = await rig.copyState(prepared.pristineFolder, `${label}-startup`);
+  for (let i = 0; i < options.startups; i++) {
+    runs.push(await measureProductStartup(path.join(startFolder, 'state.json'), prepared.request.directoryFile, rig.scratch));
+  }
+  log(`${label}: start-up ${runs.map((r) => `${r.ms} ms`).join(', ')}; peak RSS ${Math.max(...runs.map((r) => r.peakRssMB))} MB`);
+
+  const linkFolder = await rig.copyState(prepared.pristineFolder, `${label}-links`);
+  const linkChild = await startChild(
+    'linkOperations',
+    {
+      shape: { ...shape },
+      stateFile: path.join(linkFolder, 'state.json'),
+      directoryFile: prepared.request.directoryFile,
+      operations: options.linkOperations,
+      maxSeconds: options.linkOperationSeconds,
+    },
+    600_000,
+  );
+  await linkChild.stop();
+  const ready = linkChild.ready;
+  const linkOperations: LinkOperationsResult = {
+    operations: Number(ready.operations),
+    elapsedMs: Number(ready.elapsedMs),
+    steps: ready.steps as LinkOperationsResult['steps'],
+    failed: String(ready.failed ?? ''),
+    eventLoopMaxMs: Number(ready.eventLoopMaxMs),
+    eventLoopP99Ms: Number(ready.eventLoopP99Ms),
+    maxRssMB: Number(ready.maxRssMB),
+  };
+  const confirm = linkOperations.steps.confirm;
+  log(`${label}: ${linkOperations.operations} link operations, confirm p50 ${confirm?.p50Ms ?? '-'} ms p99 ${confirm?.p99Ms ?? '-'} ms, event loop max ${linkOperations.eventLoopMaxMs} ms${linkOperations.failed ? `, stopped: ${linkOperations.failed}` : ''}`);
+
+  const cells: CellResult[] = [];
+  for (let round = 1; round <= options.growthRounds; round++) {
+    for (const connections of options.growthConnections) {
+      log(`${label}: turns at ${connections} connections, round ${round}`);
+      cells.push(...(await runBlock(rig, prepared, connections, round, options)));
+    }
+  }
+  return {
+    organizations,
+    shape,
+    stateMB: prepared.stateMB,
+    directoryMB: Math.round(prepared.directoryMB * 10) / 10,
+    generatedMs: prepared.generatedMs,
+    firstOpenMs: prepared.firstOpenMs,
+    startup: { runs, medianMs: median(runs.map((r) => r.ms)), peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)) },
+    linkOperations,
+    cells,
+    summary: summarize(cells),
+  };
+}

@@ -1,0 +1,135 @@
+/** What one `npm run bench` does; every field can be set on the command line as --name=value. */
+export interface BenchOptions {
+  readonly smoke: boolean;
+  readonly phases: readonly Phase[];
+  /** Seconds of each measured run, and of the unmeasured warm-up before it. */
+  readonly durationSec: number;
+  readonly warmupSec: number;
+  /** How many times each turn measurement is repeated (interleaved with the baseline). */
+  readonly rounds: number;
+  readonly connections: readonly number[];
+  /** Organizations in the state-growth worlds. */
+  readonly sizes: readonly number[];
+  readonly growthConnections: readonly number[];
+  readonly growthRounds: number;
+  /** Conversation references in every state-growth world. */
+  readonly references: number;
+  /** Organizations in the world of the turn measurements, whose state starts empty. */
+  readonly freshOrganizations: number;
+  /** Users the load generator impersonates. */
+  readonly benchUsers: number;
+  readonly linkOperations: number;
+  readonly linkOperationSeconds: number;
+  readonly startups: number;
+  /** Where the JSON results go; empty means bench/results/<timestamp>.json. */
+  readonly out: string;
+}
+
+export type Phase = 'turns' | 'growth' | 'fanout';
+const PHASES: readonly Phase[] = ['turns', 'growth', 'fanout'];
+
+const FULL: BenchOptions = {
+  smoke: false,
+  phases: PHASES,
+  durationSec: 3,
+  warmupSec: 1,
+  rounds: 2,
+  connections: [1, 10, 50],
+  sizes: [1_000, 10_000, 100_000],
+  growthConnections: [10],
+  growthRounds: 1,
+  references: 100_000,
+  freshOrganizations: 4_000,
+  benchUsers: 50,
+  linkOperations: 200,
+  linkOperationSeconds: 20,
+  startups: 3,
+  out: '',
+};
+
+/** Every part runs, briefly, on tiny worlds: proof that the benchmark still works, not a measurement. */
+const SMOKE: BenchOptions = {
+  ...FULL,
+  smoke: true,
+  durationSec: 0.5,
+  warmupSec: 0.2,
+  rounds: 1,
+  connections: [2],
+  sizes: [300],
+  // The turn runs in grown worlds use the same code as the turn phase, which the smoke run covers.
+  growthConnections: [],
+  references: 1_000,
+  freshOrganizations: 300,
+  benchUsers: 10,
+  linkOperations: 6,
+  linkOperationSeconds: 10,
+  startups: 1,
+};
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+type Parsers = { readonly [K in keyof BenchOptions]: (raw: string, name: string) => BenchOptions[K] };
+
+const PARSERS: Parsers = {
+  smoke: (raw) => raw === 'true',
+  phases: (raw) => list(raw).map(phase),
+  durationSec: positiveNumber,
+  warmupSec: positiveNumber,
+  rounds: positiveNumber,
+  connections: numbers,
+  sizes: numbers,
+  growthConnections: numbers,
+  growthRounds: positiveNumber,
+  references: positiveNumber,
+  freshOrganizations: positiveNumber,
+  benchUsers: positiveNumber,
+  linkOperations: positiveNumber,
+  linkOperationSeconds: positiveNumber,
+  startups: positiveNumber,
+  out: (raw) => raw,
+};
+
+export function parseOptions(argv: readonly string[]): BenchOptions {
+  const given = new Map<string, string>();
+  for (const argument of argv) {
+    const match = /^--([a-zA-Z]+)(?:=(.*))?$/.exec(argument);
+    if (!match?.[1]) throw new Error(`Unknown argument "${argument}". Use --name=value, for example --durationSec=5 or --sizes=1000,10000.`);
+    given.set(match[1], match[2] ?? 'true');
+  }
+  const options: Mutable<BenchOptions> = { ...(given.get('smoke') === 'true' ? SMOKE : FULL) };
+  for (const [name, raw] of given) {
+    if (!isOption(name)) throw new Error(`Unknown option --${name}. Known: ${Object.keys(PARSERS).join(', ')}.`);
+    assign(options, name, raw);
+  }
+  return options;
+}
+
+function isOption(name: string): name is keyof BenchOptions {
+  return Object.prototype.hasOwnProperty.call(PARSERS, name);
+}
+
+function assign<K extends keyof BenchOptions>(options: Mutable<BenchOptions>, name: K, raw: string): void {
+  options[name] = PARSERS[name](raw, name);
+}
+
+function list(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function numbers(raw: string, name: string): number[] {
+  return list(raw).map((item) => positiveNumber(item, name));
+}
+
+function phase(raw: string): Phase {
+  const found = PHASES.find((p) => p === raw);
+  if (!found) throw new Error(`Unknown phase "${raw}"; the phases are ${PHASES.join(', ')}.`);
+  return found;
+}
+
+function positiveNumber(raw: string, name: string): number {
+  const value = Number(raw.replace(/_/g, '').replace(/k$/i, '000'));
+  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number, not "${raw}".`);
+  return value;
+}

@@ -1,0 +1,65 @@
+import type { CellResult } from './blocks';
+import type { FanOutResult } from './fanout';
+import type { GrowthResult } from './growth';
+import type { BenchOptions } from './options';
+import type { StartupMeasurement } from './startup';
+import { table, type SummaryRow } from './summary';
+import type { WorldShape } from './world';
+
+/** Everything one run measured, as written to bench/results/<timestamp>.json. */
+export interface Results {
+  readonly startedAt: string;
+  finishedAt?: string;
+  readonly machine: Record<string, unknown> & { loadAverageAtEnd?: number[] };
+  readonly options: BenchOptions;
+  readonly scenarios: Record<string, string>;
+  turns?: { readonly world: WorldShape; readonly cells: CellResult[]; readonly summary: SummaryRow[] };
+  echoStartup?: { readonly runs: StartupMeasurement[]; readonly medianMs: number };
+  growth: GrowthResult[];
+  fanout?: FanOutResult;
+}
+
+/** The tables printed at the end of a run. */
+export function report(results: Results): string {
+  const parts: string[] = [];
+  const rowsOf = (summary: readonly SummaryRow[]) =>
+    summary.map((r) => [r.world, r.connections, r.scenario, r.reqPerSec, r.p50Ms, r.p99Ms, r.scenario === 'echo' ? '1.00' : r.ratioToEcho.toFixed(2), r.eventLoopMaxMs, r.serverMaxRssMB, r.problems]);
+  const headers = ['world', 'conns', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'x echo', 'loop max ms', 'RSS MB', 'problems'];
+  if (results.turns) {
+    parts.push(`Turns: the product against a bare echo bot (medians of ${results.options.rounds} interleaved rounds)`);
+    parts.push(table(headers, rowsOf(results.turns.summary)));
+  }
+  if (results.growth.length > 0) {
+    parts.push('', `State growth (every world also holds ${results.options.references.toLocaleString('en-US')} conversation references)`);
+    parts.push(
+      table(
+        ['organizations', 'state MB', 'directory MB', 'start-up ms', 'start-up RSS MB', 'link ops', 'confirm p50 ms', 'confirm p99 ms', 'link loop max ms', 'link RSS MB'],
+        results.growth.map((g) => [
+          g.organizations,
+          g.stateMB,
+          g.directoryMB,
+          g.startup.medianMs,
+          g.startup.peakRssMB,
+          g.linkOperations.operations,
+          g.linkOperations.steps.confirm?.p50Ms ?? 0,
+          g.linkOperations.steps.confirm?.p99Ms ?? 0,
+          g.linkOperations.eventLoopMaxMs,
+          g.linkOperations.maxRssMB,
+        ]),
+      ),
+    );
+    if (results.echoStartup) parts.push(`Bare echo bot start-up for comparison: ${results.echoStartup.medianMs} ms (median).`);
+    const grownTurns = results.growth.flatMap((g) => g.summary);
+    if (grownTurns.length > 0) parts.push('', 'Turns in the grown states', table(headers, rowsOf(grownTurns)));
+  }
+  if (results.fanout) {
+    parts.push('', `Fan-out: product ${results.fanout.product} (${results.fanout.reason})`, `Harness check with ${results.fanout.harnessCheck.delivery}:`);
+    parts.push(
+      table(
+        ['throttling', 'recipients', 'total ms', 'delivered', 'lost', 'throttled', 'early retries', 'rate/s', 'x configured'],
+        results.fanout.harnessCheck.runs.map((r) => [r.throttling, r.recipients, r.totalMs, r.delivered, r.lost, r.throttled, r.earlyRetries, r.achievedRatePerSecond, r.shareOfConfiguredRate]),
+      ),
+    );
+  }
+  return parts.join('\n');
+}

@@ -1,0 +1,94 @@
+import { cp, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { startChild, type Child } from './child';
+import type { Scenario } from './scenarios';
+
+/**
+ * The parts that stay up for a whole run: the stand-in Bot Connector and the bare echo bot. The
+ * product is started per block, on a fresh copy of a prepared state.
+ */
+export class Rig {
+  private copies = 0;
+
+  private constructor(
+    readonly scratch: string,
+    readonly sink: Child,
+    readonly echo: Child,
+  ) {}
+
+  static async start(scratch: string): Promise<Rig> {
+    const sink = await startChild('connectorSink');
+    try {
+      const echo = await startChild('echoBot');
+      return new Rig(scratch, sink, echo);
+    } catch (error) {
+      await sink.stop();
+      throw error;
+    }
+  }
+
+  /** The address bots reply to: the one every activity carries as its serviceUrl. */
+  get serviceUrl(): string {
+    return `http://127.0.0.1:${String(this.sink.ready.port)}/`;
+  }
+
+  get echoUrl(): string {
+    return `http://127.0.0.1:${String(this.echo.ready.port)}/api/messages`;
+  }
+
+  async sends(): Promise<number> {
+    return Number((await this.sink.request('count')).sends);
+  }
+
+  /** Copies a prepared state folder, so that a run never changes the original. */
+  async copyState(pristineFolder: string, label: string): Promise<string> {
+    const folder = path.join(this.scratch, 'runs', `${label}-${++this.copies}`);
+    await mkdir(path.dirname(folder), { recursive: true });
+    await cp(pristineFolder, folder, { recursive: true });
+    return folder;
+  }
+
+  async startProduct(stateFolder: string, directoryFile: string): Promise<Product> {
+    const child = await startChild('productServer', { stateFile: path.join(stateFolder, 'state.json'), directoryFile });
+    return new Product(child);
+  }
+
+  /**
+   * Sends one request of the scenario and checks its answer is the one the scenario measures, so a
+   * run never times refusals by mistake.
+   */
+  async probe(scenario: Scenario, url: string): Promise<void> {
+    if (scenario.answeredBy === 'reply') await this.sink.request('configure', { mode: 'probe' });
+    try {
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: scenario.nextBody() });
+      const text = await response.text();
+      if (response.status !== 200) throw new Error(`answered HTTP ${response.status}: ${text.slice(0, 300)}`);
+      const answer = scenario.answeredBy === 'reply' ? String((await this.sink.request('last')).body) : text;
+      if (!scenario.marker.test(answer)) throw new Error(`answered without ${String(scenario.marker)}: ${answer.slice(0, 400)}`);
+    } catch (error) {
+      throw new Error(`The probe of "${scenario.name}" failed, so its numbers would be wrong: ${error instanceof Error ? error.message : String(error)}`);
+    } finally {
+      if (scenario.answeredBy === 'reply') await this.sink.request('configure', { mode: 'count' });
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.allSettled([this.echo.stop(), this.sink.stop()]);
+  }
+}
+
+export class Product {
+  constructor(readonly child: Child) {}
+
+  get url(): string {
+    return `http://127.0.0.1:${String(this.child.ready.port)}/api/messages`;
+  }
+
+  get startMs(): number {
+    return Number(this.child.ready.startMs);
+  }
+
+  stop(): Promise<void> {
+    return this.child.stop(60_000);
+  }
+}

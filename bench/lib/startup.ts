@@ -1,0 +1,86 @@
+import { spawn } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { startChild } from './child';
+
+/**
+ * Start-up as an operator sees it: from spawning the process to the first 200 from /healthz, and the
+ * process's peak resident memory (VmHWM) at that moment.
+ */
+export interface StartupMeasurement {
+  readonly ms: number;
+  readonly peakRssMB: number;
+}
+
+/** The product's real entry point, dist/src/index.js, configured through its environment. */
+export async function measureProductStartup(stateFile: string, directoryFile: string, cwd: string): Promise<StartupMeasurement> {
+  const entry = path.join(__dirname, '..', '..', 'src', 'index.js');
+  const began = performance.now();
+  const child = spawn(process.execPath, ['--disable-warning=DEP0111', entry], {
+    cwd,
+    env: { PATH: process.env.PATH ?? '', PORT: '0', STATE_FILE: stateFile, DIRECTORY_FILE: directoryFile, LOG_LEVEL: 'info' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      let output = '';
+      const timer = setTimeout(() => reject(new Error(`The bot did not log its port within 120 s: ${output.slice(-500)}`)), 120_000);
+      child.stdout.on('data', (chunk: Buffer) => {
+        output += chunk.toString('utf8');
+        const match = /"port":(\d+)/.exec(output);
+        if (match?.[1]) {
+          clearTimeout(timer);
+          resolve(Number(match[1]));
+        }
+      });
+      child.stderr.on('data', (chunk: Buffer) => {
+        output += chunk.toString('utf8');
+      });
+      void exited.then((code) => {
+        clearTimeout(timer);
+        reject(new Error(`The bot exited with code ${String(code)} while starting: ${output.slice(-500)}`));
+      });
+    });
+    await untilHealthy(`http://127.0.0.1:${port}/healthz`);
+    const ms = performance.now() - began;
+    return { ms: Math.round(ms), peakRssMB: await peakRssMB(child.pid) };
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
+}
+
+/** The bare echo bot's start-up, for comparison: module loading is most of both. */
+export async function measureEchoStartup(): Promise<StartupMeasurement> {
+  const began = performance.now();
+  const echo = await startChild('echoBot');
+  try {
+    await untilHealthy(`http://127.0.0.1:${String(echo.ready.port)}/healthz`);
+    const ms = performance.now() - began;
+    return { ms: Math.round(ms), peakRssMB: await peakRssMB(echo.pid) };
+  } finally {
+    await echo.stop();
+  }
+}
+
+async function untilHealthy(url: string): Promise<void> {
+  for (;;) {
+    try {
+      const response = await fetch(url);
+      await response.arrayBuffer();
+      if (response.status === 200) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** The kernel's high-water mark of the process's resident memory. */
+export async function peakRssMB(pid: number | undefined): Promise<number> {
+  if (pid === undefined) return 0;
+  const status = await readFile(`/proc/${pid}/status`, 'utf8').catch(() => '');
+  const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
+  return kb ? Math.round(Number(kb) / 1024) : 0;
+}

@@ -1,0 +1,101 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { runBlock, type CellResult } from './lib/blocks';
+import { measureFanOut } from './lib/fanout';
+import { measureGrowth } from './lib/growth';
+import { parseOptions, type BenchOptions } from './lib/options';
+import { report, type Results } from './lib/results';
+import { Rig } from './lib/rig';
+import { SCENARIO_DESCRIPTIONS } from './lib/scenarios';
+import { measureEchoStartup, type StartupMeasurement } from './lib/startup';
+import { median } from './lib/stats';
+import { summarize } from './lib/summary';
+import { prepareWorld } from './lib/worlds';
+import type { WorldShape } from './lib/world';
+
+/**
+ * `npm run bench`: the cost of a turn against a bare echo bot, of state growth, and the fan-out
+ * harness. Prints tables and writes every measurement to bench/results/<timestamp>.json.
+ */
+
+const log = (line: string): void => {
+  process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+};
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const results: Results = {
+    startedAt: new Date().toISOString(),
+    machine: machine(),
+    options,
+    scenarios: { ...SCENARIO_DESCRIPTIONS },
+    growth: [],
+  };
+  const scratch = await mkdtemp(path.join(os.tmpdir(), 'billing-bench-'));
+  const rig = await Rig.start(scratch);
+  try {
+    if (options.phases.includes('turns')) results.turns = await measureTurns(rig, options);
+    if (options.phases.includes('growth')) {
+      const runs: StartupMeasurement[] = [];
+      for (let i = 0; i < options.startups; i++) runs.push(await measureEchoStartup());
+      results.echoStartup = { runs, medianMs: median(runs.map((r) => r.ms)) };
+      log(`bare echo bot start-up: ${runs.map((r) => `${r.ms} ms`).join(', ')}`);
+      for (const size of options.sizes) results.growth.push(await measureGrowth(rig, size, options, log));
+    }
+    if (options.phases.includes('fanout')) {
+      log('fan-out harness check');
+      results.fanout = await measureFanOut(rig, options.smoke ? 20 : 1000);
+    }
+  } finally {
+    await rig.stop();
+    await rm(scratch, { recursive: true, force: true });
+  }
+  results.finishedAt = new Date().toISOString();
+  results.machine.loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
+  process.stdout.write(`${report(results)}\n`);
+  const out = options.out || path.join(projectRoot(), 'bench', 'results', `${results.startedAt.replace(/[:.]/g, '-')}.json`);
+  await mkdir(path.dirname(out), { recursive: true });
+  await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`\nResults: ${out}\n`);
+}
+
+async function measureTurns(rig: Rig, options: BenchOptions): Promise<NonNullable<Results['turns']>> {
+  // A fresh install: every user has written to the bot once (so their reference is stored), nothing is linked.
+  const organizations = options.freshOrganizations;
+  const shape: WorldShape = { organizations, linked: false, auditPerLink: 0, references: Math.max(50, Math.floor(organizations / 2)) };
+  log(`turns: generating a world of ${organizations} organizations with an empty state`);
+  const prepared = await prepareWorld(rig, 'fresh', shape, options);
+  const cells: CellResult[] = [];
+  for (let round = 1; round <= options.rounds; round++) {
+    for (const connections of options.connections) {
+      log(`turns: round ${round} of ${options.rounds}, ${connections} connections`);
+      const block = await runBlock(rig, prepared, connections, round, options);
+      log(`  ${block.map((c) => `${c.scenario} ${Math.round(c.reqPerSec)}/s`).join(', ')}`);
+      cells.push(...block);
+    }
+  }
+  return { world: shape, cells, summary: summarize(cells) };
+}
+
+function machine(): Record<string, unknown> {
+  const cpus = os.cpus();
+  return {
+    cpus: cpus.length,
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    memoryGB: Math.round(os.totalmem() / 1024 ** 3),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    loadAverageAtStart: os.loadavg().map((l) => Math.round(l * 100) / 100),
+  };
+}
+
+/** The project root, from dist/bench. */
+function projectRoot(): string {
+  return path.resolve(__dirname, '..', '..');
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`The benchmark failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

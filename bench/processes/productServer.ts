@@ -1,0 +1,26 @@
+import { startBot } from '../../src/bot';
+import { readConfig } from '../../src/config';
+import { createLogger } from '../../src/logger';
+import { announceFailure, announceReady, childOptions, serveParent } from '../lib/child';
+import { EventLoopWatch } from '../lib/eventLoopWatch';
+
+/**
+ * The product as `npm start` runs it (the same composition function, the real HTTP server and state
+ * file), with an event-loop watch beside it that the benchmark reads between its runs.
+ */
+async function main(): Promise<void> {
+  const options = childOptions();
+  const started = performance.now();
+  const watch = new EventLoopWatch();
+  const config = readConfig({
+    PORT: '0',
+    STATE_FILE: String(options.stateFile),
+    DIRECTORY_FILE: String(options.directoryFile),
+    LOG_LEVEL: 'warn',
+  });
+  const bot = await startBot(config, createLogger(config.logLevel));
+  serveParent({ stats: (message) => watch.report(message.reset === true) }, () => bot.stop());
+  announceReady({ port: bot.port, startMs: Math.round(performance.now() - started) });
+}
+
+main().catch(announceFailure);

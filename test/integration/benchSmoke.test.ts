@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import type { Results } from '../../bench/lib/results';
+import { BASELINE_SCENARIOS, PRODUCT_SCENARIOS } from '../../bench/lib/scenarios';
+
+const run = promisify(execFile);
+
+/** The compiled benchmark, from dist/test/integration. */
+const BENCH_MAIN = path.join(__dirname, '..', '..', 'bench', 'main.js');
+
+/**
+ * The benchmark's smoke run: every part of `npm run bench` once, briefly, on tiny worlds, so that it
+ * cannot rot. It checks that each run measured the right answers, never how fast they came.
+ */
+describe('npm run bench -- --smoke', function () {
+  this.timeout(300_000);
+  let folder: string;
+
+  before(async () => {
+    folder = await mkdtemp(path.join(os.tmpdir(), 'bench-smoke-'));
+  });
+
+  after(async () => {
+    await rm(folder, { recursive: true, force: true });
+  });
+
+  it('measures every scenario on the real servers, with only right answers, and writes its results', async () => {
+    const out = path.join(folder, 'results.json');
+    const { stdout } = await run(process.execPath, ['--disable-warning=DEP0111', BENCH_MAIN, '--smoke', `--out=${out}`], { maxBuffer: 16 * 1024 * 1024 });
+    assert.match(stdout, /Turns: the product against a bare echo bot/);
+    assert.match(stdout, /State growth/);
+    const results = JSON.parse(await readFile(out, 'utf8')) as Results;
+
+    const cells = results.turns?.cells ?? [];
+    assert.deepEqual(new Set(cells.map((c) => c.scenario)), new Set([...BASELINE_SCENARIOS, ...PRODUCT_SCENARIOS]));
+    for (const cell of cells) {
+      assert.ok(cell.requests > 0, `${cell.scenario} made no requests`);
+      assert.deepEqual(
+        { errors: cell.errors, timeouts: cell.timeouts, non2xx: cell.non2xx, unexpected: cell.unexpected },
+        { errors: 0, timeouts: 0, non2xx: 0, unexpected: 0 },
+        `${cell.scenario} at ${cell.connections} connections got wrong answers`,
+      );
+    }
+
+    const [grown] = results.growth;
+    assert.ok(grown, 'the state-growth phase ran');
+    assert.equal(grown.startup.runs.length, results.options.startups);
+    assert.equal(grown.linkOperations.failed, '');
+    assert.equal(grown.linkOperations.operations, results.options.linkOperations);
+
+    const fanout = results.fanout;
+    assert.equal(fanout?.product, 'pending');
+    for (const harnessRun of fanout?.harnessCheck.runs ?? []) {
+      assert.equal(harnessRun.lost, 0, `${harnessRun.throttling}: messages lost`);
+      assert.equal(harnessRun.earlyRetries, 0, `${harnessRun.throttling}: Retry-After not honoured`);
+    }
+    assert.ok((fanout?.harnessCheck.runs[1]?.throttled ?? 0) > 0, 'the throttled run injected 429s');
+  });
+});
