@@ -34,6 +34,7 @@ async function main(): Promise<void> {
   };
   const scratch = await mkdtemp(path.join(os.tmpdir(), 'billing-bench-'));
   const rig = await Rig.start(scratch);
+  let failure: unknown;
   try {
     if (options.phases.includes('turns')) results.turns = await measureTurns(rig, options);
     if (options.phases.includes('growth')) {
@@ -47,6 +48,10 @@ async function main(): Promise<void> {
       log('fan-out harness check');
       results.fanout = await measureFanOut(rig, options.smoke ? 20 : 1000);
     }
+  } catch (error) {
+    // What was measured before the failure is still worth keeping.
+    failure = error;
+    results.failure = error instanceof Error ? error.message : String(error);
   } finally {
     await rig.stop();
     await rm(scratch, { recursive: true, force: true });
@@ -58,6 +63,7 @@ async function main(): Promise<void> {
   await mkdir(path.dirname(out), { recursive: true });
   await writeFile(out, `${JSON.stringify(results, null, 2)}\n`);
   process.stdout.write(`\nResults: ${out}\n`);
+  if (failure !== undefined) throw failure;
 }
 
 async function measureTurns(rig: Rig, options: BenchOptions): Promise<NonNullable<Results['turns']>> {

@@ -41,7 +41,8 @@ export async function runCell(load: CellLoad): Promise<CellMeasurement> {
     url: load.url,
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    connections: load.connections,
+    // autocannon refuses more connections than requests.
+    connections: load.amount !== undefined ? Math.min(load.connections, load.amount) : load.connections,
     duration: load.durationSec,
     ...(load.amount !== undefined ? { amount: load.amount } : {}),
     timeout: 30,

@@ -17,6 +17,8 @@ export interface Results {
   echoStartup?: { readonly runs: StartupMeasurement[]; readonly medianMs: number };
   growth: GrowthResult[];
   fanout?: FanOutResult;
+  /** Why the run stopped early, when it did. */
+  failure?: string;
 }
 
 /** The tables printed at the end of a run. */
