@@ -1,23 +1,33 @@
+import { applyChanges, createDraft, isEmptyChangeSet, type ChangeSet } from './draft';
 import type { StateStore } from './port';
-import type { BotState } from './state';
+import { STATE_LAYOUT, type BotState, type StateLayout } from './state';
 
 /**
- * The update discipline both stores share: one mutation at a time in call order, each on a private
- * copy that becomes the current state only after it has been persisted. A failed mutation or a
- * failed save therefore leaves the state exactly as it was, and the queue carries on.
+ * The update discipline both stores share: one mutation at a time in call order, each on a draft
+ * (see draft.ts) whose changes become part of the current state only after they have been
+ * persisted. A failed mutation or a failed save therefore leaves the state exactly as it was, and
+ * the queue carries on. An update that changes nothing saves nothing.
  */
 
-/** Saves a new state; throwing means it was not saved. */
-export type Persist = (next: BotState) => Promise<void>;
+/** Saves the changes an update made to `current`; throwing means they were not saved. */
+export type Persist = (changes: ChangeSet, current: Readonly<BotState>) => Promise<void>;
 
-export function createSerializedState(initial: BotState, persist: Persist, storeName: string): StateStore {
+export interface SerializedState extends StateStore {
+  /**
+   * Runs `task` between updates, with no update running: for the store's own housekeeping (say,
+   * switching to a compacted file), which must not interleave with a save.
+   */
+  exclusive<T>(task: () => Promise<T>): Promise<T>;
+}
+
+export function createSerializedState(initial: BotState, persist: Persist, storeName: string, layout: StateLayout = STATE_LAYOUT): SerializedState {
   let current = initial;
   let tail: Promise<unknown> = Promise.resolve();
   let closing: Promise<void> | undefined;
 
   async function apply<T>(mutate: (draft: BotState) => T): Promise<T> {
-    const draft = structuredClone(current);
-    const result = mutate(draft);
+    const draft = createDraft(current, layout);
+    const result = mutate(draft.state);
     if (isThenable(result)) {
       result.then(undefined, () => undefined); // its rejection is moot; keep it from going unhandled
       // The draft would be saved before the async work finished, so its later changes would be lost.
@@ -26,9 +36,19 @@ export function createSerializedState(initial: BotState, persist: Persist, store
           'Do the asynchronous work first, then call update() with its result.',
       );
     }
-    await persist(draft);
-    current = draft;
+    const changes = draft.changes();
+    if (!isEmptyChangeSet(changes)) {
+      await persist(changes, current);
+      current = applyChanges(current, changes);
+    }
     return result;
+  }
+
+  function enqueue<T>(work: () => Promise<T>): Promise<T> {
+    const run = tail.then(work);
+    // The queue must outlive a failed update; the caller still sees the failure through `run`.
+    tail = run.catch(() => undefined);
+    return run;
   }
 
   return {
@@ -40,11 +60,10 @@ export function createSerializedState(initial: BotState, persist: Persist, store
           new Error(`The state store ${storeName} is closed, so this update was not made. Open the store again before updating it.`),
         );
       }
-      const run = tail.then(() => apply(mutate));
-      // The queue must outlive a failed update; the caller still sees the failure through `run`.
-      tail = run.catch(() => undefined);
-      return run;
+      return enqueue(() => apply(mutate));
     },
+
+    exclusive: (task) => enqueue(task),
 
     close(): Promise<void> {
       closing ??= tail.then(() => undefined);
