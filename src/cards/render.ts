@@ -26,11 +26,27 @@ export class CardRenderError extends Error {
 }
 
 /**
- * Expands a template with its data. The template is never mutated (the engine works on its own copy),
- * and a binding left unexpanded is a bug in the template or its data type, so it fails loudly.
+ * Parsed templates, one per card. Parsing every `${...}` of a template (an ANTLR grammar) cost about
+ * a third of a turn; the engine's parsed form can be expanded with any data, again and again.
+ */
+const parsed = new WeakMap<CardTemplate<unknown>, ACData.Template>();
+
+function parsedTemplate(card: CardTemplate<unknown>): ACData.Template {
+  let engine = parsed.get(card);
+  if (!engine) {
+    engine = new ACData.Template(structuredClone(card.json));
+    parsed.set(card, engine);
+  }
+  return engine;
+}
+
+/**
+ * Expands a template with its data. The template is never mutated (the engine parses its own copy
+ * once, and every expansion builds a new card), and a binding left unexpanded is a bug in the
+ * template or its data type, so it fails loudly.
  */
 export function renderCard<TData extends object>(card: CardTemplate<TData>, data: TData): CardJson {
-  const expanded: unknown = new ACData.Template(structuredClone(card.json)).expand({ $root: neutralise(data) });
+  const expanded: unknown = parsedTemplate(card).expand({ $root: neutralise(data) });
   const text = JSON.stringify(expanded);
   const unbound = /\$\{[^}]*\}/.exec(text);
   if (unbound) {
