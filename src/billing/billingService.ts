@@ -6,7 +6,7 @@ import type { AuditAction, BillingLink, Flow, FlowKind } from '../store/state';
 import { ignoreChanges, type BillingChangeListener } from './changeListener';
 import { ineligibilityReasons } from './eligibility';
 import { explainIneligibility, joinNames } from './explanations';
-import { FLOW_COMMAND, Refused, flowProblem, pruneFlows, viewOf } from './flows';
+import { FLOW_COMMAND, FLOW_PRUNE_INTERVAL_MS, Refused, flowProblem, staleFlowIds, viewOf } from './flows';
 import { organizationAccess } from './organizationAccess';
 import { refusal, success, type Outcome, type Problem } from './problems';
 import { isBillingManager, principalsWith } from './roles';
@@ -46,6 +46,8 @@ export class BillingService {
   private readonly newId: () => string;
   private readonly listener: BillingChangeListener;
   private readonly reportError: (error: unknown) => void;
+  /** When old flows were last looked for; looking at every flow on every start cost a turn more as they piled up. */
+  private prunedAt: number | undefined;
 
   constructor(deps: BillingServiceDeps) {
     this.directory = deps.directory;
@@ -73,9 +75,10 @@ export class BillingService {
       expiresAt: new Date(now.getTime() + this.flowTtlMs).toISOString(),
       status: 'open',
     };
+    const stale = this.flowsDueForPruning(now);
     return this.mutate(async () => {
       await this.store.update((state) => {
-        pruneFlows(state, now);
+        for (const id of stale) delete state.flows[id];
         state.flows[flow.id] = flow;
       });
       return { flow: viewOf(flow), organizations };
@@ -333,6 +336,13 @@ export class BillingService {
       return refusal('subscription-not-eligible', `${subscription.displayName} cannot pay for ${org.name}. ${text} Nothing was changed.`);
     }
     return success({ organization: named(org), from, to: namedSubscription(subscription.id, subscription) });
+  }
+
+  /** Flows long finished, at most once per FLOW_PRUNE_INTERVAL_MS; they cannot change any more, so the committed state says which. */
+  private flowsDueForPruning(now: Date): string[] {
+    if (this.prunedAt !== undefined && now.getTime() - this.prunedAt < FLOW_PRUNE_INTERVAL_MS) return [];
+    this.prunedAt = now.getTime();
+    return staleFlowIds(this.store.read().flows, now);
   }
 
   /** Loads the flow and the caller, refusing when the caller may not act on it now. */

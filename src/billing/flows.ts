@@ -54,11 +54,13 @@ export function flowProblem(flow: Flow | undefined, caller: Caller, now: Date, o
   return undefined;
 }
 
-/** Drops flows that ended (or expired) long enough ago that nobody will click them any more. */
-export function pruneFlows(state: BotState, now: Date): void {
+/** How often old flows are looked for: they are kept a day, so a minute late costs nothing. */
+export const FLOW_PRUNE_INTERVAL_MS = 60 * 1000;
+
+/** Flows that ended (or expired) long enough ago that nobody will click them any more. */
+export function staleFlowIds(flows: Readonly<BotState['flows']>, now: Date): string[] {
   const cutoff = now.getTime() - FINISHED_FLOW_RETENTION_MS;
-  for (const [id, flow] of Object.entries(state.flows)) {
-    const endedAt = flow.status === 'open' ? Date.parse(flow.expiresAt) : Date.parse(flow.finishedAt ?? flow.expiresAt);
-    if (endedAt < cutoff) delete state.flows[id];
-  }
+  return Object.entries(flows)
+    .filter(([, flow]) => (flow.status === 'open' ? Date.parse(flow.expiresAt) : Date.parse(flow.finishedAt ?? flow.expiresAt)) < cutoff)
+    .map(([id]) => id);
 }
