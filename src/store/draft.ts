@@ -32,26 +32,34 @@ export interface Draft {
   changes(): ChangeSet;
 }
 
+export const NO_CHANGES: ChangeSet = { values: new Map(), entries: new Map(), appended: new Map() };
+
 export function isEmptyChangeSet(changes: ChangeSet): boolean {
   return changes.values.size === 0 && changes.entries.size === 0 && changes.appended.size === 0;
 }
 
-export function createDraft(base: Readonly<BotState>, layout: StateLayout): Draft {
+/**
+ * A draft of `base` as it will be once `pending` (the changes of earlier updates saved together
+ * with this one) is applied; its own changes are recorded apart from them.
+ */
+export function createDraft(base: Readonly<BotState>, layout: StateLayout, pending: ChangeSet = NO_CHANGES): Draft {
   const committed = base as unknown as Readonly<Record<string, unknown>>;
   const keyed = new Map<string, KeyedDraft>();
   const appendOnly = new Map<string, AppendOnlyDraft>();
   const values = new Map<string, { value: unknown; assigned: boolean }>();
+  const belowHas = (key: string): boolean => (pending.values.has(key) ? pending.values.get(key) !== undefined : Object.prototype.hasOwnProperty.call(committed, key));
+  const below = (key: string): unknown => (pending.values.has(key) ? pending.values.get(key) : committed[key]);
 
   const collectionDraft = (key: string): KeyedDraft | AppendOnlyDraft | undefined => {
     const kind = layout[key];
     if (kind === 'keyed') {
       let draft = keyed.get(key);
-      if (!draft) keyed.set(key, (draft = new KeyedDraft(key, committed[key] as Record<string, unknown>)));
+      if (!draft) keyed.set(key, (draft = new KeyedDraft(key, new KeyedLayer(committed[key] as Record<string, unknown>, pending.entries.get(key)))));
       return draft;
     }
     if (kind === 'append-only') {
       let draft = appendOnly.get(key);
-      if (!draft) appendOnly.set(key, (draft = new AppendOnlyDraft(key, committed[key] as readonly unknown[])));
+      if (!draft) appendOnly.set(key, (draft = new AppendOnlyDraft(key, committed[key] as readonly unknown[], pending.appended.get(key) ?? [])));
       return draft;
     }
     return undefined;
@@ -61,13 +69,13 @@ export function createDraft(base: Readonly<BotState>, layout: StateLayout): Draf
   };
   const exists = (key: string): boolean => {
     const written = values.get(key);
-    return written ? written.value !== undefined : Object.prototype.hasOwnProperty.call(committed, key);
+    return written ? written.value !== undefined : belowHas(key);
   };
   const read = (key: string): unknown => {
     const collection = collectionDraft(key);
     if (collection) return collection.proxy;
     let held = values.get(key);
-    if (!held) values.set(key, (held = { value: cloneJson(committed[key]), assigned: false }));
+    if (!held) values.set(key, (held = { value: cloneJson(below(key)), assigned: false }));
     return held.value;
   };
 
@@ -88,7 +96,7 @@ export function createDraft(base: Readonly<BotState>, layout: StateLayout): Draf
         return true;
       },
       has: (_target, key) => typeof key === 'string' && exists(key),
-      ownKeys: () => [...new Set([...Object.keys(committed), ...values.keys()])].filter(exists),
+      ownKeys: () => [...new Set([...Object.keys(committed), ...pending.values.keys(), ...values.keys()])].filter(exists),
       getOwnPropertyDescriptor: (_target, key) =>
         typeof key === 'string' && exists(key) ? { value: read(key), writable: true, enumerable: true, configurable: true } : undefined,
     },
@@ -100,9 +108,7 @@ export function createDraft(base: Readonly<BotState>, layout: StateLayout): Draf
       const changedValues = new Map<string, unknown>();
       for (const [key, held] of values) {
         const deleted = held.assigned && held.value === undefined;
-        if (deleted ? Object.prototype.hasOwnProperty.call(committed, key) : !jsonEqual(held.value, committed[key])) {
-          changedValues.set(key, cloneJson(held.value));
-        }
+        if (deleted ? belowHas(key) : !jsonEqual(held.value, below(key))) changedValues.set(key, cloneJson(held.value));
       }
       const entries = new Map<string, { set: Map<string, unknown>; removed: string[] }>();
       for (const [key, draft] of keyed) {
@@ -116,6 +122,39 @@ export function createDraft(base: Readonly<BotState>, layout: StateLayout): Draf
       return { values: changedValues, entries, appended };
     },
   };
+}
+
+/**
+ * One change set for updates saved together: `later`'s changes over `earlier`'s, both made on top
+ * of `base`. A key removed is listed only if `base` has it, so the journals never delete what they
+ * never held.
+ */
+export function mergeChangeSets(base: Readonly<BotState>, earlier: ChangeSet, later: ChangeSet): ChangeSet {
+  if (isEmptyChangeSet(earlier)) return later;
+  if (isEmptyChangeSet(later)) return earlier;
+  const committed = base as unknown as Readonly<Record<string, unknown>>;
+  const entries = new Map<string, { set: Map<string, unknown>; removed: string[] }>();
+  for (const name of new Set([...earlier.entries.keys(), ...later.entries.keys()])) {
+    const first = earlier.entries.get(name);
+    const second = later.entries.get(name);
+    const set = new Map(first?.set);
+    const removed = new Set(first?.removed);
+    const held = committed[name] as Readonly<Record<string, unknown>>;
+    for (const key of second?.removed ?? []) {
+      set.delete(key);
+      if (Object.prototype.hasOwnProperty.call(held, key)) removed.add(key);
+    }
+    for (const [key, value] of second?.set ?? []) {
+      set.set(key, value);
+      removed.delete(key);
+    }
+    if (set.size > 0 || removed.size > 0) entries.set(name, { set, removed: [...removed] });
+  }
+  const appended = new Map<string, readonly unknown[]>();
+  for (const name of new Set([...earlier.appended.keys(), ...later.appended.keys()])) {
+    appended.set(name, [...(earlier.appended.get(name) ?? []), ...(later.appended.get(name) ?? [])]);
+  }
+  return { values: new Map([...earlier.values, ...later.values]), entries, appended };
 }
 
 /**
@@ -142,6 +181,37 @@ export function applyChanges(state: BotState, changes: ChangeSet): BotState {
   return next as unknown as BotState;
 }
 
+/** A keyed collection as committed, with the entries earlier updates of the same save set or removed. */
+class KeyedLayer {
+  private readonly removed: ReadonlySet<string>;
+
+  constructor(
+    private readonly committed: Readonly<Record<string, unknown>>,
+    private readonly pending: { readonly set: ReadonlyMap<string, unknown>; readonly removed: readonly string[] } | undefined,
+  ) {
+    this.removed = new Set(pending?.removed);
+  }
+
+  has(key: string): boolean {
+    if (this.pending?.set.has(key)) return true;
+    return !this.removed.has(key) && Object.prototype.hasOwnProperty.call(this.committed, key);
+  }
+
+  get(key: string): unknown {
+    if (this.pending?.set.has(key)) return this.pending.set.get(key);
+    return this.removed.has(key) ? undefined : this.committed[key];
+  }
+
+  keys(): string[] {
+    if (!this.pending) return Object.keys(this.committed);
+    const keys = Object.keys(this.committed).filter((key) => !this.removed.has(key));
+    for (const key of this.pending.set.keys()) {
+      if (!Object.prototype.hasOwnProperty.call(this.committed, key)) keys.push(key);
+    }
+    return keys;
+  }
+}
+
 class KeyedDraft {
   /** Entries the mutation read (copies), set, or removed. */
   private readonly overlay = new Map<string, unknown>();
@@ -149,7 +219,7 @@ class KeyedDraft {
 
   constructor(
     private readonly name: string,
-    private readonly committed: Readonly<Record<string, unknown>>,
+    private readonly below: KeyedLayer,
   ) {
     this.proxy = new Proxy<Record<string, unknown>>(
       {},
@@ -182,10 +252,10 @@ class KeyedDraft {
     const set = new Map<string, unknown>();
     const removed: string[] = [];
     for (const [key, value] of this.overlay) {
-      const had = Object.prototype.hasOwnProperty.call(this.committed, key);
+      const had = this.below.has(key);
       if (value === REMOVED) {
         if (had) removed.push(key);
-      } else if (!had || !jsonEqual(value, this.committed[key])) {
+      } else if (!had || !jsonEqual(value, this.below.get(key))) {
         if (value === undefined) throw new TypeError(`The state's "${this.name}" cannot hold undefined for "${key}"; delete the entry instead. Nothing was changed.`);
         set.set(key, cloneJson(value));
       }
@@ -195,7 +265,7 @@ class KeyedDraft {
 
   private exists(key: string): boolean {
     if (this.overlay.has(key)) return this.overlay.get(key) !== REMOVED;
-    return Object.prototype.hasOwnProperty.call(this.committed, key);
+    return this.below.has(key);
   }
 
   private get(key: string): unknown {
@@ -203,16 +273,16 @@ class KeyedDraft {
       const value = this.overlay.get(key);
       return value === REMOVED ? undefined : value;
     }
-    if (!Object.prototype.hasOwnProperty.call(this.committed, key)) return inherited(key);
-    const copy = cloneJson(this.committed[key]);
+    if (!this.below.has(key)) return inherited(key);
+    const copy = cloneJson(this.below.get(key));
     this.overlay.set(key, copy);
     return copy;
   }
 
   private keys(): string[] {
-    const keys = Object.keys(this.committed).filter((key) => this.overlay.get(key) !== REMOVED);
+    const keys = this.below.keys().filter((key) => this.overlay.get(key) !== REMOVED);
     for (const [key, value] of this.overlay) {
-      if (value !== REMOVED && !Object.prototype.hasOwnProperty.call(this.committed, key)) keys.push(key);
+      if (value !== REMOVED && !this.below.has(key)) keys.push(key);
     }
     return keys;
   }
@@ -225,6 +295,8 @@ class AppendOnlyDraft {
   constructor(
     private readonly name: string,
     private readonly committed: readonly unknown[],
+    /** Items earlier updates of the same save added. */
+    private readonly pending: readonly unknown[],
   ) {
     const push = (...items: unknown[]): number => {
       this.added.push(...items);
@@ -265,13 +337,15 @@ class AppendOnlyDraft {
   }
 
   private get length(): number {
-    return this.committed.length + this.added.length;
+    return this.committed.length + this.pending.length + this.added.length;
   }
 
   private item(index: number): unknown {
-    if (index >= this.committed.length) return this.added[index - this.committed.length];
-    // Committed items are history: hand out a frozen copy, so that changing one fails loudly.
-    return deepFreeze(cloneJson(this.committed[index]));
+    const earlier = this.committed.length + this.pending.length;
+    if (index >= earlier) return this.added[index - earlier];
+    const item = index < this.committed.length ? this.committed[index] : this.pending[index - this.committed.length];
+    // Items already added are history: hand out a frozen copy, so that changing one fails loudly.
+    return deepFreeze(cloneJson(item));
   }
 
   private refuse(): never {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { applyChanges, createDraft, isEmptyChangeSet } from '../../../src/store/draft';
+import { applyChanges, createDraft, isEmptyChangeSet, mergeChangeSets } from '../../../src/store/draft';
 import { STATE_LAYOUT, emptyState, type AuditEntry, type BillingLink, type BotState, type Flow } from '../../../src/store/state';
 
 function link(organizationId: string, subscriptionId = `sub-${organizationId}`): BillingLink {
@@ -134,6 +134,31 @@ describe('state drafts', () => {
       assert.throws(() => attempt(draft.state), TypeError, what);
     }
     assert.deepEqual(base.audit, [entry('audit-1')]);
+  });
+
+  it('laid over the changes of earlier updates saved with it, sees them and records only its own', () => {
+    const base = stateWith();
+    const first = createDraft(base, STATE_LAYOUT);
+    first.state.links['org-3'] = link('org-3');
+    delete first.state.links['org-1'];
+    first.state.audit.push(entry('audit-2'));
+    const earlier = first.changes();
+
+    const second = createDraft(base, STATE_LAYOUT, earlier);
+    assert.deepEqual(Object.keys(second.state.links), ['org-2', 'org-3']);
+    assert.equal(second.state.audit.length, 2);
+    second.state.links['org-3'] = link('org-3', 'sub-other');
+    delete second.state.links['org-2'];
+    const own = second.changes();
+    assert.deepEqual([...(own.entries.get('links')?.set.keys() ?? [])], ['org-3']);
+    assert.deepEqual(own.entries.get('links')?.removed, ['org-2']);
+    assert.equal(own.appended.size, 0);
+
+    const merged = mergeChangeSets(base, earlier, own);
+    const next = applyChanges(structuredClone(base), merged);
+    assert.deepEqual(Object.keys(next.links), ['org-3']);
+    assert.equal(next.links['org-3']?.subscriptionId, 'sub-other');
+    assert.deepEqual(next.audit.map((e) => e.id), ['audit-1', 'audit-2']);
   });
 
   it('refuses to replace or delete a whole collection', () => {

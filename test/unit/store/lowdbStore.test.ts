@@ -420,17 +420,17 @@ describe('lowdbStore', () => {
     it('compacts a journal that is mostly out of date, without losing the updates made meanwhile', async function () {
       this.timeout(60_000);
       const store = await open();
+      // Ten entries rewritten over and over, one save each: the journal soon holds far more lines
+      // than live entries, and the updates after that go on while it is being compacted.
       const writes: Promise<void>[] = [];
-      // Ten entries rewritten over and over: the journal soon holds far more lines than live entries.
       for (let round = 0; round < 130; round++) {
         for (let i = 0; i < 10; i++) {
-          writes.push(
-            store.update((draft) => {
-              draft.conversations[`conversation-${i}`] = { ...reference(i), updatedAt: new Date(Date.UTC(2024, 0, 1, 0, round)).toISOString() };
-            }),
-          );
+          const update = store.update((draft) => {
+            draft.conversations[`conversation-${i}`] = { ...reference(i), updatedAt: new Date(Date.UTC(2024, 0, 1, 0, round)).toISOString() };
+          });
+          if (round < 110) await update;
+          else writes.push(update);
         }
-        if (round % 20 === 0) await Promise.all(writes.splice(0));
       }
       await Promise.all(writes);
       const expected = structuredClone(store.read());
