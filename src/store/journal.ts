@@ -81,18 +81,26 @@ export class Journal {
       );
     }
     try {
-      const content = await handle.readFile();
-      if (content.length < record.bytes) {
+      const { size } = await handle.stat();
+      if (size < record.bytes) {
         throw new StateFileError(
-          `The journal ${file} of the state's "${collection}" holds ${content.length} bytes, but ${record.bytes} were saved: it was cut short. ` +
+          `The journal ${file} of the state's "${collection}" holds ${size} bytes, but ${record.bytes} were saved: it was cut short. ` +
             'Restore the folder from a backup.',
         );
       }
-      if (content.length > record.bytes) {
-        warn(`The journal ${file} ends with ${content.length - record.bytes} bytes of a write that was never completed; they are dropped.`);
+      if (size > record.bytes) {
+        warn(`The journal ${file} ends with ${size - record.bytes} bytes of a write that was never completed; they are dropped.`);
         await handle.truncate(record.bytes);
       }
-      const { value, lines, live } = parseJournal(file, collection, record.kind, content.subarray(0, record.bytes).toString('utf8'));
+      // Read a slice at a time: a whole journal as one string, split, is several times its size in memory at once.
+      const content = new JournalContent(file, collection, record.kind);
+      try {
+        for await (const lines of readLines(handle, record.bytes)) content.add(lines);
+      } catch (error) {
+        if (!(error instanceof JournalEndError)) throw error;
+        throw new StateFileError(`The journal ${file} of the state's "${collection}" does not end where the state file says a line ended. Restore the folder from a backup.`);
+      }
+      const { value, lines, live } = content.finish();
       return { journal: new Journal(collection, record.kind, folder, record.file, handle, record.bytes, lines, live), value };
     } catch (error) {
       await handle.close();
@@ -118,7 +126,7 @@ export class Journal {
   async compactInto(fileName: string, upTo: number): Promise<Journal> {
     const latest = new Map<string, string>();
     let lineNumber = 0;
-    for await (const lines of this.savedLines(upTo)) {
+    for await (const lines of readLines(this.handle, upTo)) {
       for (const line of lines) {
         lineNumber++;
         const change = JSON.parse(line) as { set?: string; delete?: string };
@@ -146,22 +154,6 @@ export class Journal {
       await handle.close();
       await fs.rm(path.join(folder, fileName), { force: true });
       throw error;
-    }
-  }
-
-  /** The saved lines up to `upTo`, read a slice at a time. */
-  private async *savedLines(upTo: number): AsyncGenerator<string[]> {
-    let position = 0;
-    let partial = '';
-    const buffer = Buffer.alloc(READ_SLICE_BYTES);
-    while (position < upTo) {
-      const { bytesRead } = await this.handle.read(buffer, 0, Math.min(buffer.length, upTo - position), position);
-      if (bytesRead === 0) break;
-      position += bytesRead;
-      const text = partial + buffer.subarray(0, bytesRead).toString('utf8');
-      const end = text.lastIndexOf('\n');
-      partial = text.slice(end + 1);
-      if (end >= 0) yield text.slice(0, end).split('\n');
     }
   }
 
@@ -245,42 +237,87 @@ function* slices(lines: Iterable<string>, size: number): Generator<string[]> {
   if (slice.length > 0) yield slice;
 }
 
-function parseJournal(file: string, collection: string, kind: CollectionKind, text: string): { value: CollectionValue; lines: number; live: number } {
-  if (text.length > 0 && !text.endsWith('\n')) {
-    throw new StateFileError(`The journal ${file} of the state's "${collection}" does not end where the state file says a line ended. Restore the folder from a backup.`);
+/**
+ * The lines of a journal's first `upTo` bytes, a slice at a time.
+ * @throws JournalEndError when those bytes do not end with a whole line.
+ */
+async function* readLines(handle: FileHandle, upTo: number): AsyncGenerator<string[]> {
+  let position = 0;
+  let partial = '';
+  const buffer = Buffer.alloc(READ_SLICE_BYTES);
+  while (position < upTo) {
+    const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, upTo - position), position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    const text = partial + buffer.subarray(0, bytesRead).toString('utf8');
+    const end = text.lastIndexOf('\n');
+    partial = text.slice(end + 1);
+    if (end >= 0) yield text.slice(0, end).split('\n');
   }
-  const lines = text.length === 0 ? [] : text.slice(0, -1).split('\n');
-  const bad = (index: number, why: string): StateFileError =>
-    new StateFileError(
-      `Line ${index + 1} of the journal ${file} of the state's "${collection}" ${why}. ` +
-        'The bot did not start and left the file untouched: restore the folder from a backup.',
-    );
-  const parse = (line: string, index: number): unknown => {
-    try {
-      return JSON.parse(line) as unknown;
-    } catch (error) {
-      throw bad(index, `is not valid JSON (${messageOf(error)})`);
+  if (partial !== '') throw new JournalEndError();
+}
+
+class JournalEndError extends Error {
+  constructor() {
+    super('The saved part of the journal does not end with a whole line.');
+  }
+}
+
+/** A journal's lines folded into the collection they describe, as they are read. */
+class JournalContent {
+  private readonly items: unknown[] = [];
+  private readonly entries: Record<string, unknown> = {};
+  private lineCount = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly collection: string,
+    private readonly kind: CollectionKind,
+  ) {}
+
+  add(lines: readonly string[]): void {
+    for (const line of lines) {
+      this.apply(this.parse(line));
+      this.lineCount++;
     }
-  };
-  if (kind === 'append-only') {
-    const items = lines.map(parse);
-    return { value: items, lines: items.length, live: items.length };
   }
-  const entries: Record<string, unknown> = {};
-  lines.forEach((line, index) => {
-    const change = parse(line, index);
+
+  private apply(change: unknown): void {
+    if (this.kind === 'append-only') {
+      this.items.push(change);
+      return;
+    }
     if (typeof change === 'object' && change !== null && !Array.isArray(change)) {
       const { set, value, delete: removed } = change as Record<string, unknown>;
       if (typeof set === 'string' && value !== undefined) {
-        setEntry(entries, set, value);
+        setEntry(this.entries, set, value);
         return;
       }
       if (typeof removed === 'string') {
-        delete entries[removed];
+        delete this.entries[removed];
         return;
       }
     }
-    throw bad(index, 'is neither {"set":key,"value":...} nor {"delete":key}');
-  });
-  return { value: entries, lines: lines.length, live: Object.keys(entries).length };
+    throw this.bad('is neither {"set":key,"value":...} nor {"delete":key}');
+  }
+
+  finish(): { value: CollectionValue; lines: number; live: number } {
+    if (this.kind === 'append-only') return { value: this.items, lines: this.lineCount, live: this.items.length };
+    return { value: this.entries, lines: this.lineCount, live: Object.keys(this.entries).length };
+  }
+
+  private parse(line: string): unknown {
+    try {
+      return JSON.parse(line) as unknown;
+    } catch (error) {
+      throw this.bad(`is not valid JSON (${messageOf(error)})`);
+    }
+  }
+
+  private bad(why: string): StateFileError {
+    return new StateFileError(
+      `Line ${this.lineCount + 1} of the journal ${this.file} of the state's "${this.collection}" ${why}. ` +
+        'The bot did not start and left the file untouched: restore the folder from a backup.',
+    );
+  }
 }
