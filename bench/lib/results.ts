@@ -25,8 +25,22 @@ export interface Results {
 export function report(results: Results): string {
   const parts: string[] = [];
   const rowsOf = (summary: readonly SummaryRow[]) =>
-    summary.map((r) => [r.world, r.connections, r.scenario, r.reqPerSec, r.p50Ms, r.p99Ms, r.scenario === 'echo' ? '1.00' : r.ratioToEcho.toFixed(2), r.eventLoopMaxMs, r.serverMaxRssMB, r.problems]);
-  const headers = ['world', 'conns', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'x echo', 'loop max ms', 'RSS MB', 'problems'];
+    summary.map((r) => [
+      r.world,
+      r.connections,
+      r.scenario,
+      r.reqPerSec,
+      r.p50Ms,
+      r.p99Ms,
+      r.scenario === 'echo' ? '1.00' : r.ratioToEcho.toFixed(2),
+      r.ratioToTeamsAi === undefined ? '' : r.ratioToTeamsAi.toFixed(2),
+      r.cpuMsPerRequest,
+      r.scenario === 'echo' ? '1.00' : r.cpuRatioToEcho.toFixed(2),
+      r.eventLoopMaxMs,
+      r.serverMaxRssMB,
+      r.problems,
+    ]);
+  const headers = ['world', 'conns', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'x echo', 'x teams-ai', 'CPU ms/req', 'x echo CPU', 'loop max ms', 'RSS MB', 'problems'];
   if (results.turns) {
     parts.push(`Turns: the product against a bare echo bot (medians of ${results.options.rounds} interleaved rounds)`);
     parts.push(table(headers, rowsOf(results.turns.summary)));
