@@ -49,7 +49,7 @@ export function report(results: Results): string {
     parts.push('', `State growth (every world also holds ${results.options.references.toLocaleString('en-US')} conversation references)`);
     parts.push(
       table(
-        ['organizations', 'state MB', 'directory MB', 'start-up ms', 'start-up RSS MB', 'link ops', 'confirm p50 ms', 'confirm p99 ms', 'link loop max ms', 'link RSS MB'],
+        ['organizations', 'state MB', 'directory MB', 'start-up ms', 'start-up RSS MB', 'link ops', 'confirm p50 ms', 'confirm p99 ms', 'loop max ms', 'GC max ms', 'idle max ms', 'link RSS MB'],
         results.growth.map((g) => [
           g.organizations,
           g.stateMB,
@@ -60,6 +60,8 @@ export function report(results: Results): string {
           g.linkOperations.steps.confirm?.p50Ms ?? 0,
           g.linkOperations.steps.confirm?.p99Ms ?? 0,
           g.linkOperations.eventLoopMaxMs,
+          g.linkOperations.gcMaxMs,
+          g.linkOperations.idleControlMaxMs,
           g.linkOperations.maxRssMB,
         ]),
       ),
