@@ -68,6 +68,7 @@ async function main(): Promise<void> {
   }
   const elapsedMs = performance.now() - began;
   const loop = watch.report(false);
+  await observedEntries();
   gcObserver.disconnect();
   const steps = Object.fromEntries(
     STEPS.map((name) => {
@@ -81,6 +82,11 @@ async function main(): Promise<void> {
   await store.close();
   serveParent({}, async () => undefined);
   announceReady({ operations: done, elapsedMs: Math.round(elapsedMs), steps, failed, gcMaxMs: round(linkGcMaxMs), ...loop, ...(compaction ? { compaction } : {}) });
+}
+
+/** Performance observers are told of entries a moment later; give them that moment. */
+function observedEntries(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 /**
@@ -124,6 +130,7 @@ async function compactReferences(store: StateStore, stateFile: string, watch: Ev
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   const loop = watch.report(true);
+  await observedEntries();
   waits.sort((a, b) => a - b);
   return {
     references: keys.length,
