@@ -98,8 +98,8 @@ export async function measureGrowth(rig: Rig, organizations: number, options: Be
   const compaction = linkOperations.compaction;
   if (compaction) {
     log(
-      `${label}: compacting ${compaction.references} references took ${compaction.compactionMs} ms; event loop max ${compaction.eventLoopMaxMs} ms ` +
-        `(GC ${compaction.gcMaxMs} ms); ${compaction.updatesMeanwhile} updates meanwhile, p99 ${compaction.updateP99Ms} ms, max ${compaction.updateMaxMs} ms`,
+      `${label}: compacting ${compaction.references} references took ${compaction.compactionMs} ms; event loop max ${compaction.eventLoopMaxMs} ms; ` +
+        `${compaction.updatesMeanwhile} updates meanwhile, p99 ${compaction.updateP99Ms} ms, max ${compaction.updateMaxMs} ms`,
     );
   }
   log(`${label}: ${linkOperations.operations} link operations, confirm p50 ${confirm?.p50Ms ?? '-'} ms p99 ${confirm?.p99Ms ?? '-'} ms, event loop max ${linkOperations.eventLoopMaxMs} ms (longest GC pause ${linkOperations.gcMaxMs} ms; an idle process meanwhile ${linkOperations.idleControlMaxMs} ms)${linkOperations.failed ? `, stopped: ${linkOperations.failed}` : ''}`);

@@ -77,7 +77,7 @@ async function main(): Promise<void> {
     }),
   );
   const linkGcMaxMs = gcMaxMs;
-  const compaction = options.compaction === true ? await compactReferences(store, String(options.stateFile), watch, () => gcMaxMs, () => (gcMaxMs = 0)) : undefined;
+  const compaction = options.compaction === true ? await compactReferences(store, String(options.stateFile), watch) : undefined;
   gcObserver.disconnect();
   await store.close();
   serveParent({}, async () => undefined);
@@ -95,7 +95,7 @@ function observedEntries(): Promise<void> {
  * in the background: how long it takes, how long the event loop was held meanwhile, and how long
  * those updates waited.
  */
-async function compactReferences(store: StateStore, stateFile: string, watch: EventLoopWatch, gcMax: () => number, resetGc: () => void): Promise<Record<string, number>> {
+async function compactReferences(store: StateStore, stateFile: string, watch: EventLoopWatch): Promise<Record<string, number>> {
   const journalFile = async (): Promise<string> => {
     const content = JSON.parse(await readFile(stateFile, 'utf8')) as { journals?: Record<string, { file?: string }> };
     return content.journals?.conversations?.file ?? '';
@@ -115,7 +115,6 @@ async function compactReferences(store: StateStore, stateFile: string, watch: Ev
     );
   }
   watch.report(true);
-  resetGc();
   const began = performance.now();
   const waits: number[] = [];
   let tick = 0;
@@ -130,14 +129,12 @@ async function compactReferences(store: StateStore, stateFile: string, watch: Ev
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
   const loop = watch.report(true);
-  await observedEntries();
   waits.sort((a, b) => a - b);
   return {
     references: keys.length,
     compacted: (await journalFile()) === before ? 0 : 1,
     compactionMs: Math.round(performance.now() - began),
     eventLoopMaxMs: loop.eventLoopMaxMs,
-    gcMaxMs: round(gcMax()),
     updatesMeanwhile: waits.length,
     updateP99Ms: round(percentile(waits, 99)),
     updateMaxMs: round(waits[waits.length - 1] ?? 0),

@@ -28,8 +28,8 @@ export type CollectionValue = Record<string, unknown> | unknown[];
 /** A keyed journal is rewritten once its lines outnumber twice its live entries by this much. */
 const COMPACT_AFTER_EXTRA_LINES = 1000;
 /** Lines written, and bytes read, between two turns of the event loop. */
-const SLICE_LINES = 2000;
-const READ_SLICE_BYTES = 512 * 1024;
+const SLICE_LINES = 1000;
+const READ_SLICE_BYTES = 256 * 1024;
 
 export class Journal {
   private constructor(
