@@ -119,7 +119,10 @@ export class StateFolder {
           : lines.length;
         return [journal.write(lines).then((end) => written.push({ journal, end, lines: lines.length, liveChange }))];
       });
-      await Promise.all(writes);
+      // Every write must have finished, failed or not, before the next save writes at the same place.
+      const settled = await Promise.allSettled(writes);
+      const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+      if (failed) throw failed.reason;
       const values = { ...this.values };
       for (const [key, value] of changes.values) {
         if (value === undefined) delete values[key];
