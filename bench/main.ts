@@ -76,7 +76,7 @@ async function measureTurns(rig: Rig, options: BenchOptions): Promise<NonNullabl
   for (let round = 1; round <= options.rounds; round++) {
     for (const connections of options.connections) {
       log(`turns: round ${round} of ${options.rounds}, ${connections} connections`);
-      const block = await runBlock(rig, prepared, connections, round, options);
+      const block = await runBlock(rig, prepared, connections, round, options, options.diagnosticConnections.includes(connections));
       log(`  ${block.map((c) => `${c.scenario} ${Math.round(c.reqPerSec)}/s`).join(', ')}`);
       cells.push(...block);
     }

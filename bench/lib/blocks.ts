@@ -32,23 +32,50 @@ export interface CellResult extends CellMeasurement {
   /** Longest event-loop delay in the server process during the measured run. */
   readonly eventLoopMaxMs: number;
   readonly serverMaxRssMB: number;
+  /**
+   * The server's CPU time per answered request during the run: unlike req/s, it hardly moves when
+   * other work on the machine takes cores away, so it is the steadier measure of what a turn costs.
+   */
+  readonly serverCpuMsPerRequest: number;
 }
 
-/** The order inside a block: the baseline first, the writes that grow the state last. */
-const FIRST_PART: readonly ScenarioName[] = ['echo', 'status', 'flow.organization', 'flow.subscription', 'echo-invoke', 'setup-text'];
+/**
+ * The order inside a block: the baseline first, each product turn beside the diagnostic bot that
+ * sends the same card, and the writes that grow the state last.
+ */
+const FIRST_PART: readonly ScenarioName[] = [
+  'echo',
+  'status',
+  'echo-card',
+  'teams-ai-card',
+  'flow.organization',
+  'flow.subscription',
+  'echo-invoke',
+  'teams-ai-invoke',
+  'setup-text',
+];
 
-export async function runBlock(rig: Rig, prepared: PreparedWorld, connections: number, round: number, options: BenchOptions): Promise<CellResult[]> {
+export async function runBlock(
+  rig: Rig,
+  prepared: PreparedWorld,
+  connections: number,
+  round: number,
+  options: BenchOptions,
+  diagnostics = false,
+): Promise<CellResult[]> {
   const results: CellResult[] = [];
   const record = (cell: Omit<CellResult, 'world' | 'connections' | 'round'>): void => {
     results.push({ ...cell, world: prepared.label, connections, round });
   };
 
   const product = await rig.startProduct(await rig.copyState(prepared.pristineFolder, prepared.label), prepared.request.directoryFile);
+  await settle();
   try {
-    for (const name of FIRST_PART) {
-      const scenario = createScenario(name, prepared.plan, rig.serviceUrl);
-      const onProduct = scenario.target === 'product';
-      record(await measure(rig, scenario, onProduct ? product.url : rig.echoUrl, onProduct ? product.child : rig.echo, connections, options));
+    const scenarios = FIRST_PART.map((name) => createScenario(name, prepared.plan, rig.serviceUrl)).filter((s) => diagnostics || s.target !== 'diagnostic');
+    if (diagnostics) await rig.calibrate(product, createScenario('status', prepared.plan, rig.serviceUrl), createScenario('flow.subscription', prepared.plan, rig.serviceUrl));
+    for (const scenario of scenarios) {
+      const { url, server } = rig.targetOf(scenario, product);
+      record(await measure(rig, scenario, url, server, connections, options));
     }
   } finally {
     await product.stop();
@@ -65,12 +92,21 @@ export async function runBlock(rig: Rig, prepared: PreparedWorld, connections: n
 
   record(await measure(rig, createScenario('echo', plan, rig.serviceUrl), rig.echoUrl, rig.echo, connections, options));
   const confirming = await rig.startProduct(folder, request.directoryFile);
+  await settle();
   try {
     record(await measure(rig, createScenario('flow.confirm', plan, rig.serviceUrl), confirming.url, confirming.child, connections, options));
   } finally {
     await confirming.stop();
   }
   return results;
+}
+
+/**
+ * A process that has just started keeps the second core busy for a moment (compilation, garbage
+ * collection), which would slow whichever run comes first; let it finish.
+ */
+function settle(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 1000));
 }
 
 async function measure(
@@ -113,5 +149,6 @@ async function measure(
     target: scenario.target,
     eventLoopMaxMs: Number(stats.eventLoopMaxMs),
     serverMaxRssMB: Number(stats.maxRssMB),
+    serverCpuMsPerRequest: measured.requests > 0 ? Math.round((Number(stats.cpuMs) / measured.requests) * 1000) / 1000 : 0,
   };
 }

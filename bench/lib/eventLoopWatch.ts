@@ -13,10 +13,13 @@ export interface EventLoopReport {
   readonly maxRssMB: number;
   readonly rssMB: number;
   readonly heapUsedMB: number;
+  /** CPU time (user and system) the process used since the last reset, in ms. */
+  readonly cpuMs: number;
 }
 
 export class EventLoopWatch {
   private histogram: IntervalHistogram;
+  private cpuAtReset = process.cpuUsage();
 
   constructor(private readonly resolutionMs = 1) {
     this.histogram = this.start();
@@ -32,8 +35,10 @@ export class EventLoopWatch {
       maxRssMB: round(process.resourceUsage().maxRSS / 1024),
       rssMB: round(process.memoryUsage().rss / 1024 / 1024),
       heapUsedMB: round(process.memoryUsage().heapUsed / 1024 / 1024),
+      cpuMs: round(cpuMs(process.cpuUsage(this.cpuAtReset))),
     };
     if (reset) {
+      this.cpuAtReset = process.cpuUsage();
       this.histogram.disable();
       this.histogram = this.start();
     }
@@ -49,6 +54,10 @@ export class EventLoopWatch {
     histogram.enable();
     return histogram;
   }
+}
+
+function cpuMs(usage: NodeJS.CpuUsage): number {
+  return (usage.user + usage.system) / 1000;
 }
 
 function round(value: number): number {

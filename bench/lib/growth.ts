@@ -22,7 +22,16 @@ export interface LinkOperationsResult {
   readonly failed: string;
   readonly eventLoopMaxMs: number;
   readonly eventLoopP99Ms: number;
+  /** The longest garbage-collection pause in that process meanwhile. */
+  readonly gcMaxMs: number;
+  /**
+   * The longest event-loop delay of the idle echo bot over the same stretch: what the machine itself
+   * (other processes taking the cores) adds to any process's delays.
+   */
+  readonly idleControlMaxMs: number;
   readonly maxRssMB: number;
+  /** The compaction of the conversation-reference journal, forced after the link operations. */
+  readonly compaction?: Record<string, number>;
 }
 
 export interface GrowthResult {
@@ -57,6 +66,7 @@ export async function measureGrowth(rig: Rig, organizations: number, options: Be
   log(`${label}: start-up ${runs.map((r) => `${r.ms} ms`).join(', ')}; peak RSS ${Math.max(...runs.map((r) => r.peakRssMB))} MB`);
 
   const linkFolder = await rig.copyState(prepared.pristineFolder, `${label}-links`);
+  await rig.echo.request('stats', { reset: true });
   const linkChild = await startChild(
     'linkOperations',
     {
@@ -65,9 +75,11 @@ export async function measureGrowth(rig: Rig, organizations: number, options: Be
       directoryFile: prepared.request.directoryFile,
       operations: options.linkOperations,
       maxSeconds: options.linkOperationSeconds,
+      compaction: true,
     },
     600_000,
   );
+  const control = await rig.echo.request('stats', { reset: true });
   await linkChild.stop();
   const ready = linkChild.ready;
   const linkOperations: LinkOperationsResult = {
@@ -77,10 +89,20 @@ export async function measureGrowth(rig: Rig, organizations: number, options: Be
     failed: String(ready.failed ?? ''),
     eventLoopMaxMs: Number(ready.eventLoopMaxMs),
     eventLoopP99Ms: Number(ready.eventLoopP99Ms),
+    gcMaxMs: Number(ready.gcMaxMs),
+    idleControlMaxMs: Number(control.eventLoopMaxMs),
     maxRssMB: Number(ready.maxRssMB),
+    ...(typeof ready.compaction === 'object' && ready.compaction !== null ? { compaction: ready.compaction as Record<string, number> } : {}),
   };
   const confirm = linkOperations.steps.confirm;
-  log(`${label}: ${linkOperations.operations} link operations, confirm p50 ${confirm?.p50Ms ?? '-'} ms p99 ${confirm?.p99Ms ?? '-'} ms, event loop max ${linkOperations.eventLoopMaxMs} ms${linkOperations.failed ? `, stopped: ${linkOperations.failed}` : ''}`);
+  const compaction = linkOperations.compaction;
+  if (compaction) {
+    log(
+      `${label}: compacting ${compaction.references} references took ${compaction.compactionMs} ms; event loop max ${compaction.eventLoopMaxMs} ms; ` +
+        `${compaction.updatesMeanwhile} updates meanwhile, p99 ${compaction.updateP99Ms} ms, max ${compaction.updateMaxMs} ms`,
+    );
+  }
+  log(`${label}: ${linkOperations.operations} link operations, confirm p50 ${confirm?.p50Ms ?? '-'} ms p99 ${confirm?.p99Ms ?? '-'} ms, event loop max ${linkOperations.eventLoopMaxMs} ms (longest GC pause ${linkOperations.gcMaxMs} ms; an idle process meanwhile ${linkOperations.idleControlMaxMs} ms)${linkOperations.failed ? `, stopped: ${linkOperations.failed}` : ''}`);
 
   const cells: CellResult[] = [];
   for (let round = 1; round <= options.growthRounds; round++) {

@@ -8,6 +8,8 @@ export interface BenchOptions {
   /** How many times each turn measurement is repeated (interleaved with the baseline). */
   readonly rounds: number;
   readonly connections: readonly number[];
+  /** Connection counts at which the diagnostic baselines (the product's cards without its work) run too. */
+  readonly diagnosticConnections: readonly number[];
   /** Organizations in the state-growth worlds. */
   readonly sizes: readonly number[];
   readonly growthConnections: readonly number[];
@@ -35,6 +37,7 @@ const FULL: BenchOptions = {
   warmupSec: 1,
   rounds: 2,
   connections: [1, 10, 50],
+  diagnosticConnections: [10],
   sizes: [1_000, 10_000, 100_000],
   growthConnections: [10],
   growthRounds: 1,
@@ -55,6 +58,7 @@ const SMOKE: BenchOptions = {
   warmupSec: 0.2,
   rounds: 1,
   connections: [2],
+  diagnosticConnections: [2],
   sizes: [300],
   // The turn runs in grown worlds use the same code as the turn phase, which the smoke run covers.
   growthConnections: [],
@@ -76,6 +80,7 @@ const PARSERS: Parsers = {
   warmupSec: positiveNumber,
   rounds: positiveNumber,
   connections: numbers,
+  diagnosticConnections: numbers,
   sizes: numbers,
   growthConnections: numbers,
   growthRounds: positiveNumber,

@@ -25,8 +25,22 @@ export interface Results {
 export function report(results: Results): string {
   const parts: string[] = [];
   const rowsOf = (summary: readonly SummaryRow[]) =>
-    summary.map((r) => [r.world, r.connections, r.scenario, r.reqPerSec, r.p50Ms, r.p99Ms, r.scenario === 'echo' ? '1.00' : r.ratioToEcho.toFixed(2), r.eventLoopMaxMs, r.serverMaxRssMB, r.problems]);
-  const headers = ['world', 'conns', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'x echo', 'loop max ms', 'RSS MB', 'problems'];
+    summary.map((r) => [
+      r.world,
+      r.connections,
+      r.scenario,
+      r.reqPerSec,
+      r.p50Ms,
+      r.p99Ms,
+      r.scenario === 'echo' ? '1.00' : r.ratioToEcho.toFixed(2),
+      r.ratioToTeamsAi === undefined ? '' : r.ratioToTeamsAi.toFixed(2),
+      r.cpuMsPerRequest,
+      r.scenario === 'echo' ? '1.00' : r.cpuRatioToEcho.toFixed(2),
+      r.eventLoopMaxMs,
+      r.serverMaxRssMB,
+      r.problems,
+    ]);
+  const headers = ['world', 'conns', 'scenario', 'req/s', 'p50 ms', 'p99 ms', 'x echo', 'x teams-ai', 'CPU ms/req', 'x echo CPU', 'loop max ms', 'RSS MB', 'problems'];
   if (results.turns) {
     parts.push(`Turns: the product against a bare echo bot (medians of ${results.options.rounds} interleaved rounds)`);
     parts.push(table(headers, rowsOf(results.turns.summary)));
@@ -35,7 +49,7 @@ export function report(results: Results): string {
     parts.push('', `State growth (every world also holds ${results.options.references.toLocaleString('en-US')} conversation references)`);
     parts.push(
       table(
-        ['organizations', 'state MB', 'directory MB', 'start-up ms', 'start-up RSS MB', 'link ops', 'confirm p50 ms', 'confirm p99 ms', 'link loop max ms', 'link RSS MB'],
+        ['organizations', 'state MB', 'directory MB', 'start-up ms', 'start-up RSS MB', 'link ops', 'confirm p50 ms', 'confirm p99 ms', 'loop max ms', 'GC max ms', 'idle max ms', 'link RSS MB'],
         results.growth.map((g) => [
           g.organizations,
           g.stateMB,
@@ -46,6 +60,8 @@ export function report(results: Results): string {
           g.linkOperations.steps.confirm?.p50Ms ?? 0,
           g.linkOperations.steps.confirm?.p99Ms ?? 0,
           g.linkOperations.eventLoopMaxMs,
+          g.linkOperations.gcMaxMs,
+          g.linkOperations.idleControlMaxMs,
           g.linkOperations.maxRssMB,
         ]),
       ),

@@ -14,15 +14,17 @@ export class Rig {
     readonly scratch: string,
     readonly sink: Child,
     readonly echo: Child,
+    readonly teamsAi: Child,
   ) {}
 
   static async start(scratch: string): Promise<Rig> {
-    const sink = await startChild('connectorSink');
+    const started: Child[] = [];
     try {
-      const echo = await startChild('echoBot');
-      return new Rig(scratch, sink, echo);
+      for (const name of ['connectorSink', 'echoBot', 'teamsAiEcho']) started.push(await startChild(name));
+      const [sink, echo, teamsAi] = started as [Child, Child, Child];
+      return new Rig(scratch, sink, echo, teamsAi);
     } catch (error) {
-      await sink.stop();
+      await Promise.allSettled(started.map((child) => child.stop()));
       throw error;
     }
   }
@@ -34,6 +36,38 @@ export class Rig {
 
   get echoUrl(): string {
     return `http://127.0.0.1:${String(this.echo.ready.port)}/api/messages`;
+  }
+
+  get teamsAiUrl(): string {
+    return `http://127.0.0.1:${String(this.teamsAi.ready.port)}/api/messages`;
+  }
+
+  /** Where a scenario's requests go, and the process whose event loop and memory it reports. */
+  targetOf(scenario: Scenario, product: Product): { url: string; server: Child } {
+    if (scenario.target === 'product') return { url: product.url, server: product.child };
+    if (scenario.name.startsWith('teams-ai')) return { url: this.teamsAiUrl, server: this.teamsAi };
+    return { url: this.echoUrl, server: this.echo };
+  }
+
+  /**
+   * Captures the product's status card and confirmation card from its answers, and hands them to
+   * the diagnostic bots, which then answer with exactly those.
+   */
+  async calibrate(product: Product, status: Scenario, subscription: Scenario): Promise<void> {
+    await this.sink.request('configure', { mode: 'probe' });
+    let message: unknown;
+    try {
+      await fetch(product.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: status.nextBody() }).then((r) => r.arrayBuffer());
+      const sent = JSON.parse(String((await this.sink.request('last')).body)) as { attachments?: { content?: unknown }[] };
+      message = sent.attachments?.[0]?.content;
+    } finally {
+      await this.sink.request('configure', { mode: 'count' });
+    }
+    const answer = (await (await fetch(product.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: subscription.nextBody() })).json()) as { value?: unknown };
+    for (const bot of [this.echo, this.teamsAi]) {
+      const reply = await bot.request('cards', { message, invoke: answer.value });
+      if (reply.calibrated !== true) throw new Error('The product\'s cards could not be captured for the diagnostic baselines.');
+    }
   }
 
   async sends(): Promise<number> {
@@ -73,7 +107,7 @@ export class Rig {
   }
 
   async stop(): Promise<void> {
-    await Promise.allSettled([this.echo.stop(), this.sink.stop()]);
+    await Promise.allSettled([this.echo.stop(), this.teamsAi.stop(), this.sink.stop()]);
   }
 }
 

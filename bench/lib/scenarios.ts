@@ -7,8 +7,19 @@ import type { BenchPlan } from './worldFiles';
  * requests come from different people, as they would in a tenant.
  */
 
-export type ScenarioName = 'echo' | 'echo-invoke' | 'status' | 'setup-text' | 'flow.organization' | 'flow.subscription' | 'flow.confirm';
-export type Target = 'baseline' | 'product';
+export type ScenarioName =
+  | 'echo'
+  | 'echo-invoke'
+  | 'echo-card'
+  | 'teams-ai-card'
+  | 'teams-ai-invoke'
+  | 'status'
+  | 'setup-text'
+  | 'flow.organization'
+  | 'flow.subscription'
+  | 'flow.confirm';
+/** baseline: the bare echo bot; diagnostic: bots answering with the product's cards but doing none of its work. */
+export type Target = 'baseline' | 'diagnostic' | 'product';
 
 export interface Scenario {
   readonly name: ScenarioName;
@@ -29,10 +40,17 @@ export interface Scenario {
 
 export const PRODUCT_SCENARIOS: readonly ScenarioName[] = ['status', 'setup-text', 'flow.organization', 'flow.subscription', 'flow.confirm'];
 export const BASELINE_SCENARIOS: readonly ScenarioName[] = ['echo', 'echo-invoke'];
+export const DIAGNOSTIC_SCENARIOS: readonly ScenarioName[] = ['echo-card', 'teams-ai-card', 'teams-ai-invoke'];
 
 export const SCENARIO_DESCRIPTIONS: Readonly<Record<ScenarioName, string>> = {
   echo: 'bare botbuilder CloudAdapter echo bot on restify: a message "hello" is answered with one send "Echo: hello" to the stand-in Bot Connector; the HTTP 200 follows that send',
   'echo-invoke': 'the same echo bot answering an Action.Execute (adaptiveCard/action) in the HTTP response with a one-line card: the floor for a card click',
+  'echo-card':
+    'diagnostic: the bare echo bot answering a message with the product\'s own status card (captured from the product), so the cost of sending a card that size is told apart from the product',
+  'teams-ai-card':
+    'diagnostic: teams-ai\'s Application on its TeamsAdapter, configured as the product\'s, answering "status" with the same captured status card; no billing, directory or state',
+  'teams-ai-invoke':
+    'diagnostic: the same teams-ai bot answering an Action.Execute with the product\'s captured confirmation card',
   status: 'the product: a user types "status"; the bot reads the directory (about ten organizations per user, some linked) and the links, renders the status card and sends it to the Bot Connector; no state write',
   'setup-text': 'the product: a user types "set up billing"; the bot lists the organizations with eligibility, writes a new flow to the state (one update, which also prunes old flows) and sends the organization picker card to the Bot Connector',
   'flow.organization': 'the product: Action.Execute flow.organization on the user\'s open set-up flow, picking their own unlinked organization: re-checks the flow and the caller, writes the choice (one update), answers with the subscription picker card (eligibility of about four subscriptions) in the HTTP response',
@@ -58,6 +76,18 @@ export function createScenario(name: ScenarioName, plan: BenchPlan, serviceUrl: 
         answeredBy: 'answer',
         marker: /Echo: flow\.confirm/,
         nextBody: () => actionExecute(user(nextIndex()), 'flow.confirm', { flowId: 'echo' }, serviceUrl),
+      };
+    case 'echo-card':
+      return { ...common, target: 'diagnostic', answeredBy: 'reply', marker: /Billing status/, nextBody: () => messageActivity(user(nextIndex()), 'card', serviceUrl) };
+    case 'teams-ai-card':
+      return { ...common, target: 'diagnostic', answeredBy: 'reply', marker: /Billing status/, nextBody: () => messageActivity(user(nextIndex()), 'status', serviceUrl) };
+    case 'teams-ai-invoke':
+      return {
+        ...common,
+        target: 'diagnostic',
+        answeredBy: 'answer',
+        marker: /Step 3 of 3/,
+        nextBody: () => actionExecute(user(nextIndex()), 'flow.subscription', { flowId: 'diagnostic' }, serviceUrl),
       };
     case 'status':
       return { ...common, target: 'product', answeredBy: 'reply', marker: /Billing status/, nextBody: () => messageActivity(user(nextIndex()), 'status', serviceUrl) };

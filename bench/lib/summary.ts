@@ -14,8 +14,17 @@ export interface SummaryRow {
   readonly p99Ms: number;
   /** Median over rounds of (this run's req/s) / (the echo bot's req/s in the same block). */
   readonly ratioToEcho: number;
+  /**
+   * For a product turn: median over rounds of its req/s over that of teams-ai answering with the same
+   * card in the same block (what the product's own work costs); undefined where that did not run.
+   */
+  readonly ratioToTeamsAi?: number;
   readonly eventLoopMaxMs: number;
   readonly serverMaxRssMB: number;
+  /** Median server CPU ms per request. */
+  readonly cpuMsPerRequest: number;
+  /** Median over rounds of (the echo bot's CPU per request in the same block) / (this run's): the cost ratio, steadier than req/s. */
+  readonly cpuRatioToEcho: number;
   /** Errors, timeouts, non-2xx and wrong answers: anything but zero makes the line suspect. */
   readonly problems: number;
 }
@@ -29,8 +38,17 @@ export function summarize(cells: readonly CellResult[]): SummaryRow[] {
   return [...groups.values()].map((group) => {
     const first = group[0] as CellResult;
     const ratios = group.map((cell) => {
-      const echo = echoRate(cells, cell);
+      const echo = rateIn(cells, cell, 'echo');
       return echo > 0 ? cell.reqPerSec / echo : 0;
+    });
+    const cpuRatios = group.map((cell) => {
+      const echo = cpuIn(cells, cell, 'echo');
+      return cell.serverCpuMsPerRequest > 0 ? echo / cell.serverCpuMsPerRequest : 0;
+    });
+    const frameworkRatios = group.flatMap((cell) => {
+      if (cell.target !== 'product') return [];
+      const framework = rateIn(cells, cell, ANSWERED_IN_RESPONSE.has(cell.scenario) ? 'teams-ai-invoke' : 'teams-ai-card');
+      return framework > 0 ? [cell.reqPerSec / framework] : [];
     });
     return {
       world: first.world,
@@ -42,18 +60,29 @@ export function summarize(cells: readonly CellResult[]): SummaryRow[] {
       p50Ms: round(median(group.map((c) => c.p50Ms))),
       p99Ms: round(median(group.map((c) => c.p99Ms))),
       ratioToEcho: round(median(ratios)),
+      ...(frameworkRatios.length > 0 ? { ratioToTeamsAi: round(median(frameworkRatios)) } : {}),
       eventLoopMaxMs: round(Math.max(...group.map((c) => c.eventLoopMaxMs))),
+      cpuMsPerRequest: round(median(group.map((c) => c.serverCpuMsPerRequest)), 3),
+      cpuRatioToEcho: round(median(cpuRatios)),
       serverMaxRssMB: Math.max(...group.map((c) => c.serverMaxRssMB)),
       problems: group.reduce((sum, c) => sum + c.errors + c.timeouts + c.non2xx + c.unexpected, 0),
     };
   });
 }
 
-/** The echo bot's throughput in the same block: the mean of its runs there. */
-function echoRate(cells: readonly CellResult[], cell: CellResult): number {
-  const echoes = cells.filter((c) => c.scenario === 'echo' && c.world === cell.world && c.connections === cell.connections && c.round === cell.round);
-  if (echoes.length === 0) return 0;
-  return echoes.reduce((sum, c) => sum + c.reqPerSec, 0) / echoes.length;
+const ANSWERED_IN_RESPONSE: ReadonlySet<ScenarioName> = new Set(['flow.organization', 'flow.subscription', 'flow.confirm']);
+
+function cpuIn(cells: readonly CellResult[], cell: CellResult, scenario: ScenarioName): number {
+  const runs = cells.filter((c) => c.scenario === scenario && c.world === cell.world && c.connections === cell.connections && c.round === cell.round);
+  if (runs.length === 0) return 0;
+  return runs.reduce((sum, c) => sum + c.serverCpuMsPerRequest, 0) / runs.length;
+}
+
+/** A scenario's throughput in the same block as `cell`: the mean of its runs there. */
+function rateIn(cells: readonly CellResult[], cell: CellResult, scenario: ScenarioName): number {
+  const runs = cells.filter((c) => c.scenario === scenario && c.world === cell.world && c.connections === cell.connections && c.round === cell.round);
+  if (runs.length === 0) return 0;
+  return runs.reduce((sum, c) => sum + c.reqPerSec, 0) / runs.length;
 }
 
 /** A plain-text table with right-aligned numbers. */

@@ -2,12 +2,15 @@ import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import {
   ActivityHandler,
+  CardFactory,
   CloudAdapter,
+  MessageFactory,
   ConfigurationBotFrameworkAuthentication,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   type TurnContext,
 } from 'botbuilder';
+import { calibrate, type CalibrationCards } from '../lib/calibration';
 import { announceFailure, announceReady, serveParent } from '../lib/child';
 import { EventLoopWatch } from '../lib/eventLoopWatch';
 
@@ -17,10 +20,13 @@ import { EventLoopWatch } from '../lib/eventLoopWatch';
  * card so that card clicks have a floor too. No teams-ai, no state, no directory.
  */
 class EchoBot extends ActivityHandler {
-  constructor() {
+  constructor(private readonly cards: CalibrationCards) {
     super();
     this.onMessage(async (context, next) => {
-      await context.sendActivity(`Echo: ${context.activity.text ?? ''}`);
+      const text = context.activity.text ?? '';
+      // "card": the product's own reply card, to tell the cost of its size from the cost of the product.
+      const card = text === 'card' ? this.cards.message : undefined;
+      await context.sendActivity(card ? MessageFactory.attachment(CardFactory.adaptiveCard(card)) : `Echo: ${text}`);
       await next();
     });
   }
@@ -38,7 +44,8 @@ class EchoBot extends ActivityHandler {
 async function main(): Promise<void> {
   const watch = new EventLoopWatch();
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-  const bot = new EchoBot();
+  const cards: CalibrationCards = {};
+  const bot = new EchoBot(cards);
   const server = restify.createServer({ handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser());
   server.post('/api/messages', async (req, res) => {
@@ -49,7 +56,7 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   serveParent(
-    { stats: (message) => watch.report(message.reset === true) },
+    { stats: (message) => watch.report(message.reset === true), cards: (message) => calibrate(cards, message) },
     () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

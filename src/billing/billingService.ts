@@ -10,7 +10,7 @@ import type { AuditAction, BillingLink, BotState, Flow, FlowKind } from '../stor
 import { announce, ignoreChanges, recordChangeEvent, type BillingChangeListener } from './changeListener';
 import { ineligibilityReasons } from './eligibility';
 import { explainIneligibility, joinNames } from './explanations';
-import { FLOW_COMMAND, Refused, flowProblem, isOpenFlowOf, pruneFlows, viewOf } from './flows';
+import { FLOW_COMMAND, Refused, StaleFlowSweep, flowProblem, isOpenFlowOf, viewOf } from './flows';
 import { organizationAccess } from './organizationAccess';
 import { LIST_PRICES_USD, type PriceTable } from './prices';
 import { FREE_TIER, describeChange, isFreeTier, paidQuantitiesOf, recordedQuantities, writeQuantities } from './quantities';
@@ -64,6 +64,7 @@ export class BillingService {
   private readonly listener: BillingChangeListener;
   private readonly prices: PriceTable;
   private readonly reportError: (error: unknown) => void;
+  private readonly staleFlows = new StaleFlowSweep();
 
   constructor(deps: BillingServiceDeps) {
     this.directoryFor = directoryProvider(deps, 'BillingService');
@@ -562,9 +563,10 @@ export class BillingService {
   }
 
   private saveNewFlow(flow: Flow): Promise<Outcome<ReturnType<typeof viewOf>>> {
+    const stale = this.staleFlows.due(this.store.read().flows, this.now());
     return mutation(() =>
       this.store.update((state) => {
-        pruneFlows(state, this.now());
+        for (const id of stale) delete state.flows[id];
         state.flows[flow.id] = flow;
         return viewOf(flow);
       }),

@@ -1,4 +1,4 @@
-import type { BotState, Flow, FlowKind } from '../store/state';
+import type { Flow, FlowKind } from '../store/state';
 import type { Problem } from './problems';
 import type { Caller, FlowView } from './views';
 
@@ -73,15 +73,28 @@ export function isOpenFlowOf(flow: FlowProgress & Pick<Flow, 'tenantId' | 'conve
     && Date.parse(flow.expiresAt) >= now.getTime();
 }
 
-/** Drops flows that ended (or expired) long enough ago that nobody will click them any more. */
-export function pruneFlows(state: BotState, now: Date): void {
-  pruneEnded(state.flows, now);
+/** How often old flows are looked for: they are kept a day, so a minute late costs nothing. */
+export const FLOW_PRUNE_INTERVAL_MS = 60 * 1000;
+
+/** Flows that ended (or expired) long enough ago that nobody will click them any more. */
+export function staleFlowIds(flows: Readonly<Record<string, FlowProgress>>, now: Date): string[] {
+  const cutoff = now.getTime() - FINISHED_FLOW_RETENTION_MS;
+  return Object.entries(flows)
+    .filter(([, flow]) => (flow.status === 'open' ? Date.parse(flow.expiresAt) : Date.parse(flow.finishedAt ?? flow.expiresAt)) < cutoff)
+    .map(([id]) => id);
 }
 
-export function pruneEnded(flows: Record<string, FlowProgress>, now: Date): void {
-  const cutoff = now.getTime() - FINISHED_FLOW_RETENTION_MS;
-  for (const [id, flow] of Object.entries(flows)) {
-    const endedAt = flow.status === 'open' ? Date.parse(flow.expiresAt) : Date.parse(flow.finishedAt ?? flow.expiresAt);
-    if (endedAt < cutoff) delete flows[id];
+/**
+ * Finds the flows of one collection that are due for deletion, at most once per
+ * FLOW_PRUNE_INTERVAL_MS and from the committed state (ended flows never change again): looking at
+ * every flow inside each start's update made a turn cost more as flows piled up.
+ */
+export class StaleFlowSweep {
+  private sweptAt: number | undefined;
+
+  due(flows: Readonly<Record<string, FlowProgress>>, now: Date): string[] {
+    if (this.sweptAt !== undefined && now.getTime() - this.sweptAt < FLOW_PRUNE_INTERVAL_MS) return [];
+    this.sweptAt = now.getTime();
+    return staleFlowIds(flows, now);
   }
 }

@@ -4,9 +4,8 @@ import type { DirectoryUser, Organization, RoleAssignment, Subscription } from '
 import type { ManagerEvent, ManagerRole } from '../store/changeEvent';
 import type { ManagerFlow, ManagerFlowKind } from '../store/notificationState';
 import type { StateStore } from '../store/port';
-import type { BotState } from '../store/state';
 import { announce, ignoreChanges, recordChangeEvent, type BillingChangeListener } from './changeListener';
-import { progressProblem, pruneEnded, Refused } from './flows';
+import { progressProblem, Refused, StaleFlowSweep } from './flows';
 import { listManagers } from './managerList';
 import { additionProblem, billingManagerIds, grantorProblem, managerRolesOf, removalProblem, type GrantorContext } from './managerRules';
 import type {
@@ -64,6 +63,7 @@ export class ManagerService {
   private readonly reportError: (error: unknown) => void;
   /** Changes to one subscription's managers happen one at a time (see the last-manager rule). */
   private readonly perSubscription = new KeyedQueue();
+  private readonly staleFlows = new StaleFlowSweep();
 
   constructor(deps: ManagerServiceDeps) {
     this.directoryFor = directoryProvider(deps, 'ManagerService');
@@ -112,8 +112,9 @@ export class ManagerService {
       expiresAt: new Date(now.getTime() + this.flowTtlMs).toISOString(),
       status: 'open',
     };
+    const stale = this.staleFlows.due(this.store.read().managerFlows, now);
     const saved = await mutation(() => this.store.update((state) => {
-      pruneManagerFlows(state, now);
+      for (const id of stale) delete state.managerFlows[id];
       state.managerFlows[flow.id] = flow;
     }), this.reportError);
     if (!saved.ok) return saved;
@@ -452,10 +453,6 @@ function namedSubscription(subscription: Subscription): Named {
 
 function outOfOrder<T>(kind: ManagerFlowKind): Outcome<T> {
   return refusal('flow-out-of-order', `Some choices are missing. Type "${MANAGER_COMMAND[kind]}" to start again.`);
-}
-
-function pruneManagerFlows(state: BotState, now: Date): void {
-  pruneEnded(state.managerFlows, now);
 }
 
 function changeElsewhere<T>(where: string): Outcome<T> {

@@ -10,7 +10,7 @@ import type { BillingService } from './billingService';
 import { announce, ignoreChanges, recordChangeEvent, type BillingChangeListener } from './changeListener';
 import { subscriptionHealthProblems } from './eligibility';
 import { explainIneligibility, joinNames } from './explanations';
-import { Refused, isOpenFlowOf, progressProblem, pruneEnded } from './flows';
+import { Refused, StaleFlowSweep, isOpenFlowOf, progressProblem } from './flows';
 import { METERS } from './meters';
 import { organizationAccess } from './organizationAccess';
 import { LIST_PRICES_USD, monthlyCents, unitPriceCents, type PriceTable } from './prices';
@@ -76,6 +76,7 @@ export class QuantitiesService {
   private readonly newId: () => string;
   private readonly listener: BillingChangeListener;
   private readonly reportError: (error: unknown) => void;
+  private readonly stalePurchases = new StaleFlowSweep();
 
   constructor(deps: QuantitiesServiceDeps) {
     this.directoryFor = directoryProvider(deps, 'QuantitiesService');
@@ -107,9 +108,10 @@ export class QuantitiesService {
       expiresAt: new Date(now.getTime() + this.flowTtlMs).toISOString(),
       status: 'open',
     };
+    const stale = this.stalePurchases.due(this.store.read().purchases, now);
     return mutation(() =>
       this.store.update((state) => {
-        pruneEnded(state.purchases, now);
+        for (const id of stale) delete state.purchases[id];
         state.purchases[flow.id] = flow;
         return { flow: viewOf(flow), organizations };
       }),

@@ -26,20 +26,64 @@ export class CardRenderError extends Error {
 }
 
 /**
- * Expands a template with its data. The template is never mutated (the engine works on its own copy),
- * and a binding left unexpanded is a bug in the template or its data type, so it fails loudly.
+ * Parsed templates, one per card. Parsing every `${...}` of a template (an ANTLR grammar) cost about
+ * a third of a turn; the engine's parsed form can be expanded with any data, again and again.
+ */
+const parsed = new WeakMap<CardTemplate<unknown>, ACData.Template>();
+
+function parsedTemplate(card: CardTemplate<unknown>): ACData.Template {
+  let engine = parsed.get(card);
+  if (!engine) {
+    engine = new ACData.Template(structuredClone(card.json));
+    parsed.set(card, engine);
+  }
+  return engine;
+}
+
+/**
+ * Expands a template with its data. The template is never mutated (the engine parses its own copy
+ * once, and every expansion builds a new card), and a binding left unexpanded is a bug in the
+ * template or its data type, so it fails loudly.
  */
 export function renderCard<TData extends object>(card: CardTemplate<TData>, data: TData): CardJson {
-  const expanded: unknown = new ACData.Template(structuredClone(card.json)).expand({ $root: neutralise(data) });
-  const text = JSON.stringify(expanded);
-  const unbound = /\$\{[^}]*\}/.exec(text);
+  const expanded: unknown = parsedTemplate(card).expand({ $root: containsBinding(data) ? neutralise(data) : data });
+  const unbound = firstBinding(expanded);
   if (unbound) {
-    throw new CardRenderError(`The ${card.name} card left "${unbound[0]}" unbound; its data lacks that field.`);
+    throw new CardRenderError(`The ${card.name} card left "${unbound}" unbound; its data lacks that field.`);
   }
   if (typeof expanded !== 'object' || expanded === null || (expanded as { type?: unknown }).type !== 'AdaptiveCard') {
     throw new CardRenderError(`The ${card.name} card did not render to an AdaptiveCard.`);
   }
   return expanded as CardJson;
+}
+
+const BINDING = /\$\{[^}]*\}/;
+
+/** The first `${...}` left in a rendered card's strings, if any. */
+function firstBinding(value: unknown): string | undefined {
+  if (typeof value === 'string') return BINDING.exec(value)?.[0];
+  if (Array.isArray(value)) {
+    for (const item of value) {
+      const found = firstBinding(item);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (value && typeof value === 'object') {
+    for (const item of Object.values(value)) {
+      const found = firstBinding(item);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Whether any string in the data holds "${": only then does it need neutralising (a copy). */
+function containsBinding(value: unknown): boolean {
+  if (typeof value === 'string') return value.includes('${');
+  if (Array.isArray(value)) return value.some(containsBinding);
+  if (value && typeof value === 'object') return Object.values(value).some(containsBinding);
+  return false;
 }
 
 /**

@@ -17,7 +17,17 @@ export interface LocalDirectoryOptions {
    * they are kept in memory only.
    */
   readonly overlay?: RoleOverlayLedger;
+  /**
+   * How long an answer may come from the loaded version before the file is looked at again; an
+   * edit is picked up at most this late. Default one second: a turn asks the directory a dozen
+   * questions, and a stat for each was a measurable part of its cost.
+   */
+  readonly recheckAfterMs?: number;
+  /** The clock, in milliseconds; tests replace it. */
+  readonly now?: () => number;
 }
+
+export const DEFAULT_RECHECK_AFTER_MS = 1000;
 
 /** What identifies one version of the file without reading it. */
 type FileStamp = string;
@@ -30,22 +40,28 @@ interface LoadedVersion {
 
 /**
  * The directory read from a local JSON file (the embedded default). An admin may edit the file
- * while the bot runs: every question first compares the file's modification time and size with the
- * loaded version (one stat, no read) and loads it again when they differ. A changed file that
- * cannot be used is reported through `warn` and the last good version keeps answering, so a
- * half-saved edit never takes the bot down.
+ * while the bot runs: a question first compares the file's modification time and size with the
+ * loaded version (one stat, no read; at most once per `recheckAfterMs`) and loads it again when they
+ * differ. A changed file that cannot be used is reported through `warn` and the last good version
+ * keeps answering, so a half-saved edit never takes the bot down.
  */
 export class LocalDirectory implements DirectoryPort {
   private refreshing: Promise<void> | undefined;
   /** The stamp of the last version found unusable, so that it is reported only once. */
   private rejectedStamp: FileStamp | undefined;
+  /** When the file was last looked at; undefined forces a look. */
+  private checkedAt: number | undefined;
 
   private constructor(
     readonly file: string,
     private loaded: LoadedVersion,
     private readonly warn: (message: string) => void,
     private readonly overlay: RoleOverlayLedger,
-  ) {}
+    private readonly recheckAfterMs: number,
+    private readonly now: () => number,
+  ) {
+    this.checkedAt = now();
+  }
 
   /**
    * Reads and validates the file.
@@ -57,7 +73,14 @@ export class LocalDirectory implements DirectoryPort {
       throw unreadable(absolute, error);
     });
     const loaded = await load(absolute, stamp);
-    return new LocalDirectory(absolute, loaded, options.warn ?? ignoreWarning, options.overlay ?? memoryRoleOverlay());
+    return new LocalDirectory(
+      absolute,
+      loaded,
+      options.warn ?? ignoreWarning,
+      options.overlay ?? memoryRoleOverlay(),
+      options.recheckAfterMs ?? DEFAULT_RECHECK_AFTER_MS,
+      options.now ?? Date.now,
+    );
   }
 
   async getUser(userId: string): Promise<DirectoryUser | undefined> {
@@ -127,8 +150,11 @@ export class LocalDirectory implements DirectoryPort {
   }
 
   private async current(): Promise<DirectoryIndex> {
+    const now = this.now();
+    if (this.refreshing === undefined && this.checkedAt !== undefined && now - this.checkedAt < this.recheckAfterMs) return this.loaded.index;
     // Questions that arrive while the file is being read wait for that one read.
     this.refreshing ??= this.refreshIfChanged().finally(() => {
+      this.checkedAt = this.now();
       this.refreshing = undefined;
     });
     await this.refreshing;

@@ -98,6 +98,37 @@ export interface BotState extends NotificationState {
   purchases: Record<string, PurchaseFlow>;
 }
 
+/**
+ * How a top-level collection of the state is kept. `keyed`: a record of entries, each saved on its
+ * own when it changes. `append-only`: a list that only grows (history), each item saved once.
+ */
+export type CollectionKind = 'keyed' | 'append-only';
+export type StateLayout = Readonly<Record<string, CollectionKind>>;
+
+/** The kind each key of the state may be declared as: records may be keyed, lists append-only. */
+type DeclarableKinds = { readonly [K in keyof BotState]?: BotState[K] extends readonly unknown[] ? 'append-only' : BotState[K] extends Record<string, unknown> ? 'keyed' : never };
+
+/**
+ * The collections that grow with the number of organizations, users, flows or events. Each is kept
+ * in a journal file of its own beside the state file, so that a change costs a line appended, not a
+ * rewrite of everything. Every key not listed stays in the state file, which is rewritten on each
+ * change that touches it: that suits small values only, so list here any new collection that can
+ * grow (a notification outbox, delivered notifications, managers per organization...).
+ */
+export const STATE_LAYOUT = {
+  links: 'keyed',
+  flows: 'keyed',
+  conversations: 'keyed',
+  audit: 'append-only',
+  quantities: 'keyed',
+  purchases: 'keyed',
+  managers: 'keyed',
+  managerFlows: 'keyed',
+  changeEvents: 'keyed',
+  outbox: 'keyed',
+  reach: 'keyed',
+} as const satisfies DeclarableKinds;
+
 export function emptyState(): BotState {
   return { schemaVersion: STATE_SCHEMA_VERSION, links: {}, flows: {}, conversations: {}, audit: [], quantities: {}, purchases: {}, ...emptyNotificationState() };
 }

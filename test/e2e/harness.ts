@@ -17,7 +17,7 @@
  * Output goes to test-artifacts/e2e/: `<nn>-<step>.png` after every step (`-FAILED` when it threw),
  * `<name>.bot.log`, `<name>.playground.log`, `<name>.browser.log` (console errors, blocked requests),
  * `<name>.traffic.log` (the playground's Log Panel: every activity to and from the bot, one JSON per
- * line) and `<name>.state.json` (the bot's state file as it was at stop()).
+ * line) and `<name>.state.json` (the bot's saved state, its journals folded in, as it was at stop()).
  *
  * Environment:
  *   E2E_BOT_COMMAND    run another bot instead of `node dist/src/index.js` (command line split at
@@ -42,6 +42,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type BrowserContext, type Locator, type Page, type Response } from 'playwright-core';
+import { readSavedStateSync } from '../support/savedState';
 import {
   DEFAULT_DIRECTORY_FILE,
   ManagedProcess,
@@ -356,10 +357,10 @@ export class Harness {
     await installed;
   }
 
-  /** The bot's state file parsed as JSON (undefined while it does not exist). */
+  /** The bot's saved state: the state file with its journals (undefined while it does not exist). */
   readState(): unknown {
     if (!fs.existsSync(this.stateFile)) return undefined;
-    return JSON.parse(fs.readFileSync(this.stateFile, 'utf8')) as unknown;
+    return readSavedStateSync(this.stateFile);
   }
 
   /** Closes the browser, stops the bot and the playground, and removes the temp state dir. */
@@ -370,7 +371,7 @@ export class Harness {
     await Promise.all([this.parts.bot.stop(), this.parts.playground.stop()]);
     this.parts.removeProcessHooks();
     if (fs.existsSync(this.stateFile)) {
-      fs.copyFileSync(this.stateFile, path.join(ARTIFACTS_DIR, `${this.parts.name}.state.json`));
+      fs.writeFileSync(path.join(ARTIFACTS_DIR, `${this.parts.name}.state.json`), `${JSON.stringify(readSavedStateSync(this.stateFile), null, 2)}\n`);
     }
     await Promise.all(this.parts.logs.map((s) => new Promise<void>((resolve) => s.end(() => resolve()))));
     if (process.env.E2E_KEEP_STATE !== '1') fs.rmSync(this.stateDir, { recursive: true, force: true });

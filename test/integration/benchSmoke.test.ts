@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Results } from '../../bench/lib/results';
-import { BASELINE_SCENARIOS, PRODUCT_SCENARIOS } from '../../bench/lib/scenarios';
+import { BASELINE_SCENARIOS, DIAGNOSTIC_SCENARIOS, PRODUCT_SCENARIOS } from '../../bench/lib/scenarios';
 
 const run = promisify(execFile);
 
@@ -36,7 +36,7 @@ describe('npm run bench -- --smoke', function () {
     const results = JSON.parse(await readFile(out, 'utf8')) as Results;
 
     const cells = results.turns?.cells ?? [];
-    assert.deepEqual(new Set(cells.map((c) => c.scenario)), new Set([...BASELINE_SCENARIOS, ...PRODUCT_SCENARIOS]));
+    assert.deepEqual(new Set(cells.map((c) => c.scenario)), new Set([...BASELINE_SCENARIOS, ...DIAGNOSTIC_SCENARIOS, ...PRODUCT_SCENARIOS]));
     for (const cell of cells) {
       assert.ok(cell.requests > 0, `${cell.scenario} made no requests`);
       assert.deepEqual(

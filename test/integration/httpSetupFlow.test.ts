@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { startBot, type RunningBot } from '../../src/bot';
 import { readConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
 import { ConnectorStub } from '../support/connectorStub';
+import { readSavedState } from '../support/savedState';
 import { ALEX, CONTOSO_TENANT, DEMO_DIRECTORY, ORG_WEB, SUB_PAYG } from '../support/demoWorld';
 
 /** The real server on a free port, with replies going to a loopback Bot Connector. */
@@ -80,7 +81,7 @@ describe('The bot over HTTP', function () {
     assert.match(await click('flow.subscription', { flowId, subscriptionId: SUB_PAYG }), /Step 3 of 3/);
     assert.match(await click('flow.confirm', { flowId }), /Billing is set up/);
 
-    const onDisk = JSON.parse(await readFile(path.join(folder, 'nested', 'state.json'), 'utf8')) as { links: Record<string, { subscriptionId: string }> };
+    const onDisk = (await readSavedState(path.join(folder, 'nested', 'state.json'))) as { links: Record<string, { subscriptionId: string }> };
     assert.equal(onDisk.links[ORG_WEB]?.subscriptionId, SUB_PAYG);
   });
 

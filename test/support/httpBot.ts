@@ -4,6 +4,7 @@ import path from 'node:path';
 import { startBot, type BotOptions, type RunningBot } from '../../src/bot';
 import { readConfig } from '../../src/config';
 import pino from 'pino';
+import { readStateSnapshot } from '../../src/store/stateSnapshot';
 import type { BotState } from '../../src/store/state';
 import { ConnectorStub } from './connectorStub';
 import { ALEX, CONTOSO_TENANT, DEMO_DIRECTORY } from './demoWorld';
@@ -114,8 +115,9 @@ export class HttpBot {
     return readFile(this.stateFile, 'utf8');
   }
 
+  /** The state as saved: the state file and its journals. */
   async state(): Promise<BotState> {
-    return JSON.parse(await this.stateText()) as BotState;
+    return readStateSnapshot(this.stateFile);
   }
 
   async stop(): Promise<void> {

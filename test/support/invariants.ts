@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { parseState } from '../../src/store/lowdbStore';
+import { readStateSnapshot } from '../../src/store/stateSnapshot';
 import type { BotState } from '../../src/store/state';
 import type { HttpAnswer, HttpBot } from './httpBot';
 
@@ -7,8 +7,8 @@ import type { HttpAnswer, HttpBot } from './httpBot';
 export async function assertStillServing(bot: HttpBot): Promise<BotState> {
   const health = await bot.get('/healthz');
   assert.equal(health.status, 200, 'the bot still answers /healthz');
-  // parseState is what the bot itself runs at start: it throws on anything it would refuse to load.
-  return parseState(bot.stateFile, await bot.stateText());
+  // Reads the state file and its journals, throwing on anything the bot would refuse to load at start.
+  return readStateSnapshot(bot.stateFile);
 }
 
 /** The billing facts nobody may change without authorization: links and the audit log. */

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseState } from '../../../src/store/lowdbStore';
+import { readStateSnapshot } from '../../../src/store/stateSnapshot';
 import type { BotState } from '../../../src/store/state';
 import { BotProcess } from '../../support/botProcess';
 import { ConnectorStub } from '../../support/connectorStub';
@@ -123,7 +123,7 @@ describe('Crashes lose nothing the bot confirmed', function () {
   }
 
   async function stateOnDisk(): Promise<BotState> {
-    return parseState(stateFile, await readFile(stateFile, 'utf8'));
+    return readStateSnapshot(stateFile);
   }
 
   function assertEverythingConfirmedIsThere(state: BotState, ledger: Ledger): void {

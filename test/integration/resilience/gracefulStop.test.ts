@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import { access, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { parseState } from '../../../src/store/lowdbStore';
+import { readStateSnapshot } from '../../../src/store/stateSnapshot';
 import { BotProcess } from '../../support/botProcess';
 import { ConnectorStub } from '../../support/connectorStub';
 import { MEGAN } from '../../support/demoWorld';
@@ -60,7 +60,7 @@ describe('Stopping with SIGTERM', function () {
     assert.ok(Date.now() - answeredAt < 2000, `exited ${Date.now() - answeredAt} ms after the last answer`);
     assert.ok(bot.logs.some((l) => l.msg === 'Stopped.'));
 
-    const state = parseState(stateFile, await readFile(stateFile, 'utf8'));
+    const state = await readStateSnapshot(stateFile);
     const shown = connector.sends.map((s) => flowIdIn(s.body));
     assert.equal(shown.length, 4);
     for (const flowId of shown) assert.ok(flowId && state.flows[flowId], `flow ${String(flowId)} shown to a user is in the state file`);

@@ -40,7 +40,8 @@ describe('Billing changes', () => {
         id, kind: 'billing.setup', organization: { id: ORG, name: ORG_NAME }, from: undefined, to: { id: PAYG, name: 'Contoso PAYG' }, actor: { id: PAT, name: 'Pat Admin' }, at: AT,
       };
       assert.deepEqual(b.changes, [event]);
-      assert.deepEqual(b.state.changeEvents[id], event, 'the event is saved in the same write as the link');
+      // Saved as JSON, where a field holding undefined is left out.
+      assert.deepEqual(b.state.changeEvents[id], JSON.parse(JSON.stringify(event)), 'the event is saved in the same write as the link');
       assert.equal(b.state.flows[flowId]?.status, 'completed');
     });
 

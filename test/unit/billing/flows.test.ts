@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { Outcome } from '../../../src/billing/problems';
+import { FINISHED_FLOW_RETENTION_MS, FLOW_PRUNE_INTERVAL_MS } from '../../../src/billing/flows';
 import {
   Bench, caller, CONTOSO, contoso, EA, FABRIKAM, FABRIKAM_ORG, FABRIKAM_SUB, FLOW_TTL_MS, linkedState, MIA, OLIVIA, ORG, PAT, PAYG,
   problem, readyToConfirm, SAM, value,
@@ -152,6 +153,22 @@ describe('Billing flows', () => {
       assert.equal(value(await b.service.cancelAll(caller(PAT, FABRIKAM, pat.conversationId))), 0);
       assert.equal(b.state.flows[flowId]?.status, 'open');
       assert.equal(value(await b.service.cancelAll(pat)), 1);
+    });
+
+    it('forgets flows a day after they ended, once a new flow starts, and keeps the rest', async () => {
+      const b = bench();
+      const pat = caller(PAT);
+      const finished = await readyToConfirm(b, pat, 'setup', ORG, PAYG);
+      value(await b.service.confirm(pat, finished, true));
+      const abandoned = value(await b.service.startFlow(pat, 'change')).flow.id;
+      b.advanceMs(FINISHED_FLOW_RETENTION_MS - FLOW_TTL_MS);
+      const recent = value(await b.service.startFlow(pat, 'remove')).flow.id;
+      assert.deepEqual(Object.keys(b.state.flows).sort(), [abandoned, finished, recent].sort(), 'nothing is a day past its end yet');
+
+      b.advanceMs(FLOW_TTL_MS + FLOW_PRUNE_INTERVAL_MS);
+      const newest = value(await b.service.startFlow(pat, 'change')).flow.id;
+      // The finished flow ended a day and a minute ago; the abandoned one expired a quarter of an hour after it.
+      assert.deepEqual(Object.keys(b.state.flows).sort(), [abandoned, newest, recent].sort());
     });
   });
 

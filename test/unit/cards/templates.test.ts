@@ -113,6 +113,22 @@ describe('Card templates', () => {
     assert.deepEqual(confirmCard(confirmStep('remove')), confirmCard(confirmStep('remove')));
   });
 
+  it('keeps each rendering its own: changing a sent card does not change the next one', () => {
+    const first = confirmCard(confirmStep('remove'));
+    const expected = structuredClone(first);
+    const scribble = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(scribble);
+      else if (node && typeof node === 'object') {
+        for (const [key, value] of Object.entries(node)) {
+          if (typeof value === 'string') (node as Record<string, unknown>)[key] = 'changed';
+          else scribble(value);
+        }
+      }
+    };
+    scribble(first);
+    assert.deepEqual(confirmCard(confirmStep('remove')), expected);
+  });
+
   describe('data that lacks a bound field', () => {
     it('fails loudly with CardRenderError naming the card and the binding', () => {
       const incomplete = { title: 'Cancelled' } as unknown as templates.NoticeCardData;

@@ -145,7 +145,8 @@ describe('LocalDirectory when the file changes', () => {
     file = path.join(folder, 'directory.json');
     await fs.copyFile(DEMO_FILE, file);
     warnings = [];
-    directory = await LocalDirectory.open(file, { warn });
+    // Looks at the file on every question, so each test sees its edit at once.
+    directory = await LocalDirectory.open(file, { warn, recheckAfterMs: 0 });
   });
 
   afterEach(async () => {
@@ -197,6 +198,17 @@ describe('LocalDirectory when the file changes', () => {
 
     await save(await demoWithOrganizationRenamed('contoso-website'), 10);
     assert.equal((await directory.getOrganization('org-contoso-web'))?.name, 'contoso-website');
+  });
+
+  it('looks at the file at most once a second by default, and answers from the edit once that has passed', async () => {
+    let clock = 5_000;
+    const paced = await LocalDirectory.open(file, { warn, now: () => clock });
+    await save(await demoWithOrganizationRenamed('contoso-website'), 10);
+    assert.equal((await paced.getOrganization('org-contoso-web'))?.name, 'contoso-web');
+    clock += 999;
+    assert.equal((await paced.getOrganization('org-contoso-web'))?.name, 'contoso-web');
+    clock += 1;
+    assert.equal((await paced.getOrganization('org-contoso-web'))?.name, 'contoso-website');
   });
 
   it('answers questions asked at the same moment from the new content', async () => {

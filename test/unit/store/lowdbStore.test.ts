@@ -7,6 +7,7 @@ import { lockFileFor, parseHolder } from '../../../src/store/fileLock';
 import { openLowdbStore } from '../../../src/store/lowdbStore';
 import { StateFileError, StateWriteError, type StateStore } from '../../../src/store/port';
 import { STATE_SCHEMA_VERSION, emptyState, type BillingLink, type BotState } from '../../../src/store/state';
+import { readSavedState } from '../../support/savedState';
 import { exists, lockContent, makeTempFolder, pidOfExitedProcess, removeTempFolder } from './helpers';
 
 const run = promisify(execFile);
@@ -16,6 +17,12 @@ const STORE_MODULE = path.join(__dirname, '../../../src/store/lowdbStore.js');
 
 function link(organizationId: string): BillingLink {
   return { organizationId, subscriptionId: `sub-${organizationId}`, linkedBy: 'user-1', linkedAt: '2024-01-01T00:00:00.000Z' };
+}
+
+/** Every file of a folder with its content, to show that nothing was written. */
+async function folderContent(folder: string): Promise<Record<string, string>> {
+  const names = (await fs.readdir(folder)).sort();
+  return Object.fromEntries(await Promise.all(names.map(async (name) => [name, await fs.readFile(path.join(folder, name), 'utf8')] as const)));
 }
 
 function isStateFileErrorNaming(file: string, pattern: RegExp) {
@@ -54,10 +61,10 @@ describe('lowdbStore', () => {
   });
 
   describe('opening', () => {
-    it('starts fresh by creating the parent folder and an empty state file', async () => {
+    it('starts fresh by creating the parent folder and an empty state', async () => {
       const store = await open();
       assert.deepEqual(store.read(), emptyState());
-      assert.deepEqual(JSON.parse(await fs.readFile(stateFile, 'utf8')), emptyState());
+      assert.deepEqual(await readSavedState(stateFile), emptyState());
       assert.equal(await exists(lockFileFor(stateFile)), true);
     });
 
@@ -155,7 +162,7 @@ describe('lowdbStore', () => {
       await store.update((state) => {
         state.reach.someone = { status: 'delivered', at: '2026-11-26T09:00:00.000Z' };
       });
-      const onDisk = JSON.parse(await fs.readFile(stateFile, 'utf8')) as BotState;
+      const onDisk = (await readSavedState(stateFile)) as unknown as BotState;
       assert.equal(onDisk.reach.someone?.status, 'delivered');
       assert.deepEqual(onDisk.links, firstRelease.links);
     });
@@ -171,7 +178,7 @@ describe('lowdbStore', () => {
       await store.update((draft) => {
         draft.quantities['org-1'] = { paid: { basicUsers: 4, basicTestPlansUsers: 0, microsoftHostedJobs: 0, selfHostedJobs: 0, artifactsGiB: 0 }, changedBy: 'u', changedAt: 't' };
       });
-      const onDisk = JSON.parse(await fs.readFile(stateFile, 'utf8')) as { quantities: Record<string, { paid: { basicUsers: number } }> };
+      const onDisk = (await readSavedState(stateFile)) as unknown as { quantities: Record<string, { paid: { basicUsers: number } }> };
       assert.equal(onDisk.quantities['org-1']?.paid.basicUsers, 4);
     });
 
@@ -208,7 +215,7 @@ describe('lowdbStore', () => {
       assert.equal(Object.keys(store.read().links).length, 100);
 
       await store.close();
-      const onDisk = JSON.parse(await fs.readFile(stateFile, 'utf8')) as BotState;
+      const onDisk = (await readSavedState(stateFile)) as unknown as BotState;
       assert.equal(Object.keys(onDisk.links).length, 100);
       const reopened = await open();
       assert.deepEqual(reopened.read(), onDisk);
@@ -225,7 +232,7 @@ describe('lowdbStore', () => {
         draft.links['org-1'] = link('org-1');
       });
       const before = structuredClone(store.read());
-      const fileBefore = await fs.readFile(stateFile, 'utf8');
+      const filesBefore = await folderContent(path.dirname(stateFile));
 
       await assert.rejects(
         store.update((draft) => {
@@ -236,7 +243,7 @@ describe('lowdbStore', () => {
         /validation failed/,
       );
       assert.deepEqual(store.read(), before);
-      assert.equal(await fs.readFile(stateFile, 'utf8'), fileBefore);
+      assert.deepEqual(await folderContent(path.dirname(stateFile)), filesBefore);
 
       await store.update((draft) => {
         draft.links['org-3'] = link('org-3');
@@ -298,7 +305,7 @@ describe('lowdbStore', () => {
         draft.links['org-3'] = link('org-3');
       });
       assert.deepEqual(Object.keys(store.read().links), ['org-1', 'org-3']);
-      const onDisk = JSON.parse(await fs.readFile(stateFile, 'utf8')) as BotState;
+      const onDisk = (await readSavedState(stateFile)) as unknown as BotState;
       assert.deepEqual(Object.keys(onDisk.links), ['org-1', 'org-3']);
     });
   });
@@ -314,13 +321,178 @@ describe('lowdbStore', () => {
       await store.close();
       await Promise.all(updates);
       assert.equal(await exists(lockFileFor(stateFile)), false);
-      const onDisk = JSON.parse(await fs.readFile(stateFile, 'utf8')) as BotState;
+      const onDisk = (await readSavedState(stateFile)) as unknown as BotState;
       assert.equal(Object.keys(onDisk.links).length, 5);
 
       await assert.rejects(
         store.update(() => undefined),
         /is closed/,
       );
+    });
+  });
+
+  describe('journals', () => {
+    const journal = (collection: string, generation = 1): string => path.join(path.dirname(stateFile), `state.${collection}.${generation}.jsonl`);
+
+    function reference(i: number) {
+      return { conversationId: `conversation-${i}`, serviceUrl: 'https://smba.example/', channelId: 'msteams', botId: 'bot', updatedAt: '2024-01-01T00:00:00.000Z' };
+    }
+
+    it('keeps what grows out of the state file, one line per change in its journal', async () => {
+      const store = await open();
+      const emptySize = (await fs.stat(stateFile)).size;
+      for (let i = 0; i < 200; i++) {
+        await store.update((draft) => {
+          draft.links[`org-${i}`] = link(`org-${i}`);
+          draft.conversations[`conversation-${i}`] = reference(i);
+          draft.audit.push({ id: `audit-${i}`, at: '2024-01-01T00:00:00.000Z', actorId: 'user-1', action: 'billing.setup', organizationId: `org-${i}` });
+        });
+      }
+      // Only the journals' saved lengths grew a digit or two.
+      assert.ok((await fs.stat(stateFile)).size < emptySize + 20, 'the state file must not grow with the collections');
+      for (const collection of ['links', 'conversations', 'audit']) {
+        const lines = (await fs.readFile(journal(collection), 'utf8')).split('\n').filter((line) => line !== '');
+        assert.equal(lines.length, 200, collection);
+      }
+      assert.deepEqual(await readSavedState(stateFile), store.read());
+    });
+
+    it('writes nothing for an update that changes nothing', async () => {
+      const store = await open();
+      await store.update((draft) => {
+        draft.links['org-1'] = link('org-1');
+      });
+      const before = await folderContent(path.dirname(stateFile));
+      const stampBefore = (await fs.stat(stateFile)).mtimeMs;
+      await store.update((draft) => {
+        const existing = draft.links['org-1'];
+        if (existing) draft.links['org-1'] = { ...existing };
+        return Object.keys(draft.links).length;
+      });
+      assert.deepEqual(await folderContent(path.dirname(stateFile)), before);
+      assert.equal((await fs.stat(stateFile)).mtimeMs, stampBefore);
+    });
+
+    it('opens a state file written before journals, and moves its collections into journals without losing anything', async () => {
+      const old: BotState = emptyState();
+      old.links['org-1'] = link('org-1');
+      old.conversations['conversation-1'] = reference(1);
+      old.audit.push({ id: 'audit-1', at: '2024-01-01T00:00:00.000Z', actorId: 'user-1', action: 'billing.setup', organizationId: 'org-1' });
+      await fs.mkdir(path.dirname(stateFile), { recursive: true });
+      await fs.writeFile(stateFile, JSON.stringify(old, null, 2));
+
+      const store = await open();
+      assert.deepEqual(store.read(), old);
+      const stateFileNow = JSON.parse(await fs.readFile(stateFile, 'utf8')) as Record<string, unknown>;
+      assert.deepEqual(Object.keys(stateFileNow).sort(), ['directoryOverlay', 'journals', 'schemaVersion'], 'what grows is in journals; small values stay');
+      assert.deepEqual(await readSavedState(stateFile), old);
+      await store.close();
+      assert.deepEqual((await open()).read(), old);
+    });
+
+    it('drops the end of a write that never completed, and keeps the saved state', async () => {
+      const first = await open();
+      await first.update((draft) => {
+        draft.links['org-1'] = link('org-1');
+      });
+      await first.close();
+      await fs.appendFile(journal('links'), '{"set":"org-9","value":{"organiz');
+
+      const store = await open();
+      assert.deepEqual(Object.keys(store.read().links), ['org-1']);
+      assert.ok(warnings.some((w) => w.includes(journal('links')) && /never completed/.test(w)), warnings.join('\n'));
+      await store.update((draft) => {
+        draft.links['org-2'] = link('org-2');
+      });
+      assert.ok((await fs.readFile(journal('links'), 'utf8')).endsWith('}}\n'));
+      assert.deepEqual(Object.keys(((await readSavedState(stateFile)) as unknown as BotState).links), ['org-1', 'org-2']);
+    });
+
+    interface Damage {
+      readonly what: string;
+      readonly damage: (journalFile: string) => Promise<void>;
+      readonly problem: RegExp;
+      /** Record the damaged file's length in the state file, so that only its content is wrong. */
+      readonly recordLength: boolean;
+    }
+    const damages: readonly Damage[] = [
+      { what: 'a line of a journal is not JSON', damage: (file) => fs.writeFile(file, 'not json\n'), problem: /Line 1 of the journal .* is not valid JSON/, recordLength: true },
+      { what: 'a journal line is not a change', damage: (file) => fs.writeFile(file, `${JSON.stringify({ put: 'org-1' })}\n`), problem: /Line 1 of the journal .* is neither/, recordLength: true },
+      { what: 'a journal was cut short', damage: (file) => fs.truncate(file, 10), problem: /was cut short/, recordLength: false },
+      { what: 'a journal is missing', damage: (file) => fs.rm(file), problem: /cannot be opened \(it does not exist\)/, recordLength: false },
+    ];
+    for (const { what, damage, problem, recordLength } of damages) {
+      it(`refuses to start when ${what}, and leaves every file untouched`, async () => {
+        const first = await open();
+        await first.update((draft) => {
+          draft.links['org-1'] = link('org-1');
+        });
+        await first.close();
+        const file = journal('links');
+        await damage(file);
+        if (recordLength) {
+          const recorded = JSON.parse(await fs.readFile(stateFile, 'utf8')) as { journals: Record<string, { bytes: number }> };
+          const links = recorded.journals.links;
+          assert.ok(links);
+          links.bytes = (await fs.stat(file)).size;
+          await fs.writeFile(stateFile, JSON.stringify(recorded, null, 2));
+        }
+        const before = await folderContent(path.dirname(stateFile));
+
+        await assert.rejects(open(), (error: unknown) => {
+          assert.ok(error instanceof StateFileError, String(error));
+          assert.ok(error.message.includes(file), error.message);
+          assert.match(error.message, problem);
+          return true;
+        });
+        assert.deepEqual(await folderContent(path.dirname(stateFile)), before);
+        assert.equal(await exists(lockFileFor(stateFile)), false, 'the lock must be released');
+      });
+    }
+
+    it('refuses a state file whose journal list names a file outside its folder', async () => {
+      await fs.mkdir(path.dirname(stateFile), { recursive: true });
+      const file = { ...emptyState(), links: undefined, journals: { links: { kind: 'keyed', file: '../elsewhere.jsonl', bytes: 0 } } };
+      await fs.writeFile(stateFile, JSON.stringify(file));
+      await assert.rejects(open(), isStateFileErrorNaming(stateFile, /lists the journal of "links"/));
+    });
+
+    it('deletes a journal left behind by a compaction that never finished', async () => {
+      await (await open()).close();
+      const stray = journal('links', 7);
+      await fs.writeFile(stray, '{"set":"org-1","value":{}}\n');
+      await open();
+      assert.equal(await exists(stray), false);
+      assert.ok(warnings.some((w) => w.includes(stray)), warnings.join('\n'));
+    });
+
+    it('compacts a journal that is mostly out of date, without losing the updates made meanwhile', async function () {
+      this.timeout(60_000);
+      const store = await open();
+      // Ten entries rewritten over and over, one save each: the journal soon holds far more lines
+      // than live entries, and the updates after that go on while it is being compacted.
+      const writes: Promise<void>[] = [];
+      for (let round = 0; round < 130; round++) {
+        for (let i = 0; i < 10; i++) {
+          const update = store.update((draft) => {
+            draft.conversations[`conversation-${i}`] = { ...reference(i), updatedAt: new Date(Date.UTC(2024, 0, 1, 0, round)).toISOString() };
+          });
+          if (round < 110) await update;
+          else writes.push(update);
+        }
+      }
+      await Promise.all(writes);
+      const expected = structuredClone(store.read());
+      await store.close();
+
+      const listed = (JSON.parse(await fs.readFile(stateFile, 'utf8')) as { journals: Record<string, { file: string }> }).journals.conversations;
+      assert.ok(listed && listed.file !== 'state.conversations.1.jsonl', `the journal was not compacted: ${JSON.stringify(listed)}`);
+      assert.equal(await exists(journal('conversations', 1)), false, 'the old journal is deleted');
+      const lines = (await fs.readFile(path.join(path.dirname(stateFile), listed.file), 'utf8')).split('\n').length;
+      assert.ok(lines < 1300, `the compacted journal still has ${lines} lines`);
+      assert.deepEqual(await readSavedState(stateFile), expected);
+      assert.deepEqual((await open()).read(), expected);
+      assert.equal(expected.conversations['conversation-3']?.updatedAt, new Date(Date.UTC(2024, 0, 1, 0, 129)).toISOString());
     });
   });
 });

@@ -69,6 +69,40 @@ describe('memoryStore', () => {
     assert.deepEqual(Object.keys(store.read().links), ['org-1']);
   });
 
+  it('saves updates made at the same moment together: a failed save fails them all, a throwing mutation only itself', async () => {
+    const store = createMemoryStore();
+    store.failNextWrite(new Error('disk full'));
+    const together = await Promise.allSettled(
+      ['org-1', 'org-2', 'org-3'].map((id) =>
+        store.update((draft) => {
+          draft.links[id] = link(id);
+        }),
+      ),
+    );
+    assert.deepEqual(together.map((r) => r.status), ['rejected', 'rejected', 'rejected']);
+    assert.deepEqual(store.read(), emptyState());
+
+    const mixed = await Promise.allSettled([
+      store.update((draft) => {
+        draft.links['org-1'] = link('org-1');
+        return Object.keys(draft.links);
+      }),
+      store.update((draft) => {
+        draft.links['org-2'] = link('org-2');
+        throw new Error('validation failed');
+      }),
+      store.update((draft) => {
+        draft.links['org-3'] = link('org-3');
+        return Object.keys(draft.links);
+      }),
+    ]);
+    assert.deepEqual(
+      mixed.map((r) => (r.status === 'fulfilled' ? r.value : String(r.reason))),
+      [['org-1'], 'Error: validation failed', ['org-1', 'org-3']],
+    );
+    assert.deepEqual(Object.keys(store.read().links), ['org-1', 'org-3']);
+  });
+
   it('rejects an asynchronous mutation without changing anything', async () => {
     const store = createMemoryStore();
     await assert.rejects(

@@ -1,0 +1,238 @@
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { ChangeSet } from './draft';
+import { withAddedKeys } from './addedKeys';
+import { errorCode, messageOf } from './errorDetails';
+import { Journal, type CollectionValue, type JournalRecord } from './journal';
+import { StateFileError, StateWriteError } from './port';
+import { JOURNALS_KEY, journalFileName, journalGeneration, parseStateFile, type StateFileContent } from './stateFile';
+import { STATE_LAYOUT, STATE_SCHEMA_VERSION, emptyState, type BotState, type CollectionKind, type StateLayout } from './state';
+
+/**
+ * The state on disk: the state file, written whole by lowdb (through steno: temp file, then rename)
+ * and kept small, and one journal per collection that grows (STATE_LAYOUT). An update appends its
+ * changed entries to the journals it touches, then rewrites the state file with the journals' new
+ * saved lengths: that rename is the moment the update is saved, so a crash before it leaves the
+ * previous state whole, and bytes a journal holds past its saved length are ignored.
+ *
+ * A keyed journal that has grown mostly out of date is compacted in the background, in slices, and
+ * takes the old one's place between two updates.
+ */
+
+type StateFileData = Record<string, unknown>;
+
+/** What the folder uses of a lowdb database on the state file. */
+interface StateFileWriter {
+  data: StateFileData;
+  write(): Promise<void>;
+}
+
+/** What the store lends the folder for compaction: a slot between updates. */
+export interface Housekeeping {
+  exclusive<T>(task: () => Promise<T>): Promise<T>;
+}
+
+export class StateFolder {
+  private housekeeping: Housekeeping | undefined;
+  private readonly compactions = new Map<string, Promise<void>>();
+  private closed = false;
+
+  private constructor(
+    private readonly stateFile: string,
+    private readonly db: StateFileWriter,
+    /** What the state file holds besides the journal list, as last saved. */
+    private values: StateFileData,
+    private readonly journals: Map<string, Journal>,
+    private readonly warn: (message: string) => void,
+  ) {}
+
+  /** Every journaled collection, the declared ones and any an earlier run left journaled. */
+  get layout(): StateLayout {
+    return Object.fromEntries([...this.journals].map(([name, journal]) => [name, journal.kind]));
+  }
+
+  /**
+   * Reads the state file and its journals, moving collections the file still holds inline (a file
+   * written before journals, or a collection newly declared) into journals of their own. A new
+   * state starts empty.
+   * @throws StateFileError naming the file when the state cannot be read or written.
+   */
+  static async open(stateFile: string, warn: (message: string) => void): Promise<{ folder: StateFolder; state: BotState }> {
+    const text = await readIfPresent(stateFile);
+    const content: StateFileContent =
+      text === undefined ? { values: { schemaVersion: STATE_SCHEMA_VERSION }, journals: {}, inline: {} } : parseStateFile(stateFile, text);
+    const folder = path.dirname(stateFile);
+
+    const journals = new Map<string, Journal>();
+    const collections: Record<string, CollectionValue> = {};
+    try {
+      for (const [name, record] of Object.entries(content.journals)) {
+        const { journal, value } = await Journal.open(folder, name, record, warn);
+        journals.set(name, journal);
+        collections[name] = value;
+      }
+      // Checked before anything is written, so that a state the bot refuses is left as it was.
+      const loaded = withAddedKeys(stateFile, { ...content.values, ...content.inline, ...collections });
+      // The small values with their defaults, so that the next write saves a key added since the file was written.
+      const values = Object.fromEntries(Object.entries(loaded).filter(([key]) => !(key in STATE_LAYOUT) && !(key in content.journals)));
+      await removeStrayJournals(stateFile, content.journals, warn);
+
+      const moving = collectionsToJournal(content);
+      for (const [name, { kind, value }] of moving) {
+        journals.set(name, await Journal.create(folder, journalFileName(stateFile, name, 1), name, kind, value));
+        collections[name] = value;
+      }
+
+      const { Low } = await import('lowdb');
+      const { JSONFile } = await import('lowdb/node');
+      const db = new Low<StateFileData>(new JSONFile<StateFileData>(stateFile), {});
+      const opened = new StateFolder(stateFile, db, values, journals, warn);
+      if (text === undefined || moving.size > 0) {
+        try {
+          await opened.writeStateFile(values, opened.records());
+        } catch (error) {
+          for (const name of moving.keys()) await journals.get(name)?.discard();
+          const what = text === undefined ? 'create the state file' : 'move the growing collections of the state file into journals beside it';
+          throw new StateFileError(`Could not ${what} ${stateFile}: ${messageOf(error)}. Check that its folder is writable and has free space.`);
+        }
+      }
+      // parseStateFile checked the schema version and the required collections, and every declared one is loaded.
+      return { folder: opened, state: { ...loaded, ...collections } as unknown as BotState };
+    } catch (error) {
+      await Promise.all([...journals.values()].map((journal) => journal.close().catch(() => undefined)));
+      throw error;
+    }
+  }
+
+  attach(housekeeping: Housekeeping): void {
+    this.housekeeping = housekeeping;
+  }
+
+  /** Saves one update's changes to `current` (the state before them). */
+  async persist(changes: ChangeSet, current: Readonly<BotState>): Promise<void> {
+    const collections = current as unknown as Readonly<Record<string, unknown>>;
+    const written: { journal: Journal; end: number; lines: number; liveChange: number }[] = [];
+    try {
+      const writes = [...this.journals].flatMap(([name, journal]) => {
+        const entries = changes.entries.get(name);
+        const appended = changes.appended.get(name);
+        if (!entries && !appended) return [];
+        const lines = entries ? Journal.keyedLines(entries.set, entries.removed) : Journal.appendedLines(appended ?? []);
+        const existing = (collections[name] ?? {}) as Record<string, unknown>;
+        const liveChange = entries
+          ? [...entries.set.keys()].filter((key) => !Object.prototype.hasOwnProperty.call(existing, key)).length - entries.removed.length
+          : lines.length;
+        return [journal.write(lines).then((end) => written.push({ journal, end, lines: lines.length, liveChange }))];
+      });
+      // Every write must have finished, failed or not, before the next save writes at the same place.
+      const settled = await Promise.allSettled(writes);
+      const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+      if (failed) throw failed.reason;
+      const values = { ...this.values };
+      for (const [key, value] of changes.values) {
+        if (value === undefined) delete values[key];
+        else values[key] = value;
+      }
+      const records = this.records();
+      for (const { journal, end } of written) records[journal.collection] = journal.record(end);
+      await this.writeStateFile(values, records);
+      this.values = values;
+    } catch (error) {
+      throw new StateWriteError(this.stateFile, error);
+    }
+    for (const { journal, end, lines, liveChange } of written) {
+      journal.saved(end, lines, liveChange);
+      if (journal.wantsCompaction) this.compactSoon(journal.collection);
+    }
+  }
+
+  /** Waits for running compactions, then closes the journals. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    await Promise.all(this.compactions.values());
+    await Promise.all([...this.journals.values()].map((journal) => journal.close()));
+  }
+
+  /** Starts compacting a journal unless that is already under way; failures are reported, never thrown. */
+  private compactSoon(name: string): void {
+    if (this.compactions.has(name) || this.closed || !this.housekeeping) return;
+    const running = this.compact(name, this.housekeeping)
+      .catch((error: unknown) => {
+        this.warn(`Compacting the journal of the state's "${name}" failed (${messageOf(error)}); the bot keeps using the current one and will try again later.`);
+      })
+      .finally(() => this.compactions.delete(name));
+    this.compactions.set(name, running);
+  }
+
+  private async compact(name: string, housekeeping: Housekeeping): Promise<void> {
+    const old = this.journals.get(name);
+    if (!old) return;
+    const generation = (journalGeneration(this.stateFile, name, old.file) ?? 0) + 1;
+    // A point between two updates: everything saved before it is in the first `upTo` bytes.
+    const upTo = await housekeeping.exclusive(async () => old.bytes);
+    const fresh = await old.compactInto(journalFileName(this.stateFile, name, generation), upTo);
+    try {
+      await housekeeping.exclusive(async () => {
+        await fresh.carryOver(await old.readFrom(upTo));
+        fresh.takeLiveCount(old);
+        await this.writeStateFile(this.values, { ...this.records(), [name]: fresh.record() });
+        this.journals.set(name, fresh);
+      });
+    } catch (error) {
+      await fresh.discard();
+      throw error;
+    }
+    await old.discard();
+  }
+
+  private records(): Record<string, JournalRecord> {
+    return Object.fromEntries([...this.journals].map(([name, journal]) => [name, journal.record()]));
+  }
+
+  private async writeStateFile(values: StateFileData, records: Record<string, JournalRecord>): Promise<void> {
+    const previous = this.db.data;
+    this.db.data = { ...values, [JOURNALS_KEY]: records };
+    try {
+      await this.db.write();
+    } catch (error) {
+      this.db.data = previous;
+      throw error;
+    }
+  }
+}
+
+/** Collections the state file holds inline, or that no file holds yet: each goes to a journal of its own. */
+function collectionsToJournal(content: StateFileContent): Map<string, { kind: CollectionKind; value: CollectionValue }> {
+  const empty = emptyState() as unknown as Record<string, unknown>;
+  const moving = new Map<string, { kind: CollectionKind; value: CollectionValue }>();
+  for (const [name, kind] of Object.entries(STATE_LAYOUT) as [string, CollectionKind][]) {
+    if (content.journals[name]) continue;
+    const value = content.inline[name] ?? (empty[name] as CollectionValue | undefined) ?? (kind === 'keyed' ? {} : []);
+    moving.set(name, { kind, value });
+  }
+  return moving;
+}
+
+/** Journal files of this state file that it does not list: left by a compaction or a move that never finished. */
+async function removeStrayJournals(stateFile: string, listed: Readonly<Record<string, JournalRecord>>, warn: (message: string) => void): Promise<void> {
+  const folder = path.dirname(stateFile);
+  const names = new Set([...Object.keys(STATE_LAYOUT), ...Object.keys(listed)]);
+  const inUse = new Set(Object.values(listed).map((record) => record.file));
+  for (const file of await fs.readdir(folder)) {
+    if (inUse.has(file)) continue;
+    const collection = [...names].find((name) => journalGeneration(stateFile, name, file) !== undefined);
+    if (collection === undefined) continue;
+    warn(`The journal ${path.join(folder, file)} is not part of the state (a compaction or conversion that did not finish); it is deleted.`);
+    await fs.rm(path.join(folder, file), { force: true });
+  }
+}
+
+async function readIfPresent(stateFile: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(stateFile, 'utf8');
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return undefined;
+    throw new StateFileError(`Could not read the state file ${stateFile}: ${messageOf(error)}. Check that it is a readable file.`);
+  }
+}
