@@ -6,7 +6,6 @@ import { QuantitiesService } from './billing/quantitiesService';
 import type { Config } from './config';
 import type { BillingLinkPort } from './billingLinks/port';
 import type { Caller } from './billing/views';
-import { AzureBackend } from './directory/azure/azureDirectoryFactory';
 import { sharedDirectory, type DirectoryFactory } from './directory/factory';
 import type { DirectoryPort } from './directory/port';
 import { LocalDirectory } from './directory/localDirectory';
@@ -137,6 +136,8 @@ async function openDirectories(config: Config, warn: (message: string) => void, 
     const local = await LocalDirectory.open(config.directoryFile, { warn, overlay: storedRoleOverlay(store) });
     return { directories: sharedDirectory(local), sharedDirectory: local };
   }
+  // Loaded only here: the Azure SDK clients are a start-up cost a bot on the local directory never needs.
+  const { AzureBackend } = await import('./directory/azure/azureDirectoryFactory.js');
   const backend = new AzureBackend({ endpoints: config.azure.endpoints, http: config.azure.http, billingWrites: config.azure.billingWrites });
   return { directories: backend, billingLinksFor: async (caller) => backend.billingLinksFor(caller) };
 }

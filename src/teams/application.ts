@@ -1,5 +1,5 @@
 import { ActivityTypes, MemoryStorage, type TurnContext } from 'botbuilder';
-import { Application, TeamsAdapter } from '@microsoft/teams-ai';
+import { Application, TeamsAdapter } from './teamsAi';
 import type { TokenAudience } from '../auth/delegatedTokens';
 import type { BillingService } from '../billing/billingService';
 import type { ManagerService } from '../billing/managerService';

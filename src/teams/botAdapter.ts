@@ -1,4 +1,4 @@
-import { TeamsAdapter } from '@microsoft/teams-ai';
+import { TeamsAdapter } from './teamsAi';
 import { Channels, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
 import {
   AuthenticationError,

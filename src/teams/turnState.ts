@@ -1,4 +1,4 @@
-import { TurnState } from '@microsoft/teams-ai';
+import { TurnState } from './teamsAi';
 
 /**
  * The bot keeps nothing in teams-ai's turn state: flows, links and conversation references live in
