@@ -1,4 +1,3 @@
-import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import {
   ActivityHandler,
@@ -10,8 +9,9 @@ import {
   type AdaptiveCardInvokeValue,
   type TurnContext,
 } from 'botbuilder';
-import { calibrate, type CalibrationCards } from '../lib/calibration';
-import { announceFailure, announceReady, serveParent } from '../lib/child';
+import type { CalibrationCards } from '../lib/calibration';
+import { serveBaseline } from '../lib/baselineServer';
+import { announceFailure } from '../lib/child';
 import { EventLoopWatch } from '../lib/eventLoopWatch';
 
 /**
@@ -54,16 +54,7 @@ async function main(): Promise<void> {
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok' });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  serveParent(
-    { stats: (message) => watch.report(message.reset === true), cards: (message) => calibrate(cards, message) },
-    () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.server.closeAllConnections();
-      }),
-  );
-  announceReady({ port: (server.address() as AddressInfo).port });
+  await serveBaseline(server, watch, cards);
 }
 
 main().catch(announceFailure);

@@ -1,9 +1,9 @@
-import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import { CardFactory, ConfigurationServiceClientCredentialFactory, MessageFactory } from 'botbuilder';
 import { Application, TeamsAdapter, type TurnState } from '@microsoft/teams-ai';
-import { calibrate, type CalibrationCards } from '../lib/calibration';
-import { announceFailure, announceReady, serveParent } from '../lib/child';
+import type { CalibrationCards } from '../lib/calibration';
+import { serveBaseline } from '../lib/baselineServer';
+import { announceFailure } from '../lib/child';
 import { EventLoopWatch } from '../lib/eventLoopWatch';
 
 /**
@@ -29,16 +29,7 @@ async function main(): Promise<void> {
       await app.run(context);
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  serveParent(
-    { stats: (message) => watch.report(message.reset === true), cards: (message) => calibrate(cards, message) },
-    () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.server.closeAllConnections();
-      }),
-  );
-  announceReady({ port: (server.address() as AddressInfo).port });
+  await serveBaseline(server, watch, cards);
 }
 
 main().catch(announceFailure);
