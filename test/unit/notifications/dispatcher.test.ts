@@ -164,6 +164,25 @@ describe('The notification dispatcher', () => {
     assert.ok(lookups <= 3 * 300, `${lookups} chat look-ups for 300 notifications`);
   });
 
+  it('delivers to everyone when the Bot Connector refuses every tenth request, retrying out of step with its pacing', async () => {
+    // Sends that take a moment, one at a time: a throttled message retried exactly when Retry-After
+    // ends takes the place its own refused request frees, and is the tenth again, every time.
+    await giveChats(200);
+    const send = transport.send.bind(transport);
+    let requests = 0;
+    transport.send = async (reference, message) => {
+      requests += 1;
+      const refused = requests % 10 === 0;
+      await clock.sleep(5, new AbortController().signal);
+      return refused ? { ok: false, failure: { status: 429, retryAfterMs: 1000, message: 'Too many requests' } } : send(reference, message);
+    };
+    await queue('burst', people(200));
+    await start({ maxInFlight: 1, maxAttempts: 5 }).whenIdle();
+    const notDelivered = Object.values(store.read().outbox).filter((e) => e.status !== 'delivered');
+    assert.deepEqual(notDelivered.map((e) => `${e.key} after ${e.attempts} attempts: ${e.lastError ?? ''}`), []);
+    assert.equal(new Set(transport.delivered.map((c) => c.target)).size, 200, 'nobody twice, nobody missed');
+  });
+
   it('follows configured limits', async () => {
     await queue('burst', people(12));
     await start({ perSecond: 4, perConversationPerSecond: 2 }).whenIdle();
