@@ -1,112 +1,146 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { startChild, type Child, type Message } from './child';
+import { managerId, startedChatId, storedChatId } from './fanoutPeople';
 import type { Rig } from './rig';
 
 /**
- * Notification fan-out: 1,000 billing managers told of one change, against the stand-in Bot
- * Connector with and without injected 429s. The product's delivery (a persisted outbox sending
- * proactive messages, paced to Teams' limits) is not on this branch, so the product measurement is
- * pending: plug it in by implementing FanOutDelivery over it. Until then the harness is exercised
- * with a minimal paced sender of its own, so the accounting (rate, losses, Retry-After) is known to
- * work; its numbers describe that sender, not the product.
+ * Notification fan-out: one billing change told to every billing manager (1,000 in the full run) by
+ * the product's own delivery (bench/processes/notificationDelivery.ts: the dispatcher, the lowdb
+ * store, the Bot Connector transport), against the stand-in Bot Connector. Three runs: chats stored,
+ * without and with injected 429s (every tenth request, Retry-After 1 s); and no chats stored, so
+ * each message first starts one (createConversation). The stand-in says who received what, so every
+ * recipient must be seen exactly once; the product's outbox must agree.
  */
 
-export interface FanOutRecipient {
-  readonly conversationId: string;
-  readonly tenantId: string;
-}
-
-export interface FanOutDelivery {
-  readonly name: string;
-  /** The rate the delivery promises to stay under, in messages per second (Teams: about 50 per tenant). */
-  readonly configuredRatePerSecond: number;
-  /** Delivers `text` to every recipient through the Bot Connector at `serviceUrl`; resolves when each has a final outcome. */
-  deliver(recipients: readonly FanOutRecipient[], text: string, serviceUrl: string): Promise<void>;
-}
-
 export interface FanOutRun {
+  readonly run: string;
+  readonly chats: 'stored' | 'started';
   readonly throttling: string;
   readonly recipients: number;
+  /** From the dispatcher's start until nothing was pending. */
   readonly totalMs: number;
+  /** Recipients who received the message at least once. */
   readonly delivered: number;
   readonly lost: number;
+  /** Messages received beyond one per recipient. */
   readonly duplicates: number;
   readonly throttled: number;
-  /** Sends that came back before the Retry-After of an earlier 429 on the same conversation had passed. */
+  /** Requests that came back before the Retry-After of an earlier 429 on the same conversation had passed. */
   readonly earlyRetries: number;
-  readonly achievedRatePerSecond: number;
+  readonly chatsStarted: number;
+  /** Every request the stand-in Bot Connector received (messages, started chats, refused ones). */
+  readonly requests: number;
+  /** Requests a second, first request to last: what the configured overall rate limits. */
+  readonly requestRatePerSecond: number;
   readonly shareOfConfiguredRate: number;
+  /** The most requests that arrived within any 1,000 ms: never above the configured rate. */
+  readonly busiestSecond: number;
+  /**
+   * From the first request to the last recipient not asked before, to the last request: retries
+   * only, waiting out Retry-After, with nothing new left to send.
+   */
+  readonly retryTailMs: number;
+  /** The share of the configured rate until that tail began. */
+  readonly shareBeforeRetryTail: number;
+  /** Messages delivered a second, first delivery to last. */
+  readonly deliveryRatePerSecond: number;
+  /** What the product's outbox says (finished entries may have moved to the archive meanwhile). */
+  readonly outbox: { readonly delivered: number; readonly failed: number; readonly pending: number; readonly archived: number };
+  readonly failures: readonly string[];
+  readonly warnings: readonly string[];
+  readonly eventLoopMaxMs: number;
+  readonly cpuMs: number;
 }
 
 export interface FanOutResult {
-  readonly product: 'pending';
-  readonly reason: string;
-  readonly harnessCheck: { readonly delivery: string; readonly runs: readonly FanOutRun[] };
+  readonly delivery: string;
+  /** The product's default pacing (src/config.ts). */
+  readonly configured: { readonly perSecond: number; readonly perConversationPerSecond: number };
+  readonly runs: readonly FanOutRun[];
 }
 
-const PENDING_REASON =
-  'The notification outbox and its delivery (issue 3) are not on this branch; implement FanOutDelivery over them to measure the product.';
+const RUNS = [
+  { run: 'stored chats', chats: 'stored', throttling: 'none', every: 0 },
+  { run: 'stored chats, 429s', chats: 'stored', throttling: 'every 10th request gets 429, Retry-After 1 s', every: 10 },
+  { run: 'chats started', chats: 'started', throttling: 'none', every: 0 },
+] as const;
 
-export async function measureFanOut(rig: Rig, recipients: number, delivery: FanOutDelivery = pacedReferenceSender(50)): Promise<FanOutResult> {
-  const targets: FanOutRecipient[] = Array.from({ length: recipients }, (_, i) => ({ conversationId: `a:manager-${i}`, tenantId: 'fanout-tenant' }));
+export async function measureFanOut(rig: Rig, recipients: number, log: (line: string) => void = () => undefined): Promise<FanOutResult> {
+  const delivery = await startChild('notificationDelivery');
   const runs: FanOutRun[] = [];
-  for (const throttling of [{ label: 'none', every: 0 }, { label: 'every 10th send gets 429, Retry-After 1 s', every: 10 }]) {
-    await rig.sink.request('configure', { mode: 'track', throttleEvery: throttling.every, retryAfterSeconds: 1 });
-    const began = performance.now();
-    await delivery.deliver(targets, 'Billing of org-1 changed.', rig.serviceUrl);
-    const totalMs = performance.now() - began;
-    const report = await rig.sink.request('report');
-    await rig.sink.request('configure', { mode: 'count' });
-    const deliveredTo = report.delivered as Record<string, string[]>;
-    const reached = targets.filter((t) => (deliveredTo[t.conversationId]?.length ?? 0) > 0).length;
-    const sends = Number(report.sends);
-    const windowMs = Number(report.lastAt) - Number(report.firstAt);
-    const rate = windowMs > 0 ? ((sends - 1) * 1000) / windowMs : sends;
-    runs.push({
-      throttling: throttling.label,
-      recipients,
-      totalMs: Math.round(totalMs),
-      delivered: reached,
-      lost: recipients - reached,
-      duplicates: sends - reached,
-      throttled: Number(report.throttled),
-      earlyRetries: Number(report.earlyRetries),
-      achievedRatePerSecond: Math.round(rate * 10) / 10,
-      shareOfConfiguredRate: Math.round((rate / delivery.configuredRatePerSecond) * 100) / 100,
-    });
+  let configured = { perSecond: 0, perConversationPerSecond: 0 };
+  try {
+    for (const [index, spec] of RUNS.entries()) {
+      const folder = path.join(rig.scratch, 'fanout', `run-${index + 1}`);
+      await mkdir(folder, { recursive: true });
+      const { product, sink } = await deliverOnce(rig, delivery, spec, { folder, recipients, serviceUrl: rig.serviceUrl, chats: spec.chats });
+      configured = { perSecond: Number(product.perSecond), perConversationPerSecond: Number(product.perConversationPerSecond) };
+      const run = account(spec, recipients, configured.perSecond, product, sink);
+      log(`fan-out, ${run.run}: ${run.delivered} of ${recipients} delivered in ${run.totalMs} ms, ${run.requestRatePerSecond} requests/s (${run.shareOfConfiguredRate} x ${configured.perSecond}/s)`);
+      runs.push(run);
+    }
+  } finally {
+    await delivery.stop();
   }
-  return { product: 'pending', reason: PENDING_REASON, harnessCheck: { delivery: delivery.name, runs } };
+  return { delivery: "the product's Dispatcher, BotConnectorTransport and lowdb store, with the default settings", configured, runs };
 }
 
-/**
- * The smallest sender that keeps to a rate and honours Retry-After: a fixed interval between sends,
- * and a throttled message waits out its Retry-After and goes again. Only here to prove the harness.
- */
-export function pacedReferenceSender(ratePerSecond: number): FanOutDelivery {
+type RunSpec = (typeof RUNS)[number];
+type Answer = Awaited<ReturnType<Child['request']>>;
+
+/** One delivery against a freshly configured stand-in Bot Connector, and what the stand-in saw. */
+async function deliverOnce(rig: Rig, delivery: Child, spec: RunSpec, request: Message): Promise<{ product: Answer; sink: Answer }> {
+  await rig.sink.request('configure', { mode: 'track', throttleEvery: spec.every, retryAfterSeconds: 1 });
+  try {
+    const product = await delivery.request('deliver', request);
+    return { product, sink: await rig.sink.request('report') };
+  } finally {
+    await rig.sink.request('configure', { mode: 'count' });
+  }
+}
+
+/** Checks every recipient against what the stand-in received, and works out the rates. */
+function account(spec: RunSpec, recipients: number, perSecond: number, product: Answer, sink: Answer): FanOutRun {
+  const received = sink.delivered as Record<string, string[]>;
+  const conversationOf = (i: number): string => (spec.chats === 'stored' ? storedChatId(i) : startedChatId(managerId(i)));
+  const reached = Array.from({ length: recipients }, (_, i) => received[conversationOf(i)]?.length ?? 0).filter((n) => n > 0).length;
+  const requests = Number(sink.requests);
+  const requestRate = rate(requests, Number(sink.firstRequestAt), Number(sink.lastRequestAt));
   return {
-    name: `the harness's own paced sender (${ratePerSecond}/s, one at a time), not the product`,
-    configuredRatePerSecond: ratePerSecond,
-    async deliver(recipients, text, serviceUrl) {
-      const interval = 1000 / ratePerSecond;
-      const queue = recipients.map((r) => ({ recipient: r, notBefore: 0 }));
-      let next = performance.now();
-      while (queue.length > 0) {
-        const item = queue.shift();
-        if (!item) break;
-        const wait = Math.max(next, item.notBefore) - performance.now();
-        if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-        next = performance.now() + interval;
-        const response = await fetch(`${serviceUrl}v3/conversations/${encodeURIComponent(item.recipient.conversationId)}/activities`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json' },
-          body: JSON.stringify({ type: 'message', text }),
-        });
-        await response.arrayBuffer();
-        if (response.status === 429) {
-          const seconds = Number(response.headers.get('retry-after') ?? '1');
-          queue.push({ recipient: item.recipient, notBefore: performance.now() + seconds * 1000 });
-        } else if (response.status >= 300) {
-          throw new Error(`The stand-in Bot Connector answered ${response.status}.`);
-        }
-      }
-    },
+    run: spec.run,
+    chats: spec.chats,
+    throttling: spec.throttling,
+    recipients,
+    totalMs: Number(product.totalMs),
+    delivered: reached,
+    lost: recipients - reached,
+    // Everything received beyond one each, messages to conversations nobody was meant to get included.
+    duplicates: Number(sink.sends) - reached,
+    throttled: Number(sink.throttled),
+    earlyRetries: Number(sink.earlyRetries),
+    chatsStarted: Number(sink.chatsStarted),
+    requests,
+    requestRatePerSecond: round(requestRate),
+    shareOfConfiguredRate: Math.round((requestRate / perSecond) * 100) / 100,
+    busiestSecond: Number(sink.busiestSecond),
+    retryTailMs: Number(sink.lastRequestAt) - Number(sink.lastNewContactAt),
+    shareBeforeRetryTail: Math.round((rate(Number(sink.requestsAtLastNewContact), Number(sink.firstRequestAt), Number(sink.lastNewContactAt)) / perSecond) * 100) / 100,
+    deliveryRatePerSecond: round(rate(Number(sink.sends), Number(sink.firstAt), Number(sink.lastAt))),
+    outbox: product.outbox as FanOutRun['outbox'],
+    failures: product.failures as string[],
+    warnings: product.warnings as string[],
+    eventLoopMaxMs: Number(product.eventLoopMaxMs),
+    cpuMs: Math.round(Number(product.cpuMs)),
   };
+}
+
+/** Events a second over the window from the first to the last: n events span n - 1 intervals. */
+function rate(events: number, firstAt: number, lastAt: number): number {
+  const windowMs = lastAt - firstAt;
+  return windowMs > 0 ? ((events - 1) * 1000) / windowMs : 0;
+}
+
+function round(value: number): number {
+  return Math.round(value * 10) / 10;
 }

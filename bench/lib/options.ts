@@ -23,6 +23,8 @@ export interface BenchOptions {
   readonly linkOperations: number;
   readonly linkOperationSeconds: number;
   readonly startups: number;
+  /** Billing managers told of one change in the fan-out phase. */
+  readonly fanoutRecipients: number;
   /** Where the JSON results go; empty means bench/results/<timestamp>.json. */
   readonly out: string;
 }
@@ -47,6 +49,7 @@ const FULL: BenchOptions = {
   linkOperations: 200,
   linkOperationSeconds: 20,
   startups: 3,
+  fanoutRecipients: 1_000,
   out: '',
 };
 
@@ -68,6 +71,7 @@ const SMOKE: BenchOptions = {
   linkOperations: 6,
   linkOperationSeconds: 10,
   startups: 1,
+  fanoutRecipients: 20,
 };
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -90,6 +94,7 @@ const PARSERS: Parsers = {
   linkOperations: positiveNumber,
   linkOperationSeconds: positiveNumber,
   startups: positiveNumber,
+  fanoutRecipients: positiveNumber,
   out: (raw) => raw,
 };
 

@@ -71,11 +71,32 @@ export function report(results: Results): string {
     if (grownTurns.length > 0) parts.push('', 'Turns in the grown states', table(headers, rowsOf(grownTurns)));
   }
   if (results.fanout) {
-    parts.push('', `Fan-out: product ${results.fanout.product} (${results.fanout.reason})`, `Harness check with ${results.fanout.harnessCheck.delivery}:`);
+    const { configured, runs, delivery } = results.fanout;
+    parts.push('', `Fan-out: ${delivery}, ${configured.perSecond}/s overall and ${configured.perConversationPerSecond}/s per chat`);
     parts.push(
       table(
-        ['throttling', 'recipients', 'total ms', 'delivered', 'lost', 'throttled', 'early retries', 'rate/s', 'x configured'],
-        results.fanout.harnessCheck.runs.map((r) => [r.throttling, r.recipients, r.totalMs, r.delivered, r.lost, r.throttled, r.earlyRetries, r.achievedRatePerSecond, r.shareOfConfiguredRate]),
+        ['run', 'throttling', 'recipients', 'total ms', 'delivered', 'lost', 'duplicates', 'throttled', 'early retries', 'chats started', 'requests', 'busiest second', 'requests/s', 'x configured', 'retry tail ms', 'x configured before it', 'delivered/s', 'loop max ms', 'CPU ms'],
+        runs.map((r) => [
+          r.run,
+          r.throttling,
+          r.recipients,
+          r.totalMs,
+          r.delivered,
+          r.lost,
+          r.duplicates,
+          r.throttled,
+          r.earlyRetries,
+          r.chatsStarted,
+          r.requests,
+          r.busiestSecond,
+          r.requestRatePerSecond,
+          r.shareOfConfiguredRate,
+          r.retryTailMs,
+          r.shareBeforeRetryTail,
+          r.deliveryRatePerSecond,
+          r.eventLoopMaxMs,
+          r.cpuMs,
+        ]),
       ),
     );
   }

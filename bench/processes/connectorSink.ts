@@ -1,18 +1,20 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { announceFailure, announceReady, serveParent } from '../lib/child';
+import { startedChatId } from '../lib/fanoutPeople';
 
 /**
  * A lean loopback Bot Connector: it answers every send at once and only counts, so that it costs
  * the machine as little as possible while the bot is measured. Between runs it can keep the last send
- * (to check that a probe got the right answer), and for the fan-out benchmark it throttles like Teams
- * (429 with Retry-After) and keeps what each conversation received.
+ * (to check that a probe got the right answer), and for the fan-out benchmark it starts chats
+ * (createConversation), throttles like Teams (429 with Retry-After), keeps what each conversation
+ * received, and notes every request that came back before its Retry-After had passed.
  */
 
 type Mode = 'count' | 'probe' | 'track';
 
 interface Throttle {
-  /** Every n-th send gets a 429; 0 never throttles. */
+  /** Every n-th request gets a 429; 0 never throttles. */
   readonly every: number;
   readonly retryAfterSeconds: number;
 }
@@ -22,14 +24,28 @@ let throttled = 0;
 let throttle: Throttle = { every: 0, retryAfterSeconds: 0 };
 let mode: Mode = 'count';
 let lastSend = '';
-/** Per conversation: the delivered activity texts, and until when a retry is too early. */
+/** Per conversation: the delivered activities' texts (or summaries, for cards), and until when a retry is too early. */
 const delivered = new Map<string, string[]>();
 const blockedUntil = new Map<string, number>();
 let earlyRetries = 0;
+/** Chats started (createConversation), each answered with the id startedChatId gives. */
+let chatsStarted = 0;
+/** Every request in track mode, refused or not: what a rate limit counts. */
+let requests = 0;
+let firstRequestAt = 0;
+let lastRequestAt = 0;
+/** When each request arrived, to find the busiest second. */
+const requestTimes: number[] = [];
+/** Conversations (or chats to start) asked for at least once, and when the last new one was. */
+const contacted = new Set<string>();
+let lastNewContactAt = 0;
+let requestsAtLastNewContact = 0;
+/** The first and last delivered activity. */
 let firstAt = 0;
 let lastAt = 0;
 
 const CONVERSATION_PATH = /^\/v3\/conversations\/([^/]+)\/activities/;
+const CREATE_CONVERSATION_PATH = /^\/v3\/conversations\/?(?:\?.*)?$/;
 
 const server = http.createServer((req, res) => {
   const chunks: Buffer[] = [];
@@ -50,30 +66,72 @@ const server = http.createServer((req, res) => {
 
 function track(req: http.IncomingMessage, res: http.ServerResponse, text: string): void {
   const now = Date.now();
-  const conversation = decodeURIComponent(CONVERSATION_PATH.exec(req.url ?? '')?.[1] ?? '');
-  const until = blockedUntil.get(conversation);
+  requests++;
+  requestTimes.push(now);
+  firstRequestAt ||= now;
+  lastRequestAt = now;
+  const body = parseBody(text);
+  const url = req.url ?? '';
+  const creating = req.method === 'POST' && CREATE_CONVERSATION_PATH.test(url);
+  const member = creating ? memberOf(body) : '';
+  // Throttling is per conversation in Teams; a chat not started yet is keyed by the person.
+  const key = creating ? `new chat with ${member}` : decodeURIComponent(CONVERSATION_PATH.exec(url)?.[1] ?? '');
+  if (!contacted.has(key)) {
+    contacted.add(key);
+    lastNewContactAt = now;
+    requestsAtLastNewContact = requests;
+  }
+  const until = blockedUntil.get(key);
   if (until !== undefined && now < until) earlyRetries++;
-  if (throttle.every > 0 && (sends + throttled + 1) % throttle.every === 0) {
+  if (throttle.every > 0 && requests % throttle.every === 0) {
     throttled++;
-    blockedUntil.set(conversation, now + throttle.retryAfterSeconds * 1000);
+    blockedUntil.set(key, now + throttle.retryAfterSeconds * 1000);
     res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(throttle.retryAfterSeconds) });
     res.end('{"error":{"code":"Throttled","message":"Too many requests"}}');
+    return;
+  }
+  if (creating) {
+    chatsStarted++;
+    res.writeHead(201, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ id: startedChatId(member) }));
     return;
   }
   sends++;
   firstAt ||= now;
   lastAt = now;
-  let body: { text?: unknown } = {};
-  try {
-    body = JSON.parse(text) as { text?: unknown };
-  } catch {
-    // An unparsable send still counts as sent; its text is recorded empty.
-  }
-  const list = delivered.get(conversation) ?? [];
-  list.push(typeof body.text === 'string' ? body.text : '');
-  delivered.set(conversation, list);
+  const list = delivered.get(key) ?? [];
+  list.push(typeof body.text === 'string' ? body.text : typeof body.summary === 'string' ? body.summary : '');
+  delivered.set(key, list);
   res.writeHead(200, { 'content-type': 'application/json' });
   res.end(JSON.stringify({ id: `bench-reply-${sends}` }));
+}
+
+/** The most requests that arrived within any 1,000 ms: what Teams' rate limit looks at. */
+function busiestSecond(times: readonly number[]): number {
+  let most = 0;
+  let start = 0;
+  for (let end = 0; end < times.length; end++) {
+    while ((times[end] ?? 0) - (times[start] ?? 0) >= 1000) start++;
+    most = Math.max(most, end - start + 1);
+  }
+  return most;
+}
+
+function parseBody(text: string): Record<string, unknown> {
+  try {
+    const parsed: unknown = JSON.parse(text);
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
+  } catch {
+    // An unparsable send still counts as sent; its text is recorded empty.
+    return {};
+  }
+}
+
+function memberOf(body: Record<string, unknown>): string {
+  const members = body.members;
+  const first: unknown = Array.isArray(members) ? members[0] : undefined;
+  const id = typeof first === 'object' && first !== null ? (first as Record<string, unknown>).id : undefined;
+  return typeof id === 'string' ? id : '';
 }
 
 server.keepAliveTimeout = 60_000;
@@ -95,6 +153,14 @@ serveParent(
       sends = 0;
       throttled = 0;
       earlyRetries = 0;
+      chatsStarted = 0;
+      requests = 0;
+      firstRequestAt = 0;
+      lastRequestAt = 0;
+      requestTimes.length = 0;
+      contacted.clear();
+      lastNewContactAt = 0;
+      requestsAtLastNewContact = 0;
       firstAt = 0;
       lastAt = 0;
       delivered.clear();
@@ -105,6 +171,13 @@ serveParent(
       sends,
       throttled,
       earlyRetries,
+      chatsStarted,
+      requests,
+      firstRequestAt,
+      lastRequestAt,
+      lastNewContactAt,
+      requestsAtLastNewContact,
+      busiestSecond: busiestSecond(requestTimes),
       firstAt,
       lastAt,
       conversations: delivered.size,

@@ -122,6 +122,14 @@ export class Dispatcher {
         continue;
       }
       if (this.inFlight.size >= (this.deps.settings.maxInFlight ?? 16)) break;
+      // Every request counts against the overall rate: once that allows none, no later entry can go
+      // either, so stop here rather than look up the chat of everyone still waiting (in a fan-out to
+      // a thousand people, that was most of the work, on every pass).
+      const overall = this.limiter.delayFor(undefined, now);
+      if (overall > 0) {
+        if (Number.isFinite(overall)) earliest(now + overall);
+        break;
+      }
       // The first request: the message itself, or, for someone without a chat, starting one (which
       // counts against the overall rate only; the message then waits for its own turn).
       const conversation = this.deps.addresses.personalChatOf(entry.recipientId) ? entry.recipientId : undefined;

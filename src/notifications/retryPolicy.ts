@@ -5,8 +5,8 @@ import type { SendFailure } from './transport';
  * What to do after a failed attempt (Teams' guidance for proactive messages): retry 412, 429, 502,
  * 503 and 504 a bounded number of times, and also 500, 408 and a send that got no answer at all, since
  * those are as transient and the alternative is a lost notification; never retry 400, 401, 403, 404,
- * 413 or any other refusal. A 429 waits as long as Retry-After says; everything else backs off
- * exponentially with jitter.
+ * 413 or any other refusal. A 429 waits as long as Retry-After says and a random part of a second
+ * more; everything else backs off exponentially with jitter.
  */
 export type RetryDecision =
   | { readonly kind: 'retry'; readonly delayMs: number }
@@ -25,6 +25,15 @@ export const DEFAULT_RETRY: Omit<RetrySettings, 'maxAttempts'> = { baseDelayMs: 
 
 const TRANSIENT = new Set([408, 412, 429, 500, 502, 503, 504]);
 
+/**
+ * Added at random to a Retry-After wait. Without it a throttled message comes back exactly one
+ * window after its refused request, in the place that request's own pacing slot frees: in step with
+ * the sends around it, so a Bot Connector that refuses a fixed share of requests can refuse the
+ * same message every time until it is given up. Retry-After counts whole seconds, so waiting up to
+ * one more second still does what it says.
+ */
+const RETRY_AFTER_JITTER_MS = 1000;
+
 export function decideRetry(failure: SendFailure, attemptsMade: number, settings: RetrySettings, random: () => number = Math.random): RetryDecision {
   const status = failure.status;
   if (status === 403) return notReachable(failure);
@@ -39,7 +48,8 @@ export function decideRetry(failure: SendFailure, attemptsMade: number, settings
     return { kind: 'fail', dropReference: false, failure: { code: 'gave-up', reason: `Teams kept failing (${what}) for ${attemptsMade} attempts, so the bot stopped trying.` } };
   }
   if (failure.retryAfterMs !== undefined) {
-    return { kind: 'retry', delayMs: Math.min(Math.max(failure.retryAfterMs, 0), settings.maxRetryAfterMs) };
+    const asked = Math.min(Math.max(failure.retryAfterMs, 0), settings.maxRetryAfterMs);
+    return { kind: 'retry', delayMs: asked + Math.round(random() * RETRY_AFTER_JITTER_MS) };
   }
   return { kind: 'retry', delayMs: backoff(attemptsMade, settings, random) };
 }

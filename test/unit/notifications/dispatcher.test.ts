@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { silentLogger } from '../../../src/logger';
+import type { AddressBook } from '../../../src/notifications/addressBook';
 import { MemoryArchive } from '../../../src/notifications/archive';
 import { Dispatcher, type DispatcherSettings } from '../../../src/notifications/dispatcher';
 import { enqueue, outboxKey, type Recipient } from '../../../src/notifications/outbox';
@@ -63,11 +64,11 @@ describe('The notification dispatcher', () => {
     dispatcher = undefined;
   });
 
-  function start(settings: Partial<DispatcherSettings> = {}): Dispatcher {
+  function start(settings: Partial<DispatcherSettings> = {}, addresses: AddressBook = references): Dispatcher {
     dispatcher = new Dispatcher({
       store,
       transport,
-      addresses: references,
+      addresses,
       render: (entry) => ({ card: { type: 'AdaptiveCard', key: entry.key }, summary: entry.key }),
       archive,
       logger: silentLogger(),
@@ -90,6 +91,16 @@ describe('The notification dispatcher', () => {
       state.conversations[conversationId] = { conversationId, aadObjectId: personId, tenantId: TENANT, conversationType: 'personal', serviceUrl: 'https://smba.example.test/', channelId: 'msteams', botId: 'bot', updatedAt: '2026-11-26T08:30:00.000Z' };
     });
     return conversationId;
+  }
+
+  /** Gives person-0 … person-(count-1) a chat each, in one write. */
+  async function giveChats(count: number): Promise<void> {
+    await store.update((state) => {
+      for (let i = 0; i < count; i++) {
+        const conversationId = `existing-person-${i}`;
+        state.conversations[conversationId] = { conversationId, aadObjectId: `person-${i}`, tenantId: TENANT, conversationType: 'personal', serviceUrl: 'https://smba.example.test/', channelId: 'msteams', botId: 'bot', updatedAt: '2026-11-26T08:30:00.000Z' };
+      }
+    });
   }
 
   it('delivers every notification exactly once, starting chats where there are none', async () => {
@@ -131,6 +142,45 @@ describe('The notification dispatcher', () => {
     assert.equal(transport.delivered.length, 120);
     assert.ok(busiestWindow(transport.calls) <= 50, `busiest second had ${busiestWindow(transport.calls)} requests`);
     assert.equal(new Set(transport.delivered.map((c) => c.target)).size, 120, 'nobody twice');
+  });
+
+  it('looks up a person’s chat about once per notification, however many wait for the overall rate', async () => {
+    // Looking up everyone still waiting on every pass made the work grow with the square of the
+    // burst: with a thousand people it kept the process busy and the sends fell behind the rate.
+    await giveChats(300);
+    let lookups = 0;
+    const counting: AddressBook = {
+      personalChatOf: (id) => {
+        lookups += 1;
+        return references.personalChatOf(id);
+      },
+      newChatAddress: (tenantId, id) => references.newChatAddress(tenantId, id),
+      rememberStartedChat: (address, conversationId) => references.rememberStartedChat(address, conversationId),
+      forget: (conversationId) => references.forget(conversationId),
+    };
+    await queue('burst', people(300));
+    await start({}, counting).whenIdle();
+    assert.equal(new Set(transport.delivered.map((c) => c.target)).size, 300);
+    assert.ok(lookups <= 3 * 300, `${lookups} chat look-ups for 300 notifications`);
+  });
+
+  it('delivers to everyone when the Bot Connector refuses every tenth request, retrying out of step with its pacing', async () => {
+    // Sends that take a moment, one at a time: a throttled message retried exactly when Retry-After
+    // ends takes the place its own refused request frees, and is the tenth again, every time.
+    await giveChats(200);
+    const send = transport.send.bind(transport);
+    let requests = 0;
+    transport.send = async (reference, message) => {
+      requests += 1;
+      const refused = requests % 10 === 0;
+      await clock.sleep(5, new AbortController().signal);
+      return refused ? { ok: false, failure: { status: 429, retryAfterMs: 1000, message: 'Too many requests' } } : send(reference, message);
+    };
+    await queue('burst', people(200));
+    await start({ maxInFlight: 1, maxAttempts: 5 }).whenIdle();
+    const notDelivered = Object.values(store.read().outbox).filter((e) => e.status !== 'delivered');
+    assert.deepEqual(notDelivered.map((e) => `${e.key} after ${e.attempts} attempts: ${e.lastError ?? ''}`), []);
+    assert.equal(new Set(transport.delivered.map((c) => c.target)).size, 200, 'nobody twice, nobody missed');
   });
 
   it('follows configured limits', async () => {

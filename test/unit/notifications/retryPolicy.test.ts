@@ -6,9 +6,13 @@ import { parseRetryAfter } from '../../../src/notifications/botConnectorTranspor
 const SETTINGS = { ...DEFAULT_RETRY, maxAttempts: 5 };
 
 describe('Retry decisions', () => {
-  it('waits exactly what Retry-After says, but not longer than the cap', () => {
-    assert.deepEqual(decideRetry({ status: 429, retryAfterMs: 7000, message: '' }, 1, SETTINGS), { kind: 'retry', delayMs: 7000 });
-    assert.deepEqual(decideRetry({ status: 429, retryAfterMs: 3_600_000, message: '' }, 1, SETTINGS), { kind: 'retry', delayMs: SETTINGS.maxRetryAfterMs });
+  it('waits what Retry-After says and a random part of a second more, never less, up to the cap', () => {
+    const wait = (retryAfterMs: number, random: number): number => {
+      const decision = decideRetry({ status: 429, retryAfterMs, message: '' }, 1, SETTINGS, () => random);
+      return decision.kind === 'retry' ? decision.delayMs : -1;
+    };
+    assert.deepEqual([wait(7000, 0), wait(7000, 0.5), wait(7000, 0.999)], [7000, 7500, 7999]);
+    assert.equal(wait(3_600_000, 0), SETTINGS.maxRetryAfterMs, 'a Retry-After above the cap waits the cap');
   });
 
   it('backs off exponentially with jitter, each wait within its step and the steps doubling up to the cap', () => {
