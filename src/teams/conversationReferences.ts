@@ -6,6 +6,9 @@ import type { AddressBook } from '../notifications/addressBook';
 import type { PersonalChatAddress } from '../notifications/transport';
 import { tenantOf } from './identity';
 
+/** The key of the newest conversation of any tenant; no tenant id is empty. */
+const ANY_TENANT = '';
+
 /** Two welcome events for one install (Teams sends installationUpdate and conversationUpdate, in either order). */
 const WELCOME_DEDUPE_MS = 60_000;
 
@@ -15,6 +18,17 @@ const WELCOME_DEDUPE_MS = 60_000;
  * the app is gone (403). Proactive messages find people through it.
  */
 export class ConversationReferences implements AddressBook {
+  /**
+   * The conversation ids of each person's personal chats, so that a notification finds its chat
+   * without looking at every reference (100,000 of them took milliseconds per notification). Built
+   * from the state on first use and kept current by this class's own writes, since it is the only
+   * writer of conversation references; a lookup re-reads each entry, so an entry removed or changed
+   * meanwhile is never answered from the index.
+   */
+  private chatsByPerson: Map<string, Set<string>> | undefined;
+  /** The newest conversation id of each tenant, and of all (ANY_TENANT); a stale one sends the lookup back to the state. */
+  private newestByTenant = new Map<string, string>();
+
   constructor(
     private readonly store: StateStore,
     private readonly now: () => Date = () => new Date(),
@@ -32,10 +46,17 @@ export class ConversationReferences implements AddressBook {
       // Someone the bot could not reach has the app again: the old failure no longer says anything.
       if (next.aadObjectId && entryOf(state.reach, next.aadObjectId)?.status === 'unreachable') delete state.reach[next.aadObjectId];
     });
+    this.indexed(next);
   }
 
   personalChatOf(aadObjectId: string): StoredConversationReference | undefined {
-    return newest(Object.values(this.store.read().conversations).filter((c) => c.aadObjectId === aadObjectId && isPersonal(c)));
+    const conversations = this.store.read().conversations;
+    const ids = this.personalChats().get(aadObjectId);
+    if (!ids) return undefined;
+    const chats = [...ids]
+      .map((id) => entryOf(conversations, id))
+      .filter((c): c is StoredConversationReference => c !== undefined && c.aadObjectId === aadObjectId && isPersonal(c));
+    return newest(chats);
   }
 
   /**
@@ -43,8 +64,7 @@ export class ConversationReferences implements AddressBook {
    * to start a chat, and failing that any conversation of this bot.
    */
   newChatAddress(tenantId: string, aadObjectId: string): PersonalChatAddress | undefined {
-    const all = Object.values(this.store.read().conversations);
-    const source = newest(all.filter((c) => c.tenantId === tenantId)) ?? newest(all);
+    const source = this.newestOf(tenantId) ?? this.newestOf(ANY_TENANT);
     if (!source) return undefined;
     return { serviceUrl: source.serviceUrl, channelId: source.channelId, botId: source.botId, tenantId, aadObjectId };
   }
@@ -63,7 +83,9 @@ export class ConversationReferences implements AddressBook {
     await this.store.update((state) => {
       state.conversations[conversationId] = { ...reference, ...state.conversations[conversationId] };
     });
-    return this.store.read().conversations[conversationId] ?? reference;
+    const saved = this.store.read().conversations[conversationId] ?? reference;
+    this.indexed(saved);
+    return saved;
   }
 
   /**
@@ -89,6 +111,46 @@ export class ConversationReferences implements AddressBook {
     await this.store.update((state) => {
       delete state.conversations[conversationId];
     });
+    // Ids of chats that are gone stay in the index until it is rebuilt; lookups skip them.
+  }
+
+  private personalChats(): Map<string, Set<string>> {
+    if (!this.chatsByPerson) this.rebuildIndex();
+    return this.chatsByPerson ?? new Map();
+  }
+
+  private rebuildIndex(): void {
+    this.chatsByPerson = new Map();
+    this.newestByTenant = new Map();
+    for (const reference of Object.values(this.store.read().conversations)) this.indexed(reference);
+  }
+
+  private newestOf(tenantId: string): StoredConversationReference | undefined {
+    if (!this.chatsByPerson) this.rebuildIndex();
+    const find = (): StoredConversationReference | undefined => {
+      const id = this.newestByTenant.get(tenantId);
+      return id === undefined ? undefined : entryOf(this.store.read().conversations, id);
+    };
+    const found = find();
+    if (found || !this.newestByTenant.has(tenantId)) return found;
+    // The newest was forgotten since: look again at what is left.
+    this.rebuildIndex();
+    return find();
+  }
+
+  private indexed(reference: StoredConversationReference): void {
+    // Not built yet: it will be built from the state, which holds this reference now.
+    if (!this.chatsByPerson) return;
+    for (const tenant of [reference.tenantId, ANY_TENANT]) {
+      if (tenant === undefined) continue;
+      const current = this.newestByTenant.get(tenant);
+      const currentAt = current === undefined ? undefined : entryOf(this.store.read().conversations, current)?.updatedAt;
+      if (currentAt === undefined || reference.updatedAt > currentAt) this.newestByTenant.set(tenant, reference.conversationId);
+    }
+    if (!reference.aadObjectId || !isPersonal(reference)) return;
+    let ids = this.chatsByPerson.get(reference.aadObjectId);
+    if (!ids) this.chatsByPerson.set(reference.aadObjectId, (ids = new Set()));
+    ids.add(reference.conversationId);
   }
 
   private referenceOf(context: TurnContext): StoredConversationReference | undefined {
