@@ -65,7 +65,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
     });
     dispatcher = sending;
     // With DIRECTORY=azure there is no directory of the bot's own: each change brings the one it was made with.
-    const notifier = new Notifier({ ...(localDirectory ? { directory: localDirectory } : {}), store, addresses: references, wake: () => sending.notify(), reportError });
+    const notifier = new Notifier({ ...(localDirectory ? { directory: localDirectory } : {}), store, addresses: references, wake: (keys) => sending.notify(keys), reportError });
     const flowTtlMs = config.flowTtlMinutes * 60_000;
     const directoryFor = (caller: Caller): Promise<DirectoryPort> => directories.directoryFor(caller);
     const billing = new BillingService({

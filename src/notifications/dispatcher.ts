@@ -5,7 +5,8 @@ import type { StoredConversationReference } from '../store/state';
 import type { AddressBook } from './addressBook';
 import type { NotificationArchive } from './archive';
 import { realClock, WakeSignal, type Clock } from './clock';
-import { dueEntries, finishedToArchive, markDelivered, markFailed, markRetry, nextDueAt, pendingCount } from './outbox';
+import { dueEntries, finishedToArchive, markDelivered, markFailed, markRetry, nextDueAt } from './outbox';
+import { PendingOutbox } from './pendingOutbox';
 import { RateLimiter, type Ticket } from './rateLimiter';
 import { DEFAULT_RETRY, decideRetry, type RetrySettings } from './retryPolicy';
 import type { NotificationTransport, OutgoingMessage, SendFailure } from './transport';
@@ -60,6 +61,10 @@ export class Dispatcher {
   private loop: Promise<void> | undefined;
   private stopping = false;
   private lastArchiveCheck = Number.NEGATIVE_INFINITY;
+  /** Entries finished since the archive was last looked at: enough of them, and it is looked at again. */
+  private finishedSinceArchiveCheck = 0;
+  /** The pending outbox by person; undefined: build it from the state at the next look. */
+  private pendingIndex: PendingOutbox | undefined;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.clock = deps.clock ?? realClock;
@@ -75,8 +80,13 @@ export class Dispatcher {
     });
   }
 
-  /** New entries are in the outbox: look now rather than at the next planned time. */
-  notify(): void {
+  /**
+   * New entries are in the outbox: look now rather than at the next planned time. With their keys
+   * they are added to the index; without, the index is built again from the state.
+   */
+  notify(keys?: readonly string[]): void {
+    if (keys && this.pendingIndex) this.pendingIndex.add(this.deps.store.read(), keys);
+    else this.pendingIndex = undefined;
     this.wake.notify();
   }
 
@@ -109,12 +119,13 @@ export class Dispatcher {
   private startDueSends(): number | undefined {
     const now = this.clock.now();
     const state = this.deps.store.read();
-    const pendingAt = nextDueAt(state);
+    const heads = this.pending().heads(state);
+    const pendingAt = nextDueAt(heads);
     let next = pendingAt !== undefined && pendingAt > now ? pendingAt : undefined;
     const earliest = (at: number): void => {
       next = next === undefined ? at : Math.min(next, at);
     };
-    for (const entry of dueEntries(state, now)) {
+    for (const entry of dueEntries(heads, now)) {
       if (this.inFlight.has(entry.recipientId)) continue;
       const paused = this.pausedUntil.get(entry.recipientId) ?? 0;
       if (paused > now) {
@@ -183,6 +194,7 @@ export class Dispatcher {
         const at = new Date(this.clock.now()).toISOString();
         const conversationId = reference.conversationId;
         await this.deps.store.update((state) => markDelivered(state, entry.key, at, conversationId));
+        this.finishedSinceArchiveCheck++;
         this.deps.logger.debug({ key: entry.key, recipientId: entry.recipientId }, 'Notification delivered.');
         return;
       }
@@ -236,15 +248,18 @@ export class Dispatcher {
     const at = new Date(this.clock.now()).toISOString();
     await this.deps.store.update((state) => markFailed(state, entry.key, at, failure, summary));
     this.deps.logger.warn({ key: entry.key, recipientId: entry.recipientId, reason: failure.reason }, 'Notification undeliverable.');
+    this.finishedSinceArchiveCheck++;
   }
 
   private async archiveIfDue(): Promise<void> {
     const now = this.clock.now();
     const keep = this.deps.settings.keepFinished ?? 200;
-    const finished = Object.keys(this.deps.store.read().outbox).length - pendingCount(this.deps.store.read());
-    // Some slack above `keep`, so that a busy outbox is archived in batches, not one line at a time.
-    if (finished <= keep + ARCHIVE_BATCH && now - this.lastArchiveCheck < ARCHIVE_CHECK_EVERY_MS) return;
+    // Looked at every ARCHIVE_BATCH finished entries, so that a busy outbox is archived in batches
+    // (not one line at a time), and at least every ARCHIVE_CHECK_EVERY_MS; not on every pass, since
+    // finding what leaves looks at the whole outbox.
+    if (this.finishedSinceArchiveCheck < ARCHIVE_BATCH && now - this.lastArchiveCheck < ARCHIVE_CHECK_EVERY_MS) return;
     this.lastArchiveCheck = now;
+    this.finishedSinceArchiveCheck = 0;
     const leaving = finishedToArchive(this.deps.store.read(), now, this.deps.settings.keepFinishedMs ?? 60 * 60_000, keep);
     if (leaving.length === 0) return;
     try {
@@ -259,7 +274,12 @@ export class Dispatcher {
   }
 
   private isIdle(): boolean {
-    return this.inFlight.size === 0 && pendingCount(this.deps.store.read()) === 0;
+    return this.inFlight.size === 0 && this.pending().heads(this.deps.store.read()).length === 0;
+  }
+
+  private pending(): PendingOutbox {
+    this.pendingIndex ??= PendingOutbox.from(this.deps.store.read());
+    return this.pendingIndex;
   }
 
   private releaseIdleWaiters(): void {

@@ -17,7 +17,8 @@ export interface NotifierDeps {
   readonly store: StateStore;
   readonly addresses: AddressBook;
   /** Told when new entries are in the outbox. */
-  readonly wake: () => void;
+  /** Tells the dispatcher which outbox entries were just queued. */
+  readonly wake: (keys: readonly string[]) => void;
   readonly now?: () => Date;
   readonly reportError?: (error: unknown) => void;
 }
@@ -56,8 +57,8 @@ export class Notifier implements BillingChangeListener {
   private async queue(event: ChangeEvent, directory: DirectoryPort): Promise<NotificationPlan> {
     const { recipients, people } = await recipientsOf(directory, event);
     const at = this.now().toISOString();
-    await this.deps.store.update((state) => enqueue(state, event, recipients, at));
-    this.deps.wake();
+    const queued = await this.deps.store.update((state) => enqueue(state, event, recipients, at));
+    this.deps.wake(queued);
     return forecast(this.deps.store.read(), this.deps.addresses, people);
   }
 }

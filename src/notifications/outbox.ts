@@ -34,32 +34,18 @@ export function enqueue(state: BotState, event: ChangeEvent, recipients: readonl
 }
 
 /**
- * Entries to send now: for each recipient only the oldest pending one, so that a person gets their
- * notifications in the order the changes happened, and only when its back-off has passed.
+ * Entries to send now, oldest first: of `heads` (each recipient's oldest pending entry, so that a
+ * person gets their notifications in the order the changes happened), those whose back-off has passed.
  */
-export function dueEntries(state: Readonly<BotState>, now: number): OutboxEntry[] {
-  return heads(state).filter((e) => notBefore(e) <= now).sort((a, b) => (isOlder(a, b) ? -1 : 1));
+export function dueEntries(heads: readonly OutboxEntry[], now: number): OutboxEntry[] {
+  return heads.filter((e) => notBefore(e) <= now).sort((a, b) => (isOlder(a, b) ? -1 : 1));
 }
 
-/** When the next entry becomes due; undefined when nothing is pending. */
-export function nextDueAt(state: Readonly<BotState>): number | undefined {
-  const times = heads(state).map(notBefore);
-  return times.length === 0 ? undefined : Math.min(...times);
-}
-
-/** The oldest pending entry of each recipient: the only one that may go next. */
-function heads(state: Readonly<BotState>): OutboxEntry[] {
-  const oldest = new Map<string, OutboxEntry>();
-  for (const entry of Object.values(state.outbox)) {
-    if (entry.status !== 'pending') continue;
-    const head = oldest.get(entry.recipientId);
-    if (!head || isOlder(entry, head)) oldest.set(entry.recipientId, entry);
-  }
-  return [...oldest.values()];
-}
-
-export function pendingCount(state: Readonly<BotState>): number {
-  return Object.values(state.outbox).filter((e) => e.status === 'pending').length;
+/** When the next of these entries becomes due; undefined when there are none. */
+export function nextDueAt(heads: readonly OutboxEntry[]): number | undefined {
+  let next: number | undefined;
+  for (const entry of heads) next = Math.min(next ?? Number.POSITIVE_INFINITY, notBefore(entry));
+  return next;
 }
 
 export function markDelivered(state: BotState, key: string, at: string, conversationId: string): void {
@@ -108,7 +94,8 @@ function notBefore(entry: OutboxEntry): number {
   return entry.notBefore ? Date.parse(entry.notBefore) : 0;
 }
 
-function isOlder(a: OutboxEntry, b: OutboxEntry): boolean {
+/** Whether `a` goes before `b`: by the time of the change, then of queuing, then by key. */
+export function isOlder(a: OutboxEntry, b: OutboxEntry): boolean {
   const byEvent = Date.parse(a.event.at) - Date.parse(b.event.at);
   if (byEvent !== 0) return byEvent < 0;
   const byCreation = Date.parse(a.createdAt) - Date.parse(b.createdAt);

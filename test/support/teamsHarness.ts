@@ -82,7 +82,7 @@ export class TeamsHarness {
       settings: { perConversationPerSecond: 50, perSecond: 1000, maxAttempts: 3, retry: { baseDelayMs: 1, maxDelayMs: 5 } },
     });
     this.dispatcher = dispatcher;
-    const listener = new Notifier({ ...(shared ? { directory: shared } : {}), store, addresses: references, wake: () => dispatcher.notify(), now });
+    const listener = new Notifier({ ...(shared ? { directory: shared } : {}), store, addresses: references, wake: (keys) => dispatcher.notify(keys), now });
     const billing = new BillingService({
       directoryFor,
       ...(options.billingLinksFor ? { billingLinksFor: options.billingLinksFor } : {}),

@@ -283,6 +283,22 @@ describe('The notification dispatcher', () => {
     assert.deepEqual(transport.delivered.filter((c) => c.target === chat).map((c) => c.message?.summary), [outboxKey('first', 'person-0'), outboxKey('second', 'person-0')]);
   });
 
+  it('delivers what is queued while it runs, told only the new keys, in the order of the changes', async () => {
+    await giveChat('person-0');
+    await queue('first', people(1), '2026-11-26T09:00:00.000Z');
+    const running = start();
+    await running.whenIdle();
+    const keys = await store.update((state) => [
+      ...enqueue(state, event('third', '2026-11-26T09:02:00.000Z'), people(2), new Date(clock.now()).toISOString()),
+      ...enqueue(state, event('second', '2026-11-26T09:01:00.000Z'), people(1), new Date(clock.now()).toISOString()),
+    ]);
+    running.notify(keys);
+    await running.whenIdle();
+    const toPersonZero = transport.delivered.filter((c) => c.target === 'existing-person-0').map((c) => c.message?.summary);
+    assert.deepEqual(toPersonZero, [outboxKey('first', 'person-0'), outboxKey('second', 'person-0'), outboxKey('third', 'person-0')]);
+    assert.equal(store.read().outbox[outboxKey('third', 'person-1')]?.status, 'delivered');
+  });
+
   it('fails a person with no Teams address at all, without a request', async () => {
     await store.update((state) => {
       for (const id of Object.keys(state.conversations)) delete state.conversations[id];
