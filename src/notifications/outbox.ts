@@ -34,11 +34,11 @@ export function enqueue(state: BotState, event: ChangeEvent, recipients: readonl
 }
 
 /**
- * Entries to send now, oldest first: of `heads` (each recipient's oldest pending entry, so that a
- * person gets their notifications in the order the changes happened), those whose back-off has passed.
+ * Entries to send now: of `heads` (each recipient's oldest pending entry, so that a person gets their
+ * notifications in the order the changes happened, oldest first), those whose back-off has passed.
  */
 export function dueEntries(heads: readonly OutboxEntry[], now: number): OutboxEntry[] {
-  return heads.filter((e) => notBefore(e) <= now).sort((a, b) => (isOlder(a, b) ? -1 : 1));
+  return heads.filter((e) => notBefore(e) <= now);
 }
 
 /** When the next of these entries becomes due; undefined when there are none. */
@@ -84,20 +84,15 @@ export function markRetry(state: BotState, key: string, notBeforeIso: string, la
  * newest `keep` finished ones. Pending entries never leave.
  */
 export function finishedToArchive(state: Readonly<BotState>, now: number, retentionMs: number, keep: number): OutboxEntry[] {
+  // Each time parsed once, not in every comparison of the sort.
   const finished = Object.values(state.outbox)
     .filter((e) => e.status !== 'pending')
-    .sort((a, b) => Date.parse(b.finishedAt ?? b.createdAt) - Date.parse(a.finishedAt ?? a.createdAt));
-  return finished.filter((e, index) => index >= keep || now - Date.parse(e.finishedAt ?? e.createdAt) > retentionMs);
+    .map((entry) => ({ entry, at: Date.parse(entry.finishedAt ?? entry.createdAt) }))
+    .sort((a, b) => b.at - a.at);
+  return finished.filter(({ at }, index) => index >= keep || now - at > retentionMs).map(({ entry }) => entry);
 }
 
 function notBefore(entry: OutboxEntry): number {
   return entry.notBefore ? Date.parse(entry.notBefore) : 0;
 }
 
-/** Whether `a` goes before `b`: by the time of the change, then of queuing, then by key. */
-export function isOlder(a: OutboxEntry, b: OutboxEntry): boolean {
-  const byEvent = Date.parse(a.event.at) - Date.parse(b.event.at);
-  if (byEvent !== 0) return byEvent < 0;
-  const byCreation = Date.parse(a.createdAt) - Date.parse(b.createdAt);
-  return byCreation !== 0 ? byCreation < 0 : a.key < b.key;
-}

@@ -1,7 +1,6 @@
 import type { OutboxEntry } from '../store/notificationState';
 import { entryOf } from '../store/records';
 import type { BotState } from '../store/state';
-import { isOlder } from './outbox';
 
 /**
  * The dispatcher's index of the pending outbox: for each person, the keys of their pending entries,
@@ -15,13 +14,14 @@ import { isOlder } from './outbox';
  */
 export class PendingOutbox {
   private readonly byRecipient = new Map<string, string[]>();
+  /** Each indexed key's age as numbers (time of the change, then of queuing), parsed once. */
+  private readonly ages = new Map<string, readonly [number, number]>();
   private pending = 0;
 
   static from(state: Readonly<BotState>): PendingOutbox {
     const index = new PendingOutbox();
-    const entries = Object.values(state.outbox).filter((entry) => entry.status === 'pending');
-    entries.sort((a, b) => (isOlder(a, b) ? -1 : 1));
-    for (const entry of entries) index.append(entry);
+    for (const entry of Object.values(state.outbox)) if (entry.status === 'pending') index.append(entry);
+    for (const queue of index.byRecipient.values()) queue.sort((a, b) => index.compare(a, b));
     return index;
   }
 
@@ -40,13 +40,10 @@ export class PendingOutbox {
         this.append(entry);
         continue;
       }
+      this.ages.set(key, ageOf(entry));
       // Almost always the newest: look from the end for its place.
       let at = queue.length;
-      while (at > 0) {
-        const before = entryOf(state.outbox, queue[at - 1] ?? '');
-        if (!before || !isOlder(entry, before)) break;
-        at--;
-      }
+      while (at > 0 && this.compare(key, queue[at - 1] ?? '') < 0) at--;
       queue.splice(at, 0, key);
       this.pending++;
     }
@@ -54,9 +51,13 @@ export class PendingOutbox {
 
   /**
    * The oldest pending entry of each person, read from the state: the only one that may go next, so
-   * that each person gets their notifications in the order the changes happened.
+   * that each person gets their notifications in the order the changes happened. Oldest first.
    */
   heads(state: Readonly<BotState>): OutboxEntry[] {
+    return this.unorderedHeads(state).sort((a, b) => this.compare(a.key, b.key));
+  }
+
+  private unorderedHeads(state: Readonly<BotState>): OutboxEntry[] {
     const heads: OutboxEntry[] = [];
     for (const [recipientId, queue] of this.byRecipient) {
       let head: OutboxEntry | undefined;
@@ -64,7 +65,7 @@ export class PendingOutbox {
         const entry = entryOf(state.outbox, queue[0] ?? '');
         if (entry?.status === 'pending') head = entry;
         else {
-          queue.shift();
+          this.ages.delete(queue.shift() ?? '');
           this.pending--;
         }
       }
@@ -78,6 +79,20 @@ export class PendingOutbox {
     let queue = this.byRecipient.get(entry.recipientId);
     if (!queue) this.byRecipient.set(entry.recipientId, (queue = []));
     queue.push(entry.key);
+    this.ages.set(entry.key, ageOf(entry));
     this.pending++;
   }
+
+  /** Oldest first: by the time of the change, then of queuing, then by key. On ages parsed once: a pass sorts thousands of heads, and parsing dates in each comparison was most of its cost. */
+  private compare(a: string, b: string): number {
+    const [aEvent, aCreated] = this.ages.get(a) ?? [0, 0];
+    const [bEvent, bCreated] = this.ages.get(b) ?? [0, 0];
+    if (aEvent !== bEvent) return aEvent - bEvent;
+    if (aCreated !== bCreated) return aCreated - bCreated;
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
+}
+
+function ageOf(entry: OutboxEntry): readonly [number, number] {
+  return [Date.parse(entry.event.at), Date.parse(entry.createdAt)];
 }
