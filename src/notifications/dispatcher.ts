@@ -63,6 +63,8 @@ export class Dispatcher {
   private lastArchiveCheck = Number.NEGATIVE_INFINITY;
   /** Entries finished since the archive was last looked at: enough of them, and it is looked at again. */
   private finishedSinceArchiveCheck = 0;
+  /** When the overall rate allows a request again, after a pass it stopped; undefined when it did not. */
+  private rateFreeAt: number | undefined;
   /** The pending outbox by person; undefined: build it from the state at the next look. */
   private pendingIndex: PendingOutbox | undefined;
 
@@ -111,6 +113,12 @@ export class Dispatcher {
       if (this.isIdle()) this.releaseIdleWaiters();
       if (this.stopping) break;
       await this.wake.wait(nextLook === undefined ? undefined : Math.max(0, nextLook - this.clock.now()));
+      // While the overall rate allows no request, a wake-up (entries queued, a send finished) cannot
+      // start anything: wait for the window to free rather than look again at everyone waiting.
+      while (!this.stopping && this.rateFreeAt !== undefined && this.clock.now() < this.rateFreeAt) {
+        await this.wake.wait(this.rateFreeAt - this.clock.now());
+      }
+      this.rateFreeAt = undefined;
     }
     await Promise.allSettled([...this.inFlight.values()]);
   }
@@ -138,7 +146,10 @@ export class Dispatcher {
       // a thousand people, that was most of the work, on every pass).
       const overall = this.limiter.delayFor(undefined, now);
       if (overall > 0) {
-        if (Number.isFinite(overall)) earliest(now + overall);
+        if (Number.isFinite(overall)) {
+          earliest(now + overall);
+          this.rateFreeAt = now + overall;
+        }
         break;
       }
       // The first request: the message itself, or, for someone without a chat, starting one (which
