@@ -20,7 +20,7 @@ import { BILLING_ROLES, isBillingManager, principalsWith } from './roles';
 import { directoryProvider, directoryUserOf, mutation, named, namedUser, namesOf, unknownCaller, type DirectorySource } from './serviceSupport';
 import { buildStatus } from './statusReport';
 import type {
-  BillingChange, Caller, ConfirmStep, Named, OrganizationOption, OrganizationStatus, OrganizationStep,
+  BillingChange, Caller, ConfirmStep, FlowView, Named, OrganizationOption, OrganizationStatus, OrganizationStep,
   PendingBillingChange, SubscriptionOption, SubscriptionStep,
 } from './views';
 
@@ -186,9 +186,8 @@ export class BillingService {
     const plan = await this.checkPlan(directory, await this.linksFor(caller), user, flow.kind, flow.organizationId, flow.subscriptionId);
     if (!plan.ok) return plan;
     if (this.billingLinksFor) return this.requestLinkChange(directory, await this.billingLinksFor(caller), caller, flow, user, plan.value);
-    const { organization, from, to } = plan.value;
+    const { organization } = plan.value;
     const at = this.now().toISOString();
-    const outcome = describeOutcome(flow.kind, organization, from, to, flow.pendingPurchase !== undefined);
     const eventId = this.newId();
 
     const saved = await mutation(() =>
@@ -205,51 +204,15 @@ export class BillingService {
         if (flow.kind !== 'setup' && (link === undefined || link.subscriptionId !== current?.expectedSubscriptionId)) {
           throw new Refused({ code: 'not-linked', message: `Billing of ${organization.name} changed while you were deciding, so nothing was done. Type "status" to see it now.` });
         }
-        if (flow.kind === 'remove') {
-          delete state.links[organization.id];
-        } else {
-          state.links[organization.id] = nextLink(link, organization.id, (to as Named).id, user.id, at);
-        }
-        const done = current as Flow;
-        done.status = 'completed';
-        done.finishedAt = at;
-        done.outcome = outcome;
-        state.audit.push({
-          id: eventId,
-          at,
-          actorId: user.id,
-          action: AUDIT_ACTION[flow.kind],
-          organizationId: organization.id,
-          ...(from ? { fromSubscriptionId: from.id } : {}),
-          ...(to ? { toSubscriptionId: to.id } : {}),
-        });
         // Paid quantities move with the link in this same write: a first purchase is made with the
         // set-up, and removal drops to the free tier; a crash can never keep one without the other.
         // The event that tells the billing managers is saved with them, and carries both.
-        const quantities = this.quantitiesWithLink(state, done, user.id, at);
-        const event: BillingLinkEvent = {
-          id: eventId,
-          kind: AUDIT_ACTION[flow.kind],
-          organization,
-          from,
-          to,
-          actor: namedUser(user),
-          at,
-          ...(quantities ? { quantities: recordedQuantities(quantities) } : {}),
-        };
-        recordChangeEvent(state, event);
-        return { flow: viewOf(done), quantities, event };
+        return this.recordLinkChange(state, current as Flow, user, plan.value, eventId, at);
       }),
       this.reportError,
     );
     if (!saved.ok) return saved;
-    const { quantities, event } = saved.value;
-    const notifications = await announce(this.listener, event, this.reportError, directory);
-    const managers = to ? await namesOfManagers(directory, to.id) : undefined;
-    const change: BillingChange = {
-      flow: saved.value.flow, organization, from, to, by: namedUser(user), at, notifications, managers, ...(quantities ? { quantities } : {}),
-    };
-    return success(change);
+    return success(await this.toldOfLinkChange(directory, saved.value, user, plan.value, at));
   }
 
   async cancel(caller: Caller, flowId: string): Promise<Outcome<{ readonly kind: FlowKind }>> {
@@ -496,56 +459,67 @@ export class BillingService {
     caller: Caller,
     flowId: string,
     user: DirectoryUser,
-    plan: { organization: Named; from?: Named; to?: Named },
+    plan: LinkPlan,
   ): Promise<Outcome<BillingChange>> {
     const at = this.now().toISOString();
-    const { organization, from, to } = plan;
     const eventId = this.newId();
     const saved = await mutation(() =>
       this.store.update((state) => {
         const current = entryOf(state.flows, flowId);
         const stale = flowProblem(current, caller, this.now(), user.displayName);
         if (stale) throw new Refused(stale);
-        const done = current as Flow;
         // The bot's own record of who changed billing through it; the truth stays at the source.
-        if (done.kind === 'remove') delete state.links[organization.id];
-        else state.links[organization.id] = nextLink(state.links[organization.id], organization.id, (to as Named).id, user.id, at);
-        done.status = 'completed';
-        done.finishedAt = at;
-        done.outcome = describeOutcome(done.kind, organization, from, to, done.pendingPurchase !== undefined);
-        state.audit.push({
-          id: eventId,
-          at,
-          actorId: user.id,
-          action: AUDIT_ACTION[done.kind],
-          organizationId: organization.id,
-          ...(from ? { fromSubscriptionId: from.id } : {}),
-          ...(to ? { toSubscriptionId: to.id } : {}),
-        });
-        const quantities = this.quantitiesWithLink(state, done, user.id, at);
-        const event: BillingLinkEvent = {
-          id: eventId,
-          kind: AUDIT_ACTION[done.kind],
-          organization,
-          from,
-          to,
-          actor: namedUser(user),
-          at,
-          ...(quantities ? { quantities: recordedQuantities(quantities) } : {}),
-        };
-        recordChangeEvent(state, event);
-        return { view: viewOf(done), quantities, event };
+        return this.recordLinkChange(state, current as Flow, user, plan, eventId, at);
       }),
       this.reportError,
     );
     if (!saved.ok) return saved;
-    const { quantities, event } = saved.value;
-    const notifications = await announce(this.listener, event, this.reportError, directory);
-    const managers = to ? await namesOfManagers(directory, to.id) : undefined;
-    const change: BillingChange = {
-      flow: saved.value.view, organization, from, to, by: namedUser(user), at, notifications, managers, ...(quantities ? { quantities } : {}),
+    return success(await this.toldOfLinkChange(directory, saved.value, user, plan, at));
+  }
+
+  /**
+   * Inside the write that makes a billing change: the link, the completed flow, the audit entry, the
+   * paid quantities that move with the link, and the event that tells the billing managers.
+   */
+  private recordLinkChange(state: BotState, done: Flow, user: DirectoryUser, plan: LinkPlan, eventId: string, at: string): RecordedLinkChange {
+    const { organization, from, to } = plan;
+    if (done.kind === 'remove') delete state.links[organization.id];
+    else state.links[organization.id] = nextLink(state.links[organization.id], organization.id, (to as Named).id, user.id, at);
+    done.status = 'completed';
+    done.finishedAt = at;
+    done.outcome = describeOutcome(done.kind, organization, from, to, done.pendingPurchase !== undefined);
+    state.audit.push({
+      id: eventId,
+      at,
+      actorId: user.id,
+      action: AUDIT_ACTION[done.kind],
+      organizationId: organization.id,
+      ...(from ? { fromSubscriptionId: from.id } : {}),
+      ...(to ? { toSubscriptionId: to.id } : {}),
+    });
+    const quantities = this.quantitiesWithLink(state, done, user.id, at);
+    const event: BillingLinkEvent = {
+      id: eventId,
+      kind: AUDIT_ACTION[done.kind],
+      organization,
+      from,
+      to,
+      actor: namedUser(user),
+      at,
+      ...(quantities ? { quantities: recordedQuantities(quantities) } : {}),
     };
-    return success(change);
+    recordChangeEvent(state, event);
+    return { flow: viewOf(done), quantities, event };
+  }
+
+  /** After the change is saved: the billing managers are told, and the result names who manages billing now. */
+  private async toldOfLinkChange(directory: DirectoryPort, saved: RecordedLinkChange, user: DirectoryUser, plan: LinkPlan, at: string): Promise<BillingChange> {
+    const { organization, from, to } = plan;
+    const notifications = await announce(this.listener, saved.event, this.reportError, directory);
+    const managers = to ? await namesOfManagers(directory, to.id) : undefined;
+    return {
+      flow: saved.flow, organization, from, to, by: namedUser(user), at, notifications, managers, ...(saved.quantities ? { quantities: saved.quantities } : {}),
+    };
   }
 
   private newFlow(caller: Caller, user: DirectoryUser, kind: FlowKind): Flow {
@@ -640,6 +614,20 @@ async function nameOf(directory: DirectoryPort, userId: string): Promise<string>
 }
 
 /** Reads the billing link of one organization, as the rules need it. */
+/** What a billing change does: the organization, and the subscriptions paying before and after. */
+interface LinkPlan {
+  readonly organization: Named;
+  readonly from?: Named;
+  readonly to?: Named;
+}
+
+/** What the write of a billing change saved, for the answer and the notifications after it. */
+interface RecordedLinkChange {
+  readonly flow: FlowView;
+  readonly quantities: QuantityChange | undefined;
+  readonly event: BillingLinkEvent;
+}
+
 type LinkReader = (organization: { readonly id: string; readonly name: string }) => Promise<BillingLink | undefined>;
 
 /**
