@@ -1,4 +1,4 @@
-import { startBot, type RunningBot } from './bot';
+import { startBot, type RunningBot } from './compose';
 import { readConfig } from './config';
 import { createLogger, type Logger } from './logger';
 

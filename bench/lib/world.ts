@@ -1,5 +1,6 @@
-import type { DirectoryFile, DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from '../../src/directory/types';
-import { STATE_SCHEMA_VERSION, emptyState, type AuditEntry, type BillingLink, type BotState, type Flow, type StoredConversationReference } from '../../src/store/state';
+import type { DirectoryFile, DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from '../../src/domain/directory';
+import { STATE_SCHEMA_VERSION, emptyState, type BotState } from '../../src/store/state';
+import type { AuditEntry, BillingLink, Flow, StoredConversationReference } from '../../src/domain/model';
 
 /**
  * A synthetic world of any size, deterministic, shaped like the demo world: tenants of 1,000 users,

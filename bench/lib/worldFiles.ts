@@ -1,4 +1,4 @@
-import type { Flow } from '../../src/store/state';
+import type { Flow } from '../../src/domain/model';
 import { startChild } from './child';
 import { World, type BenchUser, type ConfirmableFlow, type WorldShape } from './world';
 

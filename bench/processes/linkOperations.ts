@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
 import { BillingService } from '../../src/billing/billingService';
-import type { Outcome } from '../../src/billing/problems';
-import type { Caller } from '../../src/billing/views';
+import type { Outcome } from '../../src/domain/outcome';
+import type { Caller } from '../../src/domain/caller';
 import { LocalDirectory } from '../../src/directory/localDirectory';
 import { openLowdbStore } from '../../src/store/lowdbStore';
 import type { StateStore } from '../../src/store/port';
@@ -101,13 +101,13 @@ async function compactReferences(store: StateStore, stateFile: string, watch: Ev
     return content.journals?.conversations?.file ?? '';
   };
   const before = await journalFile();
-  const keys = Object.keys(store.read().conversations);
+  const keys = Object.keys(store.snapshot().conversations);
   const rewrites = keys.length + 1100;
   for (let i = 0; i < rewrites; i += 500) {
     const slice = Array.from({ length: Math.min(500, rewrites - i) }, (_, j) => keys[(i + j) % keys.length] ?? '');
     await Promise.all(
       slice.map((key, j) =>
-        store.update((draft) => {
+        store.updateState((draft) => {
           const reference = draft.conversations[key];
           if (reference) draft.conversations[key] = { ...reference, updatedAt: new Date(Date.UTC(2030, 0, 1, 0, 0, 0, i + j)).toISOString() };
         }),
@@ -121,7 +121,7 @@ async function compactReferences(store: StateStore, stateFile: string, watch: Ev
   while ((await journalFile()) === before && performance.now() - began < 60_000) {
     const key = keys[tick++ % keys.length] ?? '';
     const asked = performance.now();
-    await store.update((draft) => {
+    await store.updateState((draft) => {
       const reference = draft.conversations[key];
       if (reference) draft.conversations[key] = { ...reference, updatedAt: new Date(Date.UTC(2031, 0, 1, 0, 0, 0, tick)).toISOString() };
     });

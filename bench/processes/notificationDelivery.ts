@@ -1,17 +1,18 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { createAdapter } from '../../src/adapter';
+import { createAdapter } from '../../src/host/adapter';
 import { notificationMessage } from '../../src/cards/notificationCards';
 import { readConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { archiveFileFor, JsonLinesArchive } from '../../src/notifications/archive';
-import { BotConnectorTransport } from '../../src/notifications/botConnectorTransport';
+import { BotConnectorTransport } from '../../src/teams/botConnectorTransport';
 import { Dispatcher } from '../../src/notifications/dispatcher';
-import { enqueue, type Recipient } from '../../src/notifications/outbox';
-import type { ChangeEvent } from '../../src/store/changeEvent';
+import type { ChangeEvent } from '../../src/domain/changeEvent';
+import { outboxEntriesFor, type Recipient } from '../../src/domain/notifications';
 import { openLowdbStore } from '../../src/store/lowdbStore';
-import type { OutboxEntry } from '../../src/store/notificationState';
-import type { BotState, StoredConversationReference } from '../../src/store/state';
+import type { OutboxEntry } from '../../src/domain/model';
+import type { BotState } from '../../src/store/state';
+import type { StoredConversationReference } from '../../src/domain/model';
 import { ConversationReferences } from '../../src/teams/conversationReferences';
 import { announceReady, serveParent, type Message } from '../lib/child';
 import { EventLoopWatch } from '../lib/eventLoopWatch';
@@ -45,7 +46,7 @@ async function deliver(message: Message): Promise<Message> {
   try {
     const now = new Date().toISOString();
     const people: Recipient[] = Array.from({ length: recipients }, (_, i) => ({ id: managerId(i), tenantId: FANOUT_TENANT, card: 'change' }));
-    await store.update((state) => {
+    await store.updateState((state) => {
       // The person who made the change wrote to the bot once: that tells where new chats start.
       putReference(state, { conversationId: 'a:fanout-actor-chat', aadObjectId: ACTOR.id, userId: `29:${ACTOR.id}`, tenantId: FANOUT_TENANT, conversationType: 'personal', serviceUrl, channelId: 'msteams', botId: BOT_ID, updatedAt: now });
       if (chats === 'stored') {
@@ -54,13 +55,17 @@ async function deliver(message: Message): Promise<Message> {
         });
       }
     });
-    await store.update((state) => enqueue(state, changeEvent(now), people, now));
+    await store.transaction(async (tx) => {
+      for (const entry of outboxEntriesFor(changeEvent(now), people, now)) await tx.outbox.put(entry);
+    });
 
     const archive = new JsonLinesArchive(archiveFileFor(config.stateFile));
+    // Opened as the bot opens it at start, before the clock runs: reading the references is start-up work.
+    const addresses = await ConversationReferences.open(store);
     const dispatcher = new Dispatcher({
       store,
       transport: new BotConnectorTransport(createAdapter(undefined), { botAppId: '', timeoutMs: config.notifications.sendTimeoutSeconds * 1000, warn }),
-      addresses: new ConversationReferences(store),
+      addresses,
       render: notificationMessage,
       archive,
       logger,
@@ -74,13 +79,13 @@ async function deliver(message: Message): Promise<Message> {
     const loop = watch.report(false);
     watch.stop();
     await dispatcher.stop();
-    const entries = [...Object.values(store.read().outbox), ...(await archived(archive.file))];
+    const entries = [...Object.values(store.snapshot().outbox), ...(await archived(archive.file))];
     const count = (status: OutboxEntry['status']): number => new Set(entries.filter((e) => e.status === status).map((e) => e.key)).size;
     return {
       totalMs: Math.round(totalMs),
       perSecond: config.notifications.perSecond,
       perConversationPerSecond: config.notifications.perConversationPerSecond,
-      outbox: { delivered: count('delivered'), failed: count('failed'), pending: count('pending'), archived: entries.length - Object.keys(store.read().outbox).length },
+      outbox: { delivered: count('delivered'), failed: count('failed'), pending: count('pending'), archived: entries.length - Object.keys(store.snapshot().outbox).length },
       failures: [...new Set(entries.flatMap((e) => (e.lastError && e.status === 'failed' ? [e.lastError] : [])))].slice(0, 5),
       warnings,
       eventLoopMaxMs: loop.eventLoopMaxMs,

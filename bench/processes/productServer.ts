@@ -1,4 +1,4 @@
-import { startBot } from '../../src/bot';
+import { startBot } from '../../src/compose';
 import { readConfig } from '../../src/config';
 import { createLogger } from '../../src/logger';
 import { announceFailure, announceReady, childOptions, serveParent } from '../lib/child';

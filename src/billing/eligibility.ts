@@ -1,4 +1,4 @@
-import type { Organization, RoleAssignment, Subscription } from '../directory/types';
+import type { Organization, RoleAssignment, Subscription } from '../domain/directory';
 import { isBillingManager } from './roles';
 
 /**

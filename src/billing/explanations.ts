@@ -1,4 +1,4 @@
-import type { Subscription } from '../directory/types';
+import type { Subscription } from '../domain/directory';
 import type { IneligibilityCode } from './eligibility';
 
 export interface Explanation {

@@ -1,7 +1,7 @@
-import type { DirectoryUser, RoleAssignment, Subscription, Tenant } from '../directory/types';
-import type { ManagerRole } from '../store/changeEvent';
+import type { DirectoryUser, RoleAssignment, Subscription, Tenant } from '../domain/directory';
+import type { ManagerRole } from '../domain/changeEvent';
 import { joinNames } from './explanations';
-import type { Problem } from './problems';
+import type { Problem } from '../domain/outcome';
 import { BILLING_ROLES, holdsAny, principalsWith, ROLE_GRANTING_ROLES } from './roles';
 
 /**

@@ -1,7 +1,7 @@
-import type { ManagerRole } from '../store/changeEvent';
-import type { ManagerFlowKind } from '../store/notificationState';
-import type { NotificationPlan } from './changeListener';
-import type { ReachView } from './reach';
+import type { ManagerRole } from '../domain/changeEvent';
+import type { ManagerFlowKind } from '../domain/model';
+import type { NotificationPlan } from './notify/plan';
+import type { ReachView } from './managers/reach';
 import type { Named } from './views';
 
 /** Plain data for the billing-manager flows and the `managers` list. No Teams types. */

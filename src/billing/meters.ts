@@ -1,4 +1,4 @@
-import type { MeterId } from '../store/quantitiesState';
+import type { MeterId } from '../domain/model';
 
 /**
  * The five paid meters of an Azure DevOps organization, with the free tier of BILLING.md and the

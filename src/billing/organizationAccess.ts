@@ -1,4 +1,4 @@
-import type { Organization } from '../directory/types';
+import type { Organization } from '../domain/directory';
 
 /** What a user is in an organization, as far as billing rules care. */
 export type OrganizationAccess = 'project-collection-administrator' | 'member' | 'none';

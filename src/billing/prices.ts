@@ -1,4 +1,4 @@
-import { METER_IDS, type MeterId, type PaidQuantities } from '../store/quantitiesState';
+import { METER_IDS, type MeterId, type PaidQuantities } from '../domain/model';
 
 /**
  * The one place list prices live: USD per paid unit per month (BILLING.md). Microsoft's documentation

@@ -1,6 +1,7 @@
-import { METER_IDS, type MeterId, type OrganizationQuantities, type PaidQuantities } from '../store/quantitiesState';
-import type { RecordedQuantities } from '../store/changeEvent';
-import type { AuditAction, BotState } from '../store/state';
+import { METER_IDS, type MeterId, type OrganizationQuantities, type PaidQuantities } from '../domain/model';
+import type { RecordedQuantities } from '../domain/changeEvent';
+import type { AuditAction } from '../domain/model';
+import type { Transaction } from '../domain/ports/store';
 import { METERS, wholeNumberText } from './meters';
 import { meterMonthlyCents, monthlyCents, unitPriceCents, type PriceTable } from './prices';
 import type { QuantityChange } from './quantitiesViews';
@@ -15,9 +16,9 @@ export const FREE_TIER: PaidQuantities = Object.freeze({
 });
 
 /** An organization's paid quantities; a meter missing from the stored entry counts as none. */
-export function paidQuantitiesOf(quantities: Readonly<Record<string, OrganizationQuantities>>, organizationId: string): PaidQuantities {
+export function paidQuantitiesOf(recorded: OrganizationQuantities | undefined): PaidQuantities {
   // Typed as partial: a meter added after the file was written is absent from it.
-  const stored: Partial<PaidQuantities> | undefined = quantities[organizationId]?.paid;
+  const stored: Partial<PaidQuantities> | undefined = recorded?.paid;
   return stored ? completeQuantities(stored) : FREE_TIER;
 }
 
@@ -83,17 +84,14 @@ export interface QuantitiesWrite {
 }
 
 /**
- * Sets an organization's paid quantities inside a store mutation and audits the change, so that
+ * Sets an organization's paid quantities inside the transaction of a change and audits it, so that
  * quantities and their audit entry are saved together or not at all. Returns what they were.
  */
-export function writeQuantities(state: BotState, write: QuantitiesWrite): PaidQuantities {
-  const from = paidQuantitiesOf(state.quantities, write.organizationId);
-  if (isFreeTier(write.to)) {
-    delete state.quantities[write.organizationId];
-  } else {
-    state.quantities[write.organizationId] = { paid: { ...write.to }, changedBy: write.actorId, changedAt: write.at };
-  }
-  state.audit.push({
+export async function writeQuantitiesIn(tx: Transaction, write: QuantitiesWrite): Promise<PaidQuantities> {
+  const from = paidQuantitiesOf(await tx.quantities.get(write.organizationId));
+  if (isFreeTier(write.to)) await tx.quantities.delete(write.organizationId);
+  else await tx.quantities.put(write.organizationId, { paid: { ...write.to }, changedBy: write.actorId, changedAt: write.at });
+  await tx.audit.append({
     id: write.auditId,
     at: write.at,
     actorId: write.actorId,

@@ -1,5 +1,5 @@
-import type { PaidQuantities } from '../store/quantitiesState';
-import type { NotificationPlan } from './changeListener';
+import type { PaidQuantities } from '../domain/model';
+import type { NotificationPlan } from './notify/plan';
 import type { Meter } from './meters';
 import type { Named, OrganizationOption } from './views';
 

@@ -1,4 +1,4 @@
-import type { MeterId, PaidQuantities } from '../store/quantitiesState';
+import type { MeterId, PaidQuantities } from '../domain/model';
 import { METERS, wholeNumberText, type Meter } from './meters';
 import { completeQuantities } from './quantities';
 

@@ -1,4 +1,4 @@
-import type { RoleAssignment, RoleName } from '../directory/types';
+import type { RoleAssignment, RoleName } from '../domain/directory';
 
 /** Roles that make someone a billing manager: they may pay for, change and remove billing. */
 export const BILLING_ROLES: readonly RoleName[] = ['Owner', 'Contributor'];

@@ -1,9 +1,10 @@
-import type { DirectoryPort } from '../directory/port';
-import type { DirectoryUser } from '../directory/types';
-import { StateWriteError } from '../store/port';
-import { Refused } from './flows';
-import { refusal, success, type Outcome } from './problems';
-import type { Caller, Named } from './views';
+import type { DirectoryPort } from '../domain/ports/directory';
+import type { DirectoryUser } from '../domain/directory';
+import { StateWriteError } from '../domain/ports/store';
+import { Refused } from '../domain/outcome';
+import { refusal, success, type Outcome } from '../domain/outcome';
+import type { Caller } from '../domain/caller';
+import type { Named } from './views';
 
 /** Small pieces every billing service shares: which directory to ask, who the caller is, and how a failed write reads. */
 

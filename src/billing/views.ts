@@ -1,23 +1,11 @@
-import type { DelegatedTokens } from '../auth/delegatedTokens';
-import type { FlowKind } from '../store/state';
+import type { FlowKind } from '../domain/model';
 import type { OrganizationAccess } from './organizationAccess';
 import type { Explanation } from './explanations';
-import type { NotificationPlan } from './changeListener';
-import type { PaidQuantities } from '../store/quantitiesState';
+import type { NotificationPlan } from './notify/plan';
+import type { PaidQuantities } from '../domain/model';
 import type { QuantityChange } from './quantitiesViews';
 
 /** Plain data the billing service hands to whoever shows it (cards, tests). No Teams types. */
-
-export interface Caller {
-  /** The user's Microsoft Entra object id, as Teams reports it. */
-  readonly userId: string;
-  readonly tenantId: string | undefined;
-  readonly conversationId: string;
-  /** The caller's own tokens when the directory acts with their rights (DIRECTORY=azure); never logged or stored. */
-  readonly tokens?: DelegatedTokens;
-  /** True when others than the caller read the answer (a group chat or channel): details are withheld. */
-  readonly shared?: boolean;
-}
 
 export interface Named {
   readonly id: string;

@@ -1,29 +1,29 @@
-import type { StateStore } from '../store/port';
-import type { BillingLink } from '../store/state';
-import { linkMatches, type BillingLinkOutcome, type BillingLinkPort, type BillingLinkRequest, type BillingLinkTarget, type CurrentBillingLink } from './port';
+import type { Store } from '../domain/ports/store';
+import type { BillingLink } from '../domain/model';
+import { linkMatches, type BillingLinkOutcome, type BillingLinkPort, type BillingLinkRequest, type BillingLinkTarget, type CurrentBillingLink } from '../domain/ports/billingLinks';
 
 /**
  * Billing links kept in the bot's state file: the truth for the local directory, where no service
  * holds them. A request is applied at once, in one atomic write.
  */
 export class StateBillingLinks implements BillingLinkPort {
-  constructor(private readonly store: StateStore) {}
+  constructor(private readonly store: Store) {}
 
   async current(organization: { readonly id: string }): Promise<CurrentBillingLink | undefined> {
-    return toCurrent(this.store.read().links[organization.id]);
+    return toCurrent(await this.store.read((tx) => tx.links.get(organization.id)));
   }
 
   async request(request: BillingLinkRequest): Promise<BillingLinkOutcome> {
-    const current = await this.store.update((state) => {
-      const previous = state.links[request.organization.id];
+    const current = await this.store.transaction(async (tx) => {
+      const previous = await tx.links.get(request.organization.id);
       if (!request.subscription) {
-        delete state.links[request.organization.id];
+        await tx.links.delete(request.organization.id);
         return undefined;
       }
       const next: BillingLink = previous
         ? { ...previous, subscriptionId: request.subscription.id, changedBy: request.requestedBy, changedAt: request.at }
         : { organizationId: request.organization.id, subscriptionId: request.subscription.id, linkedBy: request.requestedBy, linkedAt: request.at };
-      state.links[request.organization.id] = next;
+      await tx.links.put(next);
       return toCurrent(next);
     });
     return { status: 'applied', current };

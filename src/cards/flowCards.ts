@@ -1,7 +1,8 @@
-import type { FlowKind } from '../store/state';
+import type { FlowKind } from '../domain/model';
 import type { BillingChange, ConfirmStep, OrganizationStep, SubscriptionStep } from '../billing/views';
 import { singleManagerWarning } from '../billing/managerViews';
-import { choiceStyleFor, formatWhen } from './format';
+import { choiceStyleFor } from './format';
+import { formatWhen } from '../domain/when';
 import { notificationNotes } from './notificationNotes';
 import { estimateSentence, paidQuantitiesText, paidSummary, quantityChangeFacts } from './quantityCards';
 import { renderCard, type CardJson } from './render';

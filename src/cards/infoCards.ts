@@ -1,5 +1,5 @@
 import type { OrganizationStatus } from '../billing/views';
-import { formatWhen } from './format';
+import { formatWhen } from '../domain/when';
 import { paidQuantitiesText } from './quantityCards';
 import { renderCard, type CardJson } from './render';
 import { helpTemplate, noticeTemplate, statusTemplate, type Fact } from './templates';

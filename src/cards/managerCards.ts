@@ -1,9 +1,10 @@
-import type { ManagerFlowKind } from '../store/notificationState';
+import type { ManagerFlowKind } from '../domain/model';
 import type {
   ManagerChange, ManagerConfirmStep, ManagerOrganizationStep, ManagerPersonStep, ManagerRoleStep, ManagerView, OrganizationManagers,
 } from '../billing/managerViews';
-import type { ReachView } from '../billing/reach';
-import { choiceStyleFor, formatWhen } from './format';
+import type { ReachView } from '../billing/managers/reach';
+import { choiceStyleFor } from './format';
+import { formatWhen } from '../domain/when';
 import {
   managerConfirmTemplate, managerOrganizationPickerTemplate, managerPersonPickerTemplate, managerRolePickerTemplate, managersTemplate,
 } from './managerTemplates';

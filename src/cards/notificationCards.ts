@@ -1,6 +1,6 @@
-import type { ChangeEvent, ManagerEvent, NamedRef, RecordedQuantities } from '../store/changeEvent';
-import type { OutboxEntry } from '../store/notificationState';
-import { formatWhen } from './format';
+import type { ChangeEvent, ManagerEvent, NamedRef, RecordedQuantities } from '../domain/changeEvent';
+import type { OutboxEntry } from '../domain/model';
+import { formatWhen } from '../domain/when';
 import { formatUsd } from './money';
 import { changeNotificationTemplate, managerWelcomeTemplate } from './managerTemplates';
 import { renderCard, type CardJson } from './render';

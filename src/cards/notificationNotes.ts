@@ -1,4 +1,4 @@
-import type { NotificationPlan } from '../billing/changeListener';
+import type { NotificationPlan } from '../billing/notify/plan';
 import { joinNames } from '../billing/explanations';
 
 /** What a result card says about who is being told, and who cannot be reached and why. */

@@ -3,8 +3,9 @@ import { METERS, quantityText, wholeNumberText } from '../billing/meters';
 import type {
   PurchaseOrganizationStep, PurchaseReview, QuantitiesChanged, QuantitiesStep, QuantityChange, QuantityLine,
 } from '../billing/quantitiesViews';
-import type { PaidQuantities } from '../store/quantitiesState';
-import { choiceStyleFor, formatWhen } from './format';
+import type { PaidQuantities } from '../domain/model';
+import { choiceStyleFor } from './format';
+import { formatWhen } from '../domain/when';
 import { formatUsd } from './money';
 import { notificationNotes } from './notificationNotes';
 import { quantitiesConfirmTemplate, quantitiesOrganizationPickerTemplate, quantitiesTemplate } from './quantityTemplates';

@@ -1,5 +1,5 @@
 import { childPath, type ProblemList } from './documentFields';
-import type { DirectoryFile, Organization } from './types';
+import type { DirectoryFile, Organization } from '../domain/directory';
 
 /**
  * The rules that span entries: ids are unique, every reference names an entry that exists, and an

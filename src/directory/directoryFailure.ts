@@ -1,4 +1,4 @@
-import type { TokenAudience } from '../auth/delegatedTokens';
+import type { TokenAudience } from '../domain/credentials';
 
 /**
  * Why a directory could not answer. The local file always answers; a remote directory can fail in

@@ -1,17 +1,7 @@
 import { checkConsistency } from './directoryConsistency';
 import { DirectoryFileError } from './directoryFileError';
 import { ProblemList, childPath, isJsonObject, readChoice, readList, readObject, readText, readUserIdList, type JsonObject } from './documentFields';
-import {
-  ROLE_NAMES,
-  SPENDING_LIMITS,
-  SUBSCRIPTION_STATES,
-  type DirectoryFile,
-  type DirectoryUser,
-  type Organization,
-  type RoleAssignment,
-  type Subscription,
-  type Tenant,
-} from './types';
+import { ROLE_NAMES, SPENDING_LIMITS, SUBSCRIPTION_STATES, type DirectoryFile, type DirectoryUser, type Organization, type RoleAssignment, type Subscription, type Tenant } from '../domain/directory';
 
 export { DirectoryFileError, type DirectoryProblem } from './directoryFileError';
 

@@ -1,4 +1,4 @@
-import type { DirectoryFile, DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from './types';
+import type { DirectoryFile, DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from '../domain/directory';
 
 const NONE: readonly never[] = Object.freeze([]);
 

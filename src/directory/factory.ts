@@ -1,5 +1,5 @@
-import type { DelegatedTokens, TokenAudience } from '../auth/delegatedTokens';
-import type { DirectoryPort } from './port';
+import type { DelegatedTokens, TokenAudience } from '../domain/credentials';
+import type { DirectoryPort } from '../domain/ports/directory';
 
 /** Who is asking the directory, as Teams vouches for them, with the tokens they signed in with. */
 export interface DirectoryRequester {

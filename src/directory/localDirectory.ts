@@ -2,9 +2,9 @@ import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { DirectoryFileError, parseDirectoryFile } from './directoryFile';
 import { DirectoryIndex } from './directoryIndex';
-import { DirectoryChangeError, type DirectoryPort } from './port';
+import { DirectoryChangeError, type DirectoryPort } from '../domain/ports/directory';
 import { effectiveAssignments, memoryRoleOverlay, recordGrant, recordRevocation, type RoleOverlayLedger } from './roleOverlay';
-import type { DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from './types';
+import type { DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from '../domain/directory';
 
 export interface LocalDirectoryOptions {
   /**
@@ -106,7 +106,7 @@ export class LocalDirectory implements DirectoryPort {
 
   async subscriptionsVisibleTo(userId: string): Promise<Subscription[]> {
     const index = await this.current();
-    const overlay = this.overlay.read();
+    const overlay = await this.overlay.read();
     const candidates = [...index.subscriptionsVisibleTo(userId)];
     for (const granted of overlay.granted) {
       const subscription = index.subscription(granted.subscriptionId);
@@ -121,7 +121,7 @@ export class LocalDirectory implements DirectoryPort {
 
   async roleAssignmentsOn(subscriptionId: string): Promise<RoleAssignment[]> {
     const index = await this.current();
-    return effectiveAssignments(index.roleAssignmentsOn(subscriptionId), this.overlay.read(), subscriptionId);
+    return effectiveAssignments(index.roleAssignmentsOn(subscriptionId), await this.overlay.read(), subscriptionId);
   }
 
   async usersOfTenant(tenantId: string): Promise<DirectoryUser[]> {

@@ -1,21 +1,27 @@
-import type { DirectoryOverlay } from '../store/notificationState';
-import type { StateStore } from '../store/port';
-import type { RoleAssignment } from './types';
+import type { DirectoryOverlay } from '../domain/model';
+import type { Store } from '../domain/ports/store';
+import type { RoleAssignment } from '../domain/directory';
 
 /**
  * Where the local directory keeps the role assignments it made or took back. The directory file is
  * the admin's; the bot never rewrites it, and lays its own changes over it instead.
  */
 export interface RoleOverlayLedger {
-  read(): Readonly<DirectoryOverlay>;
+  read(): Promise<Readonly<DirectoryOverlay>>;
   change(apply: (overlay: DirectoryOverlay) => void): Promise<void>;
 }
 
 /** Kept in the bot's state file, so grants survive a restart like everything else the bot did. */
-export function storedRoleOverlay(store: StateStore): RoleOverlayLedger {
+export function storedRoleOverlay(store: Store): RoleOverlayLedger {
   return {
-    read: () => store.read().directoryOverlay,
-    change: (apply) => store.update((state) => apply(state.directoryOverlay)),
+    read: () => store.read((tx) => tx.directoryOverlay.get()),
+    change: (apply) =>
+      store.transaction(async (tx) => {
+        const current = await tx.directoryOverlay.get();
+        const next: DirectoryOverlay = { granted: [...current.granted], revoked: [...current.revoked] };
+        apply(next);
+        await tx.directoryOverlay.put(next);
+      }),
   };
 }
 
@@ -23,7 +29,7 @@ export function storedRoleOverlay(store: StateStore): RoleOverlayLedger {
 export function memoryRoleOverlay(): RoleOverlayLedger {
   const overlay: DirectoryOverlay = { granted: [], revoked: [] };
   return {
-    read: () => overlay,
+    read: async () => overlay,
     change: async (apply) => apply(overlay),
   };
 }

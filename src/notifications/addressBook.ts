@@ -1,4 +1,4 @@
-import type { StoredConversationReference } from '../store/state';
+import type { StoredConversationReference } from '../domain/model';
 import type { PersonalChatAddress } from './transport';
 
 /**

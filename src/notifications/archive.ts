@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { OutboxEntry } from '../store/notificationState';
+import type { OutboxEntry } from '../domain/model';
 
 /**
  * Where finished notifications go when they leave the hot state file. The state file is rewritten

@@ -1,11 +1,10 @@
-import type { Logger } from '../logger';
-import type { DeliveryFailure, OutboxEntry } from '../store/notificationState';
-import type { StateStore } from '../store/port';
-import type { StoredConversationReference } from '../store/state';
+import type { DeliveryFailure, OutboxEntry, StoredConversationReference } from '../domain/model';
+import type { Deliveries } from '../domain/ports/notifications';
+import type { Store } from '../domain/ports/store';
 import type { AddressBook } from './addressBook';
 import type { NotificationArchive } from './archive';
 import { realClock, WakeSignal, type Clock } from './clock';
-import { dueEntries, finishedToArchive, markDelivered, markFailed, markRetry, nextDueAt } from './outbox';
+import { dueEntries, finishedToArchive, markDelivered, markFailed, markRetry, nextDueAt, removeArchived } from './outbox';
 import { PendingOutbox } from './pendingOutbox';
 import { RateLimiter, type Ticket } from './rateLimiter';
 import { DEFAULT_RETRY, decideRetry, type RetrySettings } from './retryPolicy';
@@ -24,13 +23,24 @@ export interface DispatcherSettings {
   readonly retry?: Partial<Omit<RetrySettings, 'maxAttempts'>>;
 }
 
+/**
+ * Where the dispatcher says what became of notifications: fields for programs, a sentence for
+ * people. The process's logger fits it; delivery needs nothing more of logging.
+ */
+export interface DeliveryLog {
+  debug(fields: Readonly<Record<string, unknown>>, message: string): void;
+  info(fields: Readonly<Record<string, unknown>>, message: string): void;
+  warn(fields: Readonly<Record<string, unknown>>, message: string): void;
+  error(fields: Readonly<Record<string, unknown>>, message: string): void;
+}
+
 export interface DispatcherDeps {
-  readonly store: StateStore;
+  readonly store: Store;
   readonly transport: NotificationTransport;
   readonly addresses: AddressBook;
   readonly render: (entry: OutboxEntry) => OutgoingMessage;
   readonly archive: NotificationArchive;
-  readonly logger: Logger;
+  readonly logger: DeliveryLog;
   readonly settings: DispatcherSettings;
   readonly clock?: Clock;
   readonly random?: () => number;
@@ -42,14 +52,20 @@ const ARCHIVE_CHECK_EVERY_MS = 10_000;
 const ARCHIVE_BATCH = 50;
 /** While a request under way holds the last place in the window, look again this often. */
 const PACING_POLL_MS = 50;
+/** After the store could not be read for the pending outbox, look again this long after. */
+const INDEX_RETRY_MS = 5_000;
 
 /**
  * Delivers the outbox in the background: paced per conversation and overall, one send at a time per
  * person (so each gets their notifications in order), every result written to the state before the
  * next send to that person. Stopping lets the sends under way finish and record; whatever is still
  * pending stays pending for the next start.
+ *
+ * The pending outbox is kept in memory (see PendingOutbox), so that a pass reads nothing from the
+ * store: it is read once at start, then only for the entries `notify` names, and every attempt's
+ * record updates it as it is written.
  */
-export class Dispatcher {
+export class Dispatcher implements Deliveries {
   private readonly clock: Clock;
   private readonly random: () => number;
   private readonly limiter: RateLimiter;
@@ -65,8 +81,19 @@ export class Dispatcher {
   private finishedSinceArchiveCheck = 0;
   /** When the overall rate allows a request again, after a pass it stopped; undefined when it did not. */
   private rateFreeAt: number | undefined;
-  /** The pending outbox by person; undefined: build it from the state at the next look. */
+  /** The pending outbox by person; undefined until first read from the store. */
   private pendingIndex: PendingOutbox | undefined;
+  /** Told of new entries without their keys: read the whole pending outbox again before the next pass. */
+  private rebuildIndex = true;
+  /** Keys of entries queued since the last pass, to read and add before the next. */
+  private keysToAdd: string[] = [];
+  /** The read for the index under way, if any: one at a time, shared by whoever needs it. */
+  private indexRead: Promise<PendingOutbox> | undefined;
+  /**
+   * While a read for the index is under way, what this dispatcher's own writes left under each key
+   * meanwhile: the read may predate them, and then what it says of those entries is out of date.
+   */
+  private writtenDuringRead: Map<string, OutboxEntry | undefined> | undefined;
 
   constructor(private readonly deps: DispatcherDeps) {
     this.clock = deps.clock ?? realClock;
@@ -84,12 +111,22 @@ export class Dispatcher {
 
   /**
    * New entries are in the outbox: look now rather than at the next planned time. With their keys
-   * they are added to the index; without, the index is built again from the state.
+   * they are read and added to the index before the next pass; without, the index is read again
+   * whole from the store.
    */
   notify(keys?: readonly string[]): void {
-    if (keys && this.pendingIndex) this.pendingIndex.add(this.deps.store.read(), keys);
-    else this.pendingIndex = undefined;
+    if (keys) this.keysToAdd.push(...keys);
+    else {
+      this.rebuildIndex = true;
+      // The whole read takes them in.
+      this.keysToAdd = [];
+    }
     this.wake.notify();
+  }
+
+  /** The core's word that entries were committed to the outbox. */
+  queued(keys: readonly string[]): void {
+    this.notify(keys);
   }
 
   /** Stops taking new sends, waits for those under way to finish and be recorded. Pending stays pending. */
@@ -101,15 +138,19 @@ export class Dispatcher {
   }
 
   /** Resolves when nothing is pending or under way (or the dispatcher stops). For tests and shutdown reports. */
-  whenIdle(): Promise<void> {
-    if (this.isIdle() || this.stopping) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  async whenIdle(): Promise<void> {
+    // Not started: nothing else will read the outbox to tell whether anything is pending.
+    if (!this.loop && !this.stopping && this.indexNeedsRead()) await this.readIndex().catch(() => undefined);
+    if (this.isIdle() || this.stopping) return;
+    await new Promise<void>((resolve) => this.idleWaiters.push(resolve));
   }
 
   private async run(): Promise<void> {
     while (!this.stopping) {
       await this.archiveIfDue();
-      const nextLook = this.startDueSends();
+      // Read only when entries were queued (or at start): a pass over what the index holds needs none.
+      const index = this.indexNeedsRead() ? await this.indexForPass() : this.pendingIndex;
+      const nextLook = index ? this.startDueSends(index) : this.clock.now() + INDEX_RETRY_MS;
       if (this.isIdle()) this.releaseIdleWaiters();
       if (this.stopping) break;
       await this.wake.wait(nextLook === undefined ? undefined : Math.max(0, nextLook - this.clock.now()));
@@ -124,10 +165,9 @@ export class Dispatcher {
   }
 
   /** Starts every send that pacing allows now; returns when to look again (undefined: on a wake-up). */
-  private startDueSends(): number | undefined {
+  private startDueSends(index: PendingOutbox): number | undefined {
     const now = this.clock.now();
-    const state = this.deps.store.read();
-    const heads = this.pending().heads(state);
+    const heads = index.heads();
     const pendingAt = nextDueAt(heads);
     let next = pendingAt !== undefined && pendingAt > now ? pendingAt : undefined;
     const earliest = (at: number): void => {
@@ -204,7 +244,7 @@ export class Dispatcher {
       if (sent.ok) {
         const at = new Date(this.clock.now()).toISOString();
         const conversationId = reference.conversationId;
-        await this.deps.store.update((state) => markDelivered(state, entry.key, at, conversationId));
+        this.settled(entry.key, await this.deps.store.transaction((tx) => markDelivered(tx, entry.key, at, conversationId)));
         this.finishedSinceArchiveCheck++;
         this.deps.logger.debug({ key: entry.key, recipientId: entry.recipientId }, 'Notification delivered.');
         return;
@@ -247,7 +287,7 @@ export class Dispatcher {
     const summary = `${failure.status ?? 'no answer'}${failure.errorCode ? ` ${failure.errorCode}` : ''}: ${failure.message}`;
     if (decision.kind === 'retry') {
       const notBefore = new Date(this.clock.now() + decision.delayMs).toISOString();
-      await this.deps.store.update((state) => markRetry(state, entry.key, notBefore, summary));
+      this.settled(entry.key, await this.deps.store.transaction((tx) => markRetry(tx, entry.key, notBefore, summary)));
       this.deps.logger.info({ key: entry.key, status: failure.status, retryInMs: decision.delayMs }, 'Notification not delivered yet; retrying later.');
       return;
     }
@@ -257,7 +297,7 @@ export class Dispatcher {
 
   private async fail(entry: OutboxEntry, failure: DeliveryFailure, summary: string): Promise<void> {
     const at = new Date(this.clock.now()).toISOString();
-    await this.deps.store.update((state) => markFailed(state, entry.key, at, failure, summary));
+    this.settled(entry.key, await this.deps.store.transaction((tx) => markFailed(tx, entry.key, at, failure, summary)));
     this.deps.logger.warn({ key: entry.key, recipientId: entry.recipientId, reason: failure.reason }, 'Notification undeliverable.');
     this.finishedSinceArchiveCheck++;
   }
@@ -271,28 +311,77 @@ export class Dispatcher {
     if (this.finishedSinceArchiveCheck < ARCHIVE_BATCH && now - this.lastArchiveCheck < ARCHIVE_CHECK_EVERY_MS) return;
     this.lastArchiveCheck = now;
     this.finishedSinceArchiveCheck = 0;
-    const leaving = finishedToArchive(this.deps.store.read(), now, this.deps.settings.keepFinishedMs ?? 60 * 60_000, keep);
-    if (leaving.length === 0) return;
     try {
+      const finished = await this.deps.store.read((tx) => tx.outbox.listFinished());
+      const leaving = finishedToArchive(finished, now, this.deps.settings.keepFinishedMs ?? 60 * 60_000, keep);
+      if (leaving.length === 0) return;
       // Appended first, removed second: a crash in between repeats a line of history, never loses one.
       await this.deps.archive.append(leaving);
-      await this.deps.store.update((state) => {
-        for (const entry of leaving) if (state.outbox[entry.key]?.status !== 'pending') delete state.outbox[entry.key];
-      });
+      await this.deps.store.transaction((tx) => removeArchived(tx, leaving));
     } catch (error) {
       this.deps.logger.warn({ err: error }, 'Finished notifications could not be moved to the archive; they stay in the state file for now.');
     }
   }
 
   private isIdle(): boolean {
-    // The index's count is exact after a pass (which drops what is no longer pending); in between it
-    // can only be high, which at worst delays an idle report to the next pass.
-    return this.inFlight.size === 0 && this.pending().size === 0;
+    // Entries queued but not read yet count as pending: idle is never reported before they are in.
+    return this.inFlight.size === 0 && !this.indexNeedsRead() && (this.pendingIndex?.size ?? 0) === 0;
   }
 
-  private pending(): PendingOutbox {
-    this.pendingIndex ??= PendingOutbox.from(this.deps.store.read());
-    return this.pendingIndex;
+  private indexNeedsRead(): boolean {
+    return this.rebuildIndex || this.pendingIndex === undefined || this.keysToAdd.length > 0;
+  }
+
+  /** The index, brought up to date for a pass; undefined when the store could not be read (the pass waits). */
+  private async indexForPass(): Promise<PendingOutbox | undefined> {
+    try {
+      return await this.readIndex();
+    } catch (error) {
+      this.deps.logger.warn({ err: error }, 'The pending notifications could not be read; trying again shortly.');
+      return undefined;
+    }
+  }
+
+  private readIndex(): Promise<PendingOutbox> {
+    this.indexRead ??= this.readIntoIndex().finally(() => {
+      this.indexRead = undefined;
+    });
+    return this.indexRead;
+  }
+
+  /** Reads what the index lacks: the whole pending outbox when asked to rebuild, else the entries just queued. */
+  private async readIntoIndex(): Promise<PendingOutbox> {
+    const current = this.rebuildIndex ? undefined : this.pendingIndex;
+    const keys = this.keysToAdd.splice(0);
+    this.rebuildIndex = false;
+    const written = new Map<string, OutboxEntry | undefined>();
+    this.writtenDuringRead = written;
+    try {
+      if (!current) {
+        const index = PendingOutbox.of(await this.deps.store.read((tx) => tx.outbox.listPending()));
+        for (const [key, stored] of written) index.settle(key, stored);
+        this.pendingIndex = index;
+        return index;
+      }
+      const index = current;
+      const entries = await this.deps.store.read((tx) => Promise.all(keys.map((key) => tx.outbox.get(key))));
+      // An entry this dispatcher wrote meanwhile is known better from its own write (already in the index).
+      index.add(entries.filter((entry) => entry !== undefined && !written.has(entry.key)));
+      return index;
+    } catch (error) {
+      // Nothing was lost: the same read is made again before the next pass.
+      if (!current) this.rebuildIndex = true;
+      else this.keysToAdd.unshift(...keys);
+      throw error;
+    } finally {
+      if (this.writtenDuringRead === written) this.writtenDuringRead = undefined;
+    }
+  }
+
+  /** An attempt's record was written: the index follows what the store now holds under `key`. */
+  private settled(key: string, stored: OutboxEntry | undefined): void {
+    this.pendingIndex?.settle(key, stored);
+    this.writtenDuringRead?.set(key, stored);
   }
 
   private releaseIdleWaiters(): void {

@@ -1,37 +1,14 @@
-import type { ChangeEvent } from '../store/changeEvent';
-import type { DeliveryFailure, OutboxEntry } from '../store/notificationState';
-import type { BotState } from '../store/state';
+import type { DeliveryFailure, OutboxEntry } from '../domain/model';
+import type { Transaction } from '../domain/ports/store';
 
 /**
- * The persisted outbox, as plain functions over the state: one entry per recipient and change, keyed
- * by `${event.id}/${recipientId}`, written before anything is sent, updated after every attempt.
+ * What delivery does with the persisted outbox: which entries may go now, and the record of each
+ * attempt, written through the store's repositories. An entry is queued by the transaction that makes
+ * the change (see src/domain/notifications.ts); from then on only delivery changes it.
  */
 
-export interface Recipient {
-  readonly id: string;
-  readonly tenantId: string;
-  readonly card: OutboxEntry['card'];
-}
-
-export function outboxKey(eventId: string, recipientId: string): string {
-  return `${eventId}/${recipientId}`;
-}
-
-/**
- * Turns a recorded change into outbox entries and clears the record, in one write. An entry whose key
- * exists already is left alone, so the same change can never queue the same person twice.
- */
-export function enqueue(state: BotState, event: ChangeEvent, recipients: readonly Recipient[], now: string): string[] {
-  delete state.changeEvents[event.id];
-  const added: string[] = [];
-  for (const recipient of recipients) {
-    const key = outboxKey(event.id, recipient.id);
-    if (state.outbox[key]) continue;
-    state.outbox[key] = { key, recipientId: recipient.id, tenantId: recipient.tenantId, card: recipient.card, event, createdAt: now, status: 'pending', attempts: 0 };
-    added.push(key);
-  }
-  return added;
-}
+/** The repositories an attempt's record touches. */
+export type DeliveryRecords = Pick<Transaction, 'outbox' | 'reach'>;
 
 /**
  * Entries to send now: of `heads` (each recipient's oldest pending entry, so that a person gets their
@@ -48,51 +25,65 @@ export function nextDueAt(heads: readonly OutboxEntry[]): number | undefined {
   return next;
 }
 
-export function markDelivered(state: BotState, key: string, at: string, conversationId: string): void {
-  const entry = state.outbox[key];
-  if (!entry || entry.status !== 'pending') return;
-  entry.status = 'delivered';
-  entry.attempts += 1;
-  entry.finishedAt = at;
-  entry.conversationId = conversationId;
-  delete entry.notBefore;
-  state.reach[entry.recipientId] = { status: 'delivered', at };
+/*
+ * Each record below changes an entry only while it is pending, and returns the entry as the store
+ * holds it afterwards (undefined when it is gone), so that the dispatcher's index follows the store
+ * without reading it again.
+ */
+
+export async function markDelivered(tx: DeliveryRecords, key: string, at: string, conversationId: string): Promise<OutboxEntry | undefined> {
+  const entry = await tx.outbox.get(key);
+  if (!entry || entry.status !== 'pending') return entry;
+  const delivered: OutboxEntry = { ...withoutBackOff(entry), status: 'delivered', attempts: entry.attempts + 1, finishedAt: at, conversationId };
+  await tx.outbox.put(delivered);
+  await tx.reach.put(entry.recipientId, { status: 'delivered', at });
+  return delivered;
 }
 
-export function markFailed(state: BotState, key: string, at: string, failure: DeliveryFailure, lastError: string): void {
-  const entry = state.outbox[key];
-  if (!entry || entry.status !== 'pending') return;
-  entry.status = 'failed';
-  entry.attempts += 1;
-  entry.finishedAt = at;
-  entry.failure = failure;
-  entry.lastError = lastError;
-  delete entry.notBefore;
-  state.reach[entry.recipientId] = { status: 'unreachable', at, failure };
+export async function markFailed(tx: DeliveryRecords, key: string, at: string, failure: DeliveryFailure, lastError: string): Promise<OutboxEntry | undefined> {
+  const entry = await tx.outbox.get(key);
+  if (!entry || entry.status !== 'pending') return entry;
+  const failed: OutboxEntry = { ...withoutBackOff(entry), status: 'failed', attempts: entry.attempts + 1, finishedAt: at, failure, lastError };
+  await tx.outbox.put(failed);
+  await tx.reach.put(entry.recipientId, { status: 'unreachable', at, failure });
+  return failed;
 }
 
-export function markRetry(state: BotState, key: string, notBeforeIso: string, lastError: string): void {
-  const entry = state.outbox[key];
-  if (!entry || entry.status !== 'pending') return;
-  entry.attempts += 1;
-  entry.notBefore = notBeforeIso;
-  entry.lastError = lastError;
+export async function markRetry(tx: DeliveryRecords, key: string, notBeforeIso: string, lastError: string): Promise<OutboxEntry | undefined> {
+  const entry = await tx.outbox.get(key);
+  if (!entry || entry.status !== 'pending') return entry;
+  const retrying: OutboxEntry = { ...entry, attempts: entry.attempts + 1, notBefore: notBeforeIso, lastError };
+  await tx.outbox.put(retrying);
+  return retrying;
 }
 
 /**
- * Finished entries that should leave the hot state file: older than `retentionMs`, or beyond the
- * newest `keep` finished ones. Pending entries never leave.
+ * Of the finished entries, those that should leave the hot state file: older than `retentionMs`, or
+ * beyond the newest `keep` finished ones. Pending entries never leave.
  */
-export function finishedToArchive(state: Readonly<BotState>, now: number, retentionMs: number, keep: number): OutboxEntry[] {
+export function finishedToArchive(finished: readonly OutboxEntry[], now: number, retentionMs: number, keep: number): OutboxEntry[] {
   // Each time parsed once, not in every comparison of the sort.
-  const finished = Object.values(state.outbox)
+  const byAge = finished
     .filter((e) => e.status !== 'pending')
     .map((entry) => ({ entry, at: Date.parse(entry.finishedAt ?? entry.createdAt) }))
     .sort((a, b) => b.at - a.at);
-  return finished.filter(({ at }, index) => index >= keep || now - at > retentionMs).map(({ entry }) => entry);
+  return byAge.filter(({ at }, index) => index >= keep || now - at > retentionMs).map(({ entry }) => entry);
+}
+
+/** Removes archived entries from the outbox; pending entries never leave, whatever the list says. */
+export async function removeArchived(tx: Pick<Transaction, 'outbox'>, archived: readonly OutboxEntry[]): Promise<void> {
+  for (const entry of archived) {
+    const current = await tx.outbox.get(entry.key);
+    if (current && current.status !== 'pending') await tx.outbox.delete(entry.key);
+  }
+}
+
+function withoutBackOff(entry: OutboxEntry): OutboxEntry {
+  const copy = { ...entry };
+  delete copy.notBefore;
+  return copy;
 }
 
 function notBefore(entry: OutboxEntry): number {
   return entry.notBefore ? Date.parse(entry.notBefore) : 0;
 }
-

@@ -1,86 +1,99 @@
-import type { OutboxEntry } from '../store/notificationState';
-import { entryOf } from '../store/records';
-import type { BotState } from '../store/state';
+import type { OutboxEntry } from '../domain/model';
 
 /**
- * The dispatcher's index of the pending outbox: for each person, the keys of their pending entries,
- * oldest first. A pass then costs what the people waiting cost, not what the whole outbox holds
- * (finished entries included): with thousands of entries pending, scanning and sorting all of them on
- * every pass was most of a busy bot's CPU.
+ * The dispatcher's index of the pending outbox: for each person, their pending entries, oldest first,
+ * held in memory. A pass then costs what the people waiting cost, not what the whole outbox holds
+ * (finished entries included), and needs no read of the store: with thousands of entries pending,
+ * scanning and sorting all of them on every pass was most of a busy bot's CPU.
  *
- * The state stays the truth: every entry is read fresh from it, and an entry no longer pending there
- * (or gone) is dropped from the index. New entries are added by key when the notifier says so; when it
- * cannot say which, the index is built again from the state.
+ * It follows the store without reading it again: built from the store's pending entries, added to
+ * with the entries just queued, and told the result of every write the dispatcher makes (`settle`).
+ * That holds because, once queued, a pending entry is changed by delivery alone.
  */
 export class PendingOutbox {
   private readonly byRecipient = new Map<string, string[]>();
+  private readonly entries = new Map<string, OutboxEntry>();
   /** Each indexed key's age as numbers (time of the change, then of queuing), parsed once. */
   private readonly ages = new Map<string, readonly [number, number]>();
-  private pending = 0;
 
-  static from(state: Readonly<BotState>): PendingOutbox {
+  /** The index of these entries, in whatever order they come; those not pending are left out. */
+  static of(entries: Iterable<OutboxEntry>): PendingOutbox {
     const index = new PendingOutbox();
-    for (const entry of Object.values(state.outbox)) if (entry.status === 'pending') index.append(entry);
+    for (const entry of entries) if (entry.status === 'pending' && !index.entries.has(entry.key)) index.append(entry);
     for (const queue of index.byRecipient.values()) queue.sort((a, b) => index.compare(a, b));
     return index;
   }
 
   get size(): number {
-    return this.pending;
+    return this.entries.size;
   }
 
-  /** Adds entries the notifier has just queued; keys already indexed, or not pending, are skipped. */
-  add(state: Readonly<BotState>, keys: readonly string[]): void {
-    for (const key of keys) {
-      const entry = entryOf(state.outbox, key);
-      if (!entry || entry.status !== 'pending') continue;
+  has(key: string): boolean {
+    return this.entries.has(key);
+  }
+
+  /**
+   * Adds entries just queued, as read from the store (undefined for a key it did not find). Keys
+   * already indexed are skipped (the index's own copy is the newer), and so are entries not pending.
+   */
+  add(entries: readonly (OutboxEntry | undefined)[]): void {
+    for (const entry of entries) {
+      if (!entry || entry.status !== 'pending' || this.entries.has(entry.key)) continue;
       const queue = this.byRecipient.get(entry.recipientId);
-      if (queue?.includes(key)) continue;
       if (!queue) {
         this.append(entry);
         continue;
       }
-      this.ages.set(key, ageOf(entry));
+      this.entries.set(entry.key, entry);
+      this.ages.set(entry.key, ageOf(entry));
       // Almost always the newest: look from the end for its place.
       let at = queue.length;
-      while (at > 0 && this.compare(key, queue[at - 1] ?? '') < 0) at--;
-      queue.splice(at, 0, key);
-      this.pending++;
+      while (at > 0 && this.compare(entry.key, queue[at - 1] ?? '') < 0) at--;
+      queue.splice(at, 0, entry.key);
     }
   }
 
   /**
-   * The oldest pending entry of each person, read from the state: the only one that may go next, so
-   * that each person gets their notifications in the order the changes happened. Oldest first.
+   * What the store holds under `key` after a write of the dispatcher's: an entry still pending
+   * replaces the indexed one (its attempts and back-off changed); one finished, or gone (undefined),
+   * leaves the index.
    */
-  heads(state: Readonly<BotState>): OutboxEntry[] {
-    return this.unorderedHeads(state).sort((a, b) => this.compare(a.key, b.key));
+  settle(key: string, stored: OutboxEntry | undefined): void {
+    const indexed = this.entries.get(key);
+    if (!indexed) return;
+    if (stored?.status === 'pending' && stored.recipientId === indexed.recipientId) {
+      this.entries.set(key, stored);
+      return;
+    }
+    this.entries.delete(key);
+    this.ages.delete(key);
+    const queue = this.byRecipient.get(indexed.recipientId);
+    if (!queue) return;
+    // Almost always the head: the dispatcher sends nothing else.
+    const at = queue.indexOf(key);
+    if (at >= 0) queue.splice(at, 1);
+    if (queue.length === 0) this.byRecipient.delete(indexed.recipientId);
   }
 
-  private unorderedHeads(state: Readonly<BotState>): OutboxEntry[] {
+  /**
+   * The oldest pending entry of each person: the only one that may go next, so that each person gets
+   * their notifications in the order the changes happened. Oldest first.
+   */
+  heads(): OutboxEntry[] {
     const heads: OutboxEntry[] = [];
-    for (const [recipientId, queue] of this.byRecipient) {
-      let head: OutboxEntry | undefined;
-      while (queue.length > 0 && !head) {
-        const entry = entryOf(state.outbox, queue[0] ?? '');
-        if (entry?.status === 'pending') head = entry;
-        else {
-          this.ages.delete(queue.shift() ?? '');
-          this.pending--;
-        }
-      }
+    for (const queue of this.byRecipient.values()) {
+      const head = this.entries.get(queue[0] ?? '');
       if (head) heads.push(head);
-      else this.byRecipient.delete(recipientId);
     }
-    return heads;
+    return heads.sort((a, b) => this.compare(a.key, b.key));
   }
 
   private append(entry: OutboxEntry): void {
     let queue = this.byRecipient.get(entry.recipientId);
     if (!queue) this.byRecipient.set(entry.recipientId, (queue = []));
     queue.push(entry.key);
+    this.entries.set(entry.key, entry);
     this.ages.set(entry.key, ageOf(entry));
-    this.pending++;
   }
 
   /** Oldest first: by the time of the change, then of queuing, then by key. On ages parsed once: a pass sorts thousands of heads, and parsing dates in each comparison was most of its cost. */

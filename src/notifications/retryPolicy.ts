@@ -1,4 +1,4 @@
-import type { DeliveryFailure } from '../store/notificationState';
+import type { DeliveryFailure } from '../domain/model';
 import type { SendFailure } from './transport';
 
 /**

@@ -1,5 +1,5 @@
 import type { CardJson } from '../cards/render';
-import type { StoredConversationReference } from '../store/state';
+import type { StoredConversationReference } from '../domain/model';
 
 /**
  * How a notification reaches Teams: send to a conversation the bot knows, or start a 1:1 chat with a

@@ -5,6 +5,7 @@ import { acquireStateFileLock, type StateFileLock } from './fileLock';
 import { StateFileError, type StateStore } from './port';
 import { createSerializedState } from './serializedState';
 import { StateFolder } from './stateFolder';
+import { unitOfWorkOver } from './unitOfWork';
 
 /**
  * The embedded StateStore: a JSON file written by lowdb through steno (temp file, then rename), so a
@@ -55,7 +56,7 @@ async function openLocked(stateFile: string, lock: StateFileLock, options: Lowdb
   folder.attach(state);
 
   let closed: Promise<void> | undefined;
-  return {
+  return unitOfWorkOver({
     read: () => state.read(),
     update: (mutate) => state.update(mutate),
     close() {
@@ -70,7 +71,7 @@ async function openLocked(stateFile: string, lock: StateFileLock, options: Lowdb
       })();
       return closed;
     },
-  };
+  });
 }
 
 async function createParentFolder(stateFile: string): Promise<void> {

@@ -1,5 +1,7 @@
-import { StateWriteError, type StateStore } from './port';
+import { StateWriteError } from '../domain/ports/store';
+import type { StateStore } from './port';
 import { createSerializedState } from './serializedState';
+import { unitOfWorkOver } from './unitOfWork';
 import { emptyState, type BotState } from './state';
 import { withNotificationDefaults } from './notificationState';
 
@@ -31,9 +33,7 @@ export function createMemoryStore(initial: BotState = emptyState()): MemoryState
     'in memory',
   );
   return {
-    read: () => state.read(),
-    update: (mutate) => state.update(mutate),
-    close: () => state.close(),
+    ...unitOfWorkOver(state),
     failNextWrite(cause = new Error('simulated write failure')) {
       pendingFailure = cause;
     },

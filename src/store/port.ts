@@ -1,31 +1,20 @@
+import type { Store } from '../domain/ports/store';
 import type { BotState } from './state';
 
 /**
- * The state store. One writer: `update` runs mutations one after another, so concurrent changes in
- * one process never lose an update, and a mutation either persists whole or not at all.
- * lowdb on a local file is the embedded default; a shared store for several bot instances can
- * implement the same interface without the billing service noticing.
+ * A store of this process's own (the journaled file, or memory): the port the core uses, plus the
+ * whole state for the store's own tools and for tests that seed or inspect it. Nothing in the core
+ * sees `snapshot` or `updateState`; they exist because these stores keep the whole state in memory,
+ * which a shared store (several instances) does not.
  */
-export interface StateStore {
-  /** A read-only view of the current state. Do not keep it across awaits: it may be replaced. */
-  read(): Readonly<BotState>;
+export interface StateStore extends Store {
+  /** The committed state. Read-only; do not keep it across awaits: it may be replaced. */
+  snapshot(): Readonly<BotState>;
   /**
    * Applies `mutate` to a working copy and persists it. If `mutate` throws, or the write fails, the
    * state is left as it was and the error is rethrown (a write failure as StateWriteError).
    */
-  update<T>(mutate: (draft: BotState) => T): Promise<T>;
-  close(): Promise<void>;
-}
-
-/** The disk refused a write; the previous state is intact. */
-export class StateWriteError extends Error {
-  constructor(
-    readonly file: string,
-    override readonly cause: unknown,
-  ) {
-    super(`Could not save the bot's state to ${file}: ${cause instanceof Error ? cause.message : String(cause)}. The change was not made; check that the folder is writable and has free space.`);
-    this.name = 'StateWriteError';
-  }
+  updateState<T>(mutate: (draft: BotState) => T | Promise<T>): Promise<T>;
 }
 
 /** The state file cannot be used; the bot must not start (and must not overwrite it). */

@@ -1,4 +1,4 @@
-import type { FlowStatus } from './state';
+import { METER_IDS } from '../domain/model';
 
 /**
  * The persisted shape of paid quantities and of the "buy" card flow. Both keys were added to a
@@ -6,41 +6,6 @@ import type { FlowStatus } from './state';
  */
 
 /** The five meters an organization pays for (BILLING.md). Stored as keys: never rename one. */
-export type MeterId = 'basicUsers' | 'basicTestPlansUsers' | 'microsoftHostedJobs' | 'selfHostedJobs' | 'artifactsGiB';
-
-export const METER_IDS: readonly MeterId[] = ['basicUsers', 'basicTestPlansUsers', 'microsoftHostedJobs', 'selfHostedJobs', 'artifactsGiB'];
-
-/**
- * What an organization pays for on top of the free tier, per meter: users and parallel jobs beyond
- * the free ones, and for Artifacts the GiB above the free 2 GiB. Zero everywhere is the free tier.
- */
-export type PaidQuantities = Readonly<Record<MeterId, number>>;
-
-export interface OrganizationQuantities {
-  readonly paid: PaidQuantities;
-  readonly changedBy: string;
-  readonly changedAt: string;
-}
-
-/** A "buy" card flow; it follows the same ownership and expiry rules as the billing flows. */
-export interface PurchaseFlow {
-  readonly id: string;
-  /** aadObjectId of the user who typed "buy"; only they may act on its cards. */
-  readonly ownerId: string;
-  readonly tenantId: string;
-  readonly conversationId: string;
-  readonly createdAt: string;
-  expiresAt: string;
-  status: FlowStatus;
-  organizationId?: string;
-  /** The validated quantities the confirmation card shows; confirming applies exactly these. */
-  requested?: PaidQuantities;
-  /** The paid quantities the confirmation card showed as current: a change since voids it. */
-  basedOn?: PaidQuantities;
-  finishedAt?: string;
-  outcome?: string;
-}
-
 /** Why the stored quantities cannot be used, or undefined when they can (or are absent). */
 export function quantitiesShapeProblem(quantities: unknown, purchases: unknown): string | undefined {
   if (quantities !== undefined && !isPlainObject(quantities)) return `has quantities that is not an object (found ${kindOf(quantities)})`;

@@ -1,5 +1,5 @@
 import { applyChanges, createDraft, isEmptyChangeSet, mergeChangeSets, NO_CHANGES, type ChangeSet } from './draft';
-import type { StateStore } from './port';
+import type { WholeState } from './unitOfWork';
 import { STATE_LAYOUT, type BotState, type StateLayout } from './state';
 
 /**
@@ -16,7 +16,7 @@ import { STATE_LAYOUT, type BotState, type StateLayout } from './state';
 /** Saves the changes updates made to `current`; throwing means they were not saved. */
 export type Persist = (changes: ChangeSet, current: Readonly<BotState>) => Promise<void>;
 
-export interface SerializedState extends StateStore {
+export interface SerializedState extends WholeState {
   /**
    * Runs `task` between saves, with no update running: for the store's own housekeeping (say,
    * switching to a compacted file), which must not interleave with a save.
@@ -49,15 +49,8 @@ export function createSerializedState(initial: BotState, persist: Persist, store
     for (const update of updates) {
       try {
         const draft = createDraft(current, layout, changes);
-        const result = update.mutate(draft.state);
-        if (isThenable(result)) {
-          result.then(undefined, () => undefined); // its rejection is moot; keep it from going unhandled
-          // The draft would be saved before the async work finished, so its later changes would be lost.
-          throw new TypeError(
-            'A state update must be synchronous, but the mutation returned a promise; nothing was changed. ' +
-              'Do the asynchronous work first, then call update() with its result.',
-          );
-        }
+        // A transaction may await its repositories; it runs alone on its draft until it settles.
+        const result = await update.mutate(draft.state);
         changes = mergeChangeSets(current, changes, draft.changes());
         done.push({ update, result });
       } catch (error) {
@@ -105,7 +98,7 @@ export function createSerializedState(initial: BotState, persist: Persist, store
   return {
     read: () => current,
 
-    update<T>(mutate: (draft: BotState) => T): Promise<T> {
+    update<T>(mutate: (draft: BotState) => T | Promise<T>): Promise<T> {
       if (closing !== undefined) {
         return Promise.reject(
           new Error(`The state store ${storeName} is closed, so this update was not made. Open the store again before updating it.`),
@@ -129,12 +122,4 @@ export function createSerializedState(initial: BotState, persist: Persist, store
       return closing;
     },
   };
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-  return (
-    (typeof value === 'object' || typeof value === 'function') &&
-    value !== null &&
-    typeof (value as { then?: unknown }).then === 'function'
-  );
 }

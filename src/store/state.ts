@@ -4,88 +4,13 @@
  */
 
 import { emptyNotificationState, type NotificationState } from './notificationState';
-import type { OrganizationQuantities, PaidQuantities, PurchaseFlow } from './quantitiesState';
+import type { AuditEntry, BillingLink, Flow, OrganizationQuantities, PurchaseFlow, StoredConversationReference } from '../domain/model';
 
 /**
  * Still 1: the keys added since (quantities, purchases, and those of NotificationState) are optional
  * in a file and read as empty.
  */
 export const STATE_SCHEMA_VERSION = 1;
-
-export type FlowKind = 'setup' | 'change' | 'remove';
-export type FlowStatus = 'open' | 'completed' | 'cancelled';
-
-export interface BillingLink {
-  readonly organizationId: string;
-  readonly subscriptionId: string;
-  /** The person who set billing up: the primary billing manager. */
-  readonly linkedBy: string;
-  readonly linkedAt: string;
-  readonly changedBy?: string;
-  readonly changedAt?: string;
-}
-
-export interface Flow {
-  readonly id: string;
-  readonly kind: FlowKind;
-  /** aadObjectId of the user who started the flow; only they may act on its cards. */
-  readonly ownerId: string;
-  readonly tenantId: string;
-  readonly conversationId: string;
-  readonly createdAt: string;
-  /** Slides forward at each step, so an active user is never cut off mid-flow. */
-  expiresAt: string;
-  status: FlowStatus;
-  organizationId?: string;
-  subscriptionId?: string;
-  /** For change and removal: the subscription paying when the user picked the organization. */
-  expectedSubscriptionId?: string;
-  finishedAt?: string;
-  /** What the flow did, kept so that a late second click can be answered truthfully. */
-  outcome?: string;
-  /** A first purchase waiting for this set-up: applied in the same write that links billing. */
-  pendingPurchase?: PaidQuantities;
-}
-
-/** Enough of a Bot Framework conversation reference to send a proactive message later. */
-export interface StoredConversationReference {
-  readonly conversationId: string;
-  readonly userId?: string;
-  readonly aadObjectId?: string;
-  readonly tenantId?: string;
-  readonly conversationType?: string;
-  readonly serviceUrl: string;
-  readonly channelId: string;
-  readonly botId: string;
-  readonly updatedAt: string;
-  welcomedAt?: string;
-}
-
-export type AuditAction =
-  | 'billing.setup'
-  | 'billing.change'
-  | 'billing.remove'
-  | 'quantities.purchase'
-  | 'quantities.change'
-  | 'quantities.reset'
-  | 'manager.add'
-  | 'manager.remove';
-
-export interface AuditEntry {
-  readonly id: string;
-  readonly at: string;
-  readonly actorId: string;
-  readonly action: AuditAction;
-  readonly organizationId: string;
-  readonly fromSubscriptionId?: string;
-  readonly toSubscriptionId?: string;
-  /** For manager changes: who was added or removed, on which subscription, with which role. */
-  readonly principalId?: string;
-  readonly subscriptionId?: string;
-  readonly role?: string;
-  readonly fromQuantities?: PaidQuantities;
-  readonly toQuantities?: PaidQuantities;
-}
 
 export interface BotState extends NotificationState {
   schemaVersion: number;

@@ -4,7 +4,8 @@ import type { ChangeSet } from './draft';
 import { withAddedKeys } from './addedKeys';
 import { errorCode, messageOf } from './errorDetails';
 import { Journal, type CollectionValue, type JournalRecord } from './journal';
-import { StateFileError, StateWriteError } from './port';
+import { StateFileError } from './port';
+import { StateWriteError } from '../domain/ports/store';
 import { JOURNALS_KEY, journalFileName, journalGeneration, parseStateFile, type StateFileContent } from './stateFile';
 import { STATE_LAYOUT, STATE_SCHEMA_VERSION, emptyState, type BotState, type CollectionKind, type StateLayout } from './state';
 

@@ -1,4 +1,4 @@
-import type { Outcome } from '../billing/problems';
+import type { Outcome } from '../domain/outcome';
 import type { CardJson } from '../cards/render';
 import { problemCard } from './replies';
 

@@ -1,9 +1,7 @@
 import { ActivityTypes, MemoryStorage, type TurnContext } from 'botbuilder';
 import { Application, TeamsAdapter } from './teamsAi';
-import type { TokenAudience } from '../auth/delegatedTokens';
-import type { BillingService } from '../billing/billingService';
-import type { ManagerService } from '../billing/managerService';
-import type { QuantitiesService } from '../billing/quantitiesService';
+import type { TokenAudience } from '../domain/credentials';
+import type { BillingCore } from '../billing/core';
 import type { AzureSignIn } from '../config';
 import type { Logger } from '../logger';
 import { teamsIdentityCallers } from './callers';
@@ -16,9 +14,7 @@ import { authenticationOptions, registerSignIn, SignInCallers } from './signIn';
 import type { BotTurnState } from './turnState';
 
 export interface BotDeps {
-  readonly billing: BillingService;
-  readonly managers: ManagerService;
-  readonly quantities: QuantitiesService;
+  readonly core: BillingCore;
   readonly references: ConversationReferences;
   readonly logger: Logger;
   /** Present when the directory acts with the user's own rights: the sign-ins it needs. */
@@ -48,7 +44,8 @@ export function createBotApplication(deps: BotDeps, adapter?: TeamsAdapter): App
   });
   const callers = deps.signIn ? new SignInCallers(app, deps.signIn.required, deps.logger) : teamsIdentityCallers;
   registerLifecycle(app, deps);
-  const services = { billing: deps.billing, quantities: deps.quantities, managers: deps.managers, callers };
+  const { billing, quantities, managers, cancelAll } = deps.core;
+  const services = { billing, quantities, managers, cancelAll, callers };
   if (callers instanceof SignInCallers) registerSignIn(app, { callers, commands: services, logger: deps.logger });
   registerCardActions(app, services);
   registerCommands(app, services);

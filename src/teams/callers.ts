@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import type { Caller } from '../billing/views';
+import type { Caller } from '../domain/caller';
 import type { DirectoryFailure } from '../directory/directoryFailure';
 import { callerOf } from './identity';
 import type { BotTurnState } from './turnState';

@@ -13,6 +13,7 @@ export function commandText(raw: string | undefined): string {
     .replace(/<[^<>]*>/g, ' ')
     .replace(/&nbsp;/gi, ' ')
     // Control characters would only garble the hint that echoes unknown text back.
+    // eslint-disable-next-line no-control-regex -- matching control characters is the point
     .replace(/[\s\u00a0\u0000-\u001f\u007f-\u009f]+/g, ' ')
     .trim();
   const reduced = withoutTrailingPunctuation(words).trim();

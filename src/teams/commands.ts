@@ -2,14 +2,15 @@ import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'bo
 import type { Application } from '@microsoft/teams-ai';
 import type { BillingService } from '../billing/billingService';
 import { MANAGER_COMMAND, type ManagerCommand, type ManagerService } from '../billing/managerService';
-import type { ManagerFlowKind } from '../store/notificationState';
+import type { ManagerFlowKind } from '../domain/model';
 import type { QuantitiesService } from '../billing/quantitiesService';
-import type { FlowKind } from '../store/state';
+import type { FlowKind } from '../domain/model';
 import { helpCard, statusCard, type CommandHelp } from '../cards/infoCards';
 import { organizationPickerCard } from '../cards/flowCards';
 import { quantitiesOrganizationPickerCard } from '../cards/quantityCards';
 import type { CardJson } from '../cards/render';
-import type { Caller } from '../billing/views';
+import type { Caller } from '../domain/caller';
+import type { Outcome } from '../domain/outcome';
 import { DirectoryFailure } from '../directory/directoryFailure';
 import type { CallerResolver } from './callers';
 import { commandText } from './commandText';
@@ -23,6 +24,8 @@ export interface CommandDeps {
   readonly billing: BillingService;
   readonly managers: ManagerService;
   readonly quantities: QuantitiesService;
+  /** "cancel": every flow the caller has open here, of every kind. */
+  readonly cancelAll: (caller: Caller) => Promise<Outcome<number>>;
   readonly callers: CallerResolver;
 }
 
@@ -96,13 +99,9 @@ function showStatus(context: TurnContext, state: BotTurnState, deps: CommandDeps
 
 function cancel(context: TurnContext, state: BotTurnState, deps: CommandDeps): Promise<void> {
   return withCaller(context, state, deps, async (caller) => {
-    const billingFlows = await deps.billing.cancelAll(caller);
-    if (!billingFlows.ok) return void (await context.sendActivity(billingFlows.problem.message));
-    const purchases = await deps.quantities.cancelAll(caller);
-    if (!purchases.ok) return void (await context.sendActivity(purchases.problem.message));
-    const managerFlows = await deps.managers.cancelAll(caller);
-    if (!managerFlows.ok) return void (await context.sendActivity(managerFlows.problem.message));
-    const count = billingFlows.value + purchases.value + managerFlows.value;
+    const cancelled = await deps.cancelAll(caller);
+    if (!cancelled.ok) return void (await context.sendActivity(cancelled.problem.message));
+    const count = cancelled.value;
     await context.sendActivity(
       count === 0
         ? 'There was nothing to cancel here.'

@@ -1,7 +1,7 @@
 import { TurnContext } from 'botbuilder';
-import type { StateStore } from '../store/port';
-import { entryOf, putEntry } from '../store/records';
-import type { StoredConversationReference } from '../store/state';
+import type { StoredConversationReference } from '../domain/model';
+import type { TeamsAddresses } from '../domain/ports/notifications';
+import type { Store } from '../domain/ports/store';
 import type { AddressBook } from '../notifications/addressBook';
 import type { PersonalChatAddress } from '../notifications/transport';
 import { tenantOf } from './identity';
@@ -16,47 +16,62 @@ const WELCOME_DEDUPE_MS = 60_000;
  * The one place that keeps conversation references current: saved on install and on a user's
  * message, saved when the bot starts a chat with someone, removed on uninstall and when Teams says
  * the app is gone (403). Proactive messages find people through it.
+ *
+ * Every reference is held in memory, read once when it opens and kept current by this class's own
+ * writes (it is the only writer of conversation references): a notification, and the forecast of who
+ * will be reached, then find a chat without reading the store, and without looking at every
+ * reference (100,000 of them took milliseconds per notification).
  */
-export class ConversationReferences implements AddressBook {
-  /**
-   * The conversation ids of each person's personal chats, so that a notification finds its chat
-   * without looking at every reference (100,000 of them took milliseconds per notification). Built
-   * from the state on first use and kept current by this class's own writes, since it is the only
-   * writer of conversation references; a lookup re-reads each entry, so an entry removed or changed
-   * meanwhile is never answered from the index.
-   */
-  private chatsByPerson: Map<string, Set<string>> | undefined;
-  /** The newest conversation id of each tenant, and of all (ANY_TENANT); a stale one sends the lookup back to the state. */
-  private newestByTenant = new Map<string, string>();
+export class ConversationReferences implements AddressBook, TeamsAddresses {
+  /** Every reference, by conversation id, as last written. */
+  private readonly byId = new Map<string, StoredConversationReference>();
+  /** The conversation ids of each person's personal chats. */
+  private readonly chatsByPerson = new Map<string, Set<string>>();
+  /** The newest conversation id of each tenant, and of all (ANY_TENANT). */
+  private readonly newestByTenant = new Map<string, string>();
 
-  constructor(
-    private readonly store: StateStore,
-    private readonly now: () => Date = () => new Date(),
+  private constructor(
+    private readonly store: Store,
+    private readonly now: () => Date,
   ) {}
+
+  /** Reads the references saved so far; from then on, every lookup is answered from memory. */
+  static async open(store: Store, now: () => Date = () => new Date()): Promise<ConversationReferences> {
+    const references = new ConversationReferences(store, now);
+    for (const reference of await store.read((tx) => tx.conversations.list())) references.cache(reference);
+    return references;
+  }
 
   /** Saves the reference of this turn's conversation, writing only when something changed. */
   async remember(context: TurnContext): Promise<void> {
     const next = this.referenceOf(context);
     if (!next) return;
-    const known = entryOf(this.store.read().conversations, next.conversationId);
+    const known = this.byId.get(next.conversationId);
     if (known && sameReference(known, next)) return;
-    await this.store.update((state) => {
-      const previous = entryOf(state.conversations, next.conversationId);
-      putEntry(state.conversations, next.conversationId, { ...next, ...(previous?.welcomedAt ? { welcomedAt: previous.welcomedAt } : {}) });
+    const saved = await this.store.transaction(async (tx) => {
+      const previous = await tx.conversations.get(next.conversationId);
+      const reference: StoredConversationReference = { ...next, ...(previous?.welcomedAt ? { welcomedAt: previous.welcomedAt } : {}) };
+      await tx.conversations.put(reference);
       // Someone the bot could not reach has the app again: the old failure no longer says anything.
-      if (next.aadObjectId && entryOf(state.reach, next.aadObjectId)?.status === 'unreachable') delete state.reach[next.aadObjectId];
+      if (next.aadObjectId && (await tx.reach.get(next.aadObjectId))?.status === 'unreachable') await tx.reach.delete(next.aadObjectId);
+      return reference;
     });
-    this.indexed(next);
+    this.cache(saved);
   }
 
   personalChatOf(aadObjectId: string): StoredConversationReference | undefined {
-    const conversations = this.store.read().conversations;
-    const ids = this.personalChats().get(aadObjectId);
+    const ids = this.chatsByPerson.get(aadObjectId);
     if (!ids) return undefined;
-    const chats = [...ids]
-      .map((id) => entryOf(conversations, id))
-      .filter((c): c is StoredConversationReference => c !== undefined && c.aadObjectId === aadObjectId && isPersonal(c));
+    const chats: StoredConversationReference[] = [];
+    for (const id of ids) {
+      const chat = this.byId.get(id);
+      if (chat) chats.push(chat);
+    }
     return newest(chats);
+  }
+
+  hasPersonalChat(aadObjectId: string): boolean {
+    return this.personalChatOf(aadObjectId) !== undefined;
   }
 
   /**
@@ -67,6 +82,10 @@ export class ConversationReferences implements AddressBook {
     const source = this.newestOf(tenantId) ?? this.newestOf(ANY_TENANT);
     if (!source) return undefined;
     return { serviceUrl: source.serviceUrl, channelId: source.channelId, botId: source.botId, tenantId, aadObjectId };
+  }
+
+  canStartChat(tenantId: string, aadObjectId: string): boolean {
+    return this.newChatAddress(tenantId, aadObjectId) !== undefined;
   }
 
   async rememberStartedChat(address: PersonalChatAddress, conversationId: string): Promise<StoredConversationReference> {
@@ -80,11 +99,14 @@ export class ConversationReferences implements AddressBook {
       conversationType: 'personal',
       updatedAt: this.now().toISOString(),
     };
-    await this.store.update((state) => {
-      state.conversations[conversationId] = { ...reference, ...state.conversations[conversationId] };
+    const saved = await this.store.transaction(async (tx) => {
+      // Teams answers with the chat it already has, if any: what is known of it stays.
+      const existing = await tx.conversations.get(conversationId);
+      const chat: StoredConversationReference = existing ? { ...reference, ...existing } : reference;
+      await tx.conversations.put(chat);
+      return chat;
     });
-    const saved = this.store.read().conversations[conversationId] ?? reference;
-    this.indexed(saved);
+    this.cache(saved);
     return saved;
   }
 
@@ -96,61 +118,90 @@ export class ConversationReferences implements AddressBook {
     const conversationId = context.activity.conversation?.id;
     if (!conversationId) return true;
     const now = this.now();
-    return this.store.update((state) => {
-      const entry = entryOf(state.conversations, conversationId);
-      if (!entry) return true;
+    const claim = await this.store.transaction(async (tx): Promise<{ readonly welcome: boolean; readonly saved?: StoredConversationReference }> => {
+      const entry = await tx.conversations.get(conversationId);
+      if (!entry) return { welcome: true };
       const last = entry.welcomedAt ? Date.parse(entry.welcomedAt) : Number.NEGATIVE_INFINITY;
-      if (now.getTime() - last < WELCOME_DEDUPE_MS) return false;
-      entry.welcomedAt = now.toISOString();
-      return true;
+      if (now.getTime() - last < WELCOME_DEDUPE_MS) return { welcome: false };
+      const welcomed: StoredConversationReference = { ...entry, welcomedAt: now.toISOString() };
+      await tx.conversations.put(welcomed);
+      return { welcome: true, saved: welcomed };
     });
+    if (claim.saved) this.cache(claim.saved);
+    return claim.welcome;
   }
 
   async forget(conversationId: string): Promise<void> {
-    if (!entryOf(this.store.read().conversations, conversationId)) return;
-    await this.store.update((state) => {
-      delete state.conversations[conversationId];
+    // The store decides, not memory: an uninstall must remove the reference whatever this process saw.
+    await this.store.transaction(async (tx) => {
+      if (await tx.conversations.get(conversationId)) await tx.conversations.delete(conversationId);
     });
-    // Ids of chats that are gone stay in the index until it is rebuilt; lookups skip them.
-  }
-
-  private personalChats(): Map<string, Set<string>> {
-    if (!this.chatsByPerson) this.rebuildIndex();
-    return this.chatsByPerson ?? new Map();
-  }
-
-  private rebuildIndex(): void {
-    this.chatsByPerson = new Map();
-    this.newestByTenant = new Map();
-    for (const reference of Object.values(this.store.read().conversations)) this.indexed(reference);
+    this.uncache(conversationId);
   }
 
   private newestOf(tenantId: string): StoredConversationReference | undefined {
-    if (!this.chatsByPerson) this.rebuildIndex();
-    const find = (): StoredConversationReference | undefined => {
-      const id = this.newestByTenant.get(tenantId);
-      return id === undefined ? undefined : entryOf(this.store.read().conversations, id);
-    };
-    const found = find();
-    if (found || !this.newestByTenant.has(tenantId)) return found;
-    // The newest was forgotten since: look again at what is left.
-    this.rebuildIndex();
-    return find();
+    const id = this.newestByTenant.get(tenantId);
+    return id === undefined ? undefined : this.byId.get(id);
   }
 
-  private indexed(reference: StoredConversationReference): void {
-    // Not built yet: it will be built from the state, which holds this reference now.
-    if (!this.chatsByPerson) return;
-    for (const tenant of [reference.tenantId, ANY_TENANT]) {
-      if (tenant === undefined) continue;
-      const current = this.newestByTenant.get(tenant);
-      const currentAt = current === undefined ? undefined : entryOf(this.store.read().conversations, current)?.updatedAt;
-      if (currentAt === undefined || reference.updatedAt > currentAt) this.newestByTenant.set(tenant, reference.conversationId);
+  /** Keeps a reference just read or written, in place of the one it replaces. */
+  private cache(reference: StoredConversationReference): void {
+    const id = reference.conversationId;
+    const previous = this.byId.get(id);
+    this.byId.set(id, reference);
+    if (previous) this.unindexChat(previous);
+    this.indexChat(reference);
+    const stale: string[] = [];
+    // The tenant it belonged to no longer has it.
+    if (previous?.tenantId !== undefined && previous.tenantId !== reference.tenantId && this.newestByTenant.get(previous.tenantId) === id) stale.push(previous.tenantId);
+    for (const tenant of tenantsOf(reference)) {
+      const currentId = this.newestByTenant.get(tenant);
+      if (currentId === id) {
+        // Still the newest, unless it went back in time.
+        if (previous && reference.updatedAt < previous.updatedAt) stale.push(tenant);
+        continue;
+      }
+      const currentAt = currentId === undefined ? undefined : this.byId.get(currentId)?.updatedAt;
+      if (currentAt === undefined || reference.updatedAt > currentAt) this.newestByTenant.set(tenant, id);
     }
+    if (stale.length > 0) this.findNewest(stale);
+  }
+
+  private uncache(conversationId: string): void {
+    const previous = this.byId.get(conversationId);
+    if (!previous) return;
+    this.byId.delete(conversationId);
+    this.unindexChat(previous);
+    const stale = tenantsOf(previous).filter((tenant) => this.newestByTenant.get(tenant) === conversationId);
+    if (stale.length > 0) this.findNewest(stale);
+  }
+
+  /** Looks again at every reference for the newest of these tenants: only when the newest one left (an uninstall). */
+  private findNewest(tenants: readonly string[]): void {
+    for (const tenant of tenants) this.newestByTenant.delete(tenant);
+    for (const reference of this.byId.values()) {
+      for (const tenant of tenants) {
+        if (tenant !== ANY_TENANT && reference.tenantId !== tenant) continue;
+        const currentId = this.newestByTenant.get(tenant);
+        const currentAt = currentId === undefined ? undefined : this.byId.get(currentId)?.updatedAt;
+        if (currentAt === undefined || reference.updatedAt > currentAt) this.newestByTenant.set(tenant, reference.conversationId);
+      }
+    }
+  }
+
+  private indexChat(reference: StoredConversationReference): void {
     if (!reference.aadObjectId || !isPersonal(reference)) return;
     let ids = this.chatsByPerson.get(reference.aadObjectId);
     if (!ids) this.chatsByPerson.set(reference.aadObjectId, (ids = new Set()));
     ids.add(reference.conversationId);
+  }
+
+  private unindexChat(reference: StoredConversationReference): void {
+    if (!reference.aadObjectId) return;
+    const ids = this.chatsByPerson.get(reference.aadObjectId);
+    if (!ids) return;
+    ids.delete(reference.conversationId);
+    if (ids.size === 0) this.chatsByPerson.delete(reference.aadObjectId);
   }
 
   private referenceOf(context: TurnContext): StoredConversationReference | undefined {
@@ -177,6 +228,10 @@ export class ConversationReferences implements AddressBook {
       updatedAt: this.now().toISOString(),
     };
   }
+}
+
+function tenantsOf(reference: StoredConversationReference): string[] {
+  return reference.tenantId === undefined ? [ANY_TENANT] : [reference.tenantId, ANY_TENANT];
 }
 
 function isPersonal(reference: StoredConversationReference): boolean {

@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import type { Caller } from '../billing/views';
+import type { Caller } from '../domain/caller';
 
 /**
  * Who is acting, as Teams reports it. The Entra object id is the identity every rule is checked

@@ -2,13 +2,13 @@ import type { TurnContext } from 'botbuilder';
 import { MANAGER_COMMAND, type ManagerService } from '../billing/managerService';
 import { isManagerRole } from '../billing/managerRules';
 import type { ManagerOrganizationStep, ManagerPersonStep } from '../billing/managerViews';
-import type { Caller } from '../billing/views';
+import type { Caller } from '../domain/caller';
 import { noticeCard } from '../cards/infoCards';
 import {
   managerConfirmCard, managerOrganizationPickerCard, managerPersonPickerCard, managerResultCard, managerRolePickerCard, managersCard,
 } from '../cards/managerCards';
 import type { CardJson } from '../cards/render';
-import type { ManagerFlowKind } from '../store/notificationState';
+import type { ManagerFlowKind } from '../domain/model';
 import { answer, textField, type ActionData, type Answer } from './actionAnswers';
 import { commandText } from './commandText';
 import { personalChatOnly, problemCard } from './replies';

@@ -1,5 +1,5 @@
 import type { QuantitiesService } from '../billing/quantitiesService';
-import type { Caller } from '../billing/views';
+import type { Caller } from '../domain/caller';
 import { subscriptionPickerCard } from '../cards/flowCards';
 import { noticeCard } from '../cards/infoCards';
 import { quantitiesCard, quantitiesConfirmCard, quantitiesOrganizationPickerCard, quantitiesResultCard } from '../cards/quantityCards';

@@ -1,7 +1,7 @@
-import { FLOW_COMMAND } from '../billing/flows';
+import { FLOW_COMMAND } from '../billing/flows/progress';
 import type { ManagerCommand } from '../billing/managerService';
-import type { Problem } from '../billing/problems';
-import type { FlowKind } from '../store/state';
+import type { Problem } from '../domain/outcome';
+import type { FlowKind } from '../domain/model';
 import { noticeCard } from '../cards/infoCards';
 import type { CardJson } from '../cards/render';
 

@@ -1,6 +1,6 @@
 import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Application, AuthenticationOptions, OAuthSettings } from '@microsoft/teams-ai';
-import { AUDIENCE_NAMES, DelegatedTokens, type TokenAudience } from '../auth/delegatedTokens';
+import { AUDIENCE_NAMES, DelegatedTokens, type TokenAudience } from '../domain/credentials';
 import { noticeCard } from '../cards/infoCards';
 import { signInCard } from '../cards/signInCard';
 import type { AzureSignIn } from '../config';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startBot } from '../../src/bot';
+import { startBot } from '../../src/compose';
 import { readConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
 

@@ -1,7 +1,5 @@
-import type { DirectoryPort } from '../../src/directory/port';
-import type {
-  DirectoryFile, DirectoryUser, Organization, RoleAssignment, RoleName, Subscription, Tenant,
-} from '../../src/directory/types';
+import type { DirectoryPort } from '../../src/domain/ports/directory';
+import type { DirectoryFile, DirectoryUser, Organization, RoleAssignment, RoleName, Subscription, Tenant } from '../../src/domain/directory';
 
 /**
  * An in-memory DirectoryPort over a DirectoryFile-shaped world, for unit tests of the billing rules.

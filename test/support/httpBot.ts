@@ -1,7 +1,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { startBot, type BotOptions, type RunningBot } from '../../src/bot';
+import { startBot, type BotOptions, type RunningBot } from '../../src/compose';
 import { readConfig } from '../../src/config';
 import pino from 'pino';
 import { readStateSnapshot } from '../../src/store/stateSnapshot';

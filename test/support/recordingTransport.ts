@@ -1,4 +1,4 @@
-import type { StoredConversationReference } from '../../src/store/state';
+import type { StoredConversationReference } from '../../src/domain/model';
 import type { NotificationTransport, OutgoingMessage, PersonalChatAddress, SendFailure, TransportResult } from '../../src/notifications/transport';
 
 export interface TransportCall {

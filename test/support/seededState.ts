@@ -1,4 +1,5 @@
-import { emptyState, type BotState, type Flow } from '../../src/store/state';
+import { emptyState, type BotState } from '../../src/store/state';
+import type { Flow } from '../../src/domain/model';
 import { ALEX, CONTOSO_TENANT, ORG_WEB, SUB_PAYG } from './demoWorld';
 
 /**

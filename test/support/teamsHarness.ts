@@ -1,21 +1,18 @@
 import { ActivityTypes, TestAdapter, type Activity, type InvokeResponse } from 'botbuilder';
-import { createAdapter } from '../../src/adapter';
-import { BillingService } from '../../src/billing/billingService';
-import { ManagerService } from '../../src/billing/managerService';
+import { createAdapter } from '../../src/host/adapter';
+import { createCore } from '../../src/billing/core';
+import { LIST_PRICES_USD } from '../../src/billing/prices';
 import { notificationMessage } from '../../src/cards/notificationCards';
-import { QuantitiesService } from '../../src/billing/quantitiesService';
-import type { BillingLinkPort } from '../../src/billingLinks/port';
-import type { Caller } from '../../src/billing/views';
+import type { BillingLinkPort } from '../../src/domain/ports/billingLinks';
+import type { Caller } from '../../src/domain/caller';
 import type { AzureSignIn } from '../../src/config';
 import type { DirectoryFactory } from '../../src/directory/factory';
 import { sharedDirectory } from '../../src/directory/factory';
 import { LocalDirectory } from '../../src/directory/localDirectory';
 import { storedRoleOverlay } from '../../src/directory/roleOverlay';
-import type { DirectoryPort } from '../../src/directory/port';
 import { silentLogger, type Logger } from '../../src/logger';
 import { MemoryArchive } from '../../src/notifications/archive';
 import { Dispatcher } from '../../src/notifications/dispatcher';
-import { Notifier } from '../../src/notifications/notifier';
 import { createMemoryStore, type MemoryStateStore } from '../../src/store/memoryStore';
 import { createBotApplication, turnErrorHandler } from '../../src/teams/application';
 import { ConversationReferences } from '../../src/teams/conversationReferences';
@@ -43,6 +40,9 @@ export interface Person {
   readonly tenantId?: string;
 }
 
+/** The harness's clock starts here; tests move it on. */
+const HARNESS_START = new Date('2026-11-26T09:00:00Z');
+
 export const alex: Person = { aadObjectId: ALEX, name: 'Alex Wilber' };
 
 /** A card reply or invoke answer, reduced to what a test looks at. */
@@ -63,15 +63,14 @@ export class TeamsHarness {
   readonly transport = new RecordingTransport();
   readonly dispatcher: Dispatcher;
   private lastInvoke: InvokeResponse | undefined;
-  private clock = new Date('2026-11-26T09:00:00Z');
+  private clock = HARNESS_START;
 
-  private constructor(store: MemoryStateStore, directories: DirectoryFactory, shared: DirectoryPort | undefined, options: HarnessOptions) {
+  private constructor(store: MemoryStateStore, directories: DirectoryFactory, references: ConversationReferences, options: HarnessOptions) {
     this.store = store;
     const logger = options.logger ?? silentLogger();
     const now = (): Date => this.clock;
     const directoryFor = (caller: Caller) => directories.directoryFor(caller);
     const flowTtlMs = 15 * 60_000;
-    const references = new ConversationReferences(store, () => this.clock);
     const dispatcher = new Dispatcher({
       store,
       transport: this.transport,
@@ -82,36 +81,24 @@ export class TeamsHarness {
       settings: { perConversationPerSecond: 50, perSecond: 1000, maxAttempts: 3, retry: { baseDelayMs: 1, maxDelayMs: 5 } },
     });
     this.dispatcher = dispatcher;
-    const listener = new Notifier({ ...(shared ? { directory: shared } : {}), store, addresses: references, wake: (keys) => dispatcher.notify(keys), now });
-    const billing = new BillingService({
+    const core = createCore({
       directoryFor,
       ...(options.billingLinksFor ? { billingLinksFor: options.billingLinksFor } : {}),
       store,
+      deliveries: { queued: (keys) => dispatcher.notify(keys) },
+      addresses: references,
       flowTtlMs,
+      prices: LIST_PRICES_USD,
+      reportError: () => undefined,
       now,
-      listener,
-    });
-    const quantities = new QuantitiesService({
-      directoryFor,
-      store,
-      billing,
-      flowTtlMs,
-      now,
-      listener,
-      ...(options.billingLinksFor ? { boughtElsewhere: 'the Billing page of your organization\'s settings in Azure DevOps' } : {}),
-    });
-    const managers = new ManagerService({
-      directoryFor,
-      store,
-      flowTtlMs,
-      now,
-      listener,
-      ...(options.billingLinksFor ? { changedElsewhere: 'the Azure portal\'s Access control (IAM)' } : {}),
+      ...(options.billingLinksFor
+        ? { boughtElsewhere: 'the Billing page of your organization\'s settings in Azure DevOps', changedElsewhere: 'the Azure portal\'s Access control (IAM)' }
+        : {}),
     });
     const signIn = options.signIn ? { settings: options.signIn.settings, required: directories.requiredSignIns } : undefined;
     // teams-ai's sign-in needs an adapter on the application; activities still come through TestAdapter.
     const app = createBotApplication(
-      { billing, quantities, managers, references, logger, ...(signIn ? { signIn } : {}) },
+      { core, references, logger, ...(signIn ? { signIn } : {}) },
       signIn ? createAdapter(undefined) : undefined,
     );
     const adapter = new TokenServiceTestAdapter(async (context) => {
@@ -140,7 +127,10 @@ export class TeamsHarness {
       local = await LocalDirectory.open(DEMO_DIRECTORY, { overlay: storedRoleOverlay(store) });
       directories = sharedDirectory(local);
     }
-    const harness = new TeamsHarness(store, directories, local, options);
+    const made: { harness?: TeamsHarness } = {};
+    const references = await ConversationReferences.open(store, () => made.harness?.clock ?? HARNESS_START);
+    const harness = new TeamsHarness(store, directories, references, options);
+    made.harness = harness;
     harness.dispatcher.start();
     return harness;
   }

@@ -1,6 +1,6 @@
 import { DirectoryIndex } from '../../src/directory/directoryIndex';
-import type { DirectoryPort } from '../../src/directory/port';
-import type { DirectoryFile, DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from '../../src/directory/types';
+import type { DirectoryPort } from '../../src/domain/ports/directory';
+import type { DirectoryFile, DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from '../../src/domain/directory';
 
 /**
  * A DirectoryPort over a world written in the test itself, for unit tests of one billing module that

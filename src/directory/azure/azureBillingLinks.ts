@@ -1,5 +1,5 @@
 import type { BillingLinkWrites } from '../../config';
-import { linkMatches, type BillingLinkOutcome, type BillingLinkPort, type BillingLinkRequest, type BillingLinkTarget, type CurrentBillingLink } from '../../billingLinks/port';
+import { linkMatches, type BillingLinkOutcome, type BillingLinkPort, type BillingLinkRequest, type BillingLinkTarget, type CurrentBillingLink } from '../../domain/ports/billingLinks';
 import type { BillingSetupClient } from './billingSetup';
 
 /**

@@ -1,8 +1,8 @@
 import { readUnverifiedClaims } from '../../auth/tokenClaims';
 import { DirectoryFailure } from '../directoryFailure';
 import type { DirectoryRequester } from '../factory';
-import { DirectoryChangeError, type DirectoryPort } from '../port';
-import type { DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from '../types';
+import { DirectoryChangeError, type DirectoryPort } from '../../domain/ports/directory';
+import type { DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from '../../domain/directory';
 import type { AzureDevOps, DevOpsAccount, DevOpsGraphUser, DevOpsProfile } from './azureDevOps';
 import type { AzureRoleAssignments } from './azureRoleAssignments';
 import type { ResourceManager } from './resourceManager';

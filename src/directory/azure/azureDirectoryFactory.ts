@@ -1,4 +1,4 @@
-import { AUDIENCE_NAMES, TOKEN_AUDIENCES, type TokenAudience } from '../../auth/delegatedTokens';
+import { AUDIENCE_NAMES, TOKEN_AUDIENCES, type TokenAudience } from '../../domain/credentials';
 import type { AzureEndpoints, BillingLinkWrites } from '../../config';
 import { DirectoryFailure } from '../directoryFailure';
 import type { DirectoryFactory, DirectoryRequester } from '../factory';

@@ -1,5 +1,5 @@
 import { isRestError } from '@azure/core-rest-pipeline';
-import type { TokenAudience } from '../../auth/delegatedTokens';
+import type { TokenAudience } from '../../domain/credentials';
 import { DirectoryFailure } from '../directoryFailure';
 import { retryAfterMs } from './azureHttp';
 

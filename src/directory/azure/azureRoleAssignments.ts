@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { isRestError } from '@azure/core-rest-pipeline';
 import { DirectoryFailure } from '../directoryFailure';
-import type { RoleName } from '../types';
+import type { RoleName } from '../../domain/directory';
 import { RESOURCE_MANAGER, type AzureAction } from './azureFailures';
 import type { ResourceManager } from './resourceManager';
 

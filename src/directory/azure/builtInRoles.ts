@@ -1,4 +1,4 @@
-import type { RoleName } from '../types';
+import type { RoleName } from '../../domain/directory';
 
 /** Azure's built-in role definition ids: the same in every tenant, so a role is recognised by its id. */
 export const BUILT_IN_ROLE_IDS: Readonly<Record<RoleName, string>> = {

@@ -2,7 +2,7 @@ import { AuthorizationManagementClient, type RoleAssignment as ArmRoleAssignment
 import { SubscriptionClient, type Subscription as ArmSubscription } from '@azure/arm-resources-subscriptions';
 import { isRestError } from '@azure/core-rest-pipeline';
 import { UserTokenCredential } from '../../auth/userTokenCredential';
-import { SPENDING_LIMITS, SUBSCRIPTION_STATES, type RoleName, type SpendingLimit, type Subscription, type SubscriptionState, type Tenant } from '../types';
+import { SPENDING_LIMITS, SUBSCRIPTION_STATES, type RoleName, type SpendingLimit, type Subscription, type SubscriptionState, type Tenant } from '../../domain/directory';
 import { applyAzureHttpPolicies, tlsOptionsFor, type AzureHttpOptions } from './azureHttp';
 import { azureFailure, RESOURCE_MANAGER, type AzureAction } from './azureFailures';
 import { builtInRoleOf, roleDefinitionIdOn } from './builtInRoles';

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { MAX_BODY_BYTES } from '../../../src/server';
+import { MAX_BODY_BYTES } from '../../../src/host/server';
 import type { BotState } from '../../../src/store/state';
 import { ADELE, ALEX, MEGAN, ORG_DATA, ORG_WEB, SUB_FREE_TRIAL, SUB_NO_ROLE, SUB_OTHER_TENANT, SUB_PAYG } from '../../support/demoWorld';
 import { ALEX_SENDER, HttpBot, type HttpAnswer, type Sender } from '../../support/httpBot';

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import restify from 'restify';
 import sinon from 'sinon';
-import { createAdapter } from '../../../src/adapter';
+import { createAdapter } from '../../../src/host/adapter';
 import { silentLogger } from '../../../src/logger';
-import { guardRoutes } from '../../../src/requestGate';
+import { guardRoutes } from '../../../src/host/requestGate';
 import { request, teamsActivity } from '../../support/httpBot';
 import { OpenIdIssuer } from '../../support/openIdIssuer';
 

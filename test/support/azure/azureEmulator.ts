@@ -1,11 +1,11 @@
 import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { DelegatedTokens, type TokenAudience } from '../../../src/auth/delegatedTokens';
+import { DelegatedTokens, type TokenAudience } from '../../../src/domain/credentials';
 import { readUnverifiedClaims } from '../../../src/auth/tokenClaims';
 import type { AzureEndpoints } from '../../../src/config';
 import { builtInRoleOf } from '../../../src/directory/azure/builtInRoles';
-import type { DirectoryFile, DirectoryUser, Organization } from '../../../src/directory/types';
+import type { DirectoryFile, DirectoryUser, Organization } from '../../../src/domain/directory';
 import { ApiContract, exampleBody, recordedBody, type Operation } from './apiContract';
 import {
   administratorsGroupDescriptorOf, EmulatedWorld, guidFrom, roleIdOf, userDescriptorOf, vsidOf, type EmulatedAssignment,

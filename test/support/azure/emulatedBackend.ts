@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import type { BillingLinkWrites } from '../../../src/config';
 import { AzureBackend } from '../../../src/directory/azure/azureDirectoryFactory';
 import type { AzureHttpOptions } from '../../../src/directory/azure/azureHttp';
-import type { DirectoryFile } from '../../../src/directory/types';
+import type { DirectoryFile } from '../../../src/domain/directory';
 import { CONTOSO_TENANT, DEMO_DIRECTORY } from '../demoWorld';
 import { AzureEmulator } from './azureEmulator';
 

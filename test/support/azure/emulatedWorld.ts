@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DirectoryFile, DirectoryUser, Organization, RoleName, Subscription, Tenant } from '../../../src/directory/types';
+import type { DirectoryFile, DirectoryUser, Organization, RoleName, Subscription, Tenant } from '../../../src/domain/directory';
 import { BUILT_IN_ROLE_IDS } from '../../../src/directory/azure/builtInRoles';
 
 export interface EmulatedAssignment {

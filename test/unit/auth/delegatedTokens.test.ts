@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { inspect } from 'node:util';
 import pino from 'pino';
-import { DelegatedTokens } from '../../../src/auth/delegatedTokens';
+import { DelegatedTokens } from '../../../src/domain/credentials';
 import { readUnverifiedClaims } from '../../../src/auth/tokenClaims';
 import { UserTokenCredential } from '../../../src/auth/userTokenCredential';
 

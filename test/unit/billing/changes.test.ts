@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
+import { ManagerNotices } from '../../../src/billing/notify/managerNotices';
 import { BillingService } from '../../../src/billing/billingService';
-import { StateWriteError } from '../../../src/store/port';
+import { StateWriteError } from '../../../src/domain/ports/store';
 import { createMemoryStore } from '../../../src/store/memoryStore';
 import { world } from '../../support/fakeDirectory';
 import {
@@ -41,7 +42,7 @@ describe('Billing changes', () => {
       };
       assert.deepEqual(b.changes, [event]);
       // Saved as JSON, where a field holding undefined is left out.
-      assert.deepEqual(b.state.changeEvents[id], JSON.parse(JSON.stringify(event)), 'the event is saved in the same write as the link');
+      assert.deepEqual(b.queuedWithChange, [JSON.parse(JSON.stringify(event))], 'the event goes to the outbox in the same transaction as the link');
       assert.equal(b.state.flows[flowId]?.status, 'completed');
     });
 
@@ -104,9 +105,9 @@ describe('Billing changes', () => {
       assert.deepEqual(b.changes, []);
     });
 
-    // changeListener.ts: "a listener's failure never undoes a saved change". The change is saved, so
-    // the user must see it as done (not an error), and the failure must reach reportError.
-    it('still reports a saved change as done when the listener throws, and reports the listener failure', async () => {
+    // A failure to wake delivery never undoes a saved change. The change is saved with its outbox
+    // entries, so the user must see it as done (not an error), and the failure must reach reportError.
+    it('still reports a saved change as done when delivery cannot be woken, keeps its notifications queued, and reports the failure', async () => {
       const errors: unknown[] = [];
       const store = createMemoryStore();
       const service = new BillingService({
@@ -114,7 +115,11 @@ describe('Billing changes', () => {
         store,
         flowTtlMs: FLOW_TTL_MS,
         now: () => START,
-        listener: { changed: () => { throw new Error('outbox unavailable'); } },
+        notices: new ManagerNotices({
+          store,
+          deliveries: { queued: () => { throw new Error('delivery unavailable'); } },
+          addresses: { hasPersonalChat: () => false, canStartChat: () => true },
+        }),
         reportError: (error) => void errors.push(error),
       });
       const pat = caller(PAT);
@@ -128,12 +133,13 @@ describe('Billing changes', () => {
       } catch (error) {
         thrown = error;
       }
-      assert.equal(store.read().links[ORG]?.subscriptionId, PAYG, 'the change was saved');
+      assert.equal(store.snapshot().links[ORG]?.subscriptionId, PAYG, 'the change was saved');
       assert.equal(thrown, undefined, 'confirm() must not throw after the change was saved');
       assert.equal(outcome?.ok, true);
       assert.equal(outcome.ok && !('pending' in outcome.value) ? outcome.value.notifications : 'refused', undefined, 'the result card says the others are told later');
-      assert.equal(Object.keys(store.read().changeEvents).length, 1, 'the saved event waits to be announced again');
-      assert.equal(errors.length, 1, 'the listener failure is reported');
+      const queued = Object.values(store.snapshot().outbox);
+      assert.deepEqual(queued.map((e) => [e.recipientId, e.status, e.event.kind]), [[SAM, 'pending', 'billing.setup']], 'the owner\'s notification was saved with the change, for delivery to pick up');
+      assert.equal(errors.length, 1, 'the failure is reported');
     });
   });
 

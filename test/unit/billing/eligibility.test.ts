@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { RoleName, Subscription } from '../../../src/directory/types';
+import type { RoleName, Subscription } from '../../../src/domain/directory';
 import {
   Bench, caller, contoso, FABRIKAM, ORG, PAT, problem, readyToConfirm, SAM, subscriptionList, value,
 } from './fixtures';

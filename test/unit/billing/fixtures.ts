@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
 import { BillingService } from '../../../src/billing/billingService';
-import type { Outcome, Problem } from '../../../src/billing/problems';
-import type { BillingChange, Caller, PendingBillingChange, SubscriptionOption } from '../../../src/billing/views';
-import type { ChangeEvent } from '../../../src/store/changeEvent';
+import { cancelAll } from '../../../src/billing/cancelAll';
+import type { Outcome, Problem } from '../../../src/domain/outcome';
+import type { BillingChange, PendingBillingChange, SubscriptionOption } from '../../../src/billing/views';
+import type { Caller } from '../../../src/domain/caller';
+import type { ChangeEvent } from '../../../src/domain/changeEvent';
 import { createMemoryStore, type MemoryStateStore } from '../../../src/store/memoryStore';
-import { emptyState, type BotState, type FlowKind } from '../../../src/store/state';
+import { emptyState, type BotState } from '../../../src/store/state';
+import type { FlowKind } from '../../../src/domain/model';
 import { world, type FakeDirectory, type WorldBuilder } from '../../support/fakeDirectory';
 
 export const CONTOSO = 'tenant-contoso';
@@ -58,12 +61,14 @@ export function contoso(): WorldBuilder {
 
 export const START = new Date('2026-03-02T10:00:00.000Z');
 
-/** A BillingService on a fake directory and a memory store, with a clock, a listener and an error sink to look at. */
+/** A BillingService on a fake directory and a memory store, with a clock, a record of the changes announced and an error sink to look at. */
 export class Bench {
   clock = START;
   readonly store: MemoryStateStore;
-  /** The change events the listener was told, in order. */
+  /** The change events announced after their commit, in order. */
   readonly changes: ChangeEvent[] = [];
+  /** The events handed to the outbox inside the transactions that made the changes, as saved (JSON). */
+  readonly queuedWithChange: ChangeEvent[] = [];
   readonly errors: unknown[] = [];
   readonly service: BillingService;
 
@@ -74,8 +79,14 @@ export class Bench {
       store: this.store,
       flowTtlMs: FLOW_TTL_MS,
       now: () => this.clock,
-      listener: {
-        changed: async (event) => {
+      notices: {
+        prepare: async () => ({ recipients: [], people: [] }),
+        // Called inside the change's own transaction: what it is given is saved with the change.
+        queueIn: async (_tx, event) => {
+          this.queuedWithChange.push(JSON.parse(JSON.stringify(event)) as ChangeEvent);
+          return [];
+        },
+        told: async (event) => {
           this.changes.push(event);
           return { recipients: [] };
         },
@@ -84,17 +95,22 @@ export class Bench {
     });
   }
 
+  /** "cancel" over this bench's billing flows. */
+  cancelAll(who: Caller): Promise<Outcome<number>> {
+    return cancelAll(this.store, [this.service.context.flows], who, (error) => void this.errors.push(error));
+  }
+
   advanceMs(ms: number): void {
     this.clock = new Date(this.clock.getTime() + ms);
   }
 
   get state(): Readonly<BotState> {
-    return this.store.read();
+    return this.store.snapshot();
   }
 
   /** The state as plain data, to compare before and after a refused request. */
   snapshot(): BotState {
-    return structuredClone(this.store.read());
+    return structuredClone(this.store.snapshot());
   }
 }
 

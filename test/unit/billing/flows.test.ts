@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import type { Outcome } from '../../../src/billing/problems';
-import { FINISHED_FLOW_RETENTION_MS, FLOW_PRUNE_INTERVAL_MS } from '../../../src/billing/flows';
+import type { Outcome } from '../../../src/domain/outcome';
+import { FINISHED_FLOW_RETENTION_MS, FLOW_PRUNE_INTERVAL_MS } from '../../../src/billing/flows/progress';
 import {
   Bench, caller, CONTOSO, contoso, EA, FABRIKAM, FABRIKAM_ORG, FABRIKAM_SUB, FLOW_TTL_MS, linkedState, MIA, OLIVIA, ORG, PAT, PAYG,
   problem, readyToConfirm, SAM, value,
@@ -140,7 +140,7 @@ describe('Billing flows', () => {
       const mine = [value(await b.service.startFlow(here, 'setup')).flow.id, value(await b.service.startFlow(here, 'change')).flow.id];
       const other = value(await b.service.startFlow(elsewhere, 'setup')).flow.id;
       const olivias = value(await b.service.startFlow(caller(OLIVIA, CONTOSO, here.conversationId), 'setup')).flow.id;
-      assert.equal(value(await b.service.cancelAll(here)), 2);
+      assert.equal(value(await b.cancelAll(here)), 2);
       assert.deepEqual(mine.map((id) => b.state.flows[id]?.status), ['cancelled', 'cancelled']);
       assert.equal(b.state.flows[other]?.status, 'open');
       assert.equal(b.state.flows[olivias]?.status, 'open');
@@ -150,9 +150,9 @@ describe('Billing flows', () => {
       const b = bench();
       const pat = caller(PAT);
       const flowId = value(await b.service.startFlow(pat, 'setup')).flow.id;
-      assert.equal(value(await b.service.cancelAll(caller(PAT, FABRIKAM, pat.conversationId))), 0);
+      assert.equal(value(await b.cancelAll(caller(PAT, FABRIKAM, pat.conversationId))), 0);
       assert.equal(b.state.flows[flowId]?.status, 'open');
-      assert.equal(value(await b.service.cancelAll(pat)), 1);
+      assert.equal(value(await b.cancelAll(pat)), 1);
     });
 
     it('forgets flows a day after they ended, once a new flow starts, and keeps the rest', async () => {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { additionProblem, removalProblem } from '../../../src/billing/managerRules';
-import type { DirectoryUser, RoleAssignment, RoleName, Subscription, Tenant } from '../../../src/directory/types';
+import type { DirectoryUser, RoleAssignment, RoleName, Subscription, Tenant } from '../../../src/domain/directory';
 
 const CONTOSO: Tenant = { id: 'contoso', displayName: 'Contoso' };
 const FABRIKAM: Tenant = { id: 'fabrikam', displayName: 'Fabrikam' };

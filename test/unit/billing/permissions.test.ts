@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import type { ProblemCode } from '../../../src/billing/problems';
-import type { RoleName } from '../../../src/directory/types';
+import type { ProblemCode } from '../../../src/domain/outcome';
+import type { RoleName } from '../../../src/domain/directory';
 import {
   attempt, Bench, caller, contoso, EA, LINKED_AT, linkedState, MIA, NOAH, OLIVIA, ORG, ORG_NAME, PAT, PAYG, SAM, START,
   subscriptionList, value, type Step,

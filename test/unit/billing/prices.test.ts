@@ -3,7 +3,7 @@ import { LIST_PRICES_USD, monthlyCents, parsePriceTable } from '../../../src/bil
 import { describeChange, FREE_TIER } from '../../../src/billing/quantities';
 import { estimateSentence, quantityChangeFacts } from '../../../src/cards/quantityCards';
 import { formatUsd } from '../../../src/cards/money';
-import type { PaidQuantities } from '../../../src/store/quantitiesState';
+import type { PaidQuantities } from '../../../src/domain/model';
 
 function paid(values: Partial<PaidQuantities>): PaidQuantities {
   return { ...FREE_TIER, ...values };

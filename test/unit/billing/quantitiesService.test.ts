@@ -1,16 +1,17 @@
 import assert from 'node:assert/strict';
 import { BillingService } from '../../../src/billing/billingService';
-import type { BillingChangeListener } from '../../../src/billing/changeListener';
-import type { Outcome } from '../../../src/billing/problems';
+import { cancelAll } from '../../../src/billing/cancelAll';
+import { TELL_NOBODY, type ChangeNotices } from '../../../src/billing/notify/managerNotices';
+import type { Outcome } from '../../../src/domain/outcome';
 import { FREE_TIER } from '../../../src/billing/quantities';
 import { QuantitiesService, type ReviewAnswer } from '../../../src/billing/quantitiesService';
 import type { QuantitiesStep } from '../../../src/billing/quantitiesViews';
-import type { Caller } from '../../../src/billing/views';
+import type { Caller } from '../../../src/domain/caller';
 import { StateBillingLinks } from '../../../src/billingLinks/stateBillingLinks';
-import type { DirectoryFile, RoleName } from '../../../src/directory/types';
-import type { ChangeEvent } from '../../../src/store/changeEvent';
+import type { DirectoryFile, RoleName } from '../../../src/domain/directory';
+import type { ChangeEvent } from '../../../src/domain/changeEvent';
 import { createMemoryStore, type MemoryStateStore } from '../../../src/store/memoryStore';
-import type { PaidQuantities } from '../../../src/store/quantitiesState';
+import type { PaidQuantities } from '../../../src/domain/model';
 import { emptyState, type BotState } from '../../../src/store/state';
 import { WorldDirectory } from '../../support/worldDirectory';
 
@@ -86,23 +87,31 @@ describe('QuantitiesService', () => {
   let service: QuantitiesService;
   let clock: Date;
   let told: ChangeEvent[];
+  let queuedWithChange: ChangeEvent[];
   let storageErrors: unknown[];
 
   beforeEach(() => {
     store = createMemoryStore(initialState());
     clock = new Date('2026-11-26T09:00:00Z');
     told = [];
+    queuedWithChange = [];
     storageErrors = [];
     const directory = new WorldDirectory(WORLD);
     const now = (): Date => clock;
-    const listener: BillingChangeListener = {
-      changed: async (event) => {
+    const notices: ChangeNotices = {
+      ...TELL_NOBODY,
+      // Called inside the change's own transaction: what it is given is saved with the change.
+      queueIn: async (_tx, event) => {
+        queuedWithChange.push(event);
+        return [];
+      },
+      told: async (event) => {
         told.push(event);
         return { recipients: [] };
       },
     };
     const billing = new BillingService({ directory, store, flowTtlMs: 15 * 60_000, now });
-    service = new QuantitiesService({ directory, store, billing, flowTtlMs: 15 * 60_000, now, listener, reportError: (e) => storageErrors.push(e) });
+    service = new QuantitiesService({ directory, store, billing, flowTtlMs: 15 * 60_000, now, notices, reportError: (e) => storageErrors.push(e) });
   });
 
   async function open(who: Who, organizationId: string): Promise<{ flowId: string; step: Outcome<QuantitiesStep> }> {
@@ -146,7 +155,7 @@ describe('QuantitiesService', () => {
 
     for (const { name, who, organization, expect } of cases) {
       it(name, async () => {
-        const before = structuredClone(store.read());
+        const before = structuredClone(store.snapshot());
         const started = value(await service.start(caller(who)));
         const option = started.organizations.find((o) => o.id === organization);
         const { flowId, step } = await open(who, organization);
@@ -163,8 +172,8 @@ describe('QuantitiesService', () => {
           // A forged "Next" with numbers is refused just the same and changes nothing.
           const forged = await service.review(caller(who), flowId, paid({ basicUsers: 9 }));
           assert.equal(forged.ok, false);
-          assert.deepEqual(store.read().quantities, before.quantities);
-          assert.deepEqual(store.read().links, before.links);
+          assert.deepEqual(store.snapshot().quantities, before.quantities);
+          assert.deepEqual(store.snapshot().links, before.links);
           return;
         }
 
@@ -173,17 +182,17 @@ describe('QuantitiesService', () => {
         const next = value(await service.review(caller(who), flowId, paid({ basicUsers: 10, artifactsGiB: 4 })));
         if (expect === 'first purchase') {
           assert.equal(next.kind, 'setup');
-          assert.deepEqual(store.read().quantities, before.quantities, 'nothing is bought before billing is linked');
-          const setup = Object.values(store.read().flows).find((f) => f.kind === 'setup' && f.ownerId === who);
+          assert.deepEqual(store.snapshot().quantities, before.quantities, 'nothing is bought before billing is linked');
+          const setup = Object.values(store.snapshot().flows).find((f) => f.kind === 'setup' && f.ownerId === who);
           assert.equal(setup?.organizationId, organization);
           assert.deepEqual(setup?.pendingPurchase, paid({ basicUsers: 10, artifactsGiB: 4 }));
           return;
         }
         assert.equal(next.kind, 'confirm');
         const done = value(await service.confirm(caller(who), flowId));
-        assert.deepEqual(store.read().quantities[organization]?.paid, paid({ basicUsers: 10, artifactsGiB: 4 }));
-        assert.equal(store.read().quantities[organization]?.changedBy, who);
-        const audit = store.read().audit.at(-1);
+        assert.deepEqual(store.snapshot().quantities[organization]?.paid, paid({ basicUsers: 10, artifactsGiB: 4 }));
+        assert.equal(store.snapshot().quantities[organization]?.changedBy, who);
+        const audit = store.snapshot().audit.at(-1);
         assert.deepEqual(
           { action: audit?.action, actorId: audit?.actorId, from: audit?.fromQuantities?.basicUsers, to: audit?.toQuantities?.basicUsers },
           { action: 'quantities.change', actorId: who, from: 3, to: 10 },
@@ -194,7 +203,7 @@ describe('QuantitiesService', () => {
         assert.equal(event.actor.name, people[who]);
         assert.deepEqual(event.changes, [{ what: 'Basic users', from: '3', to: '10' }, { what: 'Artifacts storage (GiB)', from: '0', to: '4' }]);
         assert.equal(event.id, audit?.id, 'the event is the audited change');
-        assert.deepEqual(store.read().changeEvents[event.id], event, 'the event is saved with the change');
+        assert.deepEqual(queuedWithChange, [event], 'the event goes to the outbox in the same transaction as the change');
         assert.deepEqual(done.notifications, { recipients: [] });
         assert.equal(done.change.toMonthlyCents - done.change.fromMonthlyCents, (7 * 6 + 4 * 2) * 100);
       });
@@ -212,8 +221,8 @@ describe('QuantitiesService', () => {
     if (answer.kind !== 'invalid') return;
     assert.equal(answer.step.problems.length, 5);
     assert.deepEqual(answer.step.meters.map((m) => m.value), [3, 0, 0, 0, 0], 'invalid entries show the current quantity again');
-    assert.deepEqual(store.read().quantities, initialState().quantities);
-    assert.equal(store.read().audit.length, 0);
+    assert.deepEqual(store.snapshot().quantities, initialState().quantities);
+    assert.equal(store.snapshot().audit.length, 0);
   });
 
   it('refuses the quantities the organization already has as nothing to change', async () => {
@@ -229,18 +238,18 @@ describe('QuantitiesService', () => {
     const late = await service.confirm(caller('carl'), carls.flowId);
     assert.equal(late.ok, false);
     if (!late.ok) assert.match(late.problem.message, /changed the paid quantities of billed-org while you were deciding, so nothing was changed/);
-    assert.equal(store.read().quantities['org-billed']?.paid.basicUsers, 5);
+    assert.equal(store.snapshot().quantities['org-billed']?.paid.basicUsers, 5);
   });
 
   it('refuses a confirmation when billing was removed in the meantime', async () => {
     const { flowId } = await review('carl', 'org-billed', paid({ basicUsers: 20 }));
-    await store.update((state) => {
+    await store.updateState((state) => {
       delete state.links['org-billed'];
       delete state.quantities['org-billed'];
     });
     const late = await service.confirm(caller('carl'), flowId);
     assert.equal(late.ok, false);
-    assert.equal(store.read().quantities['org-billed'], undefined);
+    assert.equal(store.snapshot().quantities['org-billed'], undefined);
   });
 
   it('lets nobody buy more on an inactive subscription, but allows a reduction', async () => {
@@ -252,14 +261,14 @@ describe('QuantitiesService', () => {
     const { flowId, answer } = await review('carl', 'org-stalled', paid({ selfHostedJobs: 1 }));
     assert.equal(answer.kind, 'confirm');
     value(await service.confirm(caller('carl'), flowId));
-    assert.equal(store.read().quantities['org-stalled']?.paid.selfHostedJobs, 1);
+    assert.equal(store.snapshot().quantities['org-stalled']?.paid.selfHostedJobs, 1);
   });
 
   it('goes back to zero by removing the entry: the free tier', async () => {
     const { flowId } = await review('owen', 'org-billed', paid({}));
     value(await service.confirm(caller('owen'), flowId));
-    assert.equal(store.read().quantities['org-billed'], undefined);
-    assert.equal(store.read().audit.at(-1)?.toQuantities?.basicUsers, 0);
+    assert.equal(store.snapshot().quantities['org-billed'], undefined);
+    assert.equal(store.snapshot().audit.at(-1)?.toQuantities?.basicUsers, 0);
   });
 
   it("answers someone else's click, a late click and a second click without changing anything", async () => {
@@ -270,13 +279,13 @@ describe('QuantitiesService', () => {
     clock = new Date(clock.getTime() + 16 * 60_000);
     const late = await service.confirm(caller('carl'), flowId);
     assert.deepEqual(late.ok ? '' : late.problem.code, 'flow-expired');
-    assert.equal(store.read().quantities['org-billed']?.paid.basicUsers, 3);
+    assert.equal(store.snapshot().quantities['org-billed']?.paid.basicUsers, 3);
 
     const again = await review('carl', 'org-billed', paid({ basicUsers: 20 }));
     value(await service.confirm(caller('carl'), again.flowId));
     const second = await service.confirm(caller('carl'), again.flowId);
     assert.deepEqual(second.ok ? '' : second.problem.code, 'flow-finished');
-    assert.equal(store.read().audit.length, 1);
+    assert.equal(store.snapshot().audit.length, 1);
   });
 
   it('reports a refused write as "nothing was changed" and keeps the quantities', async () => {
@@ -285,19 +294,19 @@ describe('QuantitiesService', () => {
     const failed = await service.confirm(caller('carl'), flowId);
     assert.deepEqual(failed.ok ? '' : failed.problem.code, 'state-unavailable');
     assert.equal(storageErrors.length, 1);
-    assert.equal(store.read().quantities['org-billed']?.paid.basicUsers, 3);
+    assert.equal(store.snapshot().quantities['org-billed']?.paid.basicUsers, 3);
     assert.equal(told.length, 0);
     // The confirmation still stands and can be tried again.
     value(await service.confirm(caller('carl'), flowId));
-    assert.equal(store.read().quantities['org-billed']?.paid.basicUsers, 20);
+    assert.equal(store.snapshot().quantities['org-billed']?.paid.basicUsers, 20);
   });
 
   it('cancels only the open purchases of the caller in this conversation', async () => {
     await open('carl', 'org-billed');
     await open('carl', 'org-billed');
     await open('owen', 'org-billed');
-    assert.equal(value(await service.cancelAll(caller('carl'))), 2);
-    assert.equal(Object.values(store.read().purchases).filter((f) => f.status === 'open').length, 1);
+    assert.equal(value(await cancelAll(store, [service.context.flows], caller('carl'), () => undefined)), 2);
+    assert.equal(Object.values(store.snapshot().purchases).filter((f) => f.status === 'open').length, 1);
   });
 });
 
@@ -323,23 +332,23 @@ describe('QuantitiesService with a directory per caller', () => {
     const directory = new WorldDirectory(WORLD);
     const billing = new BillingService({ directory, store, flowTtlMs: 15 * 60_000, now });
     const service = new QuantitiesService({ directory, store, billing, flowTtlMs: 15 * 60_000, now, boughtElsewhere: 'the Billing settings page' });
-    const before = structuredClone(store.read());
+    const before = structuredClone(store.snapshot());
     const refused = await service.start(caller('carl'));
     assert.equal(refused.ok ? '' : refused.problem.code, 'not-available-here');
     assert.match(refused.ok ? '' : refused.problem.message, /Buy them on the Billing settings page, then type "status"/);
     const click = await service.confirm(caller('carl'), 'any-flow');
     assert.equal(click.ok ? '' : click.problem.code, 'not-available-here');
-    assert.deepEqual(store.read(), before);
+    assert.deepEqual(store.snapshot(), before);
   });
 
   it('does not start a first purchase with a set-up whose link another service keeps, since both could not be one write', async () => {
     const store = createMemoryStore(initialState());
     const billing = new BillingService({ directory: new WorldDirectory(WORLD), billingLinksFor: async () => new StateBillingLinks(store), store, flowTtlMs: 15 * 60_000, now });
-    const before = structuredClone(store.read());
+    const before = structuredClone(store.snapshot());
     const refused = await billing.startFirstPurchase(caller('petra'), 'org-new', { ...FREE_TIER, basicUsers: 10 });
     assert.equal(refused.ok ? '' : refused.problem.code, 'not-available-here');
     assert.match(refused.ok ? '' : refused.problem.message, /Type "set up billing" first/);
-    assert.deepEqual(store.read(), before);
+    assert.deepEqual(store.snapshot(), before);
   });
 
   it('does not let the same object id claimed from another tenant cancel the caller\'s purchases', async () => {
@@ -348,8 +357,8 @@ describe('QuantitiesService with a directory per caller', () => {
     const billing = new BillingService({ directory, store, flowTtlMs: 15 * 60_000, now });
     const service = new QuantitiesService({ directory, store, billing, flowTtlMs: 15 * 60_000, now });
     value(await service.start(caller('carl')));
-    assert.equal(value(await service.cancelAll({ ...caller('carl'), tenantId: 'tenant-elsewhere' })), 0);
-    assert.equal(value(await service.cancelAll(caller('carl'))), 1);
+    assert.equal(value(await cancelAll(store, [service.context.flows], { ...caller('carl'), tenantId: 'tenant-elsewhere' }, () => undefined)), 0);
+    assert.equal(value(await cancelAll(store, [service.context.flows], caller('carl'), () => undefined)), 1);
   });
 
   it('keeps a saved change when the listener throws, and reports the error', async () => {
@@ -357,13 +366,13 @@ describe('QuantitiesService with a directory per caller', () => {
     const directory = new WorldDirectory(WORLD);
     const errors: unknown[] = [];
     const billing = new BillingService({ directory, store, flowTtlMs: 15 * 60_000, now });
-    const listener: BillingChangeListener = { changed: async () => { throw new Error('delivery down'); } };
-    const service = new QuantitiesService({ directory, store, billing, flowTtlMs: 15 * 60_000, now, listener, reportError: (e) => errors.push(e) });
+    const notices: ChangeNotices = { ...TELL_NOBODY, told: async () => { throw new Error('delivery down'); } };
+    const service = new QuantitiesService({ directory, store, billing, flowTtlMs: 15 * 60_000, now, notices, reportError: (e) => errors.push(e) });
     const started = value(await service.start(caller('carl')));
     value(await service.chooseOrganization(caller('carl'), started.flow.id, 'org-billed'));
     value(await service.review(caller('carl'), started.flow.id, paid({ basicUsers: 7 })));
     value(await service.confirm(caller('carl'), started.flow.id));
-    assert.equal(store.read().quantities['org-billed']?.paid.basicUsers, 7);
+    assert.equal(store.snapshot().quantities['org-billed']?.paid.basicUsers, 7);
     assert.equal(errors.length, 1);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { RoleName, Subscription } from '../../../src/directory/types';
+import type { RoleName, Subscription } from '../../../src/domain/directory';
 import type { OrganizationStatus } from '../../../src/billing/views';
 import {
   attempt, Bench, caller, CONTOSO, contoso, EA, LINKED_AT, linkedState, MIA, NOAH, OLIVIA, ORG, ORG_NAME, PAT, PAYG, SAM, START, value,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import type { BillingLinkPort } from '../../../src/billingLinks/port';
+import type { BillingLinkPort } from '../../../src/domain/ports/billingLinks';
 import { StateBillingLinks } from '../../../src/billingLinks/stateBillingLinks';
 import { parseDevOpsDate } from '../../../src/directory/azure/billingSetup';
 import { createMemoryStore } from '../../../src/store/memoryStore';

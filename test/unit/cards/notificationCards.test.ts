@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { notificationMessage } from '../../../src/cards/notificationCards';
-import type { ChangeEvent } from '../../../src/store/changeEvent';
-import type { OutboxEntry } from '../../../src/store/notificationState';
+import type { ChangeEvent } from '../../../src/domain/changeEvent';
+import type { OutboxEntry } from '../../../src/domain/model';
 
 const base = { id: 'e1', organization: { id: 'org', name: 'contoso-web' }, actor: { id: 'alex', name: 'Alex Wilber' }, at: '2026-11-26T09:30:00.000Z' };
 const payg = { id: 'sub-1', name: 'Pay-As-You-Go' };

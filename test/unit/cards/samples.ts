@@ -2,7 +2,7 @@ import type {
   BillingChange, ConfirmStep, FlowView, OrganizationOption, OrganizationStatus, OrganizationStep, PendingBillingChange, SubscriptionOption,
   SubscriptionStep,
 } from '../../../src/billing/views';
-import type { FlowKind } from '../../../src/store/state';
+import type { FlowKind } from '../../../src/domain/model';
 
 /** Realistic view data, as BillingService hands it to the card builders. */
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { LocalDirectory } from '../../../src/directory/localDirectory';
-import type { Organization, RoleName, Subscription } from '../../../src/directory/types';
+import type { Organization, RoleName, Subscription } from '../../../src/domain/directory';
 import { ALEX, CONTOSO_TENANT, DEMO_FILE } from './fixtures';
 
 /**

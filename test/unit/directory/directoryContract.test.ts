@@ -3,8 +3,8 @@ import { readFile } from 'node:fs/promises';
 import { organizationAccess } from '../../../src/billing/organizationAccess';
 import { AzureBackend } from '../../../src/directory/azure/azureDirectoryFactory';
 import { LocalDirectory } from '../../../src/directory/localDirectory';
-import type { DirectoryPort } from '../../../src/directory/port';
-import type { DirectoryFile, Organization } from '../../../src/directory/types';
+import type { DirectoryPort } from '../../../src/domain/ports/directory';
+import type { DirectoryFile, Organization } from '../../../src/domain/directory';
 import { AzureEmulator } from '../../support/azure/azureEmulator';
 import { ADELE, ALEX, CONTOSO_TENANT, DEMO_DIRECTORY, MEGAN, ORG_DATA, ORG_WEB, SUB_EA, SUB_PAYG } from '../../support/demoWorld';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { LocalDirectory } from '../../../src/directory/localDirectory';
-import { DirectoryChangeError } from '../../../src/directory/port';
+import { DirectoryChangeError } from '../../../src/domain/ports/directory';
 import { storedRoleOverlay } from '../../../src/directory/roleOverlay';
 import { createMemoryStore } from '../../../src/store/memoryStore';
 import { ADELE, ALEX, CONTOSO_TENANT, DEMO_DIRECTORY, MEGAN, NESTOR, PATTI, SUB_EA, SUB_PAYG } from '../../support/demoWorld';
@@ -31,7 +31,7 @@ describe('Roles the local directory grants and takes back', () => {
     await directory.grantRole(megan);
     await directory.grantRole(megan);
     assert.equal((await directory.roleAssignmentsOn(SUB_PAYG)).filter((a) => a.principalId === MEGAN).length, 1);
-    assert.deepEqual(store.read().directoryOverlay.revoked, []);
+    assert.deepEqual(store.snapshot().directoryOverlay.revoked, []);
   });
 
   it('refuses a subscription or person the file does not know', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { backoff, decideRetry, DEFAULT_RETRY } from '../../../src/notifications/retryPolicy';
 import { RateLimiter } from '../../../src/notifications/rateLimiter';
-import { parseRetryAfter } from '../../../src/notifications/botConnectorTransport';
+import { parseRetryAfter } from '../../../src/teams/botConnectorTransport';
 
 const SETTINGS = { ...DEFAULT_RETRY, maxAttempts: 5 };
 

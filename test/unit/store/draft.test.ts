@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { applyChanges, createDraft, isEmptyChangeSet, mergeChangeSets } from '../../../src/store/draft';
-import { STATE_LAYOUT, emptyState, type AuditEntry, type BillingLink, type BotState, type Flow } from '../../../src/store/state';
+import { STATE_LAYOUT, emptyState, type BotState } from '../../../src/store/state';
+import type { AuditEntry, BillingLink, Flow } from '../../../src/domain/model';
 
 function link(organizationId: string, subscriptionId = `sub-${organizationId}`): BillingLink {
   return { organizationId, subscriptionId, linkedBy: 'user-1', linkedAt: '2024-01-01T00:00:00.000Z' };

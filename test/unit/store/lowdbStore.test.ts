@@ -5,8 +5,10 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { lockFileFor, parseHolder } from '../../../src/store/fileLock';
 import { openLowdbStore } from '../../../src/store/lowdbStore';
-import { StateFileError, StateWriteError, type StateStore } from '../../../src/store/port';
-import { STATE_SCHEMA_VERSION, emptyState, type BillingLink, type BotState } from '../../../src/store/state';
+import { StateFileError, type StateStore } from '../../../src/store/port';
+import { StateWriteError } from '../../../src/domain/ports/store';
+import { STATE_SCHEMA_VERSION, emptyState, type BotState } from '../../../src/store/state';
+import type { BillingLink } from '../../../src/domain/model';
 import { readSavedState } from '../../support/savedState';
 import { exists, lockContent, makeTempFolder, pidOfExitedProcess, removeTempFolder } from './helpers';
 
@@ -63,14 +65,14 @@ describe('lowdbStore', () => {
   describe('opening', () => {
     it('starts fresh by creating the parent folder and an empty state', async () => {
       const store = await open();
-      assert.deepEqual(store.read(), emptyState());
+      assert.deepEqual(store.snapshot(), emptyState());
       assert.deepEqual(await readSavedState(stateFile), emptyState());
       assert.equal(await exists(lockFileFor(stateFile)), true);
     });
 
     it('keeps the state across close and reopen, and releases the lock on close', async () => {
       const first = await open();
-      await first.update((draft) => {
+      await first.updateState((draft) => {
         draft.links['org-1'] = link('org-1');
       });
       await first.close();
@@ -78,7 +80,7 @@ describe('lowdbStore', () => {
       assert.equal(await exists(lockFileFor(stateFile)), false);
 
       const second = await open();
-      assert.deepEqual(second.read().links['org-1'], link('org-1'));
+      assert.deepEqual(second.snapshot().links['org-1'], link('org-1'));
     });
 
     it('refuses a second open of the same file in this process until the first is closed', async () => {
@@ -111,7 +113,7 @@ describe('lowdbStore', () => {
       const deadPid = pidOfExitedProcess();
       await fs.writeFile(lockFileFor(stateFile), lockContent(deadPid));
       const store = await open();
-      assert.deepEqual(store.read(), emptyState());
+      assert.deepEqual(store.snapshot(), emptyState());
       assert.equal(parseHolder(await fs.readFile(lockFileFor(stateFile), 'utf8'))?.pid, process.pid);
       assert.equal(warnings.length, 1);
       assert.ok(warnings[0]?.includes(String(deadPid)), warnings[0]);
@@ -156,10 +158,10 @@ describe('lowdbStore', () => {
       const firstRelease = { schemaVersion: STATE_SCHEMA_VERSION, links: { org: link('org') }, flows: {}, conversations: {}, audit: [] };
       await fs.writeFile(stateFile, JSON.stringify(firstRelease));
       const store = await open();
-      assert.deepEqual(store.read().links, firstRelease.links);
-      assert.deepEqual(store.read().outbox, {});
-      assert.deepEqual(store.read().directoryOverlay, { granted: [], revoked: [] });
-      await store.update((state) => {
+      assert.deepEqual(store.snapshot().links, firstRelease.links);
+      assert.deepEqual(store.snapshot().outbox, {});
+      assert.deepEqual(store.snapshot().directoryOverlay, { granted: [], revoked: [] });
+      await store.updateState((state) => {
         state.reach.someone = { status: 'delivered', at: '2026-11-26T09:00:00.000Z' };
       });
       const onDisk = (await readSavedState(stateFile)) as unknown as BotState;
@@ -172,10 +174,10 @@ describe('lowdbStore', () => {
       const older = { schemaVersion: STATE_SCHEMA_VERSION, links: { 'org-1': link('org-1') }, flows: {}, conversations: {}, audit: [] };
       await fs.writeFile(stateFile, JSON.stringify(older));
       const store = await open();
-      assert.deepEqual(store.read().quantities, {});
-      assert.deepEqual(store.read().purchases, {});
-      assert.deepEqual(store.read().links['org-1'], link('org-1'));
-      await store.update((draft) => {
+      assert.deepEqual(store.snapshot().quantities, {});
+      assert.deepEqual(store.snapshot().purchases, {});
+      assert.deepEqual(store.snapshot().links['org-1'], link('org-1'));
+      await store.updateState((draft) => {
         draft.quantities['org-1'] = { paid: { basicUsers: 4, basicTestPlansUsers: 0, microsoftHostedJobs: 0, selfHostedJobs: 0, artifactsGiB: 0 }, changedBy: 'u', changedAt: 't' };
       });
       const onDisk = (await readSavedState(stateFile)) as unknown as { quantities: Record<string, { paid: { basicUsers: number } }> };
@@ -184,13 +186,13 @@ describe('lowdbStore', () => {
 
     it('keeps paid quantities across close and reopen', async () => {
       const first = await open();
-      await first.update((draft) => {
+      await first.updateState((draft) => {
         draft.quantities['org-1'] = { paid: { basicUsers: 0, basicTestPlansUsers: 2, microsoftHostedJobs: 1, selfHostedJobs: 0, artifactsGiB: 9 }, changedBy: 'u', changedAt: 't' };
       });
       await first.close();
       opened.splice(opened.indexOf(first), 1);
       const second = await open();
-      assert.deepEqual(second.read().quantities['org-1']?.paid, { basicUsers: 0, basicTestPlansUsers: 2, microsoftHostedJobs: 1, selfHostedJobs: 0, artifactsGiB: 9 });
+      assert.deepEqual(second.snapshot().quantities['org-1']?.paid, { basicUsers: 0, basicTestPlansUsers: 2, microsoftHostedJobs: 1, selfHostedJobs: 0, artifactsGiB: 9 });
     });
 
     it('refuses a state file path that is a folder', async () => {
@@ -204,7 +206,7 @@ describe('lowdbStore', () => {
       const store = await open();
       const seen = await Promise.all(
         Array.from({ length: 100 }, (_, i) =>
-          store.update((draft) => {
+          store.updateState((draft) => {
             const before = Object.keys(draft.links).length;
             draft.links[`org-${i}`] = link(`org-${i}`);
             return before;
@@ -212,72 +214,81 @@ describe('lowdbStore', () => {
         ),
       );
       assert.deepEqual(seen, Array.from({ length: 100 }, (_, i) => i));
-      assert.equal(Object.keys(store.read().links).length, 100);
+      assert.equal(Object.keys(store.snapshot().links).length, 100);
 
       await store.close();
       const onDisk = (await readSavedState(stateFile)) as unknown as BotState;
       assert.equal(Object.keys(onDisk.links).length, 100);
       const reopened = await open();
-      assert.deepEqual(reopened.read(), onDisk);
+      assert.deepEqual(reopened.snapshot(), onDisk);
     });
 
     it('returns what the mutation returns', async () => {
       const store = await open();
-      assert.equal(await store.update(() => 42), 42);
+      assert.equal(await store.updateState(() => 42), 42);
     });
 
     it('leaves the state and the file unchanged when the mutation throws, and keeps going', async () => {
       const store = await open();
-      await store.update((draft) => {
+      await store.updateState((draft) => {
         draft.links['org-1'] = link('org-1');
       });
-      const before = structuredClone(store.read());
+      const before = structuredClone(store.snapshot());
       const filesBefore = await folderContent(path.dirname(stateFile));
 
       await assert.rejects(
-        store.update((draft) => {
+        store.updateState((draft) => {
           draft.links['org-2'] = link('org-2');
           delete draft.links['org-1'];
           throw new Error('validation failed');
         }),
         /validation failed/,
       );
-      assert.deepEqual(store.read(), before);
+      assert.deepEqual(store.snapshot(), before);
       assert.deepEqual(await folderContent(path.dirname(stateFile)), filesBefore);
 
-      await store.update((draft) => {
+      await store.updateState((draft) => {
         draft.links['org-3'] = link('org-3');
       });
-      assert.deepEqual(Object.keys(store.read().links), ['org-1', 'org-3']);
+      assert.deepEqual(Object.keys(store.snapshot().links), ['org-1', 'org-3']);
     });
 
     it('does not expose the draft to readers before it is saved', async () => {
       const store = await open();
-      const saving = store.update((draft) => {
+      const saving = store.updateState((draft) => {
         draft.links['org-1'] = link('org-1');
       });
-      assert.deepEqual(store.read().links, {});
+      assert.deepEqual(store.snapshot().links, {});
       await saving;
-      assert.deepEqual(Object.keys(store.read().links), ['org-1']);
+      assert.deepEqual(Object.keys(store.snapshot().links), ['org-1']);
     });
 
-    it('rejects an asynchronous mutation without changing anything', async () => {
+    // A transaction may await its repositories: what it changes after an await is saved with the rest,
+    // and one that fails after an await leaves nothing.
+    it('keeps what an asynchronous update changes after awaiting, and nothing of one that then fails', async () => {
       const store = await open();
+      await store.updateState(async (draft) => {
+        await new Promise((resolve) => setImmediate(resolve));
+        draft.links['org-1'] = link('org-1');
+      });
+      assert.deepEqual(Object.keys(store.snapshot().links), ['org-1']);
       await assert.rejects(
-        store.update(async (draft) => {
-          draft.links['org-1'] = link('org-1');
+        store.updateState(async (draft) => {
+          draft.links['org-2'] = link('org-2');
+          await new Promise((resolve) => setImmediate(resolve));
+          throw new Error('changed my mind');
         }),
-        (error: unknown) => error instanceof TypeError && /must be synchronous/.test(error.message),
+        /changed my mind/,
       );
-      assert.deepEqual(store.read(), emptyState());
+      assert.deepEqual(Object.keys(store.snapshot().links), ['org-1']);
     });
 
     it('raises StateWriteError when the disk refuses the write, keeps the old state, and recovers', async () => {
       const store = await open();
-      await store.update((draft) => {
+      await store.updateState((draft) => {
         draft.links['org-1'] = link('org-1');
       });
-      const before = structuredClone(store.read());
+      const before = structuredClone(store.snapshot());
 
       // Root ignores folder permissions, so break the path instead: a file where the folder was
       // makes the temp-file write fail with ENOTDIR.
@@ -287,7 +298,7 @@ describe('lowdbStore', () => {
       await fs.writeFile(stateFolder, 'not a folder');
 
       await assert.rejects(
-        store.update((draft) => {
+        store.updateState((draft) => {
           draft.links['org-2'] = link('org-2');
         }),
         (error: unknown) => {
@@ -297,14 +308,14 @@ describe('lowdbStore', () => {
           return true;
         },
       );
-      assert.deepEqual(store.read(), before);
+      assert.deepEqual(store.snapshot(), before);
 
       await fs.rm(stateFolder);
       await fs.rename(movedAway, stateFolder);
-      await store.update((draft) => {
+      await store.updateState((draft) => {
         draft.links['org-3'] = link('org-3');
       });
-      assert.deepEqual(Object.keys(store.read().links), ['org-1', 'org-3']);
+      assert.deepEqual(Object.keys(store.snapshot().links), ['org-1', 'org-3']);
       const onDisk = (await readSavedState(stateFile)) as unknown as BotState;
       assert.deepEqual(Object.keys(onDisk.links), ['org-1', 'org-3']);
     });
@@ -314,7 +325,7 @@ describe('lowdbStore', () => {
     it('waits for queued updates before releasing the lock, and refuses updates afterwards', async () => {
       const store = await open();
       const updates = Array.from({ length: 5 }, (_, i) =>
-        store.update((draft) => {
+        store.updateState((draft) => {
           draft.links[`org-${i}`] = link(`org-${i}`);
         }),
       );
@@ -325,7 +336,7 @@ describe('lowdbStore', () => {
       assert.equal(Object.keys(onDisk.links).length, 5);
 
       await assert.rejects(
-        store.update(() => undefined),
+        store.updateState(() => undefined),
         /is closed/,
       );
     });
@@ -342,7 +353,7 @@ describe('lowdbStore', () => {
       const store = await open();
       const emptySize = (await fs.stat(stateFile)).size;
       for (let i = 0; i < 200; i++) {
-        await store.update((draft) => {
+        await store.updateState((draft) => {
           draft.links[`org-${i}`] = link(`org-${i}`);
           draft.conversations[`conversation-${i}`] = reference(i);
           draft.audit.push({ id: `audit-${i}`, at: '2024-01-01T00:00:00.000Z', actorId: 'user-1', action: 'billing.setup', organizationId: `org-${i}` });
@@ -354,17 +365,17 @@ describe('lowdbStore', () => {
         const lines = (await fs.readFile(journal(collection), 'utf8')).split('\n').filter((line) => line !== '');
         assert.equal(lines.length, 200, collection);
       }
-      assert.deepEqual(await readSavedState(stateFile), store.read());
+      assert.deepEqual(await readSavedState(stateFile), store.snapshot());
     });
 
     it('writes nothing for an update that changes nothing', async () => {
       const store = await open();
-      await store.update((draft) => {
+      await store.updateState((draft) => {
         draft.links['org-1'] = link('org-1');
       });
       const before = await folderContent(path.dirname(stateFile));
       const stampBefore = (await fs.stat(stateFile)).mtimeMs;
-      await store.update((draft) => {
+      await store.updateState((draft) => {
         const existing = draft.links['org-1'];
         if (existing) draft.links['org-1'] = { ...existing };
         return Object.keys(draft.links).length;
@@ -382,26 +393,26 @@ describe('lowdbStore', () => {
       await fs.writeFile(stateFile, JSON.stringify(old, null, 2));
 
       const store = await open();
-      assert.deepEqual(store.read(), old);
+      assert.deepEqual(store.snapshot(), old);
       const stateFileNow = JSON.parse(await fs.readFile(stateFile, 'utf8')) as Record<string, unknown>;
       assert.deepEqual(Object.keys(stateFileNow).sort(), ['directoryOverlay', 'journals', 'schemaVersion'], 'what grows is in journals; small values stay');
       assert.deepEqual(await readSavedState(stateFile), old);
       await store.close();
-      assert.deepEqual((await open()).read(), old);
+      assert.deepEqual((await open()).snapshot(), old);
     });
 
     it('drops the end of a write that never completed, and keeps the saved state', async () => {
       const first = await open();
-      await first.update((draft) => {
+      await first.updateState((draft) => {
         draft.links['org-1'] = link('org-1');
       });
       await first.close();
       await fs.appendFile(journal('links'), '{"set":"org-9","value":{"organiz');
 
       const store = await open();
-      assert.deepEqual(Object.keys(store.read().links), ['org-1']);
+      assert.deepEqual(Object.keys(store.snapshot().links), ['org-1']);
       assert.ok(warnings.some((w) => w.includes(journal('links')) && /never completed/.test(w)), warnings.join('\n'));
-      await store.update((draft) => {
+      await store.updateState((draft) => {
         draft.links['org-2'] = link('org-2');
       });
       assert.ok((await fs.readFile(journal('links'), 'utf8')).endsWith('}}\n'));
@@ -424,7 +435,7 @@ describe('lowdbStore', () => {
     for (const { what, damage, problem, recordLength } of damages) {
       it(`refuses to start when ${what}, and leaves every file untouched`, async () => {
         const first = await open();
-        await first.update((draft) => {
+        await first.updateState((draft) => {
           draft.links['org-1'] = link('org-1');
         });
         await first.close();
@@ -474,7 +485,7 @@ describe('lowdbStore', () => {
       const writes: Promise<void>[] = [];
       for (let round = 0; round < 130; round++) {
         for (let i = 0; i < 10; i++) {
-          const update = store.update((draft) => {
+          const update = store.updateState((draft) => {
             draft.conversations[`conversation-${i}`] = { ...reference(i), updatedAt: new Date(Date.UTC(2024, 0, 1, 0, round)).toISOString() };
           });
           if (round < 110) await update;
@@ -482,7 +493,7 @@ describe('lowdbStore', () => {
         }
       }
       await Promise.all(writes);
-      const expected = structuredClone(store.read());
+      const expected = structuredClone(store.snapshot());
       await store.close();
 
       const listed = (JSON.parse(await fs.readFile(stateFile, 'utf8')) as { journals: Record<string, { file: string }> }).journals.conversations;
@@ -491,7 +502,7 @@ describe('lowdbStore', () => {
       const lines = (await fs.readFile(path.join(path.dirname(stateFile), listed.file), 'utf8')).split('\n').length;
       assert.ok(lines < 1300, `the compacted journal still has ${lines} lines`);
       assert.deepEqual(await readSavedState(stateFile), expected);
-      assert.deepEqual((await open()).read(), expected);
+      assert.deepEqual((await open()).snapshot(), expected);
       assert.equal(expected.conversations['conversation-3']?.updatedAt, new Date(Date.UTC(2024, 0, 1, 0, 129)).toISOString());
     });
   });

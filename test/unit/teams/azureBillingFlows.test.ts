@@ -52,7 +52,7 @@ describe('Billing flows on Azure', function () {
     const open = (answer.json.actions as { type: string; url?: string }[]).find((a) => a.type === 'Action.OpenUrl');
     assert.equal(open?.url, 'https://dev.azure.com/contoso-web/_settings/billing');
     assert.equal(emulator.callsTo('BillingSetup_Put').length, 0, 'The bot does not write billing by default.');
-    assert.equal(bot.store.read().audit.length, 0);
+    assert.equal(bot.store.snapshot().audit.length, 0);
 
     const notYet = cardOf(await bot.click('flow.check', { flowId }));
     assert.match(notYet.text, /Not yet: contoso-web's billing settings still show no subscription\./);
@@ -62,7 +62,7 @@ describe('Billing flows on Azure', function () {
     const done = cardOf(await bot.click('flow.check', { flowId }));
     assert.match(done.text, /Billing is set up/);
     assert.match(done.text, /Contoso Pay-As-You-Go now pays for contoso-web/);
-    assert.deepEqual(bot.store.read().audit.map((a) => [a.action, a.organizationId, a.toSubscriptionId]), [['billing.setup', ORG_WEB, SUB_PAYG]]);
+    assert.deepEqual(bot.store.snapshot().audit.map((a) => [a.action, a.organizationId, a.toSubscriptionId]), [['billing.setup', ORG_WEB, SUB_PAYG]]);
 
     const status = cardOf(await bot.say('status'));
     assert.match(status.text, new RegExp(`Contoso Pay-As-You-Go \\(${SUB_PAYG}\\)`));
@@ -74,11 +74,11 @@ describe('Billing flows on Azure', function () {
   it('tells the billing managers when "Check again" completes a change: the event is saved with it and queued', async () => {
     const bot = await signedInBot();
     const { flowId } = await confirmSetUp(bot);
-    assert.deepEqual(bot.store.read().outbox, {}, 'nothing to tell before the change is made');
+    assert.deepEqual(bot.store.snapshot().outbox, {}, 'nothing to tell before the change is made');
     emulator.world.billing.set(ORG_WEB, { subscriptionId: SUB_PAYG, updatedBy: vsidOf(ALEX), updatedAt: new Date() });
     assert.match(cardOf(await bot.click('flow.check', { flowId })).text, /Billing is set up/);
     await bot.notificationsIdle();
-    const state = bot.store.read();
+    const state = bot.store.snapshot();
     assert.deepEqual(state.changeEvents, {}, 'the recorded change was turned into notifications');
     const told = Object.values(state.outbox);
     assert.ok(told.length > 0, 'someone is told');
@@ -91,8 +91,8 @@ describe('Billing flows on Azure', function () {
     const bot = await signedInBot('api');
     assert.match((await confirmSetUp(bot)).answer.text, /Billing is set up/);
     await bot.notificationsIdle();
-    assert.deepEqual(bot.store.read().changeEvents, {});
-    assert.ok(Object.values(bot.store.read().outbox).some((entry) => entry.event.kind === 'billing.setup'));
+    assert.deepEqual(bot.store.snapshot().changeEvents, {});
+    assert.ok(Object.values(bot.store.snapshot().outbox).some((entry) => entry.event.kind === 'billing.setup'));
     await bot.close();
   });
 
@@ -104,7 +104,7 @@ describe('Billing flows on Azure', function () {
       assert.match(answer.text, /Access control \(IAM\)/);
     }
     assert.match(cardOf(await bot.click('manager.start', { kind: 'add' })).text, /I cannot add or remove billing managers here yet/);
-    assert.deepEqual(bot.store.read().managerFlows, {});
+    assert.deepEqual(bot.store.snapshot().managerFlows, {});
     assert.equal(emulator.callsTo('RoleAssignments_Create').length, 0);
     await bot.close();
   });
@@ -143,20 +143,20 @@ describe('Billing flows on Azure', function () {
     assert.match(refused.text, /Billing of contoso-web changed while you were deciding, so nothing was done\. Type "status" to see it now\./);
     assert.equal(emulator.callsTo('BillingSetup_Put').length, 0, 'Nothing was written.');
     assert.equal(emulator.world.billing.get(ORG_WEB)?.subscriptionId, SUB_NO_ROLE);
-    assert.equal(bot.store.read().audit.length, 0);
+    assert.equal(bot.store.snapshot().audit.length, 0);
   });
 
   it('refuses "buy", saying where paid quantities are bought instead, and starts nothing', async () => {
     const bot = await signedInBot();
-    const before = structuredClone(bot.store.read());
+    const before = structuredClone(bot.store.snapshot());
     for (const typed of ['buy', 'quantities']) {
       const answer = cardOf(await bot.say(typed));
       assert.match(answer.text, /I cannot buy paid quantities here: .*Azure DevOps, which offers no way for a bot to make a purchase/);
       assert.match(answer.text, /Billing page of your organization's settings in Azure DevOps/);
     }
     assert.match(cardOf(await bot.click('quantities.start', {})).text, /I cannot buy paid quantities here/);
-    assert.deepEqual(bot.store.read().purchases, before.purchases);
-    assert.deepEqual(bot.store.read().flows, before.flows);
+    assert.deepEqual(bot.store.snapshot().purchases, before.purchases);
+    assert.deepEqual(bot.store.snapshot().flows, before.flows);
   });
 
   it('keeps flows and buy out of group chats before asking anyone to sign in there', async () => {
@@ -166,7 +166,7 @@ describe('Billing flows on Azure', function () {
       assert.equal(replies.length, 1);
       assert.match(String(replies[0]?.text), /Billing changes happen in our personal chat/);
     }
-    assert.deepEqual(bot.store.read().flows, {});
+    assert.deepEqual(bot.store.snapshot().flows, {});
   });
 
   it('does not claim paid quantities in status: Azure DevOps keeps them, and the bot does not read them', async () => {

@@ -101,7 +101,7 @@ describe('Signing in to Azure from Teams', function () {
     const confirm = cardOf(await bot.click('flow.subscription', { flowId, subscriptionId: SUB_PAYG }));
     assert.match(confirm.text, /Contoso Pay-As-You-Go/);
 
-    const everything = JSON.stringify(bot.store.read()) + logLines.join('');
+    const everything = JSON.stringify(bot.store.snapshot()) + logLines.join('');
     assert.ok(tokens.issued.length > 0);
     for (const token of new Set(tokens.issued)) {
       assert.ok(!everything.includes(token), 'A token reached the state or the log.');

@@ -45,14 +45,14 @@ describe('Billing flows on cards', () => {
 
     const confirm = cardOf(await bot.click('flow.subscription', { flowId, subscriptionId: SUB_PAYG }));
     assert.match(confirm.text, /Contoso Pay-As-You-Go will pay for contoso-web/);
-    assert.equal(Object.keys(bot.store.read().links).length, 0, 'nothing is linked before confirmation');
+    assert.equal(Object.keys(bot.store.snapshot().links).length, 0, 'nothing is linked before confirmation');
 
     const result = cardOf(await bot.click('flow.confirm', { flowId }));
     assert.match(result.text, /Billing is set up/);
     assert.match(result.text, /Alex Wilber/);
     assert.match(result.text, /2026-11-26 09:00 UTC/);
-    assert.equal(bot.store.read().links[ORG_WEB]?.subscriptionId, SUB_PAYG);
-    assert.equal(bot.store.read().audit.length, 1);
+    assert.equal(bot.store.snapshot().links[ORG_WEB]?.subscriptionId, SUB_PAYG);
+    assert.equal(bot.store.snapshot().audit.length, 1);
 
     const status = cardOf(await bot.say('status'));
     assert.match(status.text, /contoso-web[\s\S]*Billing is set up[\s\S]*Contoso Pay-As-You-Go/);
@@ -76,9 +76,9 @@ describe('Billing flows on cards', () => {
     assert.match(confirm.text, /charges go to Contoso Enterprise Agreement instead of Contoso Pay-As-You-Go/);
     const result = cardOf(await bot.click('flow.confirm', { flowId }));
     assert.match(result.text, /Billing changed[\s\S]*Contoso Pay-As-You-Go[\s\S]*Contoso Enterprise Agreement/);
-    assert.equal(bot.store.read().links[ORG_WEB]?.subscriptionId, SUB_EA);
-    assert.equal(bot.store.read().links[ORG_WEB]?.linkedBy, alex.aadObjectId);
-    assert.equal(bot.store.read().links[ORG_WEB]?.changedBy, alex.aadObjectId);
+    assert.equal(bot.store.snapshot().links[ORG_WEB]?.subscriptionId, SUB_EA);
+    assert.equal(bot.store.snapshot().links[ORG_WEB]?.linkedBy, alex.aadObjectId);
+    assert.equal(bot.store.snapshot().links[ORG_WEB]?.changedBy, alex.aadObjectId);
   });
 
   it('removes billing only after the explicit confirmation', async () => {
@@ -92,14 +92,14 @@ describe('Billing flows on cards', () => {
 
     const unticked = cardOf(await bot.click('flow.confirm', { flowId, acknowledged: 'false' }));
     assert.match(unticked.text, /Tick the box/);
-    assert.ok(bot.store.read().links[ORG_WEB], 'still linked without the tick');
+    assert.ok(bot.store.snapshot().links[ORG_WEB], 'still linked without the tick');
 
     // The refusal replaced the card; a fresh removal with the tick goes through.
     const retry = flowIdOf(cardOf(await bot.say('remove billing')));
     await bot.click('flow.organization', { flowId: retry, organizationId: ORG_WEB });
     const result = cardOf(await bot.click('flow.confirm', { flowId: retry, acknowledged: 'true' }));
     assert.match(result.text, /Billing removed[\s\S]*free tier/);
-    assert.equal(bot.store.read().links[ORG_WEB], undefined);
+    assert.equal(bot.store.snapshot().links[ORG_WEB], undefined);
     assert.match(cardOf(await bot.say('status')).text, /contoso-web[\s\S]*Billing is not set up/);
   });
 
@@ -109,7 +109,7 @@ describe('Billing flows on cards', () => {
     // Megan replays Alex's button from her own chat (a forwarded card, or a crafted request).
     const answer = await bot.click('flow.organization', { flowId, organizationId: ORG_MOBILE }, megan);
     assert.match(messageOf(answer), /belongs to Alex Wilber/);
-    assert.equal(bot.store.read().flows[flowId]?.organizationId, undefined);
+    assert.equal(bot.store.snapshot().flows[flowId]?.organizationId, undefined);
     // Alex can still go on.
     const subscriptions = cardOf(await bot.click('flow.organization', { flowId, organizationId: ORG_WEB }));
     assert.match(subscriptions.text, /Step 2 of 3/);
@@ -125,8 +125,8 @@ describe('Billing flows on cards', () => {
     assert.match(messageOf(fromHelpButton), /personal chat/);
     const buyButton = await bot.click('quantities.start', {}, alex, groupChat);
     assert.match(messageOf(buyButton), /personal chat[\s\S]*"buy"/);
-    assert.deepEqual(Object.keys(bot.store.read().flows), [], 'no flow was started');
-    assert.deepEqual(Object.keys(bot.store.read().purchases), [], 'no purchase was started');
+    assert.deepEqual(Object.keys(bot.store.snapshot().flows), [], 'no flow was started');
+    assert.deepEqual(Object.keys(bot.store.snapshot().purchases), [], 'no purchase was started');
   });
 
   it('shows in a group chat only what every member may see, even to a PCA', async () => {
@@ -145,7 +145,7 @@ describe('Billing flows on cards', () => {
     bot.advanceMinutes(16);
     const late = cardOf(await bot.click('flow.confirm', { flowId }));
     assert.match(late.text, /expired[\s\S]*nothing was changed[\s\S]*set up billing/);
-    assert.equal(bot.store.read().links[ORG_WEB], undefined);
+    assert.equal(bot.store.snapshot().links[ORG_WEB], undefined);
   });
 
   it('keeps an active flow alive: each step restarts the 15 minutes', async () => {
@@ -165,7 +165,7 @@ describe('Billing flows on cards', () => {
     await bot.click('flow.confirm', { flowId });
     const second = cardOf(await bot.click('flow.confirm', { flowId }));
     assert.match(second.text, /Already done[\s\S]*Contoso Pay-As-You-Go pays for contoso-web/);
-    assert.equal(bot.store.read().audit.length, 1);
+    assert.equal(bot.store.snapshot().audit.length, 1);
   });
 
   describe('forged card data changes nothing', () => {
@@ -189,7 +189,7 @@ describe('Billing flows on cards', () => {
         assert.match(answer.text, /Nothing was changed/i);
         const confirmed = cardOf(await bot.click('flow.confirm', { flowId }));
         assert.doesNotMatch(confirmed.text, /Billing is set up/);
-        assert.deepEqual(bot.store.read().links, {});
+        assert.deepEqual(bot.store.snapshot().links, {});
       });
     }
 
@@ -207,7 +207,7 @@ describe('Billing flows on cards', () => {
       const flowId = flowIdOf(cardOf(await bot.say('set up billing')));
       const answer = await bot.click('flow.organization', { flowId, organizationId: { $ne: null } });
       assert.match(messageOf(answer), /Pick an organization/);
-      assert.deepEqual(bot.store.read().links, {});
+      assert.deepEqual(bot.store.snapshot().links, {});
     });
   });
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createMemoryStore, type MemoryStateStore } from '../../../src/store/memoryStore';
-import type { StoredConversationReference } from '../../../src/store/state';
+import type { StoredConversationReference } from '../../../src/domain/model';
 import { ConversationReferences } from '../../../src/teams/conversationReferences';
 
 const TENANT = 'tenant-contoso';
@@ -24,14 +24,13 @@ describe('Finding where to reach a person', () => {
   let references: ConversationReferences;
 
   async function saved(...list: StoredConversationReference[]): Promise<void> {
-    await store.update((state) => {
+    await store.updateState((state) => {
       for (const r of list) state.conversations[r.conversationId] = r;
     });
   }
 
   beforeEach(async () => {
     store = createMemoryStore();
-    references = new ConversationReferences(store, () => new Date('2026-11-26T12:00:00.000Z'));
     // Saved by an earlier run: many people, one of them with two personal chats, and a group chat.
     await saved(
       ...Array.from({ length: 500 }, (_, i) => reference(`chat-${i}`, { aadObjectId: `person-${i}` })),
@@ -39,6 +38,7 @@ describe('Finding where to reach a person', () => {
       reference('group', { conversationType: 'groupChat', updatedAt: '2026-11-26T09:00:00.000Z' }),
       reference('fabrikam-chat', { aadObjectId: 'fabrikam-person', tenantId: OTHER_TENANT, updatedAt: '2026-11-26T10:00:00.000Z' }),
     );
+    references = await ConversationReferences.open(store, () => new Date('2026-11-26T12:00:00.000Z'));
   });
 
   it('finds a person\'s newest personal chat among the references saved before, never a group chat', () => {
@@ -56,6 +56,14 @@ describe('Finding where to reach a person', () => {
     assert.equal(references.personalChatOf('person-7')?.conversationId, 'older-chat-of-7', 'the other chat is left');
     await references.forget('older-chat-of-7');
     assert.equal(references.personalChatOf('person-7'), undefined);
+  });
+
+  it('after a restart, finds the chats it started and not those it forgot', async () => {
+    await references.rememberStartedChat({ serviceUrl: 'https://smba.example.test/', channelId: 'msteams', botId: 'bot', tenantId: TENANT, aadObjectId: 'newcomer' }, 'started-chat');
+    await references.forget('chat-7');
+    const reopened = await ConversationReferences.open(store);
+    assert.equal(reopened.personalChatOf('newcomer')?.conversationId, 'started-chat');
+    assert.equal(reopened.personalChatOf('person-7')?.conversationId, 'older-chat-of-7');
   });
 
   it('starts a new chat where the newest conversation of the tenant is, and of any tenant when the tenant has none', async () => {

@@ -16,7 +16,7 @@ describe('Install, welcome and conversation references', () => {
     const cards = [...first, ...second].filter((a) => a.attachments?.length);
     assert.equal(cards.length, 1, 'exactly one welcome card');
     assert.match(cardOf(cards).text, /set up billing/);
-    const saved = bot.store.read().conversations[personalChat(alex).id];
+    const saved = bot.store.snapshot().conversations[personalChat(alex).id];
     assert.ok(saved, 'the conversation reference is stored');
     assert.equal(saved.serviceUrl, 'https://smba.example.test/teams/');
     assert.equal(saved.aadObjectId, alex.aadObjectId);
@@ -36,8 +36,8 @@ describe('Install, welcome and conversation references', () => {
 
   it('stores the reference on a first message and deletes it on uninstall', async () => {
     await bot.say('help');
-    assert.ok(bot.store.read().conversations[personalChat(alex).id]);
+    assert.ok(bot.store.snapshot().conversations[personalChat(alex).id]);
     await bot.send({ type: 'installationUpdate', action: 'remove' });
-    assert.equal(bot.store.read().conversations[personalChat(alex).id], undefined);
+    assert.equal(bot.store.snapshot().conversations[personalChat(alex).id], undefined);
   });
 });

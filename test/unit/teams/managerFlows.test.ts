@@ -13,7 +13,7 @@ function flowIdOf(card: CardView): string {
 /** The cards the recording transport delivered to one person's chat, as text. */
 function cardsTo(bot: TeamsHarness, aadObjectId: string): string[] {
   return bot.transport.delivered
-    .filter((c) => c.target === `chat-${aadObjectId}` || bot.store.read().conversations[c.target]?.aadObjectId === aadObjectId)
+    .filter((c) => c.target === `chat-${aadObjectId}` || bot.store.snapshot().conversations[c.target]?.aadObjectId === aadObjectId)
     .map((c) => JSON.stringify(c.message?.card));
 }
 
@@ -133,7 +133,7 @@ describe('Billing managers on cards', () => {
         assert.match(answer.text, /Nothing was changed/);
         const confirmed = cardOf(await bot.click('manager.confirm', { flowId }));
         assert.doesNotMatch(confirmed.text, /Billing manager added/);
-        assert.deepEqual(bot.store.read().directoryOverlay.granted, []);
+        assert.deepEqual(bot.store.snapshot().directoryOverlay.granted, []);
       });
     }
   });
@@ -218,7 +218,7 @@ describe('Billing managers on cards', () => {
     await setUpWeb();
     await bot.notificationsIdle();
     assert.deepEqual(bot.transport.delivered.map((c) => c.target), [`chat-${PATTI}`], 'only Patti, who was reachable, got it');
-    assert.equal(Object.values(bot.store.read().conversations).filter((c) => c.aadObjectId === MEGAN).length, 0, 'the stale reference is dropped');
+    assert.equal(Object.values(bot.store.snapshot().conversations).filter((c) => c.aadObjectId === MEGAN).length, 0, 'the stale reference is dropped');
     const list = cardOf(await bot.say('managers'));
     assert.match(list.text, /Megan Bowen[\s\S]*Cannot be reached in Teams[\s\S]*not installed for them/);
 
@@ -230,7 +230,7 @@ describe('Billing managers on cards', () => {
   it('shows a manager whose notification is still being retried as not reached yet, with the reason', async () => {
     bot.transport.failNext({ status: 503, retryAfterMs: 60_000, errorCode: 'ServiceUnavailable', message: 'busy' }, { target: `chat-${MEGAN}` });
     await setUpWeb();
-    while (!Object.values(bot.store.read().outbox).some((e) => e.attempts > 0)) await new Promise((resolve) => setTimeout(resolve, 5));
+    while (!Object.values(bot.store.snapshot().outbox).some((e) => e.attempts > 0)) await new Promise((resolve) => setTimeout(resolve, 5));
     assert.match(cardOf(await bot.say('managers')).text, /Megan Bowen[\s\S]*Not reached yet: the last attempt failed \(503 ServiceUnavailable: busy\); the bot keeps trying/);
   });
 
@@ -240,7 +240,7 @@ describe('Billing managers on cards', () => {
     // Megan replays Alex's button from her own chat (a forwarded card, or a crafted request).
     const answer = await bot.click('manager.organization', { flowId, organizationId: ORG_WEB }, megan);
     assert.match(messageOf(answer), /belongs to Alex Wilber[\s\S]*add manager/);
-    assert.equal(bot.store.read().managerFlows[flowId]?.organizationId, undefined);
+    assert.equal(bot.store.snapshot().managerFlows[flowId]?.organizationId, undefined);
   });
 
   it('keeps adding and removing managers out of group chats, where everyone would see the subscriptions and people', async () => {
@@ -252,7 +252,7 @@ describe('Billing managers on cards', () => {
     }
     const fromButton = await bot.click('manager.start', { kind: 'remove', organizationId: ORG_WEB }, alex, groupChat);
     assert.match(messageOf(fromButton), /personal chat[\s\S]*"remove manager"/);
-    assert.deepEqual(Object.keys(bot.store.read().managerFlows), [], 'no manager flow was started');
+    assert.deepEqual(Object.keys(bot.store.snapshot().managerFlows), [], 'no manager flow was started');
   });
 
   it('shows in a group chat who manages billing, and nothing more, even to an Owner', async () => {

@@ -29,7 +29,7 @@ function numberInputsOf(card: CardView): Map<string, { label: string; value: unk
 /** The notification cards delivered to one person, as text. */
 function cardsTo(bot: TeamsHarness, aadObjectId: string): string[] {
   return bot.transport.delivered
-    .filter((c) => c.target === `chat-${aadObjectId}` || bot.store.read().conversations[c.target]?.aadObjectId === aadObjectId)
+    .filter((c) => c.target === `chat-${aadObjectId}` || bot.store.snapshot().conversations[c.target]?.aadObjectId === aadObjectId)
     .map((c) => JSON.stringify(c.message?.card));
 }
 
@@ -97,13 +97,13 @@ describe('Buying paid quantities on cards', () => {
     assert.match(confirm.text, /Step 3 of 3: confirm/);
     assert.match(confirm.text, /In the same step your purchase is made: 10 Basic users, 1 Microsoft-hosted parallel job and 3 GiB of Artifacts storage\./);
     assert.match(confirm.text, /Monthly list-price estimate: 0 USD → 106 USD \(106 USD more a month\)/);
-    assert.deepEqual(bot.store.read().quantities, {}, 'nothing is bought before the set-up is confirmed');
-    assert.deepEqual(bot.store.read().links, {});
+    assert.deepEqual(bot.store.snapshot().quantities, {}, 'nothing is bought before the set-up is confirmed');
+    assert.deepEqual(bot.store.snapshot().links, {});
 
     const result = cardOf(await bot.click('flow.confirm', { flowId: setupFlowId }));
     assert.match(result.text, /Billing is set up/);
     assert.match(result.text, /Your purchase is made: contoso-web now pays for 10 Basic users, 1 Microsoft-hosted parallel job and 3 GiB of Artifacts storage on top of the free tier\./);
-    const state = bot.store.read();
+    const state = bot.store.snapshot();
     assert.equal(state.links[ORG_WEB]?.subscriptionId, SUB_PAYG);
     assert.deepEqual(state.quantities[ORG_WEB]?.paid, { basicUsers: 10, basicTestPlansUsers: 0, microsoftHostedJobs: 1, selfHostedJobs: 0, artifactsGiB: 3 });
     assert.deepEqual(state.audit.map((a) => a.action), ['billing.setup', 'quantities.purchase']);
@@ -117,7 +117,7 @@ describe('Buying paid quantities on cards', () => {
     assert.match(cardOf(await bot.say('status')).text, /contoso-web[\s\S]*Paid quantities\n10 Basic users, 1 Microsoft-hosted parallel job and 3 GiB of Artifacts storage, on top of the free tier/);
     // The quantities card handed over; a late click on it says where the purchase went.
     assert.match(cardOf(await bot.click('quantities.review', { flowId, ...NONE, basicUsers: '11' })).text, /Already done[\s\S]*went on to "set up billing"/);
-    assert.equal(bot.store.read().quantities[ORG_WEB]?.paid.basicUsers, 10);
+    assert.equal(bot.store.snapshot().quantities[ORG_WEB]?.paid.basicUsers, 10);
   });
 
   it('keeps a set-up that carries a purchase on its organization', async () => {
@@ -125,7 +125,7 @@ describe('Buying paid quantities on cards', () => {
     const setupFlowId = flowIdOf(cardOf(await bot.click('quantities.review', { flowId, ...NONE, basicUsers: '2' })));
     const forged = cardOf(await bot.click('flow.organization', { flowId: setupFlowId, organizationId: ORG_MOBILE }));
     assert.match(forged.text, /belongs to a purchase for one organization/);
-    assert.equal(bot.store.read().flows[setupFlowId]?.organizationId, ORG_WEB);
+    assert.equal(bot.store.snapshot().flows[setupFlowId]?.organizationId, ORG_WEB);
   });
 
   it('lets a subscription Contributor who is not a PCA change quantities, and shows old → new and the reduction', async () => {
@@ -148,13 +148,13 @@ describe('Buying paid quantities on cards', () => {
     assert.match(confirm.text, /Monthly list-price estimate: 90 USD → 106 USD \(16 USD more a month\)/);
     assert.match(confirm.text, /This is a reduction of Basic users from 10 to 4/);
     assert.deepEqual([...actionsOf(confirm).keys()], ['Confirm', 'Back', 'Cancel']);
-    assert.equal(bot.store.read().quantities[ORG_WEB]?.paid.basicUsers, 10, 'nothing changes before Confirm');
+    assert.equal(bot.store.snapshot().quantities[ORG_WEB]?.paid.basicUsers, 10, 'nothing changes before Confirm');
 
     const result = cardOf(await bot.click('quantities.confirm', { flowId }, patti));
     assert.match(result.text, /Paid quantities changed[\s\S]*contoso-web[\s\S]*Basic users\n10 → 4[\s\S]*Patti Fernandez/);
     assert.match(result.text, /contoso-web now pays for 4 Basic users, 1 Basic \+ Test Plans user and 2 self-hosted parallel jobs on top of the free tier\./);
-    assert.deepEqual(bot.store.read().quantities[ORG_WEB]?.paid, { basicUsers: 4, basicTestPlansUsers: 1, microsoftHostedJobs: 0, selfHostedJobs: 2, artifactsGiB: 0 });
-    assert.equal(bot.store.read().audit.at(-1)?.action, 'quantities.change');
+    assert.deepEqual(bot.store.snapshot().quantities[ORG_WEB]?.paid, { basicUsers: 4, basicTestPlansUsers: 1, microsoftHostedJobs: 0, selfHostedJobs: 2, artifactsGiB: 0 });
+    assert.equal(bot.store.snapshot().audit.at(-1)?.action, 'quantities.change');
 
     // The other billing managers hear about it; the one who made the change does not.
     assert.match(result.text, /Notifying in Teams: Alex Wilber and Megan Bowen\./);
@@ -166,7 +166,7 @@ describe('Buying paid quantities on cards', () => {
       assert.match(changed[0] ?? '', /"Basic users","value":"10 → 4"[\s\S]*"Basic \+ Test Plans users","value":"0 → 1"[\s\S]*"Monthly estimate","value":"90 USD → 106 USD \(list price\)"/);
     }
     assert.ok(!cardsTo(bot, patti.aadObjectId).some((c) => c.includes('Paid quantities of contoso-web changed')), 'Patti made the change');
-    assert.deepEqual(bot.store.read().changeEvents, {}, 'every saved event was turned into notifications');
+    assert.deepEqual(bot.store.snapshot().changeEvents, {}, 'every saved event was turned into notifications');
   });
 
   it('refuses a plain member without a subscription role, naming who can do it', async () => {
@@ -188,8 +188,8 @@ describe('Buying paid quantities on cards', () => {
     assert.match(again.text, /Self-hosted parallel jobs: "1e3" is not written in plain digits/);
     assert.match(again.text, /Artifacts storage \(GiB\): nothing was entered/);
     assert.equal(numberInputsOf(again).get('basicUsers')?.value, 12);
-    assert.deepEqual(bot.store.read().quantities, {});
-    assert.equal(Object.values(bot.store.read().flows).length, 0, 'no set-up was started');
+    assert.deepEqual(bot.store.snapshot().quantities, {});
+    assert.equal(Object.values(bot.store.snapshot().flows).length, 0, 'no set-up was started');
 
     const huge = cardOf(await bot.click('quantities.review', { flowId, ...NONE, basicUsers: '1000000' }));
     assert.match(huge.text, /"1000000" is more than 1,000, the most this bot buys/);
@@ -206,7 +206,7 @@ describe('Buying paid quantities on cards', () => {
     assert.match(back.text, /Paid now: 1\./);
     assert.match(cardOf(await bot.click('quantities.cancel', { flowId })).text, /Cancelled[\s\S]*Nothing was bought or changed/);
     assert.match(cardOf(await bot.click('quantities.confirm', { flowId })).text, /You cancelled this\. Type "buy" to start again/);
-    assert.equal(bot.store.read().quantities[ORG_WEB]?.paid.basicUsers, 1);
+    assert.equal(bot.store.snapshot().quantities[ORG_WEB]?.paid.basicUsers, 1);
   });
 
   it('sets paid quantities back to zero when billing is removed, and says so', async () => {
@@ -217,8 +217,8 @@ describe('Buying paid quantities on cards', () => {
     assert.match(confirm.text, /Basic users\n10 → 0, a reduction/);
     const result = cardOf(await bot.click('flow.confirm', { flowId: removal, acknowledged: 'true' }));
     assert.match(result.text, /Billing removed[\s\S]*Its paid quantities were set back to zero; it paid for 10 Basic users and 5 GiB of Artifacts storage\./);
-    assert.deepEqual(bot.store.read().quantities, {});
-    assert.deepEqual(bot.store.read().audit.map((a) => a.action), ['billing.setup', 'quantities.purchase', 'billing.remove', 'quantities.reset']);
+    assert.deepEqual(bot.store.snapshot().quantities, {});
+    assert.deepEqual(bot.store.snapshot().audit.map((a) => a.action), ['billing.setup', 'quantities.purchase', 'billing.remove', 'quantities.reset']);
     await bot.notificationsIdle();
     const removed = cardsTo(bot, MEGAN).filter((c) => c.includes('Billing removed from contoso-web'));
     assert.equal(removed.length, 1);
@@ -234,7 +234,7 @@ describe('Buying paid quantities on cards', () => {
     await bot.click('flow.organization', { flowId: change, organizationId: ORG_WEB });
     await bot.click('flow.subscription', { flowId: change, subscriptionId: SUB_EA });
     assert.match(cardOf(await bot.click('flow.confirm', { flowId: change })).text, /Billing changed/);
-    assert.equal(bot.store.read().quantities[ORG_WEB]?.paid.selfHostedJobs, 3);
+    assert.equal(bot.store.snapshot().quantities[ORG_WEB]?.paid.selfHostedJobs, 3);
   });
 
   const spellings = ['buy', 'BUY', 'quantities', 'Paid quantities', 'buy!'];
@@ -259,7 +259,7 @@ describe('Buying paid quantities on cards', () => {
   it("answers someone else's click with a message and leaves the card as it was", async () => {
     const { flowId } = await quantitiesCard(ORG_WEB);
     assert.match(messageOf(await bot.click('quantities.review', { flowId, ...NONE, basicUsers: '3' }, megan)), /belongs to Alex Wilber[\s\S]*type "buy"/);
-    assert.equal(Object.values(bot.store.read().flows).length, 0);
+    assert.equal(Object.values(bot.store.snapshot().flows).length, 0);
   });
 
   it('answers every button of the purchase cards (no 501)', async () => {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { DelegatedTokens } from '../../../../src/auth/delegatedTokens';
+import { DelegatedTokens } from '../../../../src/domain/credentials';
 import { DirectoryFailure } from '../../../../src/directory/directoryFailure';
 import { armError, AzureEmulator, DEVOPS_SIGN_IN_PAGE } from '../../../support/azure/azureEmulator';
 import { demoWorldFile, emulatedBackend, requester } from '../../../support/azure/emulatedBackend';

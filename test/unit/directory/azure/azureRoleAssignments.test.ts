@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { DirectoryFailure } from '../../../../src/directory/directoryFailure';
-import { DirectoryChangeError } from '../../../../src/directory/port';
+import { DirectoryChangeError } from '../../../../src/domain/ports/directory';
 import { armError, AzureEmulator } from '../../../support/azure/azureEmulator';
 import { demoWorldFile, emulatedBackend, requester } from '../../../support/azure/emulatedBackend';
 import { ADELE, ALEX, MEGAN, SUB_EA, SUB_PAYG } from '../../../support/demoWorld';

@@ -5,8 +5,8 @@ import {
   ServiceClientCredentialsFactory,
   type ServiceClientCredentials,
 } from 'botframework-connector';
-import type { BotCredentials } from './config';
-import { BotAdapter } from './teams/botAdapter';
+import type { BotCredentials } from '../config';
+import { BotAdapter } from '../teams/botAdapter';
 
 export { BotAdapter };
 

@@ -1,21 +1,20 @@
-import { createAdapter, type AdapterOptions } from './adapter';
-import { BillingService } from './billing/billingService';
-import { ManagerService } from './billing/managerService';
+import { createAdapter, type AdapterOptions } from './host/adapter';
+import { createCore } from './billing/core';
+import { queueLeftoverEvents } from './billing/notify/leftoverEvents';
+import { ManagerNotices } from './billing/notify/managerNotices';
 import { notificationMessage } from './cards/notificationCards';
-import { QuantitiesService } from './billing/quantitiesService';
 import type { Config } from './config';
-import type { BillingLinkPort } from './billingLinks/port';
-import type { Caller } from './billing/views';
+import type { BillingLinkPort } from './domain/ports/billingLinks';
+import type { Caller } from './domain/caller';
 import { sharedDirectory, type DirectoryFactory } from './directory/factory';
-import type { DirectoryPort } from './directory/port';
+import type { DirectoryPort } from './domain/ports/directory';
 import { LocalDirectory } from './directory/localDirectory';
 import { storedRoleOverlay } from './directory/roleOverlay';
 import type { Logger } from './logger';
 import { archiveFileFor, JsonLinesArchive } from './notifications/archive';
-import { BotConnectorTransport } from './notifications/botConnectorTransport';
+import { BotConnectorTransport } from './teams/botConnectorTransport';
 import { Dispatcher } from './notifications/dispatcher';
-import { Notifier } from './notifications/notifier';
-import { startServer, type RunningServer } from './server';
+import { startServer, type RunningServer } from './host/server';
 import { openLowdbStore } from './store/lowdbStore';
 import type { StateStore } from './store/port';
 import { createBotApplication } from './teams/application';
@@ -52,7 +51,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
       'State and directory loaded.',
     );
     const reportError = (error: unknown): void => logger.error({ err: error }, 'A billing change could not be saved or announced.');
-    const references = new ConversationReferences(store);
+    const references = await ConversationReferences.open(store);
     const adapter = createAdapter(config.credentials, options);
     const sending = new Dispatcher({
       store,
@@ -64,39 +63,27 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
       settings: config.notifications,
     });
     dispatcher = sending;
-    // With DIRECTORY=azure there is no directory of the bot's own: each change brings the one it was made with.
-    const notifier = new Notifier({ ...(localDirectory ? { directory: localDirectory } : {}), store, addresses: references, wake: (keys) => sending.notify(keys), reportError });
-    const flowTtlMs = config.flowTtlMinutes * 60_000;
-    const directoryFor = (caller: Caller): Promise<DirectoryPort> => directories.directoryFor(caller);
-    const billing = new BillingService({
-      directoryFor, ...(billingLinksFor ? { billingLinksFor } : {}), store, flowTtlMs, prices: config.prices, listener: notifier, reportError,
-    });
-    const quantities = new QuantitiesService({
-      directoryFor,
+    const notices = new ManagerNotices({ store, deliveries: { queued: (keys) => sending.notify(keys) }, addresses: references });
+    const core = createCore({
+      directoryFor: (caller: Caller): Promise<DirectoryPort> => directories.directoryFor(caller),
+      ...(billingLinksFor ? { billingLinksFor } : {}),
       store,
-      billing,
-      flowTtlMs,
+      deliveries: { queued: (keys) => sending.notify(keys) },
+      addresses: references,
+      notices,
+      flowTtlMs: config.flowTtlMinutes * 60_000,
       prices: config.prices,
-      listener: notifier,
       reportError,
-      ...(config.azure ? { boughtElsewhere: azureBillingPage(config.azure.endpoints.devOpsWeb) } : {}),
-    });
-    const managers = new ManagerService({
-      directoryFor,
-      store,
-      flowTtlMs,
-      listener: notifier,
-      reportError,
-      ...(config.azure ? { changedElsewhere: AZURE_ACCESS_CONTROL } : {}),
+      ...(config.azure ? { boughtElsewhere: azureBillingPage(config.azure.endpoints.devOpsWeb), changedElsewhere: AZURE_ACCESS_CONTROL } : {}),
     });
     const signIn = config.azure ? { settings: config.azure.signIn, required: directories.requiredSignIns } : undefined;
-    const app = createBotApplication({ billing, quantities, managers, references, logger, ...(signIn ? { signIn } : {}) }, adapter);
+    const app = createBotApplication({ core, references, logger, ...(signIn ? { signIn } : {}) }, adapter);
     if (!config.credentials) {
       logger.warn('No MicrosoftAppId is set: the bot accepts unauthenticated requests. Use this only for local development.');
     }
     server = await startServer({ port: config.port, adapter, app, logger });
-    // Changes saved just before a crash, and notifications it left pending, go out now.
-    const recovered = await notifier.recover();
+    // Changes an older version saved without queuing them go out now, as do pending notifications.
+    const recovered = localDirectory ? await queueLeftoverEvents(store, notices, localDirectory) : 0;
     sending.start();
     if (recovered > 0) logger.info({ recovered }, 'Queued the notifications of changes saved before the last stop.');
   } catch (error) {

@@ -10,6 +10,8 @@ export type ProblemCode =
   | 'flow-finished'
   | 'flow-cancelled'
   | 'flow-out-of-order'
+  /** A click from another conversation than the flow's own. */
+  | 'flow-elsewhere'
   | 'organization-not-found'
   | 'not-a-member'
   | 'not-project-collection-administrator'
@@ -48,4 +50,15 @@ export function success<T>(value: T): Outcome<T> {
 
 export function refusal<T>(code: ProblemCode, message: string): Outcome<T> {
   return { ok: false, problem: { code, message } };
+}
+
+/**
+ * Thrown inside a store transaction to refuse it: the store rolls the transaction back, and the use
+ * case turns the problem into a refusal for the user.
+ */
+export class Refused extends Error {
+  constructor(readonly problem: Problem) {
+    super(problem.message);
+    this.name = 'Refused';
+  }
 }

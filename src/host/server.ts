@@ -4,10 +4,10 @@ import type { Application } from '@microsoft/teams-ai';
 import type { Activity } from 'botbuilder';
 import { activityShapeProblem } from './activityShape';
 import { drainingClose } from './drainingClose';
-import type { Logger } from './logger';
+import type { Logger } from '../logger';
 import { guardRoutes, UNAUTHENTICATED } from './requestGate';
-import type { BotAdapter } from './teams/botAdapter';
-import type { BotTurnState } from './teams/turnState';
+import type { BotAdapter } from '../teams/botAdapter';
+import type { BotTurnState } from '../teams/turnState';
 
 /** Bot Framework activities are small; anything near this is not from Teams. */
 export const MAX_BODY_BYTES = 256 * 1024;

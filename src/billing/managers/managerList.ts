@@ -1,11 +1,12 @@
-import type { DirectoryPort } from '../directory/port';
-import type { DirectoryUser, Organization } from '../directory/types';
-import type { BotState } from '../store/state';
-import { billingManagerIds, canAssignRoles, managerRolesOf } from './managerRules';
-import { singleManagerWarning, type ManagerView, type OrganizationManagers } from './managerViews';
-import { organizationAccess } from './organizationAccess';
+import type { DirectoryPort } from '../../domain/ports/directory';
+import type { DirectoryUser, Organization } from '../../domain/directory';
+import type { TeamsAddresses } from '../../domain/ports/notifications';
+import type { Store } from '../../domain/ports/store';
+import { billingManagerIds, canAssignRoles, managerRolesOf } from '../managerRules';
+import { singleManagerWarning, type ManagerView, type OrganizationManagers } from '../managerViews';
+import { organizationAccess } from '../organizationAccess';
 import { reachOf } from './reach';
-import { isBillingManager } from './roles';
+import { isBillingManager } from '../roles';
 
 /**
  * Who manages billing of each organization the user belongs to. Every member sees who they are
@@ -13,25 +14,25 @@ import { isBillingManager } from './roles';
  * for project collection administrators and billing managers. In a shared conversation everyone
  * reads the answer, so it holds only the names and roles: no addresses, history or subscription.
  */
-export async function listManagers(directory: DirectoryPort, state: Readonly<BotState>, user: DirectoryUser, shared = false): Promise<OrganizationManagers[]> {
+export async function listManagers(directory: DirectoryPort, store: Store, addresses: TeamsAddresses, user: DirectoryUser, shared = false): Promise<OrganizationManagers[]> {
   const organizations = await directory.organizationsOf(user.id);
   const lists = await Promise.all(organizations.map(async (org) => {
-    const list = await managersOf(directory, state, org, user);
+    const list = await managersOf(directory, store, addresses, org, user);
     return shared ? forEveryMember(list) : list;
   }));
   return lists.sort((a, b) => a.organization.name.localeCompare(b.organization.name));
 }
 
-async function managersOf(directory: DirectoryPort, state: Readonly<BotState>, org: Organization, user: DirectoryUser): Promise<OrganizationManagers> {
+async function managersOf(directory: DirectoryPort, store: Store, addresses: TeamsAddresses, org: Organization, user: DirectoryUser): Promise<OrganizationManagers> {
   const organization = { id: org.id, name: org.name };
-  const link = state.links[org.id];
+  const link = await store.read((tx) => tx.links.get(org.id));
   if (!link) return { organization, linked: false, managers: [], canChange: false, warnings: [] };
   const [subscription, assignments] = await Promise.all([directory.getSubscription(link.subscriptionId), directory.roleAssignmentsOn(link.subscriptionId)]);
   const detailsVisible = organizationAccess(user.id, org) === 'project-collection-administrator' || isBillingManager(user.id, assignments);
-  const recorded = state.managers[org.id] ?? {};
+  const recorded = new Map((await store.read((tx) => tx.managers.listOf(org.id))).map((m) => [m.principalId, m]));
   const people = await directory.getUsers(billingManagerIds(assignments));
   const managers = await Promise.all(people.map(async (person): Promise<ManagerView> => {
-    const record = recorded[person.id];
+    const record = recorded.get(person.id);
     const byBot = record && record.subscriptionId === link.subscriptionId ? record : undefined;
     const addedBy = byBot ? await directory.getUser(byBot.addedBy) : undefined;
     return {
@@ -40,7 +41,7 @@ async function managersOf(directory: DirectoryPort, state: Readonly<BotState>, o
       roles: managerRolesOf(person.id, assignments),
       primary: person.id === link.linkedBy,
       ...(byBot ? { addedBy: { id: byBot.addedBy, name: addedBy?.displayName ?? 'a former user' }, addedAt: byBot.addedAt } : {}),
-      ...(detailsVisible ? { reach: reachOf(state, person.id) } : {}),
+      ...(detailsVisible ? { reach: await store.read((tx) => reachOf(tx, addresses, person.id)) } : {}),
     };
   }));
   managers.sort((a, b) => Number(b.primary) - Number(a.primary) || a.person.name.localeCompare(b.person.name));

@@ -1,14 +1,14 @@
-import type { DirectoryPort } from '../directory/port';
-import type { DirectoryUser, Organization } from '../directory/types';
-import type { OrganizationQuantities } from '../store/quantitiesState';
-import type { BillingLink } from '../store/state';
-import { subscriptionHealthProblems, type IneligibilityCode } from './eligibility';
-import { organizationAccess } from './organizationAccess';
-import { billingManagerIds } from './managerRules';
-import { singleManagerWarning } from './managerViews';
-import { paidQuantitiesOf } from './quantities';
-import { isBillingManager } from './roles';
-import type { Named, OrganizationStatus } from './views';
+import type { DirectoryPort } from '../../domain/ports/directory';
+import type { DirectoryUser, Organization } from '../../domain/directory';
+import type { OrganizationQuantities } from '../../domain/model';
+import type { BillingLink } from '../../domain/model';
+import { subscriptionHealthProblems, type IneligibilityCode } from '../eligibility';
+import { organizationAccess } from '../organizationAccess';
+import { billingManagerIds } from '../managerRules';
+import { singleManagerWarning } from '../managerViews';
+import { paidQuantitiesOf } from '../quantities';
+import { isBillingManager } from '../roles';
+import type { Named, OrganizationStatus } from '../views';
 
 const HEALTH_WARNING: Partial<Record<IneligibilityCode, string>> = {
   'not-active': 'is not active any more, so this organization has fallen back to the free tier. Reactivate the subscription or change billing.',
@@ -22,17 +22,17 @@ const HEALTH_WARNING: Partial<Record<IneligibilityCode, string>> = {
  */
 export async function buildStatus(
   directory: DirectoryPort,
+  organizations: readonly Organization[],
   links: Readonly<Record<string, BillingLink>>,
   user: DirectoryUser,
   shared: boolean,
   /** Paid quantities as the bot keeps them; absent where they are kept elsewhere, and then not shown. */
   quantities?: Readonly<Record<string, OrganizationQuantities>>,
 ): Promise<OrganizationStatus[]> {
-  const organizations = await directory.organizationsOf(user.id);
   const statuses = await Promise.all(
     organizations.map(async (org) => {
       const status = await statusOf(directory, org, links[org.id], user, shared);
-      return quantities && status.linked && status.detailsVisible ? { ...status, paid: paidQuantitiesOf(quantities, org.id) } : status;
+      return quantities && status.linked && status.detailsVisible ? { ...status, paid: paidQuantitiesOf(quantities[org.id]) } : status;
     }),
   );
   return statuses.sort((a, b) => a.organization.name.localeCompare(b.organization.name));

@@ -1,5 +1,3 @@
-import { inspect } from 'node:util';
-
 /** The services the bot calls on a user's behalf, each with its own token audience. */
 export type TokenAudience = 'azure-resource-manager' | 'azure-devops';
 
@@ -46,7 +44,8 @@ export class DelegatedTokens {
     return WITHHELD;
   }
 
-  [inspect.custom](): string {
+  /** What util.inspect (and so console and loggers) shows. */
+  [Symbol.for('nodejs.util.inspect.custom')](): string {
     return WITHHELD;
   }
 }

@@ -1,8 +1,8 @@
-import { billingManagerIds } from '../billing/managerRules';
-import type { DirectoryPort } from '../directory/port';
-import type { DirectoryUser } from '../directory/types';
-import { subscriptionsConcerned, type ChangeEvent } from '../store/changeEvent';
-import type { Recipient } from './outbox';
+import { subscriptionsConcerned, type ChangeEvent } from '../../domain/changeEvent';
+import type { DirectoryUser } from '../../domain/directory';
+import type { Recipient } from '../../domain/notifications';
+import type { DirectoryPort } from '../../domain/ports/directory';
+import { billingManagerIds } from '../managerRules';
 
 /**
  * Who hears about a change: every billing manager of the subscriptions it concerns (both, for a

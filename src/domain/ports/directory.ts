@@ -1,4 +1,4 @@
-import type { DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from './types';
+import type { DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from '../directory';
 
 /**
  * The directory port: every question the billing service asks about the world. Each call returns

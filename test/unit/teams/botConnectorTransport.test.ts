@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import { createAdapter } from '../../../src/adapter';
-import { BotConnectorTransport, removeBuiltInRetries } from '../../../src/notifications/botConnectorTransport';
-import type { StoredConversationReference } from '../../../src/store/state';
+import { createAdapter } from '../../../src/host/adapter';
+import { BotConnectorTransport, removeBuiltInRetries } from '../../../src/teams/botConnectorTransport';
+import type { StoredConversationReference } from '../../../src/domain/model';
 import { ConnectorStub } from '../../support/connectorStub';
 
 /** The real botbuilder client against a loopback Bot Connector: one attempt must be one request. */

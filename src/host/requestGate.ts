@@ -1,8 +1,8 @@
 import type restify from 'restify';
 import type { Activity } from 'botbuilder';
 import type { AuthenticateRequestResult } from 'botframework-connector';
-import type { Logger } from './logger';
-import type { BotAdapter } from './teams/botAdapter';
+import type { Logger } from '../logger';
+import type { BotAdapter } from '../teams/botAdapter';
 
 /** Routes anybody may call: they answer from memory and start no work. Every other route needs a token. */
 export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['GET /healthz']);

@@ -1,8 +1,8 @@
 import { ActivityTypes, CardFactory, type Activity } from 'botbuilder';
 import type { ConnectorClient } from 'botframework-connector';
-import type { BotAdapter } from '../adapter';
-import type { StoredConversationReference } from '../store/state';
-import type { NotificationTransport, OutgoingMessage, PersonalChatAddress, SendFailure, TransportResult } from './transport';
+import type { BotAdapter } from '../host/adapter';
+import type { StoredConversationReference } from '../domain/model';
+import type { NotificationTransport, OutgoingMessage, PersonalChatAddress, SendFailure, TransportResult } from '../notifications/transport';
 
 export interface BotConnectorTransportOptions {
   /** The app id the bot runs as; '' without credentials (local development, the Agents Playground). */

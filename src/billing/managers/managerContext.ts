@@ -1,0 +1,37 @@
+import type { UseCaseContext } from '../useCaseContext';
+import type { ManagerFlow, ManagerFlowKind } from '../../domain/model';
+import type { TeamsAddresses } from '../../domain/ports/notifications';
+import type { FlowFamily } from '../flows/engine';
+import type { ManagerFlowView } from '../managerViews';
+import type { KeyedQueue } from '../serviceSupport';
+
+/** The command that starts each flow, as a user types it. */
+export const MANAGER_COMMAND = { add: 'add manager', remove: 'remove manager' } as const satisfies Record<ManagerFlowKind, string>;
+
+export type ManagerCommand = (typeof MANAGER_COMMAND)[ManagerFlowKind];
+
+/** A long tenant is filtered, not scrolled: this many people at most on one card. */
+export const MAX_PEOPLE_SHOWN = 25;
+
+export const MANAGER_FLOWS: FlowFamily<ManagerFlow> = {
+  name: 'manager',
+  read: (tx) => tx.managerFlows,
+  write: (tx) => tx.managerFlows,
+  restart: (flow) => (flow ? MANAGER_COMMAND[flow.kind] : ''),
+};
+
+/** What the billing-manager use cases are given. */
+export interface ManagerContext extends UseCaseContext<ManagerFlow> {
+  readonly addresses: TeamsAddresses;
+  /** Changes to one subscription's managers happen one at a time (see the last-manager rule). */
+  readonly perSubscription: KeyedQueue;
+  /**
+   * Where billing managers are added and removed instead, when this deployment cannot (DIRECTORY=azure):
+   * `add manager` and `remove manager` then say so and change nothing; `managers` still lists them.
+   */
+  readonly changedElsewhere: string | undefined;
+}
+
+export function managerViewOf(flow: ManagerFlow): ManagerFlowView {
+  return { id: flow.id, kind: flow.kind, expiresAt: flow.expiresAt };
+}

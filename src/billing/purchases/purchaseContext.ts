@@ -1,0 +1,35 @@
+import type { UseCaseContext } from '../useCaseContext';
+import type { Caller } from '../../domain/caller';
+import type { PaidQuantities, PurchaseFlow } from '../../domain/model';
+import type { Outcome } from '../../domain/outcome';
+import type { FlowFamily } from '../flows/engine';
+import type { PriceTable } from '../prices';
+import type { PurchaseFlowView } from '../quantitiesViews';
+import type { SubscriptionStep } from '../views';
+
+/** The command that starts a purchase again, named in every "start again" message. */
+export const BUY_COMMAND = 'buy';
+
+export const PURCHASE_FLOWS: FlowFamily<PurchaseFlow> = {
+  name: 'purchase',
+  read: (tx) => tx.purchases,
+  write: (tx) => tx.purchases,
+  restart: () => BUY_COMMAND,
+};
+
+/** What the purchase use cases are given. */
+export interface PurchaseContext extends UseCaseContext<PurchaseFlow> {
+  readonly prices: PriceTable;
+  /** A first purchase hands over to "set up billing", whose rules live with the billing links. */
+  readonly startFirstPurchase: (caller: Caller, organizationId: string, purchase: PaidQuantities) => Promise<Outcome<SubscriptionStep>>;
+  /**
+   * Set when paid quantities are kept where the bot cannot change them (DIRECTORY=azure: Azure
+   * DevOps, which offers no purchase API): where users buy instead. "buy" then refuses and says so,
+   * rather than record a purchase that would charge nothing.
+   */
+  readonly boughtElsewhere: string | undefined;
+}
+
+export function purchaseViewOf(flow: PurchaseFlow): PurchaseFlowView {
+  return { id: flow.id, expiresAt: flow.expiresAt };
+}

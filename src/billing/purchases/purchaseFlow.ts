@@ -1,0 +1,123 @@
+import type { Caller } from '../../domain/caller';
+import type { DirectoryUser } from '../../domain/directory';
+import type { PaidQuantities, PurchaseFlow } from '../../domain/model';
+import type { DirectoryPort } from '../../domain/ports/directory';
+import { refusal, success, type Outcome } from '../../domain/outcome';
+import { describeChange, paidQuantitiesOf, sameQuantities } from '../quantities';
+import { readQuantities } from '../quantityInput';
+import type { PurchaseFlowView, PurchaseOrganizationStep, PurchaseReview, QuantitiesStep } from '../quantitiesViews';
+import { directoryUserOf, named, unknownCaller } from '../serviceSupport';
+import type { SubscriptionStep } from '../views';
+import { billedBy, paymentProblem, purchaseAccess, purchaseOptions, quantitiesStep } from './purchaseAccess';
+import { BUY_COMMAND, purchaseViewOf, type PurchaseContext } from './purchaseContext';
+
+/** What "Next" on the quantities card leads to. */
+export type ReviewAnswer =
+  | { readonly kind: 'invalid'; readonly step: QuantitiesStep }
+  | { readonly kind: 'confirm'; readonly review: PurchaseReview }
+  | { readonly kind: 'setup'; readonly step: SubscriptionStep };
+
+/** Starts a purchase: the organizations the caller may buy for, and why the others are not offered. */
+export async function startPurchase(context: PurchaseContext, caller: Caller): Promise<Outcome<PurchaseOrganizationStep>> {
+  if (context.boughtElsewhere !== undefined) return notHere(context.boughtElsewhere);
+  const directory = await context.directoryFor(caller);
+  const user = await directoryUserOf(directory, caller);
+  if (!user) return unknownCaller(caller);
+  const organizations = await purchaseOptions(context, directory, user);
+  const opened = await context.flows.open(caller, user, {});
+  return opened.ok ? success({ flow: purchaseViewOf(opened.value), organizations }) : opened;
+}
+
+/** The organization step's answer: the quantities card for it. */
+export async function choosePurchaseOrganization(context: PurchaseContext, caller: Caller, flowId: string, organizationId: string): Promise<Outcome<QuantitiesStep>> {
+  const checked = await load(context, caller, flowId);
+  if (!checked.ok) return checked;
+  const { directory, user } = checked.value;
+  const target = await purchaseAccess(context, directory, user, await directory.getOrganization(organizationId));
+  if (!target.ok) return target;
+  const moved = await context.flows.advance(caller, flowId, ({ requested: _requested, basedOn: _basedOn, ...rest }) => ({ ...rest, organizationId }));
+  if (!moved.ok) return moved;
+  return success(await quantitiesStep(context, purchaseViewOf(moved.value), target.value, {}, []));
+}
+
+/**
+ * "Next" on the quantities card. Bad numbers bring the card back with the reasons; otherwise a
+ * billed organization gets the confirmation, and one without billing goes on to set billing up.
+ */
+export async function reviewPurchase(context: PurchaseContext, caller: Caller, flowId: string, input: Readonly<Record<string, unknown>>): Promise<Outcome<ReviewAnswer>> {
+  const checked = await load(context, caller, flowId);
+  if (!checked.ok) return checked;
+  const { directory, user, flow } = checked.value;
+  if (!flow.organizationId) return outOfOrder();
+  const target = await purchaseAccess(context, directory, user, await directory.getOrganization(flow.organizationId));
+  if (!target.ok) return target;
+  const organization = target.value.organization;
+  const current = paidQuantitiesOf(await context.store.read((tx) => tx.quantities.get(organization.id)));
+  const reading = readQuantities(input);
+
+  const problems = reading.quantities && sameQuantities(reading.quantities, current)
+    ? [`These are the quantities ${organization.name} pays for now, so there is nothing to change. Enter different numbers, or press Cancel.`]
+    : reading.problems;
+  if (!reading.quantities || problems.length > 0) {
+    const kept = await context.flows.advance(caller, flowId);
+    if (!kept.ok) return kept;
+    return success({ kind: 'invalid', step: await quantitiesStep(context, purchaseViewOf(kept.value), target.value, reading.valid, problems) });
+  }
+  const requested: PaidQuantities = reading.quantities;
+
+  if (!target.value.link) {
+    const setup = await context.startFirstPurchase(caller, organization.id, requested);
+    if (!setup.ok) return setup;
+    const handedOver = await context.flows.finish(caller, flowId, 'completed', `your purchase for ${organization.name} went on to "set up billing"`);
+    if (!handedOver.ok) return handedOver;
+    return success({ kind: 'setup', step: setup.value });
+  }
+
+  const cannotPay = paymentProblem(target.value, current, requested);
+  if (cannotPay) return { ok: false, problem: cannotPay };
+  const moved = await context.flows.advance(caller, flowId, (f) => ({ ...f, requested: { ...requested }, basedOn: { ...current } }));
+  if (!moved.ok) return moved;
+  return success({
+    kind: 'confirm',
+    review: { flow: purchaseViewOf(moved.value), organization: named(organization), billedBy: billedBy(target.value), change: describeChange(current, requested, context.prices) },
+  });
+}
+
+/** "Back" on the confirmation: the quantities card again, with the numbers the user chose. */
+export async function editPurchase(context: PurchaseContext, caller: Caller, flowId: string): Promise<Outcome<QuantitiesStep>> {
+  const checked = await load(context, caller, flowId);
+  if (!checked.ok) return checked;
+  const { directory, user, flow } = checked.value;
+  if (!flow.organizationId) return outOfOrder();
+  const target = await purchaseAccess(context, directory, user, await directory.getOrganization(flow.organizationId));
+  if (!target.ok) return target;
+  const chosen = flow.requested ?? {};
+  const moved = await context.flows.advance(caller, flowId, ({ requested: _requested, basedOn: _basedOn, ...rest }) => rest);
+  if (!moved.ok) return moved;
+  return success(await quantitiesStep(context, purchaseViewOf(moved.value), target.value, chosen, []));
+}
+
+export async function cancelPurchase(context: PurchaseContext, caller: Caller, flowId: string): Promise<Outcome<PurchaseFlowView>> {
+  if (context.boughtElsewhere !== undefined) return notHere(context.boughtElsewhere);
+  const cancelled = await context.flows.cancel(await context.directoryFor(caller), caller, flowId);
+  return cancelled.ok ? success(purchaseViewOf(cancelled.value)) : cancelled;
+}
+
+/** The purchase and the caller, refusing when the caller may not act on it now, or buying is not possible here. */
+export async function load(context: PurchaseContext, caller: Caller, flowId: string): Promise<Outcome<{ readonly flow: PurchaseFlow; readonly user: DirectoryUser; readonly directory: DirectoryPort }>> {
+  if (context.boughtElsewhere !== undefined) return notHere(context.boughtElsewhere);
+  const directory = await context.directoryFor(caller);
+  const checked = await context.flows.load(directory, caller, flowId);
+  return checked.ok ? success({ ...checked.value, directory }) : checked;
+}
+
+export function outOfOrder<T>(): Outcome<T> {
+  return refusal('flow-out-of-order', `Some choices are missing. Type "${BUY_COMMAND}" to start again.`);
+}
+
+function notHere<T>(where: string): Outcome<T> {
+  return refusal(
+    'not-available-here',
+    `I cannot buy paid quantities here: this bot works with your organizations in Azure DevOps, which offers no way for a bot to make a purchase, and one recorded only by me would charge nothing. Buy them on ${where}, then type "status" to see billing. Nothing was changed.`,
+  );
+}

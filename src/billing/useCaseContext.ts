@@ -1,0 +1,46 @@
+import { randomUUID } from 'node:crypto';
+import type { Caller } from '../domain/caller';
+import type { DirectoryPort } from '../domain/ports/directory';
+import type { Store } from '../domain/ports/store';
+import { FlowEngine, type EngineFlow, type FlowFamily } from './flows/engine';
+import { TELL_NOBODY, type ChangeNotices } from './notify/managerNotices';
+import { directoryProvider, type DirectorySource } from './serviceSupport';
+
+/** What every use case is given, whatever it is about; each family of flows adds its own. */
+export interface UseCaseContext<F extends EngineFlow> {
+  readonly directoryFor: (caller: Caller) => Promise<DirectoryPort>;
+  readonly store: Store;
+  readonly flows: FlowEngine<F>;
+  readonly notices: ChangeNotices;
+  readonly now: () => Date;
+  readonly newId: () => string;
+  /** Told about storage failures, which users only see as "nothing was changed". */
+  readonly reportError: (error: unknown) => void;
+}
+
+/** What a group of use cases is built from. */
+export interface UseCaseDeps extends DirectorySource {
+  readonly store: Store;
+  /** Who is told of each change; nobody when absent. */
+  readonly notices?: ChangeNotices;
+  readonly flowTtlMs: number;
+  readonly now?: () => Date;
+  readonly newId?: () => string;
+  readonly reportError?: (error: unknown) => void;
+}
+
+/** The common part of a use-case context, with the flow engine of `family`. */
+export function useCaseContext<F extends EngineFlow>(deps: UseCaseDeps, family: FlowFamily<F>, owner: string): UseCaseContext<F> {
+  const now = deps.now ?? (() => new Date());
+  const newId = deps.newId ?? randomUUID;
+  const reportError = deps.reportError ?? (() => undefined);
+  return {
+    directoryFor: directoryProvider(deps, owner),
+    store: deps.store,
+    flows: new FlowEngine<F>({ store: deps.store, flowTtlMs: deps.flowTtlMs, now, newId, reportError }, family),
+    notices: deps.notices ?? TELL_NOBODY,
+    now,
+    newId,
+    reportError,
+  };
+}

@@ -1,0 +1,116 @@
+import type { ChangeEvent } from '../domain/changeEvent';
+import type { DirectoryOverlay, OutboxEntry, RecordedManager } from '../domain/model';
+import type { FlowRepository, StoredFlow, Transaction } from '../domain/ports/store';
+import { entryOf, putEntry } from './records';
+import type { BotState } from './state';
+
+/**
+ * The typed repositories of the store port over the state: over a draft inside a transaction (each
+ * write lands in the draft, which the store commits whole or not at all), or over the committed
+ * state for a read. The only code outside the store's own internals that knows the state's layout.
+ *
+ * Values handed out are copies where the state is a draft, and the committed objects themselves for
+ * a read; the port types them read-only, and a caller changes a record by putting a new one.
+ */
+export function repositoriesOver(state: BotState): Transaction {
+  return {
+    links: {
+      get: async (organizationId) => entryOf(state.links, organizationId),
+      listBySubscriptions: async (ids) => Object.values(state.links).filter((link) => ids.has(link.subscriptionId)),
+      put: async (link) => putEntry(state.links, link.organizationId, link),
+      delete: async (organizationId) => {
+        if (entryOf(state.links, organizationId)) delete state.links[organizationId];
+      },
+    },
+    flows: flowRepository(state.flows),
+    purchases: flowRepository(state.purchases),
+    managerFlows: flowRepository(state.managerFlows),
+    quantities: {
+      get: async (organizationId) => entryOf(state.quantities, organizationId),
+      put: async (organizationId, quantities) => putEntry(state.quantities, organizationId, quantities),
+      delete: async (organizationId) => {
+        if (entryOf(state.quantities, organizationId)) delete state.quantities[organizationId];
+      },
+    },
+    managers: {
+      listOf: async (organizationId) => Object.values(entryOf(state.managers, organizationId) ?? {}),
+      put: async (organizationId, manager) => {
+        const recorded: Record<string, RecordedManager> = { ...(entryOf(state.managers, organizationId) ?? {}) };
+        putEntry(recorded, manager.principalId, manager);
+        putEntry(state.managers, organizationId, recorded);
+      },
+      delete: async (organizationId, principalId) => {
+        const current = entryOf(state.managers, organizationId);
+        if (!current || !entryOf(current, principalId)) return;
+        const recorded: Record<string, RecordedManager> = { ...current };
+        delete recorded[principalId];
+        putEntry(state.managers, organizationId, recorded);
+      },
+    },
+    outbox: {
+      get: async (key) => entryOf(state.outbox, key),
+      listPendingFor: async (recipientId) => oldestFirst(Object.values(state.outbox).filter((e) => e.recipientId === recipientId && e.status === 'pending')),
+      listPending: async () => oldestFirst(Object.values(state.outbox).filter((e) => e.status === 'pending')),
+      listFinished: async () => Object.values(state.outbox).filter((e) => e.status !== 'pending'),
+      put: async (entry) => putEntry(state.outbox, entry.key, entry),
+      delete: async (key) => {
+        if (entryOf(state.outbox, key)) delete state.outbox[key];
+      },
+    },
+    reach: {
+      get: async (personId) => entryOf(state.reach, personId),
+      put: async (personId, record) => putEntry(state.reach, personId, record),
+      delete: async (personId) => {
+        if (entryOf(state.reach, personId)) delete state.reach[personId];
+      },
+    },
+    conversations: {
+      get: async (conversationId) => entryOf(state.conversations, conversationId),
+      list: async () => Object.values(state.conversations),
+      put: async (reference) => putEntry(state.conversations, reference.conversationId, reference),
+      delete: async (conversationId) => {
+        if (entryOf(state.conversations, conversationId)) delete state.conversations[conversationId];
+      },
+    },
+    changeEvents: {
+      list: async (): Promise<ChangeEvent[]> => Object.values(state.changeEvents),
+      delete: async (eventId) => {
+        if (entryOf(state.changeEvents, eventId)) delete state.changeEvents[eventId];
+      },
+    },
+    directoryOverlay: {
+      get: async (): Promise<DirectoryOverlay> => state.directoryOverlay,
+      put: async (overlay) => {
+        state.directoryOverlay = { granted: [...overlay.granted], revoked: [...overlay.revoked] };
+      },
+    },
+    audit: {
+      listOf: async (organizationId) => state.audit.filter((entry) => entry.organizationId === organizationId),
+      append: async (entry) => {
+        state.audit.push(entry);
+      },
+    },
+  };
+}
+
+function flowRepository<F extends StoredFlow>(flows: Record<string, F>): FlowRepository<F> {
+  return {
+    get: async (flowId) => entryOf(flows, flowId),
+    listOpenOf: async (ownerId) => Object.values(flows).filter((flow) => flow.ownerId === ownerId && flow.status === 'open'),
+    listEndedBefore: async (cutoff) => {
+      const limit = cutoff.getTime();
+      return Object.values(flows).filter((flow) => Date.parse(flow.status === 'open' ? flow.expiresAt : (flow.finishedAt ?? flow.expiresAt)) < limit);
+    },
+    put: async (flow) => putEntry(flows, flow.id, flow),
+    delete: async (flowId) => {
+      if (entryOf(flows, flowId)) delete flows[flowId];
+    },
+  };
+}
+
+function oldestFirst(entries: OutboxEntry[]): OutboxEntry[] {
+  return entries
+    .map((entry) => ({ entry, at: Date.parse(entry.createdAt) }))
+    .sort((a, b) => a.at - b.at)
+    .map(({ entry }) => entry);
+}
