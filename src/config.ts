@@ -177,7 +177,9 @@ function readAzure(
   credentials: BotCredentials | undefined,
 ): AzureConfig {
   if (!credentials) {
-    throw new ConfigError('DIRECTORY is "azure", which signs users in through the Bot Framework token service and so needs the bot\'s MicrosoftAppId and MicrosoftAppPassword. Set them, or use DIRECTORY=local.');
+    throw new ConfigError(
+      'DIRECTORY is "azure", which signs users in through the Bot Framework token service and so needs the bot\'s MicrosoftAppId (with MicrosoftAppPassword, or with MicrosoftAppType=UserAssignedMSI and MicrosoftAppTenantId). Set them, or use DIRECTORY=local.',
+    );
   }
   const required = (name: string, what: string): string => {
     const value = text(name);
@@ -270,17 +272,17 @@ function readCredentials(
     if (appPassword !== undefined) {
       throw new ConfigError('MicrosoftAppPassword is set but MicrosoftAppId is not. Set both, or neither for local development.');
     }
+    if (text('MicrosoftAppType') !== undefined || tenantId !== '') {
+      throw new ConfigError(
+        'MicrosoftAppType or MicrosoftAppTenantId is set but MicrosoftAppId is not, so the bot would accept unauthenticated requests. Set MicrosoftAppId (the app registration\'s or the managed identity\'s client id), or unset both for local development.',
+      );
+    }
     if (openIdMetadataUrl !== undefined) {
       throw new ConfigError('BOT_OPENID_METADATA_URL is set but MicrosoftAppId is not: without credentials no request is authenticated. Set the credentials, or remove BOT_OPENID_METADATA_URL.');
     }
     return undefined;
   }
-  if (appType !== 'UserAssignedMSI' && appPassword === undefined) {
-    throw new ConfigError(`MicrosoftAppId is set but MicrosoftAppPassword is not. Set the app's client secret, or set MicrosoftAppType=UserAssignedMSI.`);
-  }
-  if (appType !== 'MultiTenant' && tenantId === '') {
-    throw new ConfigError(`MicrosoftAppType is ${appType}, which needs MicrosoftAppTenantId (the Entra tenant id of the app registration).`);
-  }
+  checkCredentialCombination(appType, appPassword !== undefined, tenantId !== '');
   return {
     appId,
     appPassword: appPassword ?? '',
@@ -288,6 +290,32 @@ function readCredentials(
     tenantId,
     ...(openIdMetadataUrl !== undefined ? { openIdMetadataUrl: checkedMetadataUrl(openIdMetadataUrl) } : {}),
   };
+}
+
+/**
+ * The combinations botbuilder accepts. A managed identity has no secret: it gets its tokens from the
+ * host (App Service), so a password beside it would be a leftover that is never used.
+ */
+function checkCredentialCombination(appType: AppType, hasPassword: boolean, hasTenant: boolean): void {
+  if (appType === 'UserAssignedMSI') {
+    if (hasPassword) {
+      throw new ConfigError(
+        'MicrosoftAppType is UserAssignedMSI, which signs in as the managed identity and takes no secret, but MicrosoftAppPassword is set. Remove MicrosoftAppPassword, or set MicrosoftAppType to SingleTenant or MultiTenant to use the secret.',
+      );
+    }
+    if (!hasTenant) {
+      throw new ConfigError('MicrosoftAppType is UserAssignedMSI, which needs MicrosoftAppTenantId (the Entra tenant id of the managed identity).');
+    }
+    return;
+  }
+  if (!hasPassword) {
+    throw new ConfigError(
+      `MicrosoftAppId is set but MicrosoftAppPassword is not. MicrosoftAppType ${appType} needs the app registration's client secret; for a managed identity without a secret set MicrosoftAppType=UserAssignedMSI.`,
+    );
+  }
+  if (appType === 'SingleTenant' && !hasTenant) {
+    throw new ConfigError('MicrosoftAppType is SingleTenant, which needs MicrosoftAppTenantId (the Entra tenant id of the app registration).');
+  }
 }
 
 const LOOPBACK_HOSTS = ['localhost', '127.0.0.1', '[::1]'];

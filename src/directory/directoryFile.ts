@@ -40,14 +40,18 @@ function parseJson(file: string, text: string): unknown {
   }
 }
 
-/** Turns the "at position N" of a JSON.parse message into a line and column an editor can jump to. */
+/**
+ * Turns the "at position N" of a JSON.parse message into a line and column an editor can jump to,
+ * counted here rather than taken from the message: Node 22 appends its own "(line L column C)",
+ * Node 20 does not, and the user should read the same words on either.
+ */
 function withLineAndColumn(text: string, reason: string): string {
-  return reason.replace(/ at position (\d+)/, (_match, position: string) => {
-    const before = text.slice(0, Number(position));
-    const line = before.split('\n').length;
-    const column = before.length - before.lastIndexOf('\n');
-    return ` at line ${line}, column ${column}`;
-  });
+  const match = / at position (\d+)(?: \(line \d+ column \d+\))?$/.exec(reason);
+  if (match === null) return reason;
+  const before = text.slice(0, Number(match[1]));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n');
+  return `${reason.slice(0, match.index)} at line ${line}, column ${column}`;
 }
 
 function readDirectory(content: unknown, problems: ProblemList): DirectoryFile | undefined {

@@ -24,12 +24,16 @@ export interface AdapterOptions {
 /**
  * The Bot Framework adapter. With credentials it authenticates every request as coming from Teams;
  * without them (local development, the Agents Playground) it accepts unauthenticated requests.
+ * botbuilder's configuration factory picks how the bot's own calls are signed from MicrosoftAppType:
+ * a client secret (MultiTenant, SingleTenant) or the user-assigned managed identity whose client id
+ * is MicrosoftAppId (UserAssignedMSI, tokens from the App Service identity endpoint).
  */
 export function createAdapter(credentials: BotCredentials | undefined, options: AdapterOptions = {}): BotAdapter {
   const settings: Record<string, string> = credentials
     ? {
         MicrosoftAppId: credentials.appId,
-        MicrosoftAppPassword: credentials.appPassword,
+        // A managed identity has no secret: botbuilder then asks the host's identity endpoint for tokens.
+        ...(credentials.appType === 'UserAssignedMSI' ? {} : { MicrosoftAppPassword: credentials.appPassword }),
         MicrosoftAppType: credentials.appType,
         MicrosoftAppTenantId: credentials.tenantId,
         ...publicCloudEndpoints(credentials.openIdMetadataUrl),

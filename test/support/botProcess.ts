@@ -12,8 +12,12 @@ export interface BotProcessOptions {
   /** The working folder; the bot reads `.env` from here, so a test folder keeps a developer's out. */
   readonly cwd: string;
   readonly env?: Record<string, string>;
-  /** Run as this unprivileged user and group (through setpriv), so that file permissions apply. */
-  readonly runAs?: { readonly uid: number; readonly gid: number };
+  /**
+   * Make file permissions bind the bot even when the tests run as root: the bot then runs (through
+   * setpriv) as root without the capabilities that override them, so a folder without write
+   * permission refuses its writes, while it still reads the checkout as its owner, wherever that lives.
+   */
+  readonly boundByFilePermissions?: boolean;
 }
 
 export interface Exit {
@@ -54,8 +58,8 @@ export class BotProcess {
       LOG_LEVEL: 'info',
       ...options.env,
     };
-    const [command, args] = options.runAs
-      ? ['setpriv', [`--reuid=${options.runAs.uid}`, `--regid=${options.runAs.gid}`, '--clear-groups', process.execPath, ENTRY]]
+    const [command, args] = options.boundByFilePermissions === true && runningAsRoot()
+      ? ['setpriv', [...WITHOUT_PERMISSION_OVERRIDES, process.execPath, ENTRY]]
       : [process.execPath, [ENTRY]];
     const child = spawn(command, args, { cwd: options.cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const logs: LogLine[] = [];
@@ -106,14 +110,22 @@ export class BotProcess {
   }
 }
 
-/** True when file permissions bind this process, or setpriv can run the bot as a user they bind. */
-export function unprivilegedRunAvailable(): boolean {
-  if (process.getuid?.() !== 0) return true;
-  return spawnSync('setpriv', ['--version']).status === 0;
+/**
+ * The capabilities that let root ignore file modes (write anywhere, read and search anything, act as
+ * any file's owner), dropped from the bounding and inheritable sets so the bot can never regain them.
+ */
+const DROPPED_CAPABILITIES = '-dac_override,-dac_read_search,-fowner';
+const WITHOUT_PERMISSION_OVERRIDES = [`--bounding-set=${DROPPED_CAPABILITIES}`, `--inh-caps=${DROPPED_CAPABILITIES}`];
+
+function runningAsRoot(): boolean {
+  return process.getuid?.() === 0;
 }
 
-/** The user to run the bot as when this process is root: nobody, whom permissions bind. */
-export const NOBODY = { uid: 65534, gid: 65534 };
+/** True when file permissions bind this process, or setpriv can drop what lets root ignore them. */
+export function permissionBoundRunAvailable(): boolean {
+  if (!runningAsRoot()) return true;
+  return spawnSync('setpriv', [...WITHOUT_PERMISSION_OVERRIDES, 'true']).status === 0;
+}
 
 function parseLine(line: string): LogLine | undefined {
   try {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { chmod, chown, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { BotProcess, NOBODY, unprivilegedRunAvailable } from '../../support/botProcess';
+import { BotProcess, permissionBoundRunAvailable } from '../../support/botProcess';
 import { ConnectorStub } from '../../support/connectorStub';
 import { MEGAN, ORG_WEB } from '../../support/demoWorld';
 import { ALEX_SENDER, flowIdIn, request, teamsActivity, type HttpAnswer, type Sender } from '../../support/httpBot';
@@ -14,8 +14,9 @@ const STORAGE_REFUSED = /I could not save that: the bot's storage refused the wr
 
 /**
  * The state folder turns read-only under a running bot. Root ignores permissions, so when the tests
- * run as root the bot runs as nobody (through setpriv); the folder's mode is then what a read-only
- * mount or a full disk would be to the bot: every save fails.
+ * run as root the bot runs without the capabilities that let it (through setpriv); the folder's mode
+ * is then what a read-only mount or a full disk would be to the bot: every save fails. The bot keeps
+ * its own user, so it reads the checkout even where only that user may (a clone in a 0700 folder).
  */
 describe('When the disk refuses writes', function () {
   this.timeout(60_000);
@@ -25,16 +26,14 @@ describe('When the disk refuses writes', function () {
   let bot: BotProcess | undefined;
 
   before(function () {
-    if (!unprivilegedRunAvailable()) this.skip();
+    if (!permissionBoundRunAvailable()) this.skip();
   });
 
   beforeEach(async () => {
     folder = await mkdtemp(path.join(os.tmpdir(), 'billing-bot-readonly-'));
     stateFile = path.join(folder, 'state.json');
     connector = await ConnectorStub.start();
-    const asRoot = process.getuid?.() === 0;
-    if (asRoot) await chown(folder, NOBODY.uid, NOBODY.gid);
-    bot = await BotProcess.start({ stateFile, cwd: folder, ...(asRoot ? { runAs: NOBODY } : {}) });
+    bot = await BotProcess.start({ stateFile, cwd: folder, boundByFilePermissions: true });
   });
 
   afterEach(async () => {

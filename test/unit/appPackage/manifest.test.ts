@@ -3,12 +3,12 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { AppManifestUtils, TeamsManifestConverter, type TeamsManifest } from '@microsoft/app-manifest';
 import sinon from 'sinon';
+import { PROVISIONED_DEV_VALUES, PROVISIONED_LOCAL_VALUES, environmentFile, placeholders, resolvePlaceholders } from '../../support/toolkitProject';
 import { decodePng, type DecodedPng } from './png';
 
 /** From dist/test/unit/appPackage/ up to the project root. */
 const PROJECT_ROOT = path.resolve(__dirname, '../../../..');
 const PACKAGE_DIR = path.join(PROJECT_ROOT, 'appPackage');
-const PLACEHOLDER_ID = '00000000-0000-0000-0000-000000000000';
 
 const SCOPES = ['personal', 'team', 'groupChat'] as const;
 // Teams allows ten commands a list: "quantities" is left out, it stays a typed alias of "buy".
@@ -62,22 +62,35 @@ describe('the Teams app manifest', () => {
     sinon.restore();
   });
 
-  it('is valid against the schema shipped in @microsoft/app-manifest, checked offline', async () => {
-    const fetch = sinon.stub(globalThis, 'fetch').rejects(new Error('Tests must not reach the network.'));
-    const manifest: TeamsManifest = TeamsManifestConverter.jsonToManifest(text);
-    const failures = await AppManifestUtils.validateAgainstSchema(manifest, await shippedSchema(view.manifestVersion));
-    assert.deepEqual(failures, []);
-    assert.equal(fetch.callCount, 0);
-  });
+  // What teamsApp/zipAppPackage builds: the manifest with the environment's variables filled in.
+  const environments: { name: string; provisioned: Readonly<Record<string, string>> }[] = [
+    { name: 'dev', provisioned: PROVISIONED_DEV_VALUES },
+    { name: 'local', provisioned: PROVISIONED_LOCAL_VALUES },
+  ];
+  for (const environment of environments) {
+    it(`is valid, as produced for ${environment.name}, against the schema shipped in @microsoft/app-manifest, checked offline`, async () => {
+      const fetch = sinon.stub(globalThis, 'fetch').rejects(new Error('Tests must not reach the network.'));
+      const values = { ...environmentFile(environment.name), ...environment.provisioned };
+      const produced = resolvePlaceholders(text, values);
+      const manifest: TeamsManifest = TeamsManifestConverter.jsonToManifest(produced);
+      const failures = await AppManifestUtils.validateAgainstSchema(manifest, await shippedSchema(view.manifestVersion));
+      assert.deepEqual(failures, []);
+      assert.equal(fetch.callCount, 0);
+      const producedView = JSON.parse(produced) as ManifestView;
+      assert.equal(producedView.id, environment.provisioned.TEAMS_APP_ID);
+      assert.equal(producedView.bots[0]?.botId, environment.provisioned.BOT_ID);
+    });
+  }
 
   it('uses schema v1.19 or newer, named in $schema', () => {
     assert.ok(versionNumber(view.manifestVersion) >= versionNumber('1.19'), `manifestVersion is ${view.manifestVersion}.`);
     assert.match(text, new RegExp(`"\\$schema": "https://developer\\.microsoft\\.com/json-schemas/teams/v${view.manifestVersion.replace('.', '\\.')}/MicrosoftTeams\\.schema\\.json"`));
   });
 
-  it('carries the placeholder GUID as app id and bot id, to be replaced when packaging', () => {
-    assert.equal(view.id, PLACEHOLDER_ID);
-    assert.equal(view.bots[0]?.botId, PLACEHOLDER_ID);
+  it('takes the app id, the bot id and the sign-in app from the toolkit\'s variables, and nothing else', () => {
+    assert.equal(view.id, '${{TEAMS_APP_ID}}');
+    assert.equal(view.bots[0]?.botId, '${{BOT_ID}}');
+    assert.deepEqual(placeholders(text).sort(), ['AAD_APP_CLIENT_ID', 'BOT_ID', 'TEAMS_APP_ID']);
   });
 
   it('offers the bot in personal chats, teams and group chats, without files; the only extra domain is the sign-in page', () => {
@@ -89,8 +102,8 @@ describe('the Teams app manifest', () => {
     assert.deepEqual(view.validDomains, ['token.botframework.com']);
   });
 
-  it('names the bot\'s app registration for Teams single sign-on with the same placeholder id', () => {
-    assert.deepEqual(view.webApplicationInfo, { id: PLACEHOLDER_ID, resource: `api://botid-${PLACEHOLDER_ID}` });
+  it('names the sign-in app registration for Teams single sign-on, with the resource it exposes for the bot', () => {
+    assert.deepEqual(view.webApplicationInfo, { id: '${{AAD_APP_CLIENT_ID}}', resource: 'api://botid-${{BOT_ID}}' });
   });
 
   for (const scope of SCOPES) {

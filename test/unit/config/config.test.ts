@@ -31,6 +31,12 @@ describe('Configuration', () => {
     { env: { MicrosoftAppId: 'app' }, names: /MicrosoftAppId is set but MicrosoftAppPassword is not/ },
     { env: { MicrosoftAppId: 'app', MicrosoftAppPassword: 'p', MicrosoftAppType: 'SingleTenant' }, names: /needs MicrosoftAppTenantId/ },
     { env: { MicrosoftAppId: 'app', MicrosoftAppPassword: 'p', MicrosoftAppType: 'Sideways' }, names: /^MicrosoftAppType is "Sideways"/ },
+    { env: { MicrosoftAppId: 'app', MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: 't', MicrosoftAppPassword: 'p' }, names: /^MicrosoftAppType is UserAssignedMSI, which signs in as the managed identity and takes no secret, but MicrosoftAppPassword is set\. Remove MicrosoftAppPassword/ },
+    { env: { MicrosoftAppId: 'app', MicrosoftAppType: 'UserAssignedMSI' }, names: /^MicrosoftAppType is UserAssignedMSI, which needs MicrosoftAppTenantId/ },
+    { env: { MicrosoftAppId: 'app', MicrosoftAppPassword: 'p', MicrosoftAppType: 'SingleTenant' }, names: /^MicrosoftAppType is SingleTenant, which needs MicrosoftAppTenantId/ },
+    { env: { MicrosoftAppId: 'app', MicrosoftAppType: 'SingleTenant', MicrosoftAppTenantId: 't' }, names: /MicrosoftAppType SingleTenant needs the app registration's client secret/ },
+    { env: { MicrosoftAppId: 'app', MicrosoftAppType: 'MultiTenant' }, names: /MicrosoftAppType MultiTenant needs the app registration's client secret; for a managed identity without a secret set MicrosoftAppType=UserAssignedMSI/ },
+    { env: { MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: 't' }, names: /^MicrosoftAppType or MicrosoftAppTenantId is set but MicrosoftAppId is not, so the bot would accept unauthenticated requests/ },
     { env: { FLOW_TTL_MINUTES: '0' }, names: /^FLOW_TTL_MINUTES/ },
     { env: { NOTIFY_PER_SECOND: '0' }, names: /^NOTIFY_PER_SECOND is "0", but it must be a whole number from 1 to 1000\.$/ },
     { env: { NOTIFY_PER_CONVERSATION_PER_SECOND: 'fast' }, names: /^NOTIFY_PER_CONVERSATION_PER_SECOND is "fast"/ },
@@ -48,6 +54,24 @@ describe('Configuration', () => {
   it('accepts complete credentials', () => {
     const config = readConfig({ MicrosoftAppId: 'app', MicrosoftAppPassword: 'p', MicrosoftAppType: 'singletenant', MicrosoftAppTenantId: 't' });
     assert.deepEqual(config.credentials, { appId: 'app', appPassword: 'p', appType: 'SingleTenant', tenantId: 't' });
+  });
+
+  it('accepts a user-assigned managed identity: its client id, its tenant, no password', () => {
+    const config = readConfig({ MicrosoftAppId: 'identity-client-id', MicrosoftAppType: 'userassignedmsi', MicrosoftAppTenantId: 't' });
+    assert.deepEqual(config.credentials, { appId: 'identity-client-id', appPassword: '', appType: 'UserAssignedMSI', tenantId: 't' });
+  });
+
+  it('accepts DIRECTORY=azure with a managed identity', () => {
+    const config = readConfig({
+      DIRECTORY: 'azure',
+      MicrosoftAppId: 'identity-client-id',
+      MicrosoftAppType: 'UserAssignedMSI',
+      MicrosoftAppTenantId: 't',
+      AZURE_ARM_CONNECTION_NAME: 'arm',
+      AZURE_DEVOPS_CONNECTION_NAME: 'devops',
+    });
+    assert.equal(config.credentials?.appType, 'UserAssignedMSI');
+    assert.equal(config.azure?.signIn.devOpsConnection, 'devops');
   });
 
   const AZURE: Record<string, string> = {
