@@ -4,6 +4,7 @@ import { formatWhen } from '../domain/when';
 import { formatUsd } from './money';
 import { changeNotificationTemplate, managerWelcomeTemplate } from './managerTemplates';
 import { renderCard, type CardJson } from './render';
+import { safeText } from './safeText';
 import type { Fact } from './templates';
 
 /** A proactive message: the card, and the line Teams shows in the activity feed. */
@@ -28,8 +29,13 @@ export function notificationMessage(entry: OutboxEntry): NotificationMessage {
       why,
       organizationId: event.organization.id,
     }),
-    summary,
+    summary: feedLine(summary),
   };
+}
+
+/** The activity feed shows the summary as plain text, outside the card: names in it get the controls and length step. */
+function feedLine(summary: string): string {
+  return safeText(summary, { markdown: false });
 }
 
 function describe(event: ChangeEvent, recipientId: string): { title: string; summary: string; facts: Fact[] } {
@@ -102,7 +108,7 @@ function welcome(event: ManagerEvent): NotificationMessage {
       footer: 'From now on you get a message here whenever billing of this organization changes.',
       organizationId: event.organization.id,
     }),
-    summary,
+    summary: feedLine(summary),
   };
 }
 

@@ -1,4 +1,5 @@
 import * as ACData from 'adaptivecards-templating';
+import { safeText } from './safeText';
 
 /** A rendered Adaptive Card, ready to send or to return from an Action.Execute. */
 export interface CardJson {
@@ -44,9 +45,16 @@ function parsedTemplate(card: CardTemplate<unknown>): ACData.Template {
  * Expands a template with its data. The template is never mutated (the engine parses its own copy
  * once, and every expansion builds a new card), and a binding left unexpanded is a bug in the
  * template or its data type, so it fails loudly.
+ *
+ * This is the one place data enters a card, so it is where what users and the directory chose is
+ * made safe to show: every string of the data is marked before expansion, and after it each marked
+ * part is passed through safeText as the field it landed in requires (markdown escaped in TextBlock
+ * text and facts; controls and length only in choice titles, labels, button titles and text inputs;
+ * untouched in ids, values and action data, which are never shown and come back to the bot). The
+ * template's own text is never changed, so its deliberate formatting stays.
  */
 export function renderCard<TData extends object>(card: CardTemplate<TData>, data: TData): CardJson {
-  const expanded: unknown = parsedTemplate(card).expand({ $root: containsBinding(data) ? neutralise(data) : data });
+  const expanded: unknown = parsedTemplate(card).expand({ $root: marked(data) });
   const unbound = firstBinding(expanded);
   if (unbound) {
     throw new CardRenderError(`The ${card.name} card left "${unbound}" unbound; its data lacks that field.`);
@@ -54,14 +62,93 @@ export function renderCard<TData extends object>(card: CardTemplate<TData>, data
   if (typeof expanded !== 'object' || expanded === null || (expanded as { type?: unknown }).type !== 'AdaptiveCard') {
     throw new CardRenderError(`The ${card.name} card did not render to an AdaptiveCard.`);
   }
-  return expanded as CardJson;
+  return finished(expanded) as CardJson;
+}
+
+/** Noncharacters around each string of the data, so that its parts can be told from the template's after expansion. */
+const OPEN = '\uFDD0';
+const CLOSE = '\uFDD1';
+const MARKED = /\uFDD0([^\uFDD1]*)\uFDD1/g;
+const MARKERS = /[\uFDD0\uFDD1]/g;
+
+/**
+ * A copy of the data with every non-empty string marked. Empty strings stay empty, so that the
+ * templates' `x != ''` tests keep working. A "${" inside data is broken with an invisible joiner, so
+ * that it shows as text and is never read as a binding.
+ */
+function marked(value: unknown): unknown {
+  if (typeof value === 'string') {
+    if (value === '') return value;
+    let text = value.includes(OPEN) || value.includes(CLOSE) ? value.replace(MARKERS, '') : value;
+    if (text.includes('${')) text = text.replace(/\$\{/g, BROKEN_BINDING);
+    return OPEN + text + CLOSE;
+  }
+  if (Array.isArray(value)) return value.map(marked);
+  if (value && typeof value === 'object') {
+    const copy: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) copy[key] = marked(item);
+    return copy;
+  }
+  return value;
+}
+
+const BROKEN_BINDING = '$\u2060{';
+
+type FieldKind = 'markdown' | 'plain' | 'machine';
+
+/** Fields shown as plain text whatever element they belong to. */
+const PLAIN_FIELDS = new Set(['title', 'label', 'placeholder', 'errorMessage', 'altText', 'fallbackText', 'speak']);
+
+/** How a string field of an element (or of a fact) is shown: rendered as markdown, as plain text, or not at all. */
+function fieldKind(elementType: string | undefined, key: string, inFact: boolean): FieldKind {
+  if (inFact) return key === 'title' || key === 'value' ? 'markdown' : 'machine';
+  if (elementType === 'TextBlock' && key === 'text') return 'markdown';
+  if (elementType === 'TextRun' && key === 'text') return 'plain';
+  if (elementType === 'Input.Text' && key === 'value') return 'plain';
+  return PLAIN_FIELDS.has(key) ? 'plain' : 'machine';
+}
+
+/** The expanded card with each marked part made safe for the field it is in, and the marks gone. */
+function finished(node: unknown, inFact = false): unknown {
+  if (Array.isArray(node)) return node.map((item) => finished(item, inFact));
+  if (!node || typeof node !== 'object') return node;
+  const record = node as Record<string, unknown>;
+  const type = typeof record.type === 'string' ? record.type.replace(MARKERS, '') : undefined;
+  const result: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(record)) {
+    if (key === 'data') result[key] = finishedData(value);
+    else if (typeof value === 'string') result[key] = finishedString(value, fieldKind(type, key, inFact));
+    else result[key] = finished(value, key === 'facts' && type === 'FactSet');
+  }
+  return result;
+}
+
+/** An action's data: sent back to the bot as it is, never shown. */
+function finishedData(value: unknown): unknown {
+  if (typeof value === 'string') return value.includes(OPEN) ? value.replace(MARKERS, '') : value;
+  if (Array.isArray(value)) return value.map(finishedData);
+  if (value && typeof value === 'object') return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, finishedData(v)]));
+  return value;
+}
+
+/** Text before a part that leaves it at the start of a line, or of a list item the template began ("- ${reason}"). */
+const LINE_START = /^[ \t]*(?:(?:[-+*]|\d+[.)])[ \t]+)*$/;
+
+function finishedString(value: string, kind: FieldKind): string {
+  if (!value.includes(OPEN)) return value;
+  if (kind === 'machine') return value.replace(MARKERS, '');
+  return value.replace(MARKED, (_whole, part: string, offset: number, all: string) => {
+    const lineStart = Math.max(all.lastIndexOf('\n', offset - 1), all.lastIndexOf('\r', offset - 1)) + 1;
+    const safe = safeText(part, { markdown: kind === 'markdown', atLineStart: kind === 'markdown' && LINE_START.test(all.slice(lineStart, offset)) });
+    return safe.replace(/\$\{/g, BROKEN_BINDING);
+  });
 }
 
 const BINDING = /\$\{[^}]*\}/;
 
-/** The first `${...}` left in a rendered card's strings, if any. */
+/** The first `${...}` the template left in a rendered card's strings, if any; data parts do not count. */
 function firstBinding(value: unknown): string | undefined {
-  if (typeof value === 'string') return BINDING.exec(value)?.[0];
+  if (typeof value === 'string') return value.includes('${') ? BINDING.exec(value.replace(MARKED, ''))?.[0] : undefined;
   if (Array.isArray(value)) {
     for (const item of value) {
       const found = firstBinding(item);
@@ -76,25 +163,4 @@ function firstBinding(value: unknown): string | undefined {
     }
   }
   return undefined;
-}
-
-/** Whether any string in the data holds "${": only then does it need neutralising (a copy). */
-function containsBinding(value: unknown): boolean {
-  if (typeof value === 'string') return value.includes('${');
-  if (Array.isArray(value)) return value.some(containsBinding);
-  if (value && typeof value === 'object') return Object.values(value).some(containsBinding);
-  return false;
-}
-
-/**
- * Names come from the directory and other users; a "${" inside one must show as text, not be read as
- * a binding (nor trip the unbound check), so it is broken with an invisible joiner.
- */
-function neutralise<T>(value: T): T {
-  if (typeof value === 'string') return value.replace(/\$\{/g, '$\u2060{') as T;
-  if (Array.isArray(value)) return value.map((v: unknown) => neutralise(v)) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, neutralise(v)])) as T;
-  }
-  return value;
 }

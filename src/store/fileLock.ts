@@ -8,12 +8,22 @@ import { StateFileError } from './port';
  * An exclusive, advisory lock on the state file: `<stateFile>.lock`, created with the `wx` flag so
  * that exactly one process can create it. It records who holds it, so that a refusal can say whom
  * to stop, and so that a lock left behind by a crashed process can be recognised and taken over.
+ *
+ * A pid alone does not name a process for long: after a crash and a restart (of the bot, the
+ * container or the machine) the same number often belongs to something else. So the lock also
+ * records, where the system tells them (Linux), the boot it was taken in and when the holding
+ * process started; a lock whose pid now belongs to a process that started at another time, or that
+ * was taken before the machine last booted, is stale.
  */
 
 export interface LockHolder {
   readonly pid: number;
   readonly hostname: string;
   readonly startedAt: string;
+  /** The kernel's id of the boot the lock was taken in (/proc/sys/kernel/random/boot_id). */
+  readonly bootId?: string;
+  /** When the holding process started, in clock ticks after boot (/proc/<pid>/stat, field 22). */
+  readonly processStart?: number;
 }
 
 export interface StateFileLock {
@@ -56,7 +66,15 @@ export async function acquireStateFileLock(stateFile: string, options: LockOptio
 }
 
 async function takeLock(stateFile: string, lockFile: string, warn: (message: string) => void): Promise<StateFileLock> {
-  const ours: LockHolder = { pid: process.pid, hostname: os.hostname(), startedAt: new Date().toISOString() };
+  const bootId = await currentBootId();
+  const processStart = await processStartOf(process.pid);
+  const ours: LockHolder = {
+    pid: process.pid,
+    hostname: os.hostname(),
+    startedAt: new Date().toISOString(),
+    ...(bootId === undefined ? {} : { bootId }),
+    ...(processStart === undefined ? {} : { processStart }),
+  };
   const ourContent = JSON.stringify(ours);
 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
@@ -66,13 +84,14 @@ async function takeLock(stateFile: string, lockFile: string, warn: (message: str
     const existing = await readSettled(lockFile);
     if (existing === undefined) continue; // released between our attempt and our look: try again
     const holder = parseHolder(existing);
-    if (holder !== undefined && holderMayBeRunning(holder)) {
+    const gone = holder === undefined ? undefined : await whyHolderIsGone(holder, bootId);
+    if (holder !== undefined && gone === undefined) {
       throw new StateFileError(refusalMessage(stateFile, lockFile, holder));
     }
     warn(
       holder === undefined
         ? `The lock file ${lockFile} is unreadable (${describeContent(existing)}); taking it over.`
-        : `The lock file ${lockFile} was left by process ${holder.pid}, which is no longer running (since ${holder.startedAt}); taking it over.`,
+        : `The lock file ${lockFile} was left by process ${holder.pid}, which is no longer running${gone} (since ${holder.startedAt}); taking it over.`,
     );
     await removeIfUnchanged(lockFile, existing);
   }
@@ -124,24 +143,61 @@ export function parseHolder(text: string): LockHolder | undefined {
   // pid 0 and negative pids address process groups in process.kill, never a single holder.
   if (typeof pid !== 'number' || !Number.isInteger(pid) || pid <= 0) return undefined;
   if (typeof hostname !== 'string' || typeof startedAt !== 'string') return undefined;
-  return { pid, hostname, startedAt };
+  const { bootId, processStart } = value as Record<string, unknown>;
+  // A lock written before these were recorded, or on a system without /proc, has neither: judged by the pid alone.
+  return {
+    pid,
+    hostname,
+    startedAt,
+    ...(typeof bootId === 'string' && bootId !== '' ? { bootId } : {}),
+    ...(typeof processStart === 'number' && Number.isSafeInteger(processStart) && processStart >= 0 ? { processStart } : {}),
+  };
 }
 
 /**
- * True unless we can prove the holder is gone. On another host we cannot see its processes, so we
- * assume it runs. Our own pid without our own hold is a predecessor that had the same pid (a
- * container's bot is often pid 1 on every start), so it is gone.
+ * Why the holder is certainly gone ('' when its pid simply no longer runs), or undefined while it may
+ * still run. On another host we cannot see its processes, so we assume it runs. Our own pid without our own hold is a predecessor that
+ * had the same pid (a container's bot is often pid 1 on every start). Otherwise the pid must be
+ * alive and, where the lock recorded them, in the same boot and started at the same moment.
  */
-function holderMayBeRunning(holder: LockHolder): boolean {
-  if (holder.hostname !== os.hostname()) return true;
-  if (holder.pid === process.pid) return false;
+async function whyHolderIsGone(holder: LockHolder, bootId: string | undefined): Promise<string | undefined> {
+  if (holder.hostname !== os.hostname()) return undefined;
+  if (holder.pid === process.pid) return ': this process has its pid now';
+  if (holder.bootId !== undefined && bootId !== undefined && holder.bootId !== bootId) return ': it ran before this machine last started';
   try {
     process.kill(holder.pid, 0);
-    return true;
   } catch (error) {
-    // EPERM: it exists but belongs to someone else, which is still a running holder.
-    return errorCode(error) !== 'ESRCH';
+    // EPERM: it exists but belongs to someone else, which is still a running holder unless its start time says otherwise.
+    if (errorCode(error) === 'ESRCH') return '';
   }
+  if (holder.processStart === undefined) return undefined;
+  const start = await processStartOf(holder.pid);
+  if (start !== undefined && start !== holder.processStart) {
+    return `: pid ${holder.pid} now belongs to a process that started at another time`;
+  }
+  return undefined;
+}
+
+/** The boot id of this machine, or undefined where the system does not say (not Linux). */
+async function currentBootId(): Promise<string | undefined> {
+  const text = await fs.readFile('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => undefined);
+  const id = text?.trim();
+  return id === undefined || id === '' ? undefined : id;
+}
+
+/**
+ * When a process started, in clock ticks after boot: field 22 of /proc/<pid>/stat. Undefined when it
+ * cannot be read (no /proc, the process is gone, or /proc hides it). The second field, the command
+ * name in parentheses, may itself hold spaces and parentheses, so the fields are counted after the
+ * last ")".
+ */
+export async function processStartOf(pid: number): Promise<number | undefined> {
+  const text = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => undefined);
+  if (text === undefined) return undefined;
+  const afterName = text.slice(text.lastIndexOf(')') + 1).trim().split(/\s+/);
+  // afterName[0] is field 3 (the state), so field 22 is afterName[19].
+  const start = Number(afterName[19]);
+  return Number.isSafeInteger(start) && start >= 0 ? start : undefined;
 }
 
 function refusalMessage(stateFile: string, lockFile: string, holder: LockHolder): string {

@@ -1,6 +1,7 @@
-import { promises as fs } from 'node:fs';
+import { constants as fsConstants, promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 import { setEntry } from './draft';
 import { errorCode, messageOf } from './errorDetails';
 import { StateFileError } from './port';
@@ -12,6 +13,12 @@ import type { CollectionKind } from './state';
  * itself for an append-only one. The state file records how many bytes of the journal are saved, so
  * bytes past that (a write cut short by a crash, or one whose state-file write failed) are not part
  * of the state: they are dropped on open and overwritten by the next write.
+ *
+ * Each line starts with the CRC-32 of the rest of it, as 8 hex digits and a space, so that a line
+ * damaged after it was written (a bad disk, a careless edit, even one that keeps its length) stops
+ * the start, naming the file and the line, instead of being read as a different change. The state
+ * file says which journals carry checksums (`checksum: "crc32"`); one written before they existed is
+ * read as it is and rewritten with them when the state is opened.
  */
 
 /** What the state file records about a journal. */
@@ -21,7 +28,12 @@ export interface JournalRecord {
   readonly file: string;
   /** How many bytes of it are saved state. */
   readonly bytes: number;
+  /** Present when every line starts with its checksum; absent in a journal written before checksums. */
+  readonly checksum?: JournalChecksum;
 }
+
+export type JournalChecksum = 'crc32';
+export const JOURNAL_CHECKSUM: JournalChecksum = 'crc32';
 
 export type CollectionValue = Record<string, unknown> | unknown[];
 
@@ -42,6 +54,8 @@ export class Journal {
     /** Lines in the saved part, and live entries: together they say when compaction pays. */
     private lineCount: number,
     private liveCount: number,
+    /** Whether its lines carry checksums; false only for a journal written before they existed. */
+    readonly checksummed: boolean,
   ) {}
 
   get file(): string {
@@ -61,22 +75,25 @@ export class Journal {
   }
 
   record(bytes = this.savedBytes): JournalRecord {
-    return { kind: this.kind, file: this.fileName, bytes };
+    return { kind: this.kind, file: this.fileName, bytes, ...(this.checksummed ? { checksum: JOURNAL_CHECKSUM } : {}) };
   }
 
   /**
    * Reads the saved part of a journal.
-   * @throws StateFileError naming the journal when it is missing, shorter than recorded, or has a
-   *   line that is not what this collection holds.
+   * @throws StateFileError naming the journal when it is missing, not a regular file (a symbolic
+   *   link, a folder), shorter than recorded, or has a line that is damaged or is not what this
+   *   collection holds.
    */
   static async open(folder: string, collection: string, record: JournalRecord, warn: (message: string) => void): Promise<{ journal: Journal; value: CollectionValue }> {
     const file = path.join(folder, record.file);
+    await assertRegularJournalFile(file, collection);
     let handle: FileHandle;
     try {
-      handle = await fs.open(file, 'r+');
+      // O_NOFOLLOW: a link put in the file's place after the check above is refused, not followed.
+      handle = await fs.open(file, fsConstants.O_RDWR | NO_FOLLOW);
     } catch (error) {
       throw new StateFileError(
-        `The journal ${file} of the state's "${collection}" cannot be opened (${errorCode(error) === 'ENOENT' ? 'it does not exist' : messageOf(error)}). ` +
+        `The journal ${file} of the state's "${collection}" cannot be opened (${describeOpenError(error)}). ` +
           'The state file refers to it, so the state is incomplete without it: restore the folder from a backup.',
       );
     }
@@ -93,7 +110,8 @@ export class Journal {
         await handle.truncate(record.bytes);
       }
       // Read a slice at a time: a whole journal as one string, split, is several times its size in memory at once.
-      const content = new JournalContent(file, collection, record.kind);
+      const checksummed = record.checksum !== undefined;
+      const content = new JournalContent(file, collection, record.kind, checksummed);
       try {
         for await (const lines of readLines(handle, record.bytes)) content.add(lines);
       } catch (error) {
@@ -101,7 +119,7 @@ export class Journal {
         throw new StateFileError(`The journal ${file} of the state's "${collection}" does not end where the state file says a line ended. Restore the folder from a backup.`);
       }
       const { value, lines, live } = content.finish();
-      return { journal: new Journal(collection, record.kind, folder, record.file, handle, record.bytes, lines, live), value };
+      return { journal: new Journal(collection, record.kind, folder, record.file, handle, record.bytes, lines, live, checksummed), value };
     } catch (error) {
       await handle.close();
       throw error;
@@ -114,7 +132,7 @@ export class Journal {
    */
   static async create(folder: string, fileName: string, collection: string, kind: CollectionKind, value: CollectionValue): Promise<Journal> {
     const lines = Array.isArray(value) ? Journal.appendedLines(value) : Journal.keyedLines(new Map(Object.entries(value)), []);
-    return Journal.written(folder, fileName, collection, kind, slices(lines, SLICE_LINES), lines.length);
+    return Journal.written(folder, fileName, collection, kind, slices(lines, SLICE_LINES), lines.length, true);
   }
 
   /**
@@ -127,29 +145,41 @@ export class Journal {
     const latest = new Map<string, string>();
     let lineNumber = 0;
     for await (const lines of readLines(this.handle, upTo)) {
-      for (const line of lines) {
+      for (const saved of lines) {
         lineNumber++;
+        const line = this.checksummed ? checkedLine(saved) : saved;
+        if (line === undefined) throw new Error(`Line ${lineNumber} of ${this.path} does not match its checksum.`);
         const change = JSON.parse(line) as { set?: string; delete?: string };
         if (typeof change.delete === 'string') latest.delete(change.delete);
         else if (typeof change.set === 'string') latest.set(change.set, line);
         else throw new Error(`Line ${lineNumber} of ${this.path} is not a change of a keyed collection.`);
       }
     }
-    return Journal.written(this.folder, fileName, this.collection, this.kind, slices(latest.values(), SLICE_LINES), latest.size);
+    // The lines updates add meanwhile are carried over as they are, so the new journal keeps this one's format.
+    return Journal.written(this.folder, fileName, this.collection, this.kind, slices(latest.values(), SLICE_LINES), latest.size, this.checksummed);
   }
 
-  private static async written(folder: string, fileName: string, collection: string, kind: CollectionKind, content: Iterable<string[]>, live: number): Promise<Journal> {
-    const handle = await fs.open(path.join(folder, fileName), 'w+');
+  private static async written(
+    folder: string,
+    fileName: string,
+    collection: string,
+    kind: CollectionKind,
+    content: Iterable<string[]>,
+    live: number,
+    checksummed: boolean,
+  ): Promise<Journal> {
+    // A new file only: whatever is already at that name (a link, a file) is neither followed nor overwritten.
+    const handle = await fs.open(path.join(folder, fileName), 'wx+');
     try {
       let bytes = 0;
       let lines = 0;
       for (const slice of content) {
-        const buffer = Buffer.from(slice.map((line) => `${line}\n`).join(''), 'utf8');
+        const buffer = linesBuffer(slice, checksummed);
         await handle.write(buffer, 0, buffer.length, bytes);
         bytes += buffer.length;
         lines += slice.length;
       }
-      return new Journal(collection, kind, folder, fileName, handle, bytes, lines, live);
+      return new Journal(collection, kind, folder, fileName, handle, bytes, lines, live, checksummed);
     } catch (error) {
       await handle.close();
       await fs.rm(path.join(folder, fileName), { force: true });
@@ -171,7 +201,7 @@ export class Journal {
    * when the caller records that end in the state file and calls `saved`.
    */
   async write(lines: readonly string[]): Promise<number> {
-    const buffer = Buffer.from(lines.map((line) => `${line}\n`).join(''), 'utf8');
+    const buffer = linesBuffer(lines, this.checksummed);
     await this.handle.write(buffer, 0, buffer.length, this.savedBytes);
     return this.savedBytes + buffer.length;
   }
@@ -230,13 +260,68 @@ export class Journal {
  * snapshot beside a running bot).
  * @throws StateFileError naming the journal when a line is not what this collection holds.
  */
-export function parseJournal(file: string, collection: string, kind: CollectionKind, text: string): CollectionValue {
-  const content = new JournalContent(file, collection, kind);
+export function parseJournal(file: string, collection: string, kind: CollectionKind, text: string, checksummed: boolean): CollectionValue {
+  const content = new JournalContent(file, collection, kind, checksummed);
   if (text !== '' && !text.endsWith('\n')) {
     throw new StateFileError(`The journal ${file} of the state's "${collection}" does not end where the state file says a line ended. Restore the folder from a backup.`);
   }
   content.add(text.split('\n').slice(0, -1));
   return content.finish().value;
+}
+
+const NO_FOLLOW = fsConstants.O_NOFOLLOW ?? 0;
+
+/**
+ * Refuses a journal that is not a regular file in the state's folder: a symbolic link would make the
+ * bot read, and append to, a file elsewhere that whoever placed the link chose.
+ */
+export async function assertRegularJournalFile(file: string, collection: string): Promise<void> {
+  let stats;
+  try {
+    stats = await fs.lstat(file);
+  } catch (error) {
+    throw new StateFileError(
+      `The journal ${file} of the state's "${collection}" cannot be opened (${describeOpenError(error)}). ` +
+        'The state file refers to it, so the state is incomplete without it: restore the folder from a backup.',
+    );
+  }
+  if (stats.isFile()) return;
+  if (stats.isSymbolicLink()) {
+    const target = await fs.readlink(file).catch(() => undefined);
+    throw new StateFileError(
+      `The journal ${file} of the state's "${collection}" is a symbolic link${target === undefined ? '' : ` to ${target}`}, not a file. ` +
+        'The bot reads and writes its journals only as regular files inside the state\'s folder, so it did not start and changed nothing: ' +
+        'put the file itself in place of the link (for example with cp --remove-destination), or restore the folder from a backup.',
+    );
+  }
+  throw new StateFileError(
+    `The journal ${file} of the state's "${collection}" is not a regular file (it is ${stats.isDirectory() ? 'a folder' : 'a special file'}). ` +
+      'The bot did not start and changed nothing: restore the folder from a backup.',
+  );
+}
+
+function describeOpenError(error: unknown): string {
+  const code = errorCode(error);
+  if (code === 'ENOENT') return 'it does not exist';
+  if (code === 'ELOOP') return 'it was replaced by a symbolic link';
+  return messageOf(error);
+}
+
+/** The 8 hex digits a line starts with: the CRC-32 of its JSON, in UTF-8. */
+function checksumOf(json: string): string {
+  return crc32(json).toString(16).padStart(8, '0');
+}
+
+/** The JSON of a saved line whose checksum matches, or undefined. */
+function checkedLine(saved: string): string | undefined {
+  if (saved.length < 10 || saved.charCodeAt(8) !== 0x20) return undefined;
+  const json = saved.slice(9);
+  return saved.slice(0, 8) === checksumOf(json) ? json : undefined;
+}
+
+function linesBuffer(lines: readonly string[], checksummed: boolean): Buffer {
+  const text = checksummed ? lines.map((line) => `${checksumOf(line)} ${line}\n`).join('') : lines.map((line) => `${line}\n`).join('');
+  return Buffer.from(text, 'utf8');
 }
 
 function* slices(lines: Iterable<string>, size: number): Generator<string[]> {
@@ -287,13 +372,24 @@ class JournalContent {
     private readonly file: string,
     private readonly collection: string,
     private readonly kind: CollectionKind,
+    private readonly checksummed: boolean,
   ) {}
 
   add(lines: readonly string[]): void {
-    for (const line of lines) {
-      this.apply(this.parse(line));
+    for (const saved of lines) {
+      this.apply(this.parse(this.checksummed ? this.checked(saved) : saved));
       this.lineCount++;
     }
+  }
+
+  private checked(saved: string): string {
+    const json = checkedLine(saved);
+    if (json !== undefined) return json;
+    throw this.bad(
+      /^[0-9a-f]{8} /.test(saved)
+        ? 'does not match its checksum: it was changed or damaged after the bot wrote it'
+        : 'does not start with a checksum, as every line of this journal must: it was changed or damaged after the bot wrote it',
+    );
   }
 
   private apply(change: unknown): void {

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import type { CollectionValue, JournalRecord } from './journal';
+import { JOURNAL_CHECKSUM, type CollectionValue, type JournalRecord } from './journal';
 import { messageOf } from './errorDetails';
 import { StateFileError } from './port';
 import { STATE_LAYOUT, STATE_SCHEMA_VERSION, type CollectionKind, type StateLayout } from './state';
@@ -87,12 +87,15 @@ function readJournalRecords(listed: unknown, refuse: (problem: string) => never)
   if (!isPlainObject(listed)) return refuse(`has "${JOURNALS_KEY}" that is not an object (found ${describe(listed)})`);
   const records: Record<string, JournalRecord> = {};
   for (const [collection, record] of Object.entries(listed)) {
-    const { kind, file, bytes } = isPlainObject(record) ? record : {};
+    const { kind, file, bytes, checksum } = isPlainObject(record) ? record : {};
     const fileIsPlainName = typeof file === 'string' && file === path.basename(file) && file.endsWith('.jsonl');
     if ((kind !== 'keyed' && kind !== 'append-only') || !fileIsPlainName || typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 0) {
       refuse(`lists the journal of "${collection}" as ${JSON.stringify(record)}, which is not a kind ("keyed" or "append-only"), a .jsonl file name in the same folder and a byte count`);
     }
-    records[collection] = { kind, file, bytes } as JournalRecord;
+    if (checksum !== undefined && checksum !== JOURNAL_CHECKSUM) {
+      refuse(`lists the journal of "${collection}" with checksum ${JSON.stringify(checksum)}, but this version of the bot knows only "${JOURNAL_CHECKSUM}" (or none, in a journal written before checksums)`);
+    }
+    records[collection] = { kind, file, bytes, ...(checksum === undefined ? {} : { checksum: JOURNAL_CHECKSUM }) } as JournalRecord;
   }
   return records;
 }
@@ -108,6 +111,24 @@ export function journalGeneration(stateFile: string, collection: string, fileNam
   if (!fileName.startsWith(prefix) || !fileName.endsWith('.jsonl')) return undefined;
   const generation = fileName.slice(prefix.length, -'.jsonl'.length);
   return /^\d+$/.test(generation) ? Number(generation) : undefined;
+}
+
+/**
+ * Whether a file name is one of this state file's: a journal of any collection and generation
+ * (state.<collection>.<n>.jsonl) or the notification archive (state.notifications.jsonl).
+ */
+export function isStateFileCompanion(stateFile: string, fileName: string): boolean {
+  const stem = stateFileStem(stateFile);
+  if (fileName === `${stem}.notifications.jsonl`) return true;
+  return journalCollection(stateFile, fileName) !== undefined;
+}
+
+/** The collection a journal-shaped file name belongs to, whether or not the state declares it. */
+export function journalCollection(stateFile: string, fileName: string): string | undefined {
+  const prefix = `${stateFileStem(stateFile)}.`;
+  if (!fileName.startsWith(prefix) || !fileName.endsWith('.jsonl')) return undefined;
+  const match = /^([^.]+)\.\d+$/.exec(fileName.slice(prefix.length, -'.jsonl'.length));
+  return match?.[1];
 }
 
 function stateFileStem(stateFile: string): string {

@@ -1,7 +1,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { withAddedKeys } from './addedKeys';
-import { parseJournal } from './journal';
+import { assertRegularJournalFile, parseJournal } from './journal';
 import { parseStateFile } from './stateFile';
 import type { BotState } from './state';
 
@@ -15,8 +15,9 @@ export async function readStateSnapshot(stateFile: string): Promise<BotState> {
   const collections: Record<string, unknown> = { ...content.inline };
   for (const [name, record] of Object.entries(content.journals)) {
     const file = path.join(path.dirname(stateFile), record.file);
+    await assertRegularJournalFile(file, name);
     const bytes = await fs.readFile(file);
-    collections[name] = parseJournal(file, name, record.kind, bytes.subarray(0, record.bytes).toString('utf8'));
+    collections[name] = parseJournal(file, name, record.kind, bytes.subarray(0, record.bytes).toString('utf8'), record.checksum !== undefined);
   }
   return withAddedKeys(stateFile, { links: {}, flows: {}, conversations: {}, audit: [], ...content.values, ...collections });
 }

@@ -9,6 +9,7 @@ import { helpCard, statusCard, type CommandHelp } from '../cards/infoCards';
 import { organizationPickerCard } from '../cards/flowCards';
 import { quantitiesOrganizationPickerCard } from '../cards/quantityCards';
 import type { CardJson } from '../cards/render';
+import { safeText } from '../cards/safeText';
 import type { Caller } from '../domain/caller';
 import type { Outcome } from '../domain/outcome';
 import { DirectoryFailure } from '../directory/directoryFailure';
@@ -68,17 +69,20 @@ export function registerCommands(app: Application<BotTurnState>, deps: CommandDe
     );
   }
   app.activity(ActivityTypes.Message, async (context) => {
-    const typed = commandText(context.activity.text);
-    // The hint repeats what was typed: as plain text, so nobody can make the bot post formatted
-    // content (links, mentions) in a shared chat by typing it.
-    await context.sendActivity({
-      type: ActivityTypes.Message,
-      textFormat: 'plain',
-      text: typed === ''
-        ? 'I only understand typed commands. Type "help" to see them.'
-        : `I don't know "${typed.length > 60 ? `${typed.slice(0, 57)}...` : typed}". Type "help" to see what I can do.`,
-    });
+    await context.sendActivity({ type: ActivityTypes.Message, textFormat: 'plain', text: unknownTextHint(commandText(context.activity.text), isSharedConversation(context)) });
   });
+}
+
+/**
+ * The answer to text that is no command. In the personal chat it repeats what was typed, as plain
+ * text, cleaned and cut short; in a group chat or channel it does not, so that nobody can make the
+ * bot post words of their choosing in front of everyone.
+ */
+export function unknownTextHint(typed: string, shared: boolean): string {
+  if (typed === '') return 'I only understand typed commands. Type "help" to see them.';
+  if (shared) return 'I don\'t know that command. Type "help" to see what I can do.';
+  const clean = safeText(typed, { markdown: false });
+  return `I don't know "${clean.length > 60 ? `${clean.slice(0, 57)}...` : clean}". Type "help" to see what I can do.`;
 }
 
 function startFlow(kind: FlowKind) {

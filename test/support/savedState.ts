@@ -1,11 +1,23 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import { crc32 } from 'node:zlib';
 
 interface JournalEntry {
   readonly kind: string;
   readonly file: string;
   readonly bytes: number;
+  /** "crc32": each line is its JSON's CRC-32 in 8 hex digits, a space, and the JSON. */
+  readonly checksum?: string;
+}
+
+/** The JSON of a saved line, its checksum checked when the journal carries them. */
+function lineJson(journal: JournalEntry, line: string): string {
+  if (journal.checksum === undefined) return line;
+  const json = line.slice(9);
+  const expected = crc32(json).toString(16).padStart(8, '0');
+  if (line.slice(0, 9) !== `${expected} `) throw new Error(`A line of ${journal.file} does not match its checksum: ${line.slice(0, 80)}`);
+  return json;
 }
 
 /**
@@ -40,7 +52,7 @@ function collection(journal: JournalEntry, content: Buffer): unknown {
     .toString('utf8')
     .split('\n')
     .filter((line) => line !== '')
-    .map((line) => JSON.parse(line) as Record<string, unknown>);
+    .map((line) => JSON.parse(lineJson(journal, line)) as Record<string, unknown>);
   if (journal.kind === 'append-only') return lines;
   const entries: Record<string, unknown> = {};
   for (const line of lines) {

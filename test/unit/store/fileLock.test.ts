@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { acquireStateFileLock, lockFileFor, parseHolder } from '../../../src/store/fileLock';
+import { acquireStateFileLock, lockFileFor, parseHolder, processStartOf } from '../../../src/store/fileLock';
 import { StateFileError } from '../../../src/store/port';
 import {
   exists,
@@ -106,6 +106,83 @@ describe('fileLock', () => {
     const lock = await acquireStateFileLock(stateFile, { warn });
     assert.equal(warnings.length, 1);
     await lock.release();
+  });
+
+  describe('a pid that may have been reused (Linux, where /proc tells when a process started)', () => {
+    let bootId: string;
+    beforeEach(async function () {
+      const text = await fs.readFile('/proc/sys/kernel/random/boot_id', 'utf8').catch(() => undefined);
+      if (text === undefined || (await processStartOf(process.pid)) === undefined) this.skip();
+      bootId = (text ?? '').trim();
+    });
+
+    it('records the boot and when the holding process started', async () => {
+      const lock = await acquireStateFileLock(stateFile, { warn });
+      const holder = parseHolder(await fs.readFile(lockFile, 'utf8'));
+      assert.equal(holder?.bootId, bootId);
+      assert.equal(holder?.processStart, await processStartOf(process.pid));
+      await lock.release();
+    });
+
+    it('takes over, with a warning, a lock naming a live pid that started at another time than the holder', async () => {
+      const other = startIdleProcess();
+      try {
+        const start = await processStartOf(other.pid);
+        assert.ok(start !== undefined);
+        await fs.writeFile(lockFile, lockContent(other.pid, os.hostname(), undefined, { bootId, processStart: start + 1 }));
+        const lock = await acquireStateFileLock(stateFile, { warn });
+        assert.equal(parseHolder(await fs.readFile(lockFile, 'utf8'))?.pid, process.pid);
+        assert.equal(warnings.length, 1);
+        assert.ok(warnings[0]?.includes(`process ${other.pid}`), warnings[0]);
+        assert.match(warnings[0] ?? '', /which is no longer running: pid \d+ now belongs to a process that started at another time \(since .*\); taking it over/);
+        await lock.release();
+      } finally {
+        await stopProcess(other);
+      }
+    });
+
+    it('takes over a lock naming pid 1 with a start time pid 1 does not have (a restarted container)', async () => {
+      const start = await processStartOf(1);
+      if (start === undefined) return;
+      await fs.writeFile(lockFile, lockContent(1, os.hostname(), undefined, { bootId, processStart: start + 12345 }));
+      const lock = await acquireStateFileLock(stateFile, { warn });
+      assert.equal(parseHolder(await fs.readFile(lockFile, 'utf8'))?.pid, process.pid);
+      assert.match(warnings[0] ?? '', /pid 1 now belongs to a process that started at another time/);
+      await lock.release();
+    });
+
+    it('takes over a lock taken before the machine last started, whatever its pid is now', async () => {
+      const other = startIdleProcess();
+      try {
+        const start = await processStartOf(other.pid);
+        await fs.writeFile(lockFile, lockContent(other.pid, os.hostname(), undefined, { bootId: 'an-earlier-boot', ...(start === undefined ? {} : { processStart: start }) }));
+        const lock = await acquireStateFileLock(stateFile, { warn });
+        assert.match(warnings[0] ?? '', /which is no longer running: it ran before this machine last started \(since .*\); taking it over/);
+        await lock.release();
+      } finally {
+        await stopProcess(other);
+      }
+    });
+
+    it('refuses while the holder is alive with the start time it recorded, as before', async () => {
+      const other = startIdleProcess();
+      try {
+        const start = await processStartOf(other.pid);
+        assert.ok(start !== undefined);
+        const content = lockContent(other.pid, os.hostname(), undefined, { bootId, processStart: start });
+        await fs.writeFile(lockFile, content);
+        await assert.rejects(acquireStateFileLock(stateFile, { warn }), (error: unknown) => {
+          assert.ok(error instanceof StateFileError);
+          assert.ok(error.message.includes(`process ${other.pid} on host ${os.hostname()}`), error.message);
+          assert.match(error.message, /Stop that process, or point STATE_FILE at another file\./);
+          return true;
+        });
+        assert.equal(await fs.readFile(lockFile, 'utf8'), content);
+        assert.deepEqual(warnings, []);
+      } finally {
+        await stopProcess(other);
+      }
+    });
   });
 
   for (const [what, content] of [

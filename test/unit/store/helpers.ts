@@ -33,8 +33,13 @@ export async function stopProcess(child: ChildProcess): Promise<void> {
   await exited;
 }
 
-export function lockContent(pid: number, hostname = os.hostname(), startedAt = '2024-01-02T03:04:05.000Z'): string {
-  return JSON.stringify({ pid, hostname, startedAt });
+export function lockContent(
+  pid: number,
+  hostname = os.hostname(),
+  startedAt = '2024-01-02T03:04:05.000Z',
+  identity: { readonly bootId?: string; readonly processStart?: number } = {},
+): string {
+  return JSON.stringify({ pid, hostname, startedAt, ...identity });
 }
 
 export async function exists(file: string): Promise<boolean> {

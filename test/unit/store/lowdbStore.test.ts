@@ -3,6 +3,7 @@ import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { crc32 } from 'node:zlib';
 import { lockFileFor, parseHolder } from '../../../src/store/fileLock';
 import { openLowdbStore } from '../../../src/store/lowdbStore';
 import { StateFileError, type StateStore } from '../../../src/store/port';
@@ -23,8 +24,19 @@ function link(organizationId: string): BillingLink {
 
 /** Every file of a folder with its content, to show that nothing was written. */
 async function folderContent(folder: string): Promise<Record<string, string>> {
-  const names = (await fs.readdir(folder)).sort();
+  const names = (await fs.readdir(folder, { withFileTypes: true })).filter((entry) => !entry.isDirectory()).map((entry) => entry.name).sort();
   return Object.fromEntries(await Promise.all(names.map(async (name) => [name, await fs.readFile(path.join(folder, name), 'utf8')] as const)));
+}
+
+/** A journal line as the bot writes it: the CRC-32 of the JSON in 8 hex digits, a space, the JSON. */
+function checksummed(json: string): string {
+  return `${crc32(json).toString(16).padStart(8, '0')} ${json}`;
+}
+
+/** The folders a start moved files into, and what each holds. */
+async function asideFolders(folder: string): Promise<Record<string, Record<string, string>>> {
+  const names = (await fs.readdir(folder)).filter((name) => name.startsWith('aside-')).sort();
+  return Object.fromEntries(await Promise.all(names.map(async (name) => [name, await folderContent(path.join(folder, name))] as const)));
 }
 
 function isStateFileErrorNaming(file: string, pattern: RegExp) {
@@ -427,10 +439,32 @@ describe('lowdbStore', () => {
       readonly recordLength: boolean;
     }
     const damages: readonly Damage[] = [
-      { what: 'a line of a journal is not JSON', damage: (file) => fs.writeFile(file, 'not json\n'), problem: /Line 1 of the journal .* is not valid JSON/, recordLength: true },
-      { what: 'a journal line is not a change', damage: (file) => fs.writeFile(file, `${JSON.stringify({ put: 'org-1' })}\n`), problem: /Line 1 of the journal .* is neither/, recordLength: true },
+      { what: 'a line of a journal is not JSON', damage: (file) => fs.writeFile(file, `${checksummed('not json')}\n`), problem: /Line 1 of the journal .* is not valid JSON/, recordLength: true },
+      { what: 'a journal line is not a change', damage: (file) => fs.writeFile(file, `${checksummed(JSON.stringify({ put: 'org-1' }))}\n`), problem: /Line 1 of the journal .* is neither/, recordLength: true },
       { what: 'a journal was cut short', damage: (file) => fs.truncate(file, 10), problem: /was cut short/, recordLength: false },
       { what: 'a journal is missing', damage: (file) => fs.rm(file), problem: /cannot be opened \(it does not exist\)/, recordLength: false },
+      {
+        what: 'a journal line was overwritten in place, keeping its length',
+        damage: async (file) => fs.writeFile(file, (await fs.readFile(file, 'utf8')).replace('"org-1"', '"org-9"')),
+        problem: /Line 1 of the journal .* does not match its checksum: it was changed or damaged after the bot wrote it\. The bot did not start and left the file untouched: restore the folder from a backup\./,
+        recordLength: false,
+      },
+      {
+        what: 'a journal line lost its checksum',
+        damage: (file) => fs.writeFile(file, `${JSON.stringify({ set: 'org-1', value: link('org-1') })}\n`),
+        problem: /Line 1 of the journal .* does not start with a checksum, as every line of this journal must/,
+        recordLength: true,
+      },
+      {
+        what: 'a journal is a symbolic link to a file elsewhere',
+        damage: async (file) => {
+          const elsewhere = path.join(folder, 'elsewhere.jsonl');
+          await fs.rename(file, elsewhere);
+          await fs.symlink(elsewhere, file);
+        },
+        problem: /is a symbolic link to .*elsewhere\.jsonl, not a file\. The bot reads and writes its journals only as regular files inside the state's folder/,
+        recordLength: false,
+      },
     ];
     for (const { what, damage, problem, recordLength } of damages) {
       it(`refuses to start when ${what}, and leaves every file untouched`, async () => {
@@ -468,13 +502,82 @@ describe('lowdbStore', () => {
       await assert.rejects(open(), isStateFileErrorNaming(stateFile, /lists the journal of "links"/));
     });
 
-    it('deletes a journal left behind by a compaction that never finished', async () => {
+    it('moves a journal left behind by a compaction that never finished into a dated folder, and deletes nothing', async () => {
       await (await open()).close();
       const stray = journal('links', 7);
-      await fs.writeFile(stray, '{"set":"org-1","value":{}}\n');
-      await open();
+      const unknown = journal('mystery', 3);
+      await fs.writeFile(stray, `${checksummed('{"set":"org-1","value":{}}')}\n`);
+      await fs.writeFile(unknown, 'whatever it holds\n');
+      const store = await open();
+      assert.deepEqual(store.snapshot().links, {});
       assert.equal(await exists(stray), false);
-      assert.ok(warnings.some((w) => w.includes(stray)), warnings.join('\n'));
+      const aside = await asideFolders(path.dirname(stateFile));
+      const [name, content] = Object.entries(aside)[0] ?? assert.fail('no aside folder');
+      assert.match(name, /^aside-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\d-\d{3}Z-/);
+      assert.deepEqual(content, { 'state.links.7.jsonl': `${checksummed('{"set":"org-1","value":{}}')}\n`, 'state.mystery.3.jsonl': 'whatever it holds\n' });
+      for (const file of [stray, unknown]) {
+        assert.ok(warnings.some((w) => w.includes(file) && w.includes(path.join(path.dirname(stateFile), name, path.basename(file))) && /Nothing in it was deleted/.test(w)), warnings.join('\n'));
+      }
+    });
+
+    it('refuses to start when the state file is missing but its journals hold a state, naming them, and changes nothing', async () => {
+      const first = await open();
+      await first.updateState((draft) => {
+        draft.links['org-1'] = link('org-1');
+      });
+      await first.close();
+      await fs.rm(stateFile);
+      const before = await folderContent(path.dirname(stateFile));
+
+      await assert.rejects(open(), (error: unknown) => {
+        assert.ok(error instanceof StateFileError, String(error));
+        assert.ok(error.message.includes(`The state file ${stateFile} does not exist, but its folder holds files of a state`), error.message);
+        assert.ok(error.message.includes(journal('links')) && error.message.includes(journal('audit')), error.message);
+        assert.match(error.message, /Restore .*state\.json from a backup; or, to start with an empty state on purpose, move those files out of/);
+        return true;
+      });
+      assert.deepEqual(await folderContent(path.dirname(stateFile)), before, 'every journal is still there, unchanged');
+      assert.equal(await exists(lockFileFor(stateFile)), false, 'the lock must be released');
+    });
+
+    it('starts fresh when the state file is missing and its journals hold nothing, moving them aside', async () => {
+      await (await open()).close();
+      await fs.rm(stateFile);
+      const store = await open();
+      assert.deepEqual(store.snapshot(), emptyState());
+      const aside = Object.values(await asideFolders(path.dirname(stateFile)))[0] ?? assert.fail('no aside folder');
+      assert.ok(Object.keys(aside).includes('state.links.1.jsonl'), Object.keys(aside).join(', '));
+      assert.ok(warnings.some((w) => /holds nothing and belongs to no state file/.test(w)), warnings.join('\n'));
+    });
+
+    it('reads journals written before line checksums, rewrites them with checksums, and keeps the old files aside', async () => {
+      const folderOfState = path.dirname(stateFile);
+      await fs.mkdir(folderOfState, { recursive: true });
+      const links = `${JSON.stringify({ set: 'org-1', value: link('org-1') })}\n${JSON.stringify({ set: 'org-2', value: link('org-2') })}\n${JSON.stringify({ delete: 'org-2' })}\n`;
+      const audit = `${JSON.stringify({ id: 'audit-1', at: '2024-01-01T00:00:00.000Z', actorId: 'user-1', action: 'billing.setup', organizationId: 'org-1' })}\n`;
+      await fs.writeFile(journal('links'), links);
+      await fs.writeFile(journal('audit'), audit);
+      await fs.writeFile(stateFile, JSON.stringify({
+        schemaVersion: STATE_SCHEMA_VERSION,
+        flows: {},
+        conversations: {},
+        journals: { links: { kind: 'keyed', file: 'state.links.1.jsonl', bytes: links.length }, audit: { kind: 'append-only', file: 'state.audit.1.jsonl', bytes: audit.length } },
+      }));
+
+      const store = await open();
+      assert.deepEqual(Object.keys(store.snapshot().links), ['org-1']);
+      assert.equal(store.snapshot().audit.length, 1);
+      const listed = (JSON.parse(await fs.readFile(stateFile, 'utf8')) as { journals: Record<string, { file: string; checksum?: string }> }).journals;
+      assert.deepEqual({ file: listed.links?.file, checksum: listed.links?.checksum }, { file: 'state.links.2.jsonl', checksum: 'crc32' });
+      assert.deepEqual({ file: listed.audit?.file, checksum: listed.audit?.checksum }, { file: 'state.audit.2.jsonl', checksum: 'crc32' });
+      assert.equal(await fs.readFile(journal('links', 2), 'utf8'), `${checksummed(JSON.stringify({ set: 'org-1', value: link('org-1') }))}\n`);
+      const aside = Object.values(await asideFolders(folderOfState))[0] ?? assert.fail('no aside folder');
+      assert.deepEqual(aside, { 'state.audit.1.jsonl': audit, 'state.links.1.jsonl': links }, 'the old journals are kept, unchanged');
+      await store.updateState((draft) => {
+        draft.links['org-3'] = link('org-3');
+      });
+      await store.close();
+      assert.deepEqual(Object.keys((await open()).snapshot().links).sort(), ['org-1', 'org-3']);
     });
 
     it('compacts a journal that is mostly out of date, without losing the updates made meanwhile', async function () {
