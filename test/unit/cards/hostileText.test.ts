@@ -31,6 +31,7 @@ const FORMATTING: readonly { readonly what: string; readonly pattern: RegExp }[]
   { what: 'a list or heading started by the data', pattern: /(?:^|\n)\s*(?:[-+#>]|\d+[.)])\s/ },
 ];
 
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const INVISIBLE_OR_REORDERING = /[\u202A-\u202E\u2066-\u2069\u200B-\u200F\u061C\uFEFF\u0000-\u0008\u000B-\u001F\u007F-\u009F]/;
 
 interface Hostile {
