@@ -147,7 +147,7 @@ describe('infra/ (Bicep, checked without a compiler)', () => {
     assert.equal(property(webApp.body, 'properties', 'siteConfig', 'alwaysOn'), 'true');
     assert.equal(unquote(property(webApp.body, 'properties', 'siteConfig', 'appCommandLine') ?? ''), 'npm start');
     assert.equal(unquote(property(webApp.body, 'identity', 'type') ?? ''), 'UserAssigned');
-    assert.match(projectFile('src/server.ts'), /'\/healthz'/);
+    assert.match(projectFile('src/host/server.ts'), /'\/healthz'/);
   });
 
   it('sets the bot\'s credentials to the managed identity, without a password, and the Azure directory', () => {
