@@ -1,12 +1,14 @@
 import type { Caller } from '../../domain/caller';
 import type { ManagerRole } from '../../domain/changeEvent';
-import type { ManagerFlowKind } from '../../domain/model';
+import type { DirectoryUser } from '../../domain/directory';
+import type { ManagerFlow, ManagerFlowKind } from '../../domain/model';
+import type { DirectoryPort } from '../../domain/ports/directory';
 import { refusal, success, type Outcome } from '../../domain/outcome';
 import { managerRolesOf } from '../managerRules';
 import type { ManagerConfirmStep, ManagerOrganizationStep, ManagerPersonStep, ManagerRoleStep } from '../managerViews';
 import { directoryUserOf, named, namedUser, unknownCaller } from '../serviceSupport';
 import { MANAGER_COMMAND, managerViewOf, type ManagerContext } from './managerContext';
-import { managerOrganizationOptions, managerTarget, namedSubscription, personProblem, personStep } from './managerTarget';
+import { managerOrganizationOptions, managerTarget, namedSubscription, personProblem, personStep, type ManagerTarget } from './managerTarget';
 
 /** Starts adding or removing a manager. With an organization (a card's button), goes straight to the person. */
 export async function startManagerFlow(context: ManagerContext, caller: Caller, kind: ManagerFlowKind, organizationId?: string): Promise<Outcome<ManagerOrganizationStep | ManagerPersonStep>> {
@@ -37,51 +39,39 @@ export async function chooseManagerOrganization(context: ManagerContext, caller:
 
 /** The person step again, narrowed to people whose name or address contains `filter`. */
 export async function filterPeople(context: ManagerContext, caller: Caller, flowId: string, filter: string): Promise<Outcome<ManagerPersonStep>> {
-  const directory = await context.directoryFor(caller);
-  const checked = await context.flows.load(directory, caller, flowId);
-  if (!checked.ok) return checked;
-  const { flow, user } = checked.value;
-  if (!flow.organizationId) return outOfOrder(flow.kind);
-  const target = await managerTarget(context, directory, user, flow.organizationId, flow.kind);
-  if (!target.ok) return target;
+  const loaded = await loadWithTarget(context, caller, flowId);
+  if (!loaded.ok) return loaded;
+  const { directory, user, target } = loaded.value;
   const moved = await context.flows.advance(caller, flowId);
   if (!moved.ok) return moved;
-  return success(await personStep(directory, managerViewOf(moved.value), target.value, user, filter.trim().slice(0, 100)));
+  return success(await personStep(directory, managerViewOf(moved.value), target, user, filter.trim().slice(0, 100)));
 }
 
 export async function choosePerson(context: ManagerContext, caller: Caller, flowId: string, principalId: string): Promise<Outcome<ManagerRoleStep | ManagerConfirmStep>> {
-  const directory = await context.directoryFor(caller);
-  const checked = await context.flows.load(directory, caller, flowId);
-  if (!checked.ok) return checked;
-  const { flow, user } = checked.value;
-  if (!flow.organizationId) return outOfOrder(flow.kind);
-  const target = await managerTarget(context, directory, user, flow.organizationId, flow.kind);
-  if (!target.ok) return target;
-  const person = await personProblem(directory, user, target.value, flow.kind, principalId);
+  const loaded = await loadWithTarget(context, caller, flowId);
+  if (!loaded.ok) return loaded;
+  const { directory, flow, user, target } = loaded.value;
+  const person = await personProblem(directory, user, target, flow.kind, principalId);
   if (!person.ok) return person;
   const moved = await context.flows.advance(caller, flowId, ({ role: _role, ...rest }) => ({ ...rest, principalId }));
   if (!moved.ok) return moved;
-  const common = { flow: managerViewOf(moved.value), organization: named(target.value.organization), subscription: namedSubscription(target.value.subscription), person: namedUser(person.value) };
+  const common = { flow: managerViewOf(moved.value), organization: named(target.organization), subscription: namedSubscription(target.subscription), person: namedUser(person.value) };
   if (flow.kind === 'add') return success<ManagerRoleStep>(common);
-  return success<ManagerConfirmStep>({ ...common, roles: managerRolesOf(principalId, target.value.assignments), self: principalId === user.id });
+  return success<ManagerConfirmStep>({ ...common, roles: managerRolesOf(principalId, target.assignments), self: principalId === user.id });
 }
 
 export async function chooseRole(context: ManagerContext, caller: Caller, flowId: string, role: ManagerRole): Promise<Outcome<ManagerConfirmStep>> {
-  const directory = await context.directoryFor(caller);
-  const checked = await context.flows.load(directory, caller, flowId);
-  if (!checked.ok) return checked;
-  const { flow, user } = checked.value;
-  if (flow.kind !== 'add' || !flow.organizationId || !flow.principalId) return outOfOrder(flow.kind);
-  const target = await managerTarget(context, directory, user, flow.organizationId, flow.kind);
-  if (!target.ok) return target;
-  const person = await personProblem(directory, user, target.value, flow.kind, flow.principalId);
+  const loaded = await loadWithTarget(context, caller, flowId, (f) => f.kind === 'add' && f.principalId !== undefined);
+  if (!loaded.ok) return loaded;
+  const { directory, flow, user, target } = loaded.value;
+  const person = await personProblem(directory, user, target, flow.kind, flow.principalId as string);
   if (!person.ok) return person;
   const moved = await context.flows.advance(caller, flowId, (f) => ({ ...f, role }));
   if (!moved.ok) return moved;
   return success({
     flow: managerViewOf(moved.value),
-    organization: named(target.value.organization),
-    subscription: namedSubscription(target.value.subscription),
+    organization: named(target.organization),
+    subscription: namedSubscription(target.subscription),
     person: namedUser(person.value),
     roles: [role],
     self: false,
@@ -91,6 +81,28 @@ export async function chooseRole(context: ManagerContext, caller: Caller, flowId
 export async function cancelManagerFlow(context: ManagerContext, caller: Caller, flowId: string): Promise<Outcome<{ readonly kind: ManagerFlowKind }>> {
   const cancelled = await context.flows.cancel(await context.directoryFor(caller), caller, flowId);
   return cancelled.ok ? success({ kind: cancelled.value.kind }) : cancelled;
+}
+
+/**
+ * The flow, the caller and, once an organization is chosen (and `ready` holds), its billing
+ * subscription as the caller may change it: what every step after the organization starts from.
+ */
+async function loadWithTarget(context: ManagerContext, caller: Caller, flowId: string, ready: (flow: ManagerFlow) => boolean = () => true): Promise<Outcome<LoadedStep>> {
+  const directory = await context.directoryFor(caller);
+  const checked = await context.flows.load(directory, caller, flowId);
+  if (!checked.ok) return checked;
+  const { flow, user } = checked.value;
+  if (!flow.organizationId || !ready(flow)) return outOfOrder(flow.kind);
+  const target = await managerTarget(context, directory, user, flow.organizationId, flow.kind);
+  if (!target.ok) return target;
+  return success({ directory, flow, user, target: target.value });
+}
+
+interface LoadedStep {
+  readonly directory: DirectoryPort;
+  readonly flow: ManagerFlow;
+  readonly user: DirectoryUser;
+  readonly target: ManagerTarget;
 }
 
 export function outOfOrder<T>(kind: ManagerFlowKind): Outcome<T> {
