@@ -18,7 +18,7 @@ describe('Loading the bot', () => {
     // A fresh process loads botbuilder from disk; on a busy two-core machine that can take over ten seconds.
     this.timeout(30_000);
     // In a fresh process: this one has loaded everything already.
-    const bot = path.join(__dirname, '../../../src/bot.js');
+    const bot = path.join(__dirname, '../../../src/compose.js');
     const script = `require(${JSON.stringify(bot)}); process.stdout.write(JSON.stringify(Object.keys(require.cache)));`;
     const { stdout } = await run(process.execPath, ['--disable-warning=DEP0111', '-e', script]);
     const loaded = JSON.parse(stdout) as string[];
