@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { BillingService } from '../../../src/billing/billingService';
+import { createBillingService, type BillingService } from '../../../src/billing/billingService';
 import { cancelAll } from '../../../src/billing/cancelAll';
 import type { Outcome, Problem } from '../../../src/domain/outcome';
 import type { BillingChange, PendingBillingChange, SubscriptionOption } from '../../../src/billing/views';
@@ -74,7 +74,7 @@ export class Bench {
 
   constructor(readonly directory: FakeDirectory, initial?: BotState) {
     this.store = createMemoryStore(initial);
-    this.service = new BillingService({
+    this.service = createBillingService({
       directory,
       store: this.store,
       flowTtlMs: FLOW_TTL_MS,
