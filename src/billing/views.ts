@@ -24,6 +24,8 @@ export interface OrganizationOption extends Named {
   readonly reason?: string;
   /** The subscription paying for it now, when the user may see it. */
   readonly currentSubscription?: Named;
+  /** The group that makes the user a project collection administrator, when they are one only through it. */
+  readonly administratorThrough?: string;
 }
 
 export interface OrganizationStep {

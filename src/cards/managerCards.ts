@@ -45,6 +45,7 @@ export function managersCard(organizations: readonly OrganizationManagers[], sha
 
 function managerLines(m: ManagerView): string[] {
   const lines = m.email ? [m.email] : [];
+  lines.push(...(m.roleNotes ?? []));
   if (m.primary) lines.push('Set billing up: the primary billing manager.');
   if (m.addedBy) lines.push(`Backup billing manager, added by ${m.addedBy.name}${m.addedAt ? ` on ${formatWhen(m.addedAt)}` : ''}.`);
   if (m.reach) lines.push(reachLine(m.reach));

@@ -30,6 +30,8 @@ export interface Organization {
   readonly ownerId: string;
   readonly projectCollectionAdministrators: readonly string[];
   readonly members: readonly string[];
+  /** For administrators who are one through a group: the group that makes them one, by user id. */
+  readonly administratorGroups?: Readonly<Record<string, string>>;
 }
 
 export interface Subscription {
@@ -44,7 +46,12 @@ export interface Subscription {
 export interface RoleAssignment {
   readonly subscriptionId: string;
   readonly principalId: string;
+  /** The built-in role, or for another role definition the built-in one its permissions amount to. */
   readonly role: RoleName;
+  /** The role definition's own name when it is not the built-in `role` (a custom role, say). */
+  readonly definitionName?: string;
+  /** The group the principal holds the role through, when it is not given to them directly. */
+  readonly throughGroup?: string;
 }
 
 /** The whole local directory file. */

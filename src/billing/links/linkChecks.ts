@@ -49,7 +49,14 @@ export async function organizationOptions(directory: DirectoryPort, links: LinkR
       const problem = await organizationProblem(directory, links, user, org, kind);
       const isPca = organizationAccess(user.id, org) === 'project-collection-administrator';
       const currentSubscription = link && isPca ? namedSubscription(link.subscriptionId, await directory.getSubscription(link.subscriptionId)) : undefined;
-      return { ...named(org), selectable: !problem, ...(problem ? { reason: problem.message } : {}), ...(currentSubscription ? { currentSubscription } : {}) };
+      const administratorThrough = isPca ? org.administratorGroups?.[user.id] : undefined;
+      return {
+        ...named(org),
+        selectable: !problem,
+        ...(problem ? { reason: problem.message } : {}),
+        ...(currentSubscription ? { currentSubscription } : {}),
+        ...(administratorThrough ? { administratorThrough } : {}),
+      };
     }),
   );
   return options.sort((a, b) => Number(b.selectable) - Number(a.selectable) || a.name.localeCompare(b.name));

@@ -1,8 +1,8 @@
 import type { DirectoryPort } from '../../domain/ports/directory';
-import type { DirectoryUser, Organization } from '../../domain/directory';
+import type { DirectoryUser, Organization, RoleAssignment } from '../../domain/directory';
 import type { TeamsAddresses } from '../../domain/ports/notifications';
 import type { Store } from '../../domain/ports/store';
-import { billingManagerIds, canAssignRoles, managerRolesOf } from '../managerRules';
+import { billingManagerIds, canAssignRoles, managerRolesOf, roleNotesOf } from '../managerRules';
 import { singleManagerWarning, type ManagerView, type OrganizationManagers } from '../managerViews';
 import { organizationAccess } from '../organizationAccess';
 import { reachOf } from './reach';
@@ -39,6 +39,7 @@ async function managersOf(directory: DirectoryPort, store: Store, addresses: Tea
       person: { id: person.id, name: person.displayName },
       email: person.email,
       roles: managerRolesOf(person.id, assignments),
+      ...notesOf(person.id, assignments),
       primary: person.id === link.linkedBy,
       ...(byBot ? { addedBy: { id: byBot.addedBy, name: addedBy?.displayName ?? 'a former user' }, addedAt: byBot.addedAt } : {}),
       ...(detailsVisible ? { reach: await store.read((tx) => reachOf(tx, addresses, person.id)) } : {}),
@@ -57,6 +58,11 @@ async function managersOf(directory: DirectoryPort, store: Store, addresses: Tea
     canChange: canAssignRoles(user.id, assignments),
     warnings,
   };
+}
+
+function notesOf(personId: string, assignments: readonly RoleAssignment[]): { roleNotes?: string[] } {
+  const notes = roleNotesOf(personId, assignments);
+  return notes.length > 0 ? { roleNotes: notes } : {};
 }
 
 function forEveryMember(list: OrganizationManagers): OrganizationManagers {

@@ -6,6 +6,7 @@ import type { DirectoryUser, Organization, RoleAssignment, Subscription, Tenant 
 import type { AzureDevOps, DevOpsAccount, DevOpsGraphUser, DevOpsProfile } from './azureDevOps';
 import type { AzureRoleAssignments } from './azureRoleAssignments';
 import type { ResourceManager } from './resourceManager';
+import { SubscriptionRoles } from './subscriptionRoles';
 
 /** Organizations are read a few at a time: each costs three Azure DevOps calls. */
 const ORGANIZATION_CONCURRENCY = 4;
@@ -42,6 +43,7 @@ export class AzureDirectory implements DirectoryPort {
   private readonly subscriptionById = new Map<string, Promise<Subscription | undefined>>();
   private readonly assignmentsBySubscription = new Map<string, Promise<RoleAssignment[]>>();
   private readonly colleagues = new Map<string, DirectoryUser>();
+  private readonly subscriptionRoles: SubscriptionRoles;
 
   constructor(parts: AzureDirectoryParts) {
     this.requester = parts.requester;
@@ -49,6 +51,7 @@ export class AzureDirectory implements DirectoryPort {
     this.devOps = parts.devOps;
     this.tokens = parts.tokens;
     this.roles = parts.roleAssignments;
+    this.subscriptionRoles = new SubscriptionRoles(parts.resourceManager, parts.requester.userId);
   }
 
   async getUser(userId: string): Promise<DirectoryUser | undefined> {
@@ -125,6 +128,13 @@ export class AzureDirectory implements DirectoryPort {
   }
 
   async revokeRole(assignment: RoleAssignment): Promise<void> {
+    const held = (await this.roleAssignmentsOn(assignment.subscriptionId)).filter((a) => a.principalId === assignment.principalId && a.role === assignment.role);
+    const group = held.find((a) => a.throughGroup)?.throughGroup;
+    if (group && held.every((a) => a.throughGroup)) {
+      throw new DirectoryChangeError(
+        `The ${assignment.role} role on subscription ${assignment.subscriptionId} comes through the Microsoft Entra group ${group}, so it cannot be taken away from one person here. Remove them from that group, or ask its owners to.`,
+      );
+    }
     const result = await this.roles.revoke(assignment.subscriptionId, assignment.principalId, assignment.role);
     this.assignmentsBySubscription.delete(assignment.subscriptionId);
     if (result === 'held-above-subscription') {
@@ -136,15 +146,7 @@ export class AzureDirectory implements DirectoryPort {
 
   private async readAssignments(subscriptionId: string): Promise<RoleAssignment[]> {
     try {
-      const listed = await this.arm.listRoleAssignments(subscriptionId);
-      const seen = new Set<string>();
-      return listed.flatMap((assignment) => {
-        if (!assignment.role) return [];
-        const key = `${assignment.principalId}|${assignment.role}`;
-        if (seen.has(key)) return [];
-        seen.add(key);
-        return [{ subscriptionId, principalId: assignment.principalId, role: assignment.role }];
-      });
+      return await this.subscriptionRoles.on(subscriptionId);
     } catch (error) {
       if (error instanceof DirectoryFailure && (error.code === 'access-denied' || error.code === 'not-found')) return [];
       throw error;
@@ -212,6 +214,7 @@ export class AzureDirectory implements DirectoryPort {
         ownerId: ownedIds.has(account.accountId) ? me.id : '',
         projectCollectionAdministrators: administrators.users.map((user) => user.objectId),
         members: [me.id],
+        ...administratorGroupsOf(administrators.users),
       };
       return organization;
     });
@@ -222,6 +225,11 @@ export class AzureDirectory implements DirectoryPort {
     if (user.objectId === this.requester.userId) return;
     this.colleagues.set(user.objectId, { id: user.objectId, displayName: user.displayName, email: user.mailAddress, tenantId: user.tenantId });
   }
+}
+
+function administratorGroupsOf(users: readonly DevOpsGraphUser[]): { administratorGroups?: Record<string, string> } {
+  const through = users.flatMap((user) => (user.throughGroup ? [[user.objectId, user.throughGroup] as const] : []));
+  return through.length > 0 ? { administratorGroups: Object.fromEntries(through) } : {};
 }
 
 function uniqueAccounts(accounts: readonly DevOpsAccount[]): DevOpsAccount[] {

@@ -37,7 +37,9 @@ describe('Azure backend under real-world faults', function () {
     assert.equal((await directory.subscriptionsVisibleTo(ALEX)).length, 10);
     assert.equal(emulator.callsTo('Subscriptions_List').length, 10, 'one page per subscription');
     assert.equal((await directory.roleAssignmentsOn(SUB_EA)).length, 3);
-    assert.equal(emulator.callsTo('RoleAssignments_ListForSubscription').length, 3);
+    const pages = emulator.callsTo('RoleAssignments_ListForSubscription');
+    assert.equal(pages.filter((r) => r.query.$filter === 'atScope()').length, 3, 'one page per assignment');
+    assert.equal(pages.filter((r) => r.query.$filter === `atScope() and assignedTo('${ALEX}')`).length, 1, 'one page of the user\'s own assignments');
   });
 
   it('gives up on an answer slower than the timeout and says which service was slow', async () => {
