@@ -25,12 +25,15 @@ export interface BenchOptions {
   readonly startups: number;
   /** Billing managers told of one change in the fan-out phase. */
   readonly fanoutRecipients: number;
+  /** Organizations of the user whose `status` the azure phase measures, and the emulator's delay per call. */
+  readonly azureOrganizations: number;
+  readonly azureLatencyMs: number;
   /** Where the JSON results go; empty means bench/results/<timestamp>.json. */
   readonly out: string;
 }
 
-export type Phase = 'turns' | 'growth' | 'fanout';
-const PHASES: readonly Phase[] = ['turns', 'growth', 'fanout'];
+export type Phase = 'turns' | 'growth' | 'fanout' | 'azure';
+const PHASES: readonly Phase[] = ['turns', 'growth', 'fanout', 'azure'];
 
 const FULL: BenchOptions = {
   smoke: false,
@@ -50,6 +53,8 @@ const FULL: BenchOptions = {
   linkOperationSeconds: 20,
   startups: 3,
   fanoutRecipients: 1_000,
+  azureOrganizations: 200,
+  azureLatencyMs: 150,
   out: '',
 };
 
@@ -72,6 +77,7 @@ const SMOKE: BenchOptions = {
   linkOperationSeconds: 10,
   startups: 1,
   fanoutRecipients: 20,
+  azureOrganizations: 12,
 };
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -95,6 +101,8 @@ const PARSERS: Parsers = {
   linkOperationSeconds: positiveNumber,
   startups: positiveNumber,
   fanoutRecipients: positiveNumber,
+  azureOrganizations: positiveNumber,
+  azureLatencyMs: positiveNumber,
   out: (raw) => raw,
 };
 

@@ -106,4 +106,6 @@ export interface OrganizationStatus {
   readonly warnings: readonly string[];
   /** Set when one person alone can manage billing: the status offers to add a backup. */
   readonly soleManager?: Named;
+  /** Set when the organization could not be read: why, and what to do. Nothing else about it is known. */
+  readonly unreadable?: string;
 }

@@ -32,6 +32,8 @@ export interface Organization {
   readonly members: readonly string[];
   /** For administrators who are one through a group: the group that makes them one, by user id. */
   readonly administratorGroups?: Readonly<Record<string, string>>;
+  /** Set when the directory could not read the organization's details: why, and what to do. */
+  readonly unreadable?: string;
 }
 
 export interface Subscription {

@@ -67,6 +67,9 @@ export async function organizationProblem(directory: DirectoryPort, links: LinkR
   if (!organization) {
     return { code: 'organization-not-found', message: 'That organization does not exist, or you cannot see it. Nothing was changed.' };
   }
+  if (organization.unreadable) {
+    return { code: 'directory-refused', message: `Could not read ${organization.name}: ${organization.unreadable}` };
+  }
   const access = organizationAccess(user.id, organization);
   if (access === 'none') {
     // Same words as a missing organization: a forged id must not learn another tenant's names.

@@ -28,14 +28,23 @@ export async function buildStatus(
   shared: boolean,
   /** Paid quantities as the bot keeps them; absent where they are kept elsewhere, and then not shown. */
   quantities?: Readonly<Record<string, OrganizationQuantities>>,
+  /** Why an organization's billing could not be read, by organization id. */
+  unreadableLinks: Readonly<Record<string, string>> = {},
 ): Promise<OrganizationStatus[]> {
   const statuses = await Promise.all(
     organizations.map(async (org) => {
+      const unreadable = org.unreadable ?? unreadableLinks[org.id];
+      if (unreadable) return unreadableStatus(org, user, unreadable);
       const status = await statusOf(directory, org, links[org.id], user, shared);
       return quantities && status.linked && status.detailsVisible ? { ...status, paid: paidQuantitiesOf(quantities[org.id]) } : status;
     }),
   );
   return statuses.sort((a, b) => a.organization.name.localeCompare(b.organization.name));
+}
+
+/** What is known of an organization that could not be read: its name, and why, for the user to act on. */
+function unreadableStatus(org: Organization, user: DirectoryUser, why: string): OrganizationStatus {
+  return { organization: { id: org.id, name: org.name }, access: organizationAccess(user.id, org), linked: false, detailsVisible: false, warnings: [], unreadable: why };
 }
 
 /** In a shared conversation everyone reads the answer, so it says no more than any member may know. */

@@ -7,9 +7,13 @@ import type { AzureDevOps, DevOpsAccount, DevOpsGraphUser, DevOpsProfile } from 
 import type { AzureRoleAssignments } from './azureRoleAssignments';
 import type { ResourceManager } from './resourceManager';
 import { SubscriptionRoles } from './subscriptionRoles';
+import type { RecentReads } from './recentReads';
 
-/** Organizations are read a few at a time: each costs three Azure DevOps calls. */
-const ORGANIZATION_CONCURRENCY = 4;
+/** The organizations a user belongs to, and the administrators they name, read together. */
+interface OrganizationsRead {
+  readonly organizations: readonly Organization[];
+  readonly colleagues: ReadonlyMap<string, DirectoryUser>;
+}
 
 export interface AzureDirectoryParts {
   readonly requester: DirectoryRequester;
@@ -19,6 +23,8 @@ export interface AzureDirectoryParts {
   readonly tokens: readonly string[];
   /** Role assignment writes, as the requester. */
   readonly roleAssignments: AzureRoleAssignments;
+  /** The user's slow-changing answers from their recent commands; without it, everything is read. */
+  readonly recentReads?: RecentReads;
 }
 
 /**
@@ -37,13 +43,13 @@ export class AzureDirectory implements DirectoryPort {
   private readonly tokens: readonly string[];
   private readonly roles: AzureRoleAssignments;
   private profile: Promise<DevOpsProfile> | undefined;
-  private organizations: Promise<Organization[]> | undefined;
+  private organizations: Promise<OrganizationsRead> | undefined;
   private subscriptions: Promise<Subscription[]> | undefined;
   private tenants: Promise<Tenant[]> | undefined;
   private readonly subscriptionById = new Map<string, Promise<Subscription | undefined>>();
   private readonly assignmentsBySubscription = new Map<string, Promise<RoleAssignment[]>>();
-  private readonly colleagues = new Map<string, DirectoryUser>();
   private readonly subscriptionRoles: SubscriptionRoles;
+  private readonly recentReads: RecentReads | undefined;
 
   constructor(parts: AzureDirectoryParts) {
     this.requester = parts.requester;
@@ -52,12 +58,12 @@ export class AzureDirectory implements DirectoryPort {
     this.tokens = parts.tokens;
     this.roles = parts.roleAssignments;
     this.subscriptionRoles = new SubscriptionRoles(parts.resourceManager, parts.requester.userId);
+    this.recentReads = parts.recentReads;
   }
 
   async getUser(userId: string): Promise<DirectoryUser | undefined> {
     if (userId === this.requester.userId) return this.me();
-    if (!this.colleagues.has(userId)) await this.loadOrganizations();
-    return this.colleagues.get(userId);
+    return (await this.loadOrganizations()).colleagues.get(userId);
   }
 
   async getUsers(userIds: readonly string[]): Promise<DirectoryUser[]> {
@@ -66,23 +72,23 @@ export class AzureDirectory implements DirectoryPort {
   }
 
   async getTenant(tenantId: string): Promise<Tenant | undefined> {
-    this.tenants ??= this.arm.listTenants();
+    this.tenants ??= this.recently('tenants', () => this.arm.listTenants());
     return (await this.tenants).find((tenant) => tenant.id === tenantId);
   }
 
   async organizationsOf(userId: string): Promise<Organization[]> {
     // Azure DevOps tells a user only their own organizations.
     if (userId !== this.requester.userId) return [];
-    return [...(await this.loadOrganizations())];
+    return [...(await this.loadOrganizations()).organizations];
   }
 
   async getOrganization(organizationId: string): Promise<Organization | undefined> {
-    return (await this.loadOrganizations()).find((org) => org.id === organizationId);
+    return (await this.loadOrganizations()).organizations.find((org) => org.id === organizationId);
   }
 
   async subscriptionsVisibleTo(userId: string): Promise<Subscription[]> {
     if (userId !== this.requester.userId) return [];
-    this.subscriptions ??= this.arm.listSubscriptions();
+    this.subscriptions ??= this.recently('subscriptions', () => this.arm.listSubscriptions());
     return [...(await this.subscriptions)];
   }
 
@@ -115,8 +121,8 @@ export class AzureDirectory implements DirectoryPort {
    */
   async usersOfTenant(tenantId: string): Promise<DirectoryUser[]> {
     const me = await this.me();
-    await this.loadOrganizations();
-    return [me, ...this.colleagues.values()]
+    const { colleagues } = await this.loadOrganizations();
+    return [me, ...colleagues.values()]
       .filter((user) => user.tenantId === tenantId)
       .sort((a, b) => a.displayName.localeCompare(b.displayName));
   }
@@ -155,7 +161,7 @@ export class AzureDirectory implements DirectoryPort {
 
   private myProfile(): Promise<DevOpsProfile> {
     this.checkAccount();
-    this.profile ??= this.devOps.myProfile();
+    this.profile ??= this.recently('profile', () => this.devOps.myProfile());
     return this.profile;
   }
 
@@ -193,37 +199,52 @@ export class AzureDirectory implements DirectoryPort {
     }
   }
 
-  private loadOrganizations(): Promise<Organization[]> {
-    this.organizations ??= this.readOrganizations();
+  /** Reused from the user's recent commands when they read every organization. */
+  private loadOrganizations(): Promise<OrganizationsRead> {
+    this.organizations ??= this.recently('organizations', () => this.readOrganizations(), (read) => read.organizations.every((org) => !org.unreadable));
     return this.organizations;
   }
 
-  private async readOrganizations(): Promise<Organization[]> {
+  private recently<T>(question: string, read: () => Promise<T>, keep?: (answer: T) => boolean): Promise<T> {
+    if (!this.recentReads) return read();
+    return this.recentReads.remember(`${this.requester.tenantId ?? ''}/${this.requester.userId}`, question, read, keep);
+  }
+
+  /**
+   * Each organization is read on its own: one that refuses (conditional access, a revoked membership,
+   * an outage) is listed with why, and the others still answer. Only when every one fails is it the
+   * sign-in or the service, and then the first failure is the answer.
+   */
+  private async readOrganizations(): Promise<OrganizationsRead> {
     const [me, profile] = await Promise.all([this.me(), this.myProfile()]);
     const [memberOf, owned] = await Promise.all([this.devOps.accounts('memberId', profile.id), this.devOps.accounts('ownerId', profile.id)]);
     const ownedIds = new Set(owned.map((a) => a.accountId));
     const accounts = uniqueAccounts([...memberOf, ...owned]);
-    const organizations = await mapWithLimit(accounts, ORGANIZATION_CONCURRENCY, async (account) => {
-      const administrators = await this.devOps.projectCollectionAdministrators(account.accountName);
-      for (const user of administrators.users) this.rememberColleague(user);
-      const organization: Organization = {
-        id: account.accountId,
-        name: account.accountName,
-        tenantId: administrators.tenantId ?? '',
-        // Azure DevOps names the owner only to the owner; the owner is always an administrator anyway.
-        ownerId: ownedIds.has(account.accountId) ? me.id : '',
-        projectCollectionAdministrators: administrators.users.map((user) => user.objectId),
-        members: [me.id],
-        ...administratorGroupsOf(administrators.users),
-      };
-      return organization;
-    });
-    return organizations.sort((a, b) => a.name.localeCompare(b.name));
-  }
-
-  private rememberColleague(user: DevOpsGraphUser): void {
-    if (user.objectId === this.requester.userId) return;
-    this.colleagues.set(user.objectId, { id: user.objectId, displayName: user.displayName, email: user.mailAddress, tenantId: user.tenantId });
+    const colleagues = new Map<string, DirectoryUser>();
+    const reads = await Promise.all(accounts.map(async (account) => {
+      // Azure DevOps names the owner only to the owner; the owner is always an administrator anyway.
+      const basics = { id: account.accountId, name: account.accountName, ownerId: ownedIds.has(account.accountId) ? me.id : '', members: [me.id] };
+      try {
+        const administrators = await this.devOps.projectCollectionAdministrators(account.accountName);
+        for (const user of administrators.users) {
+          if (user.objectId !== this.requester.userId) colleagues.set(user.objectId, { id: user.objectId, displayName: user.displayName, email: user.mailAddress, tenantId: user.tenantId });
+        }
+        const organization: Organization = {
+          ...basics,
+          tenantId: administrators.tenantId ?? '',
+          projectCollectionAdministrators: administrators.users.map((user) => user.objectId),
+          ...administratorGroupsOf(administrators.users),
+        };
+        return { organization };
+      } catch (error) {
+        if (!(error instanceof DirectoryFailure)) throw error;
+        return { organization: { ...basics, tenantId: '', projectCollectionAdministrators: [], unreadable: error.message } satisfies Organization, failure: error };
+      }
+    }));
+    const failures = reads.flatMap((r) => (r.failure ? [r.failure] : []));
+    if (failures.length > 0 && failures.length === reads.length) throw failures[0];
+    const organizations = reads.map((r) => r.organization).sort((a, b) => a.name.localeCompare(b.name));
+    return { organizations, colleagues };
   }
 }
 
@@ -236,18 +257,4 @@ function uniqueAccounts(accounts: readonly DevOpsAccount[]): DevOpsAccount[] {
   const byId = new Map<string, DevOpsAccount>();
   for (const account of accounts) byId.set(account.accountId, account);
   return [...byId.values()];
-}
-
-async function mapWithLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

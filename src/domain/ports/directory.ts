@@ -34,3 +34,15 @@ export class DirectoryChangeError extends Error {
     this.name = 'DirectoryChangeError';
   }
 }
+
+/**
+ * A read a remote source (the Azure directory, a billing link in Azure DevOps) could not answer. Its
+ * message is for the user: what happened and what to do. A use case that reads many organizations
+ * reports this per organization instead of failing the whole answer.
+ */
+export class ReadFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReadFailure';
+  }
+}

@@ -80,6 +80,8 @@ export interface Fault {
   /** Answer this instead; without it, the real answer is sent after `delayMs`. */
   readonly reply?: Reply;
   readonly delayMs?: number;
+  /** Only requests whose path contains this (an organization's name, say). */
+  readonly pathIncludes?: string;
 }
 
 interface Context {
@@ -96,6 +98,8 @@ interface Context {
 export interface EmulatorOptions {
   /** Items per page in lists, so that every client test pages. */
   readonly pageSize?: number;
+  /** Every answer waits this long, as a distant service would. */
+  readonly latencyMs?: number;
 }
 
 /**
@@ -113,6 +117,7 @@ export class AzureEmulator {
   private readonly faults: { fault: Fault; left: number }[] = [];
   private readonly issuedPages = new Set<string>();
   private readonly pageSize: number;
+  private readonly latencyMs: number;
 
   private constructor(
     private readonly server: Server,
@@ -125,6 +130,7 @@ export class AzureEmulator {
     this.world = world;
     this.contracts = contracts;
     this.pageSize = options.pageSize ?? 2;
+    this.latencyMs = options.latencyMs ?? 0;
   }
 
   static async start(file: DirectoryFile, options: EmulatorOptions = {}): Promise<AzureEmulator> {
@@ -241,7 +247,8 @@ export class AzureEmulator {
       body,
       userId: user?.id,
     });
-    const fault = this.takeFault(checked.operation.operationId);
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    const fault = this.takeFault(checked.operation.operationId, path);
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     if (fault?.reply) return fault.reply;
     if (!user) return unauthorized(service);
@@ -271,8 +278,8 @@ export class AzureEmulator {
     return subscription !== undefined && subscription.tenantId === c.tokenTenant && this.world.rolesOn(subscription.id, c.user.id).length > 0;
   }
 
-  private takeFault(operationId: string): Fault | undefined {
-    const entry = this.faults.find((f) => f.fault.operationId === operationId && f.left > 0);
+  private takeFault(operationId: string, path: string): Fault | undefined {
+    const entry = this.faults.find((f) => f.fault.operationId === operationId && f.left > 0 && (!f.fault.pathIncludes || path.includes(f.fault.pathIncludes)));
     if (!entry) return undefined;
     entry.left -= 1;
     return entry.fault;
