@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     }
     if (options.phases.includes('azure')) {
       log(`azure: "status" for ${options.azureOrganizations} organizations, ${options.azureLatencyMs} ms per call`);
-      results.azure = await measureAzureStatus(options.azureOrganizations, options.azureLatencyMs);
+      results.azure = await measureAzureStatus(options.azureOrganizations, options.azureLatencyMs, options.azureCallsAtOnce);
     }
     if (options.phases.includes('fanout')) {
       log(`fan-out: one change to ${options.fanoutRecipients} billing managers through the product's delivery`);

@@ -1,14 +1,15 @@
-import type { AzureSignIn } from '../../src/config';
+import type { AzureEndpoints, AzureSignIn } from '../../src/config';
+import { AzureBackend } from '../../src/directory/azure/azureDirectoryFactory';
 import type { DirectoryFile, Organization, Subscription } from '../../src/domain/directory';
-import { AzureEmulator } from '../../test/support/azure/azureEmulator';
-import { emulatedBackend } from '../../test/support/azure/emulatedBackend';
-import { vsidOf } from '../../test/support/azure/emulatedWorld';
 import { FakeTokenService } from '../../test/support/fakeTokenService';
 import { cardOf, TeamsHarness } from '../../test/support/teamsHarness';
+import { startChild, type Child } from './child';
 
 export interface AzureStatusRun {
   readonly run: 'first' | 'again';
   readonly ms: number;
+  /** CPU time of the bench process (the bot's side) during the command. */
+  readonly cpuMs: number;
   readonly requests: number;
   readonly byOperation: Readonly<Record<string, number>>;
   /** Organizations missing from the card, or shown as unreadable: must be 0. */
@@ -19,6 +20,8 @@ export interface AzureStatusResult {
   readonly organizations: number;
   readonly linked: number;
   readonly latencyMs: number;
+  /** The bot's limit of calls under way at once per service; 0: the product's default. */
+  readonly callsAtOnce: number;
   readonly runs: readonly AzureStatusRun[];
 }
 
@@ -31,20 +34,28 @@ const SETTINGS: AzureSignIn = { resourceManagerConnection: 'arm', devOpsConnecti
 
 /**
  * `status` with DIRECTORY=azure for a user of many organizations, through the bot's real Teams path
- * and Azure clients, against the spec-checking emulator where every call takes `latencyMs`: first
+ * and Azure clients, against the spec-checking emulator (in its own process, so that emulating Azure
+ * is not counted as the bot's work) where every call takes `latencyMs`: first
  * as a new conversation would ask it, then again a moment later (the organizations are reused, the
  * billing links are read afresh).
  */
-export async function measureAzureStatus(organizations: number, latencyMs: number): Promise<AzureStatusResult> {
+/** `callsAtOnce`: the bot's limit per service, to see what it buys; 0 keeps the product's default. */
+export async function measureAzureStatus(organizations: number, latencyMs: number, callsAtOnce = 0): Promise<AzureStatusResult> {
   const world = worldOf(organizations);
-  const emulator = await AzureEmulator.start(world, { latencyMs, pageSize: 100 });
+  const linked = Math.floor(organizations / 4);
+  const billing = world.organizations.slice(0, linked).map((org) => ({ organizationId: org.id, subscriptionId: SUBSCRIPTION, by: USER }));
+  const azure = await startChild('azureEmulator', { world, latencyMs, billing, userId: USER });
   try {
-    const linked = Math.floor(organizations / 4);
-    for (const org of world.organizations.slice(0, linked)) emulator.world.billing.set(org.id, { subscriptionId: SUBSCRIPTION, updatedBy: vsidOf(USER), updatedAt: new Date() });
+    const ready = azure.ready as unknown as EmulatorReady;
     const tokens = new FakeTokenService();
-    tokens.signedIn(TEAMS_ID, 'arm', emulator.tokenFor(USER, 'azure-resource-manager'));
-    tokens.signedIn(TEAMS_ID, 'devops', emulator.tokenFor(USER, 'azure-devops'));
-    const backend = emulatedBackend(emulator, { recentReadsLifetimeMs: 60_000, callsAtOnce: 64, http: { timeoutMs: 30_000 } });
+    tokens.signedIn(TEAMS_ID, 'arm', ready.armToken);
+    tokens.signedIn(TEAMS_ID, 'devops', ready.devOpsToken);
+    const backend = new AzureBackend({
+      endpoints: ready.endpoints,
+      http: { timeoutMs: 30_000, maxRetries: 2, maxRetryAfterMs: 2_000, trustedCertificates: ready.certificate },
+      billingWrites: 'deep-link',
+      ...(callsAtOnce ? { callsAtOnce } : {}),
+    });
     const bot = await TeamsHarness.create({
       directories: backend,
       billingLinksFor: async (caller) => backend.billingLinksFor(caller),
@@ -52,22 +63,47 @@ export async function measureAzureStatus(organizations: number, latencyMs: numbe
     });
     const user = { aadObjectId: USER, name: 'Bench User', tenantId: TENANT };
     const runs: AzureStatusRun[] = [];
+    let counted = await requestsSoFar(azure);
     for (const run of ['first', 'again'] as const) {
-      const before = emulator.requests.length;
       const started = process.hrtime.bigint();
+      const cpu = process.cpuUsage();
       const card = cardOf(await bot.say('status', user));
       const ms = Number((process.hrtime.bigint() - started) / 1_000_000n);
-      const made = emulator.requests.slice(before);
+      const used = process.cpuUsage(cpu);
+      const cpuMs = Math.round((used.user + used.system) / 1000);
+      const now = await requestsSoFar(azure);
       const byOperation: Record<string, number> = {};
-      for (const request of made) byOperation[request.operationId] = (byOperation[request.operationId] ?? 0) + 1;
-      const problems = world.organizations.filter((org) => !card.text.includes(`${org.name}\n`)).length + (card.text.match(/Could not read this organization/g)?.length ?? 0) + emulator.violations.length;
-      runs.push({ run, ms, requests: made.length, byOperation, problems });
+      for (const [operation, count] of Object.entries(now.byOperation)) {
+        const made = count - (counted.byOperation[operation] ?? 0);
+        if (made > 0) byOperation[operation] = made;
+      }
+      const missing = world.organizations.filter((org) => !card.text.includes(`${org.name}\n`)).length;
+      const unreadable = card.text.match(/Could not read this organization/g)?.length ?? 0;
+      runs.push({ run, ms, cpuMs, requests: now.total - counted.total, byOperation, problems: missing + unreadable + now.violations.length });
+      counted = now;
     }
     await bot.close();
-    return { organizations, linked, latencyMs, runs };
+    return { organizations, linked, latencyMs, callsAtOnce, runs };
   } finally {
-    await emulator.stop();
+    await azure.stop();
   }
+}
+
+interface EmulatorReady {
+  readonly endpoints: AzureEndpoints;
+  readonly certificate: string;
+  readonly armToken: string;
+  readonly devOpsToken: string;
+}
+
+interface RequestCounts {
+  readonly total: number;
+  readonly byOperation: Readonly<Record<string, number>>;
+  readonly violations: readonly string[];
+}
+
+async function requestsSoFar(azure: Child): Promise<RequestCounts> {
+  return (await azure.request('requests')) as unknown as RequestCounts;
 }
 
 function worldOf(count: number): DirectoryFile {

@@ -28,6 +28,8 @@ export interface BenchOptions {
   /** Organizations of the user whose `status` the azure phase measures, and the emulator's delay per call. */
   readonly azureOrganizations: number;
   readonly azureLatencyMs: number;
+  /** The bot's limit of Azure calls under way at once per service; 0 keeps the product's default (64). */
+  readonly azureCallsAtOnce: number;
   /** Where the JSON results go; empty means bench/results/<timestamp>.json. */
   readonly out: string;
 }
@@ -55,6 +57,7 @@ const FULL: BenchOptions = {
   fanoutRecipients: 1_000,
   azureOrganizations: 200,
   azureLatencyMs: 150,
+  azureCallsAtOnce: 0,
   out: '',
 };
 
@@ -103,6 +106,7 @@ const PARSERS: Parsers = {
   fanoutRecipients: positiveNumber,
   azureOrganizations: positiveNumber,
   azureLatencyMs: positiveNumber,
+  azureCallsAtOnce: (raw, name) => (raw === '0' ? 0 : positiveNumber(raw, name)),
   out: (raw) => raw,
 };
 

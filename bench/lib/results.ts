@@ -73,10 +73,10 @@ export function report(results: Results): string {
     if (grownTurns.length > 0) parts.push('', 'Turns in the grown states', table(headers, rowsOf(grownTurns)));
   }
   if (results.azure) {
-    const { organizations, linked, latencyMs, runs } = results.azure;
-    parts.push('', `Azure: "status" for ${organizations} organizations (${linked} with billing), ${latencyMs} ms per call on the emulator`);
-    parts.push(table(['run', 'ms', 'requests', 'by operation', 'problems'], runs.map((r) => [
-      r.run, r.ms, r.requests, Object.entries(r.byOperation).map(([op, n]) => `${op} ${n}`).join(', '), r.problems,
+    const { organizations, linked, latencyMs, callsAtOnce, runs } = results.azure;
+    parts.push('', `Azure: "status" for ${organizations} organizations (${linked} with billing), ${latencyMs} ms per call on the emulator, ${callsAtOnce || 'the default number of'} calls at once`);
+    parts.push(table(['run', 'ms', 'CPU ms', 'requests', 'by operation', 'problems'], runs.map((r) => [
+      r.run, r.ms, r.cpuMs, r.requests, Object.entries(r.byOperation).map(([op, n]) => `${op} ${n}`).join(', '), r.problems,
     ])));
   }
   if (results.fanout) {
