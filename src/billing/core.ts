@@ -54,7 +54,12 @@ export function createCore(deps: CoreDeps): BillingCore {
   };
   const billing = new BillingService({ ...common, prices: deps.prices, ...(deps.billingLinksFor ? { billingLinksFor: deps.billingLinksFor } : {}) });
   const quantities = new QuantitiesService({ ...common, billing, prices: deps.prices, ...(deps.boughtElsewhere !== undefined ? { boughtElsewhere: deps.boughtElsewhere } : {}) });
-  const managers = new ManagerService({ ...common, addresses: deps.addresses, ...(deps.changedElsewhere !== undefined ? { changedElsewhere: deps.changedElsewhere } : {}) });
+  const managers = new ManagerService({
+    ...common,
+    addresses: deps.addresses,
+    ...(deps.changedElsewhere !== undefined ? { changedElsewhere: deps.changedElsewhere } : {}),
+    ...(deps.billingLinksFor ? { billingLinksFor: deps.billingLinksFor } : {}),
+  });
   const engines = [billing.context.flows, quantities.context.flows, managers.context.flows];
   return { billing, quantities, managers, cancelAll: (caller) => cancelAll(deps.store, engines, caller, deps.reportError) };
 }

@@ -8,6 +8,8 @@ import { confirmManager } from './managers/confirmManager';
 import { MANAGER_FLOWS, type ManagerContext } from './managers/managerContext';
 import { cancelManagerFlow, chooseManagerOrganization, choosePerson, chooseRole, filterPeople, startManagerFlow } from './managers/managerFlow';
 import { listManagers } from './managers/managerList';
+import { linksFor } from './links/linkChecks';
+import type { BillingLinkPort } from '../domain/ports/billingLinks';
 import { directoryUserOf, KeyedQueue, unknownCaller } from './serviceSupport';
 import { useCaseContext, type UseCaseDeps } from './useCaseContext';
 
@@ -16,6 +18,8 @@ export { MANAGER_COMMAND, MAX_PEOPLE_SHOWN, type ManagerCommand } from './manage
 export interface ManagerServiceDeps extends UseCaseDeps {
   /** See ManagerContext.changedElsewhere. */
   readonly changedElsewhere?: string;
+  /** Where billing links truly live, when not in the store (see LinkContext.billingLinksFor). */
+  readonly billingLinksFor?: (caller: Caller) => Promise<BillingLinkPort>;
   /** Whether the bot can reach each manager in Teams, as `managers` shows it; nobody, when absent. */
   readonly addresses?: TeamsAddresses;
 }
@@ -33,6 +37,7 @@ export class ManagerService {
       addresses: deps.addresses ?? { hasPersonalChat: () => false, canStartChat: () => false },
       perSubscription: new KeyedQueue(),
       changedElsewhere: deps.changedElsewhere,
+      billingLinksFor: deps.billingLinksFor,
     };
   }
 
@@ -44,7 +49,8 @@ export class ManagerService {
     const directory = await this.context.directoryFor(caller);
     const user = await directoryUserOf(directory, caller);
     if (!user) return unknownCaller(caller);
-    const all = await listManagers(directory, this.context.store, this.context.addresses, user, caller.shared === true);
+    const links = await linksFor(this.context, caller);
+    const all = await listManagers(directory, this.context.store, links, this.context.addresses, user, caller.shared === true);
     if (!only?.id && !only?.name) return success(all);
     const wanted = all.filter((o) => o.organization.id === only.id || o.organization.name.toLowerCase() === only.name?.toLowerCase());
     if (wanted.length === 0) {

@@ -91,6 +91,8 @@ export interface OrganizationManagers {
   /** The caller may add and remove managers here. */
   readonly canChange: boolean;
   readonly warnings: readonly string[];
+  /** Set when the organization could not be read: why, and what to do. */
+  readonly unreadable?: string;
 }
 
 export function singleManagerWarning(organizationName: string, manager: string): string {

@@ -37,6 +37,8 @@ export interface SubscriptionOption extends Named {
   readonly offer: string;
   readonly selectable: boolean;
   readonly problems: readonly Explanation[];
+  /** Something to check before picking it, though it does not stop it (a spending limit Azure did not report). */
+  readonly caution?: string;
 }
 
 export interface SubscriptionStep {

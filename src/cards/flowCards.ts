@@ -62,7 +62,7 @@ const PROMPT: Record<FlowKind, string> = {
 
 export function subscriptionPickerCard(step: SubscriptionStep): CardJson {
   const kind = step.flow.kind;
-  const choices = step.subscriptions.filter((s) => s.selectable).map((s) => ({ title: `${s.name} (${s.id})`, value: s.id }));
+  const choices = step.subscriptions.filter((s) => s.selectable).map((s) => ({ title: `${s.name} (${s.id})${s.caution ? `: ${s.caution}` : ''}`, value: s.id }));
   const unavailable = step.subscriptions
     .filter((s) => !s.selectable)
     .map((s) => ({ name: `${s.name} (${s.id})`, problems: s.problems.map((p) => ({ reason: p.reason, fix: p.fix })) }));

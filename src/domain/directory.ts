@@ -3,11 +3,14 @@
  * (DESIGN.md) so that a file and the Azure backend describe the world the same way.
  */
 
-export type SubscriptionState = 'Enabled' | 'Disabled' | 'Deleted' | 'PastDue' | 'Warned';
-export type SpendingLimit = 'On' | 'Off' | 'CurrentPeriodOff';
+/** `Unknown`: Azure reported a state this version does not know; `reportedState` holds it as reported. */
+export type SubscriptionState = 'Enabled' | 'Disabled' | 'Deleted' | 'PastDue' | 'Warned' | 'Unknown';
+/** `NotKnown`: Azure did not say (the field was missing), which is not the same as no limit. */
+export type SpendingLimit = 'On' | 'Off' | 'CurrentPeriodOff' | 'NotKnown';
 export type RoleName = 'Owner' | 'Contributor' | 'Reader' | 'User Access Administrator';
 
 export const ROLE_NAMES: readonly RoleName[] = ['Owner', 'Contributor', 'Reader', 'User Access Administrator'];
+/** The states and spending limits Azure reports, and a directory file may give. */
 export const SUBSCRIPTION_STATES: readonly SubscriptionState[] = ['Enabled', 'Disabled', 'Deleted', 'PastDue', 'Warned'];
 export const SPENDING_LIMITS: readonly SpendingLimit[] = ['On', 'Off', 'CurrentPeriodOff'];
 
@@ -41,6 +44,8 @@ export interface Subscription {
   readonly displayName: string;
   readonly tenantId: string;
   readonly state: SubscriptionState;
+  /** The state as Azure reported it, when it is one this version does not know (state is then `Unknown`). */
+  readonly reportedState?: string;
   readonly quotaId: string;
   readonly spendingLimit: SpendingLimit;
 }

@@ -5,7 +5,7 @@ import { refusal, success, type Outcome, type Problem } from '../../domain/outco
 import type { CurrentBillingLink } from '../../domain/ports/billingLinks';
 import type { DirectoryPort } from '../../domain/ports/directory';
 import { ineligibilityReasons } from '../eligibility';
-import { explainIneligibility, joinNames } from '../explanations';
+import { explainIneligibility, joinNames, spendingLimitNotKnown } from '../explanations';
 import { FLOW_COMMAND } from '../flows/progress';
 import { organizationAccess } from '../organizationAccess';
 import { isBillingManager, principalsWith } from '../roles';
@@ -24,8 +24,14 @@ export interface LinkPlan {
   readonly toTenantId?: string;
 }
 
-/** The link reader for one request: the store, or the caller's view of where the link truly lives. */
-export async function linksFor(context: LinkContext, caller: Caller): Promise<LinkReader> {
+/** Where a use case reads billing links from: the store, or the source that truly holds them. */
+export type LinkSource = Pick<LinkContext, 'store' | 'billingLinksFor'>;
+
+/**
+ * The link reader for one request: the store, or the caller's view of where the link truly lives.
+ * Every command reads links through it, so `status`, `managers` and the flows agree.
+ */
+export async function linksFor(context: LinkSource, caller: Caller): Promise<LinkReader> {
   const recorded = (organizationId: string): Promise<BillingLink | undefined> => context.store.read((tx) => tx.links.get(organizationId));
   if (!context.billingLinksFor) return (organization) => recorded(organization.id);
   const port = await context.billingLinksFor(caller);
@@ -115,6 +121,7 @@ export async function subscriptionOptions(directory: DirectoryPort, user: Direct
           offer: subscription.quotaId,
           selectable: codes.length === 0,
           problems: codes.map((code) => explainIneligibility(code, subscription, owners)),
+          ...(subscription.spendingLimit === 'NotKnown' ? { caution: spendingLimitNotKnown(subscription.displayName) } : {}),
         };
       }),
   );

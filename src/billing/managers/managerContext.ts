@@ -4,6 +4,8 @@ import type { TeamsAddresses } from '../../domain/ports/notifications';
 import type { FlowFamily } from '../flows/engine';
 import type { ManagerFlowView } from '../managerViews';
 import type { KeyedQueue } from '../serviceSupport';
+import type { Caller } from '../../domain/caller';
+import type { BillingLinkPort } from '../../domain/ports/billingLinks';
 
 /** The command that starts each flow, as a user types it. */
 export const MANAGER_COMMAND = { add: 'add manager', remove: 'remove manager' } as const satisfies Record<ManagerFlowKind, string>;
@@ -30,6 +32,8 @@ export interface ManagerContext extends UseCaseContext<ManagerFlow> {
    * `add manager` and `remove manager` then say so and change nothing; `managers` still lists them.
    */
   readonly changedElsewhere: string | undefined;
+  /** Where billing links truly live, when not in the store: Azure DevOps with DIRECTORY=azure. */
+  readonly billingLinksFor: ((caller: Caller) => Promise<BillingLinkPort>) | undefined;
 }
 
 export function managerViewOf(flow: ManagerFlow): ManagerFlowView {

@@ -1,4 +1,5 @@
-import type { DirectoryPort } from '../../domain/ports/directory';
+import { ReadFailure, type DirectoryPort } from '../../domain/ports/directory';
+import type { BillingLink } from '../../domain/model';
 import type { DirectoryUser, Organization, RoleAssignment } from '../../domain/directory';
 import type { TeamsAddresses } from '../../domain/ports/notifications';
 import type { Store } from '../../domain/ports/store';
@@ -7,6 +8,7 @@ import { singleManagerWarning, type ManagerView, type OrganizationManagers } fro
 import { organizationAccess } from '../organizationAccess';
 import { reachOf } from './reach';
 import { isBillingManager } from '../roles';
+import type { LinkReader } from '../links/linkChecks';
 
 /**
  * Who manages billing of each organization the user belongs to. Every member sees who they are
@@ -14,18 +16,26 @@ import { isBillingManager } from '../roles';
  * for project collection administrators and billing managers. In a shared conversation everyone
  * reads the answer, so it holds only the names and roles: no addresses, history or subscription.
  */
-export async function listManagers(directory: DirectoryPort, store: Store, addresses: TeamsAddresses, user: DirectoryUser, shared = false): Promise<OrganizationManagers[]> {
+export async function listManagers(directory: DirectoryPort, store: Store, links: LinkReader, addresses: TeamsAddresses, user: DirectoryUser, shared = false): Promise<OrganizationManagers[]> {
   const organizations = await directory.organizationsOf(user.id);
   const lists = await Promise.all(organizations.map(async (org) => {
-    const list = await managersOf(directory, store, addresses, org, user);
+    const list = await managersOf(directory, store, links, addresses, org, user);
     return shared ? forEveryMember(list) : list;
   }));
   return lists.sort((a, b) => a.organization.name.localeCompare(b.organization.name));
 }
 
-async function managersOf(directory: DirectoryPort, store: Store, addresses: TeamsAddresses, org: Organization, user: DirectoryUser): Promise<OrganizationManagers> {
+async function managersOf(directory: DirectoryPort, store: Store, links: LinkReader, addresses: TeamsAddresses, org: Organization, user: DirectoryUser): Promise<OrganizationManagers> {
   const organization = { id: org.id, name: org.name };
-  const link = await store.read((tx) => tx.links.get(org.id));
+  if (org.unreadable) return unreadable(organization, org.unreadable);
+  // Where the link truly lives (Azure DevOps with DIRECTORY=azure), as `status` reads it.
+  let link: BillingLink | undefined;
+  try {
+    link = await links(org);
+  } catch (error) {
+    if (error instanceof ReadFailure) return unreadable(organization, error.message);
+    throw error;
+  }
   if (!link) return { organization, linked: false, managers: [], canChange: false, warnings: [] };
   const [subscription, assignments] = await Promise.all([directory.getSubscription(link.subscriptionId), directory.roleAssignmentsOn(link.subscriptionId)]);
   const detailsVisible = organizationAccess(user.id, org) === 'project-collection-administrator' || isBillingManager(user.id, assignments);
@@ -65,10 +75,16 @@ function notesOf(personId: string, assignments: readonly RoleAssignment[]): { ro
   return notes.length > 0 ? { roleNotes: notes } : {};
 }
 
+/** One organization that cannot be read does not hide the others' managers. */
+function unreadable(organization: { id: string; name: string }, why: string): OrganizationManagers {
+  return { organization, linked: false, managers: [], canChange: false, warnings: [], unreadable: why };
+}
+
 function forEveryMember(list: OrganizationManagers): OrganizationManagers {
   return {
     organization: list.organization,
     linked: list.linked,
+    ...(list.unreadable ? { unreadable: list.unreadable } : {}),
     managers: list.managers.map(({ person, roles, primary }) => ({ person, roles, primary })),
     // Adding or removing someone happens in the personal chat; the buttons would only be refused here.
     canChange: false,

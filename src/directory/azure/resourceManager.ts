@@ -188,16 +188,18 @@ function toSubscription(subscription: ArmSubscription): Subscription | undefined
   const id = subscription.subscriptionId;
   if (!id) return undefined;
   const state = SUBSCRIPTION_STATES.find((s) => s.toLowerCase() === subscription.state?.toLowerCase());
-  const limit = SPENDING_LIMITS.find((s) => s.toLowerCase() === subscription.subscriptionPolicies?.spendingLimit?.toLowerCase());
+  const reported = subscription.subscriptionPolicies?.spendingLimit;
+  const limit = SPENDING_LIMITS.find((s) => s.toLowerCase() === reported?.toLowerCase());
   return {
     id,
     displayName: subscription.displayName ?? id,
     tenantId: subscription.tenantId ?? '',
-    // A state this version does not know cannot be shown to pay: treat it as not active.
-    state: state ?? ('Disabled' satisfies SubscriptionState),
+    // A state this version does not know is shown as Azure reported it, and is not taken for active.
+    state: state ?? ('Unknown' satisfies SubscriptionState),
+    ...(state ? {} : { reportedState: subscription.state ?? 'no state' }),
     quotaId: subscription.subscriptionPolicies?.quotaId ?? '',
-    // ARM reports a spending limit for every offer that has one; its absence means none.
-    spendingLimit: limit ?? ('Off' satisfies SpendingLimit),
+    // Missing (or a value this version does not know) says nothing about a limit: not known, not off.
+    spendingLimit: limit ?? ('NotKnown' satisfies SpendingLimit),
   };
 }
 

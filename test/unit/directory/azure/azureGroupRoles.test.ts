@@ -92,3 +92,30 @@ describe('Azure roles and administrators held through groups', function () {
     assert.ok(!administrators.includes(LYNNE), 'a member one level deeper is not reached');
   });
 });
+
+describe('Subscription facts Azure leaves out or this version does not know', function () {
+  this.timeout(20_000);
+  let emulator: AzureEmulator;
+
+  beforeEach(async () => {
+    emulator = await AzureEmulator.start(await demoWorldFile());
+  });
+
+  afterEach(async () => {
+    assert.deepEqual(emulator.violations, []);
+    await emulator.stop();
+  });
+
+  it('reads a missing spending limit as not known, and an unknown state as Azure reported it', async () => {
+    const directory = await emulatedBackend(emulator).directoryFor(requester(emulator, ISAIAH));
+    const reported = {
+      id: `/subscriptions/${SUB_PAYG}`, subscriptionId: SUB_PAYG, displayName: 'Contoso Pay-As-You-Go', tenantId: '00000000-0000-0000-0000-0000000000001',
+      state: 'Expired', subscriptionPolicies: { quotaId: 'PayAsYouGo_2014-09-01', locationPlacementId: 'Public_2014-09-01' },
+    };
+    emulator.inject({ operationId: 'Subscriptions_Get', reply: { status: 200, body: reported } });
+    const subscription = await directory.getSubscription(SUB_PAYG);
+    assert.equal(subscription?.spendingLimit, 'NotKnown');
+    assert.equal(subscription?.state, 'Unknown');
+    assert.equal(subscription?.reportedState, 'Expired');
+  });
+});
