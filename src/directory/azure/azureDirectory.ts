@@ -205,7 +205,9 @@ export class AzureDirectory implements DirectoryPort {
     return this.organizations;
   }
 
+  /** A reused answer is the Teams user's own: the tokens of this request must be theirs too. */
   private recently<T>(question: string, read: () => Promise<T>, keep?: (answer: T) => boolean): Promise<T> {
+    this.checkAccount();
     if (!this.recentReads) return read();
     return this.recentReads.remember(`${this.requester.tenantId ?? ''}/${this.requester.userId}`, question, read, keep);
   }

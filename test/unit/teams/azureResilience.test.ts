@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import type { AzureSignIn } from '../../../src/config';
 import { AzureEmulator, devOpsError } from '../../support/azure/azureEmulator';
-import { demoWorldFile, emulatedBackend } from '../../support/azure/emulatedBackend';
-import { ALEX } from '../../support/demoWorld';
+import { DirectoryFailure } from '../../../src/directory/directoryFailure';
+import { demoWorldFile, emulatedBackend, requester } from '../../support/azure/emulatedBackend';
+import { ALEX, CONTOSO_TENANT, MEGAN } from '../../support/demoWorld';
 import { FakeTokenService } from '../../support/fakeTokenService';
 import { cardOf, TeamsHarness } from '../../support/teamsHarness';
 
@@ -63,6 +64,14 @@ describe('status on Azure when one organization cannot be read', function () {
     const second = emulator.requests.slice(first);
     assert.deepEqual([...new Set(second.map((r) => r.operationId))].sort(), ['BillingSetup_Get']);
     assert.equal(second.length, 3, 'one billing read per organization');
+  });
+
+  it('does not hand reused answers to a request whose tokens are another person\'s', async () => {
+    const backend = emulatedBackend(emulator, { recentReadsLifetimeMs: 60_000 });
+    const own = await backend.directoryFor(requester(emulator, ALEX));
+    assert.equal((await own.organizationsOf(ALEX)).length, 3);
+    const mixedUp = await backend.directoryFor({ userId: ALEX, tenantId: CONTOSO_TENANT, tokens: emulator.tokensFor(MEGAN) });
+    await assert.rejects(mixedUp.organizationsOf(ALEX), (error: unknown) => error instanceof DirectoryFailure && error.code === 'wrong-account');
   });
 
   it('reads the organizations again when one of them failed the last time', async () => {
