@@ -5,7 +5,7 @@ import { DirectoryFailure } from '../../../src/directory/directoryFailure';
 import { demoWorldFile, emulatedBackend, requester } from '../../support/azure/emulatedBackend';
 import { ALEX, CONTOSO_TENANT, MEGAN } from '../../support/demoWorld';
 import { FakeTokenService } from '../../support/fakeTokenService';
-import { cardOf, TeamsHarness } from '../../support/teamsHarness';
+import { cardOf, choicesOf, TeamsHarness } from '../../support/teamsHarness';
 
 const SETTINGS: AzureSignIn = { resourceManagerConnection: 'arm-connection', devOpsConnection: 'devops-connection', tokenExchangeUri: undefined };
 const TEAMS_ID = `teams-${ALEX}`;
@@ -49,6 +49,14 @@ describe('status on Azure when one organization cannot be read', function () {
       assert.deepEqual(tokens.signedOut, []);
     });
   }
+
+  it('offers the other organizations in "set up billing" when one organization\'s billing cannot be read, and says why', async () => {
+    emulator.inject({ operationId: 'BillingSetup_Get', pathIncludes: '/org-contoso-mobile/', times: 2, reply: CONDITIONAL_ACCESS });
+    const picker = cardOf(await (await bot()).say('set up billing'));
+    assert.deepEqual(choicesOf(picker, 'organizationId'), ['org-contoso-web']);
+    assert.match(picker.text, /contoso-mobile\nCould not read contoso-mobile: Azure DevOps no longer accepts your sign-in/);
+    assert.deepEqual(tokens.signedOut, []);
+  });
 
   it('asks for a new sign-in when every organization refuses: then it is the sign-in, not an organization', async () => {
     emulator.inject({ operationId: 'BillingSetup_Get', times: 3, reply: CONDITIONAL_ACCESS });
