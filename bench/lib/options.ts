@@ -28,7 +28,7 @@ export interface BenchOptions {
   /** Organizations of the user whose `status` the azure phase measures, and the emulator's delay per call. */
   readonly azureOrganizations: number;
   readonly azureLatencyMs: number;
-  /** The bot's limit of Azure calls under way at once per service; 0 keeps the product's default (64). */
+  /** The bot's limit of Azure calls under way at once for one command's directory reads; 0 keeps the product's default (128). */
   readonly azureCallsAtOnce: number;
   /** Where the JSON results go; empty means bench/results/<timestamp>.json. */
   readonly out: string;
