@@ -29,8 +29,10 @@ export interface AzureDirectoryParts {
 
 /**
  * The directory as the signed-in user sees it in Azure DevOps and Azure Resource Manager, read with
- * their own token. One instance serves one request (one click or command), so each step sees fresh
- * data, and within the request each question is asked of Azure once.
+ * their own token. One instance serves one request (one click or command), and within the request
+ * each question is asked of Azure once. Slow-changing answers (who the user is, their organizations
+ * and administrators, tenants, subscriptions) may come from the same user's requests of the last
+ * minute (RecentReads); role assignments are read afresh for every request.
  *
  * Azure answers questions about the requester; about other people it says little. Other users are
  * known by name only when they are project collection administrators of one of the requester's

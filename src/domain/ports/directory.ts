@@ -1,8 +1,9 @@
 import type { DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from '../directory';
 
 /**
- * The directory port: every question the billing service asks about the world. Each call returns
- * fresh data; callers never cache answers across clicks, because a card is only a view.
+ * The directory port: every question the billing service asks about the world. Callers never cache
+ * answers across clicks, because a card is only a view. Role assignments are always fresh; an
+ * implementation may reuse slow-changing answers (a user's organizations) for a short while.
  * Implementations: the local JSON file (embedded default) and, later, the Azure REST APIs.
  */
 export interface DirectoryPort {
