@@ -6,7 +6,7 @@
  */
 
 import type { ChangeEvent, ManagerRole } from './changeEvent';
-import type { RoleAssignment } from './directory';
+import type { AccessLevelChange, RoleAssignment } from './directory';
 
 export type FlowKind = 'setup' | 'change' | 'remove';
 export type FlowStatus = 'open' | 'completed' | 'cancelled';
@@ -188,5 +188,7 @@ export interface ReachRecord {
 export interface DirectoryOverlay {
   granted: RoleAssignment[];
   revoked: RoleAssignment[];
+  /** Access levels the bot set; absent in state saved before the bot could set them. */
+  accessLevels?: AccessLevelChange[];
 }
 

@@ -81,7 +81,11 @@ export function repositoriesOver(state: BotState): Transaction {
     directoryOverlay: {
       get: async (): Promise<DirectoryOverlay> => state.directoryOverlay,
       put: async (overlay) => {
-        state.directoryOverlay = { granted: [...overlay.granted], revoked: [...overlay.revoked] };
+        state.directoryOverlay = {
+          granted: [...overlay.granted],
+          revoked: [...overlay.revoked],
+          ...(overlay.accessLevels ? { accessLevels: [...overlay.accessLevels] } : {}),
+        };
       },
     },
     audit: {
