@@ -10,6 +10,7 @@ import { ManagerService } from './managerService';
 import { ManagerNotices, type ChangeNotices } from './notify/managerNotices';
 import type { PriceTable } from './prices';
 import { QuantitiesService } from './quantitiesService';
+import { UsersService } from './usersService';
 
 /** Everything the core is given: its ports, and the few facts of this deployment it must tell users. */
 export interface CoreDeps {
@@ -21,6 +22,8 @@ export interface CoreDeps {
   readonly addresses: TeamsAddresses;
   readonly flowTtlMs: number;
   readonly prices: PriceTable;
+  /** A paid user who has not signed in for this many days is listed as inactive by `users`. */
+  readonly inactiveDays?: number;
   readonly reportError: (error: unknown) => void;
   /** Where paid quantities are bought when the bot cannot buy them. */
   readonly boughtElsewhere?: string;
@@ -37,6 +40,7 @@ export interface BillingCore {
   readonly billing: BillingService;
   readonly quantities: QuantitiesService;
   readonly managers: ManagerService;
+  readonly users: UsersService;
   /** "cancel": every flow the caller has open in this conversation, of every kind. */
   cancelAll(caller: Caller): Promise<Outcome<number>>;
 }
@@ -55,6 +59,7 @@ export function createCore(deps: CoreDeps): BillingCore {
   const billing = new BillingService({ ...common, prices: deps.prices, ...(deps.billingLinksFor ? { billingLinksFor: deps.billingLinksFor } : {}) });
   const quantities = new QuantitiesService({ ...common, billing, prices: deps.prices, ...(deps.boughtElsewhere !== undefined ? { boughtElsewhere: deps.boughtElsewhere } : {}) });
   const managers = new ManagerService({ ...common, addresses: deps.addresses, ...(deps.changedElsewhere !== undefined ? { changedElsewhere: deps.changedElsewhere } : {}) });
-  const engines = [billing.context.flows, quantities.context.flows, managers.context.flows];
-  return { billing, quantities, managers, cancelAll: (caller) => cancelAll(deps.store, engines, caller, deps.reportError) };
+  const users = new UsersService({ ...common, prices: deps.prices, ...(deps.inactiveDays !== undefined ? { inactiveDays: deps.inactiveDays } : {}) });
+  const engines = [billing.context.flows, quantities.context.flows, managers.context.flows, users.context.flows];
+  return { billing, quantities, managers, users, cancelAll: (caller) => cancelAll(deps.store, engines, caller, deps.reportError) };
 }

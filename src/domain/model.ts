@@ -6,7 +6,7 @@
  */
 
 import type { ChangeEvent, ManagerRole } from './changeEvent';
-import type { AccessLevelChange, RoleAssignment } from './directory';
+import type { AccessLevel, AccessLevelChange, RoleAssignment } from './directory';
 
 export type FlowKind = 'setup' | 'change' | 'remove';
 export type FlowStatus = 'open' | 'completed' | 'cancelled';
@@ -65,7 +65,8 @@ export type AuditAction =
   | 'quantities.change'
   | 'quantities.reset'
   | 'manager.add'
-  | 'manager.remove';
+  | 'manager.remove'
+  | 'access.change';
 
 export interface AuditEntry {
   readonly id: string;
@@ -81,6 +82,9 @@ export interface AuditEntry {
   readonly role?: string;
   readonly fromQuantities?: PaidQuantities;
   readonly toQuantities?: PaidQuantities;
+  /** For access-level changes: the user's level before and after (principalId names the user). */
+  readonly fromAccessLevel?: AccessLevel;
+  readonly toAccessLevel?: AccessLevel;
 }
 
 export type MeterId = 'basicUsers' | 'basicTestPlansUsers' | 'microsoftHostedJobs' | 'selfHostedJobs' | 'artifactsGiB';
@@ -114,6 +118,29 @@ export interface PurchaseFlow {
   requested?: PaidQuantities;
   /** The paid quantities the confirmation card showed as current: a change since voids it. */
   basedOn?: PaidQuantities;
+  finishedAt?: string;
+  outcome?: string;
+}
+
+/**
+ * A `users` card flow: the organization shown, the page of inactive users, and the people ticked to
+ * become Stakeholders; it follows the same ownership and expiry rules as the billing flows.
+ */
+export interface AccessFlow {
+  readonly id: string;
+  readonly ownerId: string;
+  readonly tenantId: string;
+  readonly conversationId: string;
+  readonly createdAt: string;
+  expiresAt: string;
+  status: FlowStatus;
+  organizationId?: string;
+  /** The page of inactive users shown, from 0. */
+  page?: number;
+  /** The users ticked so far, over every page; confirming changes exactly these. */
+  selected?: string[];
+  /** The monthly estimate the confirmation showed before and after, in cents. */
+  estimate?: { readonly fromCents: number; readonly toCents: number };
   finishedAt?: string;
   outcome?: string;
 }
