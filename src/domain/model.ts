@@ -6,7 +6,7 @@
  */
 
 import type { ChangeEvent, ManagerRole } from './changeEvent';
-import type { AccessLevel, AccessLevelChange, RoleAssignment } from './directory';
+import type { AccessLevel, AccessLevelChange, ArtifactsUsageLimit, RoleAssignment } from './directory';
 
 export type FlowKind = 'setup' | 'change' | 'remove';
 export type FlowStatus = 'open' | 'completed' | 'cancelled';
@@ -85,6 +85,9 @@ export interface AuditEntry {
   /** For access-level changes: the user's level before and after (principalId names the user). */
   readonly fromAccessLevel?: AccessLevel;
   readonly toAccessLevel?: AccessLevel;
+  /** For purchases: the Artifacts switch before and after. */
+  readonly fromArtifactsLimit?: ArtifactsUsageLimit;
+  readonly toArtifactsLimit?: ArtifactsUsageLimit;
 }
 
 export type MeterId = 'basicUsers' | 'basicTestPlansUsers' | 'microsoftHostedJobs' | 'selfHostedJobs' | 'artifactsGiB';
@@ -98,7 +101,15 @@ export const METER_IDS: readonly MeterId[] = ['basicUsers', 'basicTestPlansUsers
 export type PaidQuantities = Readonly<Record<MeterId, number>>;
 
 export interface OrganizationQuantities {
+  /**
+   * Counts bought. Only the parallel jobs still count: user seats and Artifacts GiB recorded by
+   * earlier versions are kept here as history until the next change, and never counted.
+   */
   readonly paid: PaidQuantities;
+  /** The Artifacts switch the bot last set; absent when it never set one. */
+  readonly artifactsLimit?: ArtifactsUsageLimit;
+  /** When the bot explained that user seats recorded by an earlier version no longer count. */
+  readonly legacyExplainedAt?: string;
   readonly changedBy: string;
   readonly changedAt: string;
 }
@@ -118,6 +129,9 @@ export interface PurchaseFlow {
   requested?: PaidQuantities;
   /** The paid quantities the confirmation card showed as current: a change since voids it. */
   basedOn?: PaidQuantities;
+  /** The Artifacts switch asked for, and the one the confirmation showed as current. */
+  requestedArtifacts?: ArtifactsUsageLimit;
+  basedOnArtifacts?: ArtifactsUsageLimit;
   finishedAt?: string;
   outcome?: string;
 }

@@ -47,7 +47,7 @@ export const COMMANDS: readonly Command[] = [
   { name: 'remove billing', description: 'Stop billing an organization; it falls back to the free tier.', pattern: /^remove billing$/i, run: startFlow('remove') },
   { name: 'cancel', description: 'Stop what you started here; nothing is changed.', pattern: /^cancel$/i, run: cancel },
   { name: 'buy users', description: 'How users are billed today (by access level, not bought as seats), and the way to see them. Also "buy licenses".', pattern: /^buy (basic )?(users|licen[cs]es|seats)$/i, run: async (context) => sendCard(context, accessModelCard()) },
-  { name: 'buy', description: 'See and change paid quantities (users, parallel jobs, Artifacts storage) with price estimates. Also "quantities".', pattern: /^(buy|(paid )?quantities)$/i, run: startPurchase },
+  { name: 'buy', description: 'See and change what an organization buys: Microsoft-hosted and self-hosted parallel jobs, and whether Artifacts storage is paid as used, with price estimates. Also "quantities".', pattern: /^(buy|(paid )?quantities)$/i, run: startPurchase },
   { name: 'users', description: 'See who is billed for which access level, what users cost this month, and who has not signed in for a while; make them Stakeholders. Also "licenses".', pattern: /^(users|licen[cs]es)$/i, run: startUsers },
   { name: 'managers', description: 'See who manages billing of your organizations, and whether I can reach them.', pattern: MANAGERS_PATTERN, run: listManagers },
   { name: 'add manager', description: 'Make someone a backup billing manager, so billing survives the primary one leaving.', pattern: ADD_MANAGER_PATTERN, run: startManagers('add') },

@@ -3,7 +3,7 @@ import type { QuantitiesEvent } from '../../domain/changeEvent';
 import type { Organization } from '../../domain/directory';
 import { Refused, success, type Outcome, type Problem } from '../../domain/outcome';
 import { toldAfterCommit } from '../notify/managerNotices';
-import { describeChange, paidQuantitiesOf, recordedQuantities, sameQuantities, writeQuantitiesIn } from '../quantities';
+import { artifactsChange, artifactsLimitOf, describeChange, paidQuantitiesOf, recordedQuantities, sameQuantities, writeQuantitiesIn } from '../quantities';
 import type { QuantitiesChanged } from '../quantitiesViews';
 import { named, namedUser, mutation } from '../serviceSupport';
 import { billedBy, paymentProblem, purchaseAccess } from './purchaseAccess';
@@ -19,19 +19,20 @@ export async function confirmPurchase(context: PurchaseContext, caller: Caller, 
   const checked = await load(context, caller, flowId);
   if (!checked.ok) return checked;
   const { directory, user, flow } = checked.value;
-  const { organizationId, requested, basedOn } = flow;
-  if (!organizationId || !requested || !basedOn) return outOfOrder();
+  const { organizationId, requested, basedOn, requestedArtifacts, basedOnArtifacts } = flow;
+  if (!organizationId || !requested || !basedOn || !requestedArtifacts || !basedOnArtifacts) return outOfOrder();
   const target = await purchaseAccess(context, directory, user, await directory.getOrganization(organizationId));
   if (!target.ok) return target;
   const { organization, link } = target.value;
   if (!link) return { ok: false, problem: billingChangedMeanwhile(organization) };
-  const cannotPay = paymentProblem(target.value, basedOn, requested);
+  const cannotPay = paymentProblem(target.value, basedOn, requested, basedOnArtifacts === 'free' && requestedArtifacts === 'payAsYouGo');
   if (cannotPay) return { ok: false, problem: cannotPay };
   const at = context.now().toISOString();
   const subscription = billedBy(target.value);
   const eventId = context.newId();
   const announced = { id: eventId, kind: 'quantities.change', organization: named(organization), subscription, actor: namedUser(user), at } as const;
   const notice = await context.notices.prepare(directory, { ...announced, changes: [] });
+  const usage = (await directory.usageOf(organization.id))?.artifacts;
 
   const saved = await mutation(
     () =>
@@ -40,15 +41,17 @@ export async function confirmPurchase(context: PurchaseContext, caller: Caller, 
         // Decided from the store at the moment of writing: billing or the quantities may have
         // changed since the confirmation was shown, and then it no longer says what would happen.
         if ((await tx.links.get(organization.id))?.subscriptionId !== link.subscriptionId) throw new Refused(billingChangedMeanwhile(organization));
-        if (!sameQuantities(paidQuantitiesOf(await tx.quantities.get(organization.id)), basedOn)) {
+        const recorded = await tx.quantities.get(organization.id);
+        if (!sameQuantities(paidQuantitiesOf(recorded), basedOn) || artifactsLimitOf(recorded, usage) !== basedOnArtifacts) {
           throw new Refused({
             code: 'quantities-changed',
             message: `Someone changed the paid quantities of ${organization.name} while you were deciding, so nothing was changed. Type "${BUY_COMMAND}" to see them now and choose again.`,
           });
         }
-        const from = await writeQuantitiesIn(tx, { organizationId: organization.id, to: requested, actorId: user.id, at, action: 'quantities.change', auditId: eventId });
+        const artifactsLimit = { from: basedOnArtifacts, to: requestedArtifacts };
+        const from = await writeQuantitiesIn(tx, { organizationId: organization.id, to: requested, actorId: user.id, at, action: 'quantities.change', auditId: eventId, artifactsLimit });
         await context.flows.finishIn(tx, current, 'completed', `the paid quantities of ${organization.name} were changed`);
-        const change = describeChange(from, requested, context.prices);
+        const change = describeChange(from, requested, context.prices, artifactsChange(basedOnArtifacts, requestedArtifacts, usage?.usedGiB, context.prices));
         const event: QuantitiesEvent = { ...announced, ...recordedQuantities(change) };
         const queued = await context.notices.queueIn(tx, event, notice, at);
         return { change, event, queued };

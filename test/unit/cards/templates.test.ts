@@ -103,7 +103,7 @@ describe('Card templates', () => {
   it('the inputs are named as the card actions read them', () => {
     const ids = new Set(TEMPLATES.flatMap((t) => findAll(t.json, (n) => typeof n.type === 'string' && n.type.startsWith('Input.')).map((n) => String(n.id))));
     // The quantity inputs are named per meter by a binding; their names are checked in quantityCards.test.ts.
-    assert.deepEqual([...ids].filter((id) => !id.startsWith('${')).sort(), ['acknowledged', 'filter', 'organizationId', 'principalId', 'role', 'selected', 'subscriptionId']);
+    assert.deepEqual([...ids].filter((id) => !id.startsWith('${')).sort(), ['acknowledged', 'artifactsLimit', 'filter', 'organizationId', 'principalId', 'role', 'selected', 'subscriptionId']);
   });
 
   it('rendering leaves the template objects exactly as the files define them', () => {
