@@ -33,6 +33,8 @@ export interface OrganizationStep {
 
 export interface SubscriptionOption extends Named {
   readonly offer: string;
+  /** The caller's roles on it, as Azure names them. */
+  readonly roles: readonly string[];
   readonly selectable: boolean;
   readonly problems: readonly Explanation[];
 }
@@ -104,4 +106,17 @@ export interface OrganizationStatus {
   readonly warnings: readonly string[];
   /** Set when one person alone can manage billing: the status offers to add a backup. */
   readonly soleManager?: Named;
+  /** After a change of subscription: the resource group left in the subscription that paid before. */
+  readonly leftover?: LeftoverResourceGroup;
+}
+
+/** The `VisualStudioOnline-…` resource group a change of subscription leaves in the old one. */
+export interface LeftoverResourceGroup {
+  readonly resourceGroup: string;
+  readonly subscription: Named;
+}
+
+/** Azure names it after the organization id without dashes (BILLING.md). */
+export function leftoverResourceGroupName(organizationId: string): string {
+  return `VisualStudioOnline-${organizationId.replace(/-/g, '')}`;
 }

@@ -19,6 +19,8 @@ export interface BillingLink {
   readonly linkedAt: string;
   readonly changedBy?: string;
   readonly changedAt?: string;
+  /** After a change: the subscription that paid before, where the organization's resource group stays behind. */
+  readonly previousSubscriptionId?: string;
 }
 
 export interface Flow {
