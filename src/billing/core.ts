@@ -11,6 +11,7 @@ import { ManagerNotices, type ChangeNotices } from './notify/managerNotices';
 import type { PriceTable } from './prices';
 import { QuantitiesService } from './quantitiesService';
 import { UsersService } from './usersService';
+import { CostsService } from './costsService';
 
 /** Everything the core is given: its ports, and the few facts of this deployment it must tell users. */
 export interface CoreDeps {
@@ -41,6 +42,7 @@ export interface BillingCore {
   readonly quantities: QuantitiesService;
   readonly managers: ManagerService;
   readonly users: UsersService;
+  readonly costs: CostsService;
   /** "cancel": every flow the caller has open in this conversation, of every kind. */
   cancelAll(caller: Caller): Promise<Outcome<number>>;
 }
@@ -61,5 +63,6 @@ export function createCore(deps: CoreDeps): BillingCore {
   const managers = new ManagerService({ ...common, addresses: deps.addresses, ...(deps.changedElsewhere !== undefined ? { changedElsewhere: deps.changedElsewhere } : {}) });
   const users = new UsersService({ ...common, prices: deps.prices, ...(deps.inactiveDays !== undefined ? { inactiveDays: deps.inactiveDays } : {}) });
   const engines = [billing.context.flows, quantities.context.flows, managers.context.flows, users.context.flows];
-  return { billing, quantities, managers, users, cancelAll: (caller) => cancelAll(deps.store, engines, caller, deps.reportError) };
+  const costs = new CostsService({ directoryFor: deps.directoryFor, store: deps.store, prices: deps.prices, ...(deps.now ? { now: deps.now } : {}) });
+  return { billing, quantities, managers, users, costs, cancelAll: (caller) => cancelAll(deps.store, engines, caller, deps.reportError) };
 }

@@ -86,7 +86,9 @@ function describe(event: ChangeEvent, recipientId: string): { title: string; sum
       const count = event.people.length;
       return {
         title: `${count === 1 ? 'A user' : `${count} users`} of ${org} made Stakeholder`,
-        summary: `${event.actor.name} made ${count === 1 ? 'a paid user' : `${count} paid users`} of ${org} Stakeholders, who are free, because they had not signed in for a while.`,
+        summary: count === 1
+          ? `${event.actor.name} made a paid user of ${org} a Stakeholder, who is free, because they had not signed in for a while.`
+          : `${event.actor.name} made ${count} paid users of ${org} Stakeholders, who are free, because they had not signed in for a while.`,
         facts: [
           orgFact,
           ...event.people.map((person) => ({ title: person.name, value: `${person.from} → Stakeholder` })),

@@ -5,6 +5,8 @@ import { MANAGER_COMMAND, type ManagerCommand, type ManagerService } from '../bi
 import type { ManagerFlowKind } from '../domain/model';
 import type { QuantitiesService } from '../billing/quantitiesService';
 import type { UsersService } from '../billing/usersService';
+import type { CostsService } from '../billing/costsService';
+import { costsCard } from '../cards/costsCard';
 import { accessModelCard, usersOrganizationPickerCard } from '../cards/usersCards';
 import type { FlowKind } from '../domain/model';
 import { helpCard, statusCard, type CommandHelp } from '../cards/infoCards';
@@ -28,6 +30,7 @@ export interface CommandDeps {
   readonly managers: ManagerService;
   readonly quantities: QuantitiesService;
   readonly users: UsersService;
+  readonly costs: CostsService;
   /** "cancel": every flow the caller has open here, of every kind. */
   readonly cancelAll: (caller: Caller) => Promise<Outcome<number>>;
   readonly callers: CallerResolver;
@@ -46,6 +49,7 @@ export const COMMANDS: readonly Command[] = [
   { name: 'change billing', description: 'Move an organization to another subscription.', pattern: /^change billing$/i, run: startFlow('change') },
   { name: 'remove billing', description: 'Stop billing an organization; it falls back to the free tier.', pattern: /^remove billing$/i, run: startFlow('remove') },
   { name: 'cancel', description: 'Stop what you started here; nothing is changed.', pattern: /^cancel$/i, run: cancel },
+  { name: 'costs', description: 'See what your organizations cost this month so far and by its end, by meter and per paying subscription. Also "spend".', pattern: /^(costs?|spend(ing)?)$/i, run: showCosts },
   { name: 'buy users', description: 'How users are billed today (by access level, not bought as seats), and the way to see them. Also "buy licenses".', pattern: /^buy (basic )?(users|licen[cs]es|seats)$/i, run: async (context) => sendCard(context, accessModelCard()) },
   { name: 'buy', description: 'See and change what an organization buys: Microsoft-hosted and self-hosted parallel jobs, and whether Artifacts storage is paid as used, with price estimates. Also "quantities".', pattern: /^(buy|(paid )?quantities)$/i, run: startPurchase },
   { name: 'users', description: 'See who is billed for which access level, what users cost this month, and who has not signed in for a while; make them Stakeholders. Also "licenses".', pattern: /^(users|licen[cs]es)$/i, run: startUsers },
@@ -135,6 +139,14 @@ function startUsers(context: TurnContext, state: BotTurnState, deps: CommandDeps
     }));
 }
 
+function showCosts(context: TurnContext, state: BotTurnState, deps: CommandDeps): Promise<void> {
+  return inPersonalChat(context, 'costs', () =>
+    withCaller(context, state, deps, async (caller) => {
+      const report = await deps.costs.show(caller);
+      await sendCard(context, report.ok ? costsCard(report.value) : problemCard(report.problem));
+    }));
+}
+
 function listManagers(context: TurnContext, state: BotTurnState, deps: CommandDeps): Promise<void> {
   return withCaller(context, state, deps, (caller) => showManagers(context, caller, deps, (card) => sendCard(context, card)));
 }
@@ -149,7 +161,7 @@ function startManagers(kind: ManagerFlowKind) {
  * Money-changing commands run only in the personal chat; in a shared one they are refused before
  * anything else, so nobody is asked to sign in in front of the whole chat.
  */
-async function inPersonalChat(context: TurnContext, command: FlowKind | 'buy' | 'users' | ManagerCommand, work: () => Promise<void>): Promise<void> {
+async function inPersonalChat(context: TurnContext, command: FlowKind | 'buy' | 'users' | 'costs' | ManagerCommand, work: () => Promise<void>): Promise<void> {
   if (callerOf(context) && isSharedConversation(context)) return void (await context.sendActivity(personalChatOnly(command)));
   await work();
 }

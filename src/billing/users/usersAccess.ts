@@ -40,7 +40,7 @@ export async function usersAccess(store: Store, directory: DirectoryPort, user: 
   const who = joinNames([...new Set([...administrators, ...managers])]);
   return refusal(
     'not-project-collection-administrator',
-    `Only project collection administrators of ${organization.name} and the billing managers of the subscription that pays for it can see who is billed there. Ask ${who || 'the organization owner'}.`,
+    `Only project collection administrators of ${organization.name} and the billing managers of the subscription that pays for it can see who is billed there and what it costs. Ask ${who || 'the organization owner'}.`,
   );
 }
 

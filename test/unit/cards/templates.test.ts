@@ -9,6 +9,7 @@ import * as managerTemplates from '../../../src/cards/managerTemplates';
 import * as quantityTemplates from '../../../src/cards/quantityTemplates';
 import * as usersTemplates from '../../../src/cards/usersTemplates';
 import { accessModelCard } from '../../../src/cards/usersCards';
+import { costsCard, costsTemplate } from '../../../src/cards/costsCard';
 import { signInCard, signInTemplate } from '../../../src/cards/signInCard';
 import * as templates from '../../../src/cards/templates';
 import { PROJECT_ROOT } from '../../support/demoWorld';
@@ -53,6 +54,7 @@ const TEMPLATES = [
   usersTemplates.usersTemplate,
   usersTemplates.usersConfirmTemplate,
   usersTemplates.accessModelTemplate,
+  costsTemplate,
 ];
 
 /** One of everything the builders produce. */
@@ -77,6 +79,7 @@ function renderEverything(): CardJson[] {
     statusCard([]),
     noticeCard('Cancelled', 'Nothing was changed.'),
     accessModelCard(),
+    costsCard({ month: 'December 2026', dayOfMonth: 7, daysInMonth: 31, organizations: [], subscriptions: [], hidden: [] }),
   ];
 }
 
