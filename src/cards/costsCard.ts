@@ -15,6 +15,8 @@ export interface CostsCardData {
     /** One slice per meter that costs something; the chart's fallback lists every meter. */
     readonly slices: readonly { readonly legend: string; readonly value: number }[];
     readonly rows: readonly Fact[];
+    /** Every meter's amount in one sentence: a client may draw the chart with only some legends in view. */
+    readonly byMeter: string;
     readonly notes: readonly string[];
   }[];
   readonly subscriptions: readonly Fact[];
@@ -61,6 +63,7 @@ function organizationView(cost: OrganizationCost): CostsCardData['organizations'
     chartTitle: `${name}: forecast for the month by meter (USD)`,
     slices: shown ? cost.meters.filter((m) => m.monthlyCents > 0).map((m) => ({ legend: m.meter, value: m.monthlyCents / 100 })) : [],
     rows: shown ? cost.meters.map((m) => ({ title: m.meter, value: `${formatUsd(m.monthlyCents)} a month` })) : [],
+    byMeter: shown ? `By meter, a month: ${cost.meters.map((m) => `${m.meter} ${formatUsd(m.monthlyCents)}`).join('; ')}.` : '',
     notes: cost.sharedWith.length > 0 ? [`Users are billed together with ${joinNames(cost.sharedWith, 'and')} (multi-organization billing): their cost is for all of them, counted once per subscription.`] : [],
   };
 }

@@ -84,6 +84,7 @@ describe('costs on cards (the demo world, 26 November)', () => {
       'Self-hosted parallel jobs: 15 USD a month',
       'Artifacts storage: 18\\.50 USD a month',
     ]);
+    assert.match(card.text, /By meter, a month: Basic users 12 USD; Basic \+ Test Plans users 104 USD; Microsoft-hosted parallel jobs 80 USD; Self-hosted parallel jobs 15 USD; Artifacts storage 18\.50 USD\./);
     assert.match(card.text, /Per paying subscription\nContoso Pay-As-You-Go \(41cc4f36-a157-4ec6-97a4-346cb65c3452\)\n198[\\]*\.90 USD so far, 229\.50 USD forecast for the month \(contoso-web\)/, 'a number that starts a fact is escaped, so it is no list');
   });
 
