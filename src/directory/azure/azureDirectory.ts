@@ -131,7 +131,7 @@ export class AzureDirectory implements DirectoryPort {
 
   async setAccessLevel(change: AccessLevelChange): Promise<void> {
     throw new DirectoryChangeError(
-      `I cannot change access levels in Azure DevOps from here yet. Change it on the organization's Users page (https://dev.azure.com/${change.organizationId}/_settings/users).`,
+      `I cannot change access levels in Azure DevOps from here yet (organization ${change.organizationId}). Change it on the organization's Users page in Azure DevOps: Organization settings, then Users.`,
     );
   }
 
