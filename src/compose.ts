@@ -73,6 +73,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
       notices,
       flowTtlMs: config.flowTtlMinutes * 60_000,
       prices: config.prices,
+      inactiveDays: config.inactiveDays,
       reportError,
       ...(config.azure ? { boughtElsewhere: azureBillingPage(config.azure.endpoints.devOpsWeb), changedElsewhere: AZURE_ACCESS_CONTROL } : {}),
     });

@@ -35,6 +35,8 @@ export interface Config {
   readonly credentials: BotCredentials | undefined;
   readonly logLevel: LogLevel;
   readonly flowTtlMinutes: number;
+  /** A paid user who has not signed in for this many days is listed as inactive (INACTIVE_DAYS, default 30). */
+  readonly inactiveDays: number;
   readonly notifications: NotificationConfig;
   /** List prices for estimates: PRICES_FILE if set, else the shipped table. */
   readonly prices: PriceTable;
@@ -164,6 +166,7 @@ export function readConfig(env: Env = loadEnvironment()): Config {
     credentials,
     logLevel: oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
     flowTtlMinutes: wholeNumber('FLOW_TTL_MINUTES', 15, 1, 24 * 60),
+    inactiveDays: wholeNumber('INACTIVE_DAYS', 30, 1, 3650),
     notifications: readNotificationConfig(wholeNumber),
     prices: readPrices(text('PRICES_FILE')),
     azure: directory === 'azure' ? readAzure(text, oneOf, wholeNumber, credentials) : undefined,

@@ -10,6 +10,8 @@ import { createManagerService, type ManagerService } from './managerService';
 import { ManagerNotices, type ChangeNotices } from './notify/managerNotices';
 import type { PriceTable } from './prices';
 import { createQuantitiesService, type QuantitiesService } from './quantitiesService';
+import { UsersService } from './usersService';
+import { CostsService } from './costsService';
 
 /** Everything the core is given: its ports, and the few facts of this deployment it must tell users. */
 export interface CoreDeps {
@@ -21,6 +23,8 @@ export interface CoreDeps {
   readonly addresses: TeamsAddresses;
   readonly flowTtlMs: number;
   readonly prices: PriceTable;
+  /** A paid user who has not signed in for this many days is listed as inactive by `users`. */
+  readonly inactiveDays?: number;
   readonly reportError: (error: unknown) => void;
   /** Where paid quantities are bought when the bot cannot buy them. */
   readonly boughtElsewhere?: string;
@@ -37,6 +41,8 @@ export interface BillingCore {
   readonly billing: BillingService;
   readonly quantities: QuantitiesService;
   readonly managers: ManagerService;
+  readonly users: UsersService;
+  readonly costs: CostsService;
   /** "cancel": every flow the caller has open in this conversation, of every kind. */
   cancelAll(caller: Caller): Promise<Outcome<number>>;
 }
@@ -60,6 +66,8 @@ export function createCore(deps: CoreDeps): BillingCore {
     ...(deps.changedElsewhere !== undefined ? { changedElsewhere: deps.changedElsewhere } : {}),
     ...(deps.billingLinksFor ? { billingLinksFor: deps.billingLinksFor } : {}),
   });
-  const engines = [billing.context.flows, quantities.context.flows, managers.context.flows];
-  return { billing, quantities, managers, cancelAll: (caller) => cancelAll(deps.store, engines, caller, deps.reportError) };
+  const users = new UsersService({ ...common, prices: deps.prices, ...(deps.inactiveDays !== undefined ? { inactiveDays: deps.inactiveDays } : {}) });
+  const engines = [billing.context.flows, quantities.context.flows, managers.context.flows, users.context.flows];
+  const costs = new CostsService({ directoryFor: deps.directoryFor, store: deps.store, prices: deps.prices, ...(deps.now ? { now: deps.now } : {}) });
+  return { billing, quantities, managers, users, costs, cancelAll: (caller) => cancelAll(deps.store, engines, caller, deps.reportError) };
 }

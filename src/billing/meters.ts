@@ -20,6 +20,9 @@ export interface Meter {
   readonly max: number;
 }
 
+/** Where a new organization asks for its free Microsoft-hosted parallel job (Microsoft's request form). */
+export const FREE_GRANT_REQUEST_FORM = 'https://aka.ms/azpipelines-parallelism-request';
+
 export const METERS: readonly Meter[] = [
   { id: 'basicUsers', name: 'Basic users', one: 'Basic user', many: 'Basic users', unit: 'user', free: 5, freeText: '5 free', max: 1000 },
   {
@@ -39,7 +42,7 @@ export const METERS: readonly Meter[] = [
     many: 'Microsoft-hosted parallel jobs',
     unit: 'parallel job',
     free: 1,
-    freeText: '1 free (1,800 minutes a month for private projects)',
+    freeText: `1 free (1,800 minutes a month for private projects; unlimited minutes for public ones). A new organization may have to ask for its free grant first, with the form at ${FREE_GRANT_REQUEST_FORM}`,
     max: 200,
   },
   {
@@ -49,7 +52,7 @@ export const METERS: readonly Meter[] = [
     many: 'self-hosted parallel jobs',
     unit: 'parallel job',
     free: 1,
-    freeText: '1 free',
+    freeText: '1 free, plus 1 for each Visual Studio Enterprise subscriber in the organization',
     max: 200,
   },
   {
@@ -63,6 +66,13 @@ export const METERS: readonly Meter[] = [
     max: 10_000,
   },
 ];
+
+/**
+ * What is really bought today: parallel jobs, as counts. Users are billed by the access level
+ * assigned to them, and Artifacts storage on use (a switch, not a count); their meters stay only so
+ * that quantities recorded by earlier versions can be read and shown as history.
+ */
+export const BOUGHT_METERS: readonly Meter[] = METERS.filter((meter) => meter.id === 'microsoftHostedJobs' || meter.id === 'selfHostedJobs');
 
 export function meterOf(id: MeterId): Meter {
   const meter = METERS.find((m) => m.id === id);

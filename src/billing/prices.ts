@@ -5,8 +5,8 @@ import { METER_IDS, type MeterId, type PaidQuantities } from '../domain/model';
  * points to the pricing calculator rather than quoting prices, so every amount the bot shows is
  * labelled a list-price estimate, and a deployment may replace this table with PRICES_FILE.
  *
- * Artifacts storage is billed in tiers; the estimate prices every paid GiB at the first paid tier,
- * which overstates large amounts (above 10 GiB the real price per GiB is lower).
+ * Artifacts storage is billed on use in tiers: `artifactsGiB` is the price of the first paid tier
+ * (2–10 GiB); the lower prices of the larger tiers are in usage/usageCharges.ts.
  */
 export type PriceTable = Readonly<Record<MeterId, number>>;
 

@@ -1,3 +1,4 @@
+import type { ArtifactsUsageLimit } from '../domain/directory';
 import type { PaidQuantities } from '../domain/model';
 import type { NotificationPlan } from './notify/plan';
 import type { Meter } from './meters';
@@ -31,6 +32,10 @@ export interface QuantitiesStep {
   /** No billing yet: choosing quantities leads into setting billing up. */
   readonly firstPurchase: boolean;
   readonly meters: readonly MeterEntry[];
+  /** The Artifacts switch now, the one shown (now or last chosen), and the use it is priced on. */
+  readonly artifacts: { readonly now: ArtifactsUsageLimit; readonly value: ArtifactsUsageLimit; readonly usedGiB?: number; readonly payAsYouGoCents: number };
+  /** User seats an earlier version recorded as bought, to explain once; empty otherwise. */
+  readonly uncountedSeats: string;
   readonly monthlyNowCents: number;
   /** Why the last numbers were not accepted; empty on a first showing. */
   readonly problems: readonly string[];
@@ -45,11 +50,22 @@ export interface QuantityLine {
   readonly toMonthlyCents: number;
 }
 
+/** The Artifacts switch old and new, with what each costs a month at the current use. */
+export interface ArtifactsChange {
+  readonly from: ArtifactsUsageLimit;
+  readonly to: ArtifactsUsageLimit;
+  readonly fromCents: number;
+  readonly toCents: number;
+  /** Absent when the directory does not report the use. */
+  readonly usedGiB?: number;
+}
+
 /** Every meter old and new, with the monthly list-price estimate before and after. */
 export interface QuantityChange {
   readonly from: PaidQuantities;
   readonly to: PaidQuantities;
   readonly lines: readonly QuantityLine[];
+  readonly artifacts?: ArtifactsChange;
   readonly fromMonthlyCents: number;
   readonly toMonthlyCents: number;
 }

@@ -1,5 +1,6 @@
+import { ARTIFACTS_USAGE_LIMITS, type ArtifactsUsageLimit } from '../domain/directory';
 import type { MeterId, PaidQuantities } from '../domain/model';
-import { METERS, wholeNumberText, type Meter } from './meters';
+import { BOUGHT_METERS, wholeNumberText, type Meter } from './meters';
 import { completeQuantities } from './quantities';
 
 /**
@@ -11,8 +12,10 @@ import { completeQuantities } from './quantities';
 export type QuantityReading = { readonly ok: true; readonly value: number } | { readonly ok: false; readonly message: string };
 
 export interface QuantitiesReading {
-  /** Every meter read, when all five are valid. */
+  /** Every meter bought read (the others zero), when all are valid. */
   readonly quantities?: PaidQuantities;
+  /** The Artifacts switch, when it was set to one of its two values. */
+  readonly artifactsLimit?: ArtifactsUsageLimit;
   /** The values that were valid, to show again beside the messages for the others. */
   readonly valid: Partial<Record<MeterId, number>>;
   /** One sentence per invalid meter, naming it and saying what to enter. */
@@ -22,13 +25,15 @@ export interface QuantitiesReading {
 export function readQuantities(input: Readonly<Record<string, unknown>>): QuantitiesReading {
   const valid: Partial<Record<MeterId, number>> = {};
   const problems: string[] = [];
-  for (const meter of METERS) {
+  for (const meter of BOUGHT_METERS) {
     const reading = readQuantity(meter, input[meter.id]);
     if (reading.ok) valid[meter.id] = reading.value;
     else problems.push(reading.message);
   }
-  if (problems.length > 0) return { valid, problems };
-  return { quantities: completeQuantities(valid), valid, problems };
+  const artifactsLimit = ARTIFACTS_USAGE_LIMITS.find((limit) => limit === input.artifactsLimit);
+  if (!artifactsLimit) problems.push('Artifacts storage: choose "Free tier only" or "Pay for what you use".');
+  if (problems.length > 0) return { valid, problems, ...(artifactsLimit ? { artifactsLimit } : {}) };
+  return { quantities: completeQuantities(valid), artifactsLimit, valid, problems };
 }
 
 export function readQuantity(meter: Meter, raw: unknown): QuantityReading {

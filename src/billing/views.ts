@@ -35,6 +35,8 @@ export interface OrganizationStep {
 
 export interface SubscriptionOption extends Named {
   readonly offer: string;
+  /** The caller's roles on it, as Azure names them. */
+  readonly roles: readonly string[];
   readonly selectable: boolean;
   readonly problems: readonly Explanation[];
   /** Something to check before picking it, though it does not stop it (a spending limit Azure did not report). */
@@ -110,4 +112,17 @@ export interface OrganizationStatus {
   readonly soleManager?: Named;
   /** Set when the organization could not be read: why, and what to do. Nothing else about it is known. */
   readonly unreadable?: string;
+  /** After a change of subscription: the resource group left in the subscription that paid before. */
+  readonly leftover?: LeftoverResourceGroup;
+}
+
+/** The `VisualStudioOnline-…` resource group a change of subscription leaves in the old one. */
+export interface LeftoverResourceGroup {
+  readonly resourceGroup: string;
+  readonly subscription: Named;
+}
+
+/** Azure names it after the organization id without dashes (BILLING.md). */
+export function leftoverResourceGroupName(organizationId: string): string {
+  return `VisualStudioOnline-${organizationId.replace(/-/g, '')}`;
 }

@@ -21,7 +21,7 @@ export class StateBillingLinks implements BillingLinkPort {
         return undefined;
       }
       const next: BillingLink = previous
-        ? { ...previous, subscriptionId: request.subscription.id, changedBy: request.requestedBy, changedAt: request.at }
+        ? { ...previous, subscriptionId: request.subscription.id, changedBy: request.requestedBy, changedAt: request.at, previousSubscriptionId: previous.subscriptionId }
         : { organizationId: request.organization.id, subscriptionId: request.subscription.id, linkedBy: request.requestedBy, linkedAt: request.at };
       await tx.links.put(next);
       return toCurrent(next);

@@ -1,3 +1,4 @@
+import { leftoverResourceGroupName } from '../billing/views';
 import type { FlowKind } from '../domain/model';
 import type { BillingChange, ConfirmStep, OrganizationOption, OrganizationStep, SubscriptionStep } from '../billing/views';
 import { singleManagerWarning } from '../billing/managerViews';
@@ -62,7 +63,7 @@ const PROMPT: Record<FlowKind, string> = {
 
 export function subscriptionPickerCard(step: SubscriptionStep): CardJson {
   const kind = step.flow.kind;
-  const choices = step.subscriptions.filter((s) => s.selectable).map((s) => ({ title: `${s.name} (${s.id})${s.caution ? `: ${s.caution}` : ''}`, value: s.id }));
+  const choices = step.subscriptions.filter((s) => s.selectable).map((s) => ({ title: `${s.name} (${s.id}): ${offerName(s.offer)}; you are ${s.roles.join(' and ') || 'without a role'}${s.caution ? `. ${s.caution}` : ''}`, value: s.id }));
   const unavailable = step.subscriptions
     .filter((s) => !s.selectable)
     .map((s) => ({ name: `${s.name} (${s.id})`, problems: s.problems.map((p) => ({ reason: p.reason, fix: p.fix })) }));
@@ -148,8 +149,31 @@ export function resultCard(kind: FlowKind, change: BillingChange): CardJson {
     title: { setup: 'Billing is set up', change: 'Billing changed', remove: 'Billing removed' }[kind],
     facts,
     summary,
-    notes: [...notificationNotes(change.notifications), 'Type "status" at any time to see billing for all your organizations.'],
+    notes: [
+      ...(kind === 'change' && change.from ? [leftoverNote(change.organization.id, change.from.name)] : []),
+      ...notificationNotes(change.notifications),
+      'Type "status" at any time to see billing for all your organizations.',
+    ],
     warnings: soleManager ? [singleManagerWarning(org, soleManager.name)] : [],
     addManagerOrganizationId: soleManager ? change.organization.id : '',
   });
+}
+
+/** After a change of subscription: what is left in the old one, and when it may go. */
+export function leftoverNote(organizationId: string, oldSubscription: string): string {
+  return `The resource group ${leftoverResourceGroupName(organizationId)} stays behind in ${oldSubscription}. Now that the change is done it may be deleted; never delete it before a change of subscription, since deleting the organization's resource drops it to the free tier.`;
+}
+
+/** How an offer (quotaId) reads: the kinds of subscription BILLING.md names, or the id itself. */
+export function offerName(quotaId: string): string {
+  const known: readonly (readonly [RegExp, string])[] = [
+    [/^PayAsYouGo_/i, 'pay-as-you-go'],
+    [/^EnterpriseAgreement_/i, 'Enterprise Agreement'],
+    [/^CSP_/i, 'CSP'],
+    [/^Sponsored_/i, 'sponsorship'],
+    [/^MSDN_/i, 'Visual Studio subscription'],
+    [/^FreeTrial_/i, 'free trial'],
+    [/^AzurePass_/i, 'Azure Pass'],
+  ];
+  return known.find(([pattern]) => pattern.test(quotaId))?.[1] ?? quotaId;
 }

@@ -59,6 +59,12 @@ function facts(s: OrganizationStatus): Fact[] {
   if (s.subscription) list.push({ title: 'Subscription', value: `${s.subscription.name} (${s.subscription.id})` });
   if (s.setUpBy) list.push({ title: 'Set up by', value: `${s.setUpBy.name}${s.setUpAt ? `, ${formatWhen(s.setUpAt)}` : ''}` });
   if (s.changedBy) list.push({ title: 'Last changed by', value: `${s.changedBy.name}${s.changedAt ? `, ${formatWhen(s.changedAt)}` : ''}` });
+  if (s.leftover) {
+    list.push({
+      title: 'Left in the old subscription',
+      value: `the resource group ${s.leftover.resourceGroup} in ${s.leftover.subscription.name}; billing has moved, so it may be deleted now`,
+    });
+  }
   if (s.paid) {
     const paid = paidQuantitiesText(s.paid);
     list.push({ title: 'Paid quantities', value: paid ? `${paid}, on top of the free tier` : 'none: the free tier only' });

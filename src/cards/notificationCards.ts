@@ -82,6 +82,20 @@ function describe(event: ChangeEvent, recipientId: string): { title: string; sum
         facts: [orgFact, { title: 'Manager', value: event.person.name }, { title: 'Role', value: `${event.roles.join(', ')} → none` }],
       };
     }
+    case 'access.change': {
+      const count = event.people.length;
+      return {
+        title: `${count === 1 ? 'A user' : `${count} users`} of ${org} made Stakeholder`,
+        summary: count === 1
+          ? `${event.actor.name} made a paid user of ${org} a Stakeholder, who is free, because they had not signed in for a while.`
+          : `${event.actor.name} made ${count} paid users of ${org} Stakeholders, who are free, because they had not signed in for a while.`,
+        facts: [
+          orgFact,
+          ...event.people.map((person) => ({ title: person.name, value: `${person.from} → Stakeholder` })),
+          { title: 'Users a month', value: `${formatUsd(event.monthlyCents.from)} → ${formatUsd(event.monthlyCents.to)} (list price)` },
+        ],
+      };
+    }
   }
 }
 

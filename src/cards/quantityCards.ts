@@ -4,6 +4,9 @@ import type {
   PurchaseOrganizationStep, PurchaseReview, QuantitiesChanged, QuantitiesStep, QuantityChange, QuantityLine,
 } from '../billing/quantitiesViews';
 import type { PaidQuantities } from '../domain/model';
+import { artifactsLimitText } from '../billing/quantities';
+import { FREE_ARTIFACTS_GIB } from '../billing/usage/usageCharges';
+import type { QuantitiesCardData } from './quantityTemplates';
 import { choiceStyleFor } from './format';
 import { formatWhen } from '../domain/when';
 import { formatUsd } from './money';
@@ -58,7 +61,7 @@ export function quantitiesCard(step: QuantitiesStep): CardJson {
       ? `${org} has no billing yet, so this first purchase sets billing up: after Next you choose the Azure subscription that pays, and the purchase is made when billing is linked.`
       : '',
     problems: step.problems,
-    intro: `How many of each should ${org} pay for on top of the free amount? Whole numbers only; 0 means nothing beyond the free amount.`,
+    intro: `How many parallel jobs should ${org} pay for on top of the free ones? Whole numbers only; 0 means nothing beyond the free grant.`,
     meters: step.meters.map(({ meter, paidNow, value, unitPriceCents }) => ({
       id: meter.id,
       name: meter.name,
@@ -68,10 +71,32 @@ export function quantitiesCard(step: QuantitiesStep): CardJson {
       value,
       errorMessage: `Enter a whole number from 0 to ${wholeNumberText(meter.max)}.`,
     })),
-    estimate: `List-price estimate now: ${formatUsd(step.monthlyNowCents)} a month. The next card shows the estimate for your numbers.`,
+    ...artifactsFields(step),
+    notes: [
+      ...(step.uncountedSeats !== ''
+        ? [`An earlier version of this bot recorded ${step.uncountedSeats} as bought for ${org}. Azure DevOps does not sell users as seats: it bills each user for the access level assigned to them, so that record no longer counts toward anything. It stays in the history.`]
+        : []),
+      'Users are not bought here: they are billed for the access level assigned to each of them. Type "users" to see who is billed and who has not signed in for a while.',
+    ],
+    estimate: `List-price estimate now: ${formatUsd(step.monthlyNowCents)} a month for parallel jobs and Artifacts storage. The next card shows the estimate for your choices.`,
     footnote: ESTIMATE_FOOTNOTE,
     flowId: step.flow.id,
   });
+}
+
+function artifactsFields(step: QuantitiesStep): Pick<QuantitiesCardData, 'artifactsDetails' | 'artifactsWarning' | 'artifactsValue'> {
+  const { now, value, usedGiB, payAsYouGoCents } = step.artifacts;
+  const use = usedGiB === undefined
+    ? 'I do not know how much is stored.'
+    : `${usedGiB.toLocaleString('en-US')} GiB stored now; paid as used, that is about ${formatUsd(payAsYouGoCents)} a month (2 GiB free, then 2 USD a GiB up to 10 GiB, 1 USD up to 100, 0.50 USD up to 1,000, 0.25 USD above).`;
+  const readOnly = now === 'free' && usedGiB !== undefined && usedGiB > FREE_ARTIFACTS_GIB;
+  return {
+    artifactsDetails: `Not bought as a count: a switch. Now: ${artifactsLimitText(now)}. ${use}`,
+    artifactsWarning: readOnly
+      ? `${step.organization.name} stores ${usedGiB.toLocaleString('en-US')} GiB on the free tier, more than the free 2 GiB, so its feeds are read-only: nothing new can be published until storage is paid for or packages are deleted.`
+      : '',
+    artifactsValue: value,
+  };
 }
 
 export function quantitiesConfirmCard(review: PurchaseReview): CardJson {
@@ -82,7 +107,7 @@ export function quantitiesConfirmCard(review: PurchaseReview): CardJson {
       { title: 'Organization', value: review.organization.name },
       { title: 'Paid by', value: `${review.billedBy.name} (${review.billedBy.id})` },
     ],
-    changes: changedLines(review.change).map(lineFact),
+    changes: [...changedLines(review.change).map(lineFact), ...artifactsFacts(review.change)],
     estimate: estimateSentence(review.change),
     reduction: reductionNote(review.organization.name, review.change),
     footnote: ESTIMATE_FOOTNOTE,
@@ -108,11 +133,18 @@ export function quantitiesResultCard(change: QuantitiesChanged): CardJson {
   });
 }
 
-/** One fact per meter that changes, then the monthly estimate before and after. */
+/** One fact per meter that changes, the Artifacts switch if it changes, then the monthly estimate before and after. */
 export function quantityChangeFacts(change: QuantityChange): Fact[] {
   const before = formatUsd(change.fromMonthlyCents);
   const after = formatUsd(change.toMonthlyCents);
-  return [...changedLines(change).map(lineFact), { title: 'Monthly estimate', value: `${before} → ${after} (list price)` }];
+  return [...changedLines(change).map(lineFact), ...artifactsFacts(change), { title: 'Monthly estimate', value: `${before} → ${after} (list price)` }];
+}
+
+function artifactsFacts(change: QuantityChange): Fact[] {
+  const artifacts = change.artifacts;
+  if (!artifacts || artifacts.from === artifacts.to) return [];
+  const cost = artifacts.usedGiB === undefined ? '' : ` (at ${artifacts.usedGiB.toLocaleString('en-US')} GiB: ${formatUsd(artifacts.fromCents)} → ${formatUsd(artifacts.toCents)} a month)`;
+  return [{ title: 'Artifacts storage', value: `${artifactsLimitText(artifacts.from)} → ${artifactsLimitText(artifacts.to)}${cost}` }];
 }
 
 /** "contoso-web now pays for 10 Basic users on top of the free tier." */
@@ -154,12 +186,15 @@ function lineFact(line: QuantityLine): Fact {
 
 function reductionNote(organizationName: string, change: QuantityChange): string {
   const reduced = change.lines.filter((line) => line.to < line.from);
-  if (reduced.length === 0) return '';
+  const storage = change.artifacts?.from === 'payAsYouGo' && change.artifacts.to === 'free'
+    ? `Artifacts storage goes back to the free tier: above 2 GiB, ${organizationName}'s feeds become read-only until packages are deleted.`
+    : '';
+  if (reduced.length === 0) return storage;
   const what = joinNames(reduced.map((line) => `${line.meter.many} from ${wholeNumberText(line.from)} to ${wholeNumberText(line.to)}`), 'and');
   const artifacts = reduced.some((line) => line.meter.id === 'artifactsGiB')
     ? ' Artifacts storage above the new amount becomes read-only until packages are deleted or more is bought.'
     : '';
-  return `This is a reduction of ${what}: ${organizationName} pays for less from the moment you confirm.${artifacts}`;
+  return `This is a reduction of ${what}: ${organizationName} pays for less from the moment you confirm.${artifacts}${storage ? ` ${storage}` : ''}`;
 }
 
 function capitalised(text: string): string {

@@ -26,6 +26,12 @@ export interface QuantitiesCardData {
     readonly value: number;
     readonly errorMessage: string;
   }[];
+  readonly artifactsDetails: string;
+  /** Empty when there is nothing to warn about. */
+  readonly artifactsWarning: string;
+  readonly artifactsValue: string;
+  /** How users are billed, and user seats of an earlier version explained once. */
+  readonly notes: readonly string[];
   readonly estimate: string;
   readonly footnote: string;
   readonly flowId: string;

@@ -1,7 +1,8 @@
 import { checkConsistency } from './directoryConsistency';
+import { checkUsageConsistency, readOrganizationUsage } from './usageFields';
 import { DirectoryFileError } from './directoryFileError';
 import { ProblemList, childPath, isJsonObject, readChoice, readList, readObject, readText, readUserIdList, type JsonObject } from './documentFields';
-import { ROLE_NAMES, SPENDING_LIMITS, SUBSCRIPTION_STATES, type DirectoryFile, type DirectoryUser, type Organization, type RoleAssignment, type Subscription, type Tenant } from '../domain/directory';
+import { ROLE_NAMES, SPENDING_LIMITS, SUBSCRIPTION_STATES, type DirectoryFile, type DirectoryUser, type OrganizationEntry, type RoleAssignment, type Subscription, type Tenant } from '../domain/directory';
 
 export { DirectoryFileError, type DirectoryProblem } from './directoryFileError';
 
@@ -25,6 +26,7 @@ export function validateDirectoryFile(file: string, content: unknown): Directory
   // References are checked only once every entry is well formed, so that one malformed entry is
   // reported once instead of again by everything that refers to it.
   checkConsistency(directory, problems);
+  checkUsageConsistency(directory, problems);
   if (!problems.isEmpty) throw new DirectoryFileError(file, problems.items);
   return directory;
 }
@@ -104,24 +106,26 @@ function readUser(entry: JsonObject, path: string, problems: ProblemList): Direc
   return { id, displayName, email, tenantId };
 }
 
-function readOrganization(entry: JsonObject, path: string, problems: ProblemList): Organization | undefined {
+function readOrganization(entry: JsonObject, path: string, problems: ProblemList): OrganizationEntry | undefined {
   const id = readText(entry, 'id', path, problems);
   const name = readText(entry, 'name', path, problems);
   const tenantId = readText(entry, 'tenantId', path, problems);
   const ownerId = readText(entry, 'ownerId', path, problems);
   const projectCollectionAdministrators = readUserIdList(entry, 'projectCollectionAdministrators', path, problems);
   const members = readUserIdList(entry, 'members', path, problems);
+  const usage = readOrganizationUsage(entry, path, problems);
   if (
     id === undefined ||
     name === undefined ||
     tenantId === undefined ||
     ownerId === undefined ||
     projectCollectionAdministrators === undefined ||
-    members === undefined
+    members === undefined ||
+    usage === undefined
   ) {
     return undefined;
   }
-  return { id, name, tenantId, ownerId, projectCollectionAdministrators, members };
+  return { id, name, tenantId, ownerId, projectCollectionAdministrators, members, usage };
 }
 
 function readSubscription(entry: JsonObject, path: string, problems: ProblemList): Subscription | undefined {

@@ -1,4 +1,4 @@
-import type { DirectoryFile, DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from '../domain/directory';
+import type { DirectoryFile, DirectoryUser, Organization, OrganizationEntry, OrganizationUsage, RoleAssignment, Subscription, Tenant } from '../domain/directory';
 
 const NONE: readonly never[] = Object.freeze([]);
 
@@ -10,6 +10,7 @@ export class DirectoryIndex {
   private readonly users: ReadonlyMap<string, DirectoryUser>;
   private readonly tenants: ReadonlyMap<string, Tenant>;
   private readonly organizations: ReadonlyMap<string, Organization>;
+  private readonly usages = new Map<string, OrganizationUsage>();
   private readonly subscriptions: ReadonlyMap<string, Subscription>;
   private readonly organizationsByUser = new Map<string, Organization[]>();
   private readonly assignmentsBySubscription = new Map<string, RoleAssignment[]>();
@@ -19,12 +20,13 @@ export class DirectoryIndex {
   constructor(directory: DirectoryFile) {
     this.users = byId(directory.users);
     this.tenants = byId(directory.tenants);
-    this.organizations = byId(directory.organizations);
+    // Who belongs is asked on every turn, what the organization uses only by `users` and `costs`.
+    this.organizations = byId(directory.organizations.map((entry) => this.withoutUsage(entry)));
     this.subscriptions = byId(directory.subscriptions);
     for (const user of directory.users) append(this.usersByTenant, user.tenantId, user);
     for (const users of this.usersByTenant.values()) users.sort((a, b) => a.displayName.localeCompare(b.displayName));
 
-    for (const organization of directory.organizations) {
+    for (const organization of this.organizations.values()) {
       // A user is often owner, administrator and member at once; list the organization once.
       const people = new Set([organization.ownerId, ...organization.projectCollectionAdministrators, ...organization.members]);
       for (const userId of people) append(this.organizationsByUser, userId, organization);
@@ -54,6 +56,11 @@ export class DirectoryIndex {
     return this.organizations.get(organizationId);
   }
 
+  /** Undefined when the file says nothing about what the organization uses. */
+  usage(organizationId: string): OrganizationUsage | undefined {
+    return this.usages.get(organizationId);
+  }
+
   subscription(subscriptionId: string): Subscription | undefined {
     return this.subscriptions.get(subscriptionId);
   }
@@ -71,6 +78,11 @@ export class DirectoryIndex {
   /** Sorted by display name. */
   usersOfTenant(tenantId: string): readonly DirectoryUser[] {
     return this.usersByTenant.get(tenantId) ?? NONE;
+  }
+
+  private withoutUsage({ usage, ...organization }: OrganizationEntry): Organization {
+    if (usage !== undefined && Object.keys(usage).length > 0) this.usages.set(organization.id, usage);
+    return organization;
   }
 
   roleAssignmentsOn(subscriptionId: string): readonly RoleAssignment[] {

@@ -4,7 +4,8 @@ import { DirectoryFileError, parseDirectoryFile } from './directoryFile';
 import { DirectoryIndex } from './directoryIndex';
 import { DirectoryChangeError, type DirectoryPort } from '../domain/ports/directory';
 import { effectiveAssignments, memoryRoleOverlay, recordGrant, recordRevocation, type RoleOverlayLedger } from './roleOverlay';
-import type { DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from '../domain/directory';
+import { effectiveUsage, recordAccessLevel } from './accessLevelOverlay';
+import type { AccessLevelChange, DirectoryUser, Organization, OrganizationUsage, RoleAssignment, Subscription, Tenant } from '../domain/directory';
 
 export interface LocalDirectoryOptions {
   /**
@@ -137,6 +138,24 @@ export class LocalDirectory implements DirectoryPort {
   async revokeRole(assignment: RoleAssignment): Promise<void> {
     await this.checkAssignable(assignment);
     await this.overlay.change((overlay) => recordRevocation(overlay, assignment));
+  }
+
+  async usageOf(organizationId: string): Promise<OrganizationUsage | undefined> {
+    const index = await this.current();
+    return effectiveUsage(index.usage(organizationId), await this.overlay.read(), organizationId);
+  }
+
+  /** Recorded in the overlay, like role assignments; only for a person the file lists in the organization. */
+  async setAccessLevel(change: AccessLevelChange): Promise<void> {
+    const index = await this.current();
+    const organization = index.organization(change.organizationId);
+    if (!organization) {
+      throw new DirectoryChangeError(`The organization ${change.organizationId} is not in the directory file ${this.file}, so no access level can be changed in it.`);
+    }
+    if (!index.usage(change.organizationId)?.entitlements?.some((e) => e.userId === change.userId)) {
+      throw new DirectoryChangeError(`The directory file ${this.file} lists no access level for ${change.userId} in ${organization.name}, so it cannot be changed.`);
+    }
+    await this.overlay.change((overlay) => recordAccessLevel(overlay, change));
   }
 
   private async checkAssignable(assignment: RoleAssignment): Promise<void> {

@@ -18,7 +18,11 @@ export function storedRoleOverlay(store: Store): RoleOverlayLedger {
     change: (apply) =>
       store.transaction(async (tx) => {
         const current = await tx.directoryOverlay.get();
-        const next: DirectoryOverlay = { granted: [...current.granted], revoked: [...current.revoked] };
+        const next: DirectoryOverlay = {
+          granted: [...current.granted],
+          revoked: [...current.revoked],
+          ...(current.accessLevels ? { accessLevels: [...current.accessLevels] } : {}),
+        };
         apply(next);
         await tx.directoryOverlay.put(next);
       }),

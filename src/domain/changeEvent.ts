@@ -15,7 +15,8 @@ export type ChangeKind =
   | 'billing.remove'
   | 'quantities.change'
   | 'manager.add'
-  | 'manager.remove';
+  | 'manager.remove'
+  | 'access.change';
 
 interface ChangeEventBase {
   /** Unique per change; with a recipient it forms the dedupe key of a notification. */
@@ -68,7 +69,18 @@ export interface ManagerEvent extends ChangeEventBase {
   readonly roles: readonly ManagerRole[];
 }
 
-export type ChangeEvent = BillingLinkEvent | QuantitiesEvent | ManagerEvent;
+/** Users of an organization made Stakeholders, so that they stop costing money. */
+export interface AccessEvent extends ChangeEventBase {
+  readonly kind: 'access.change';
+  /** The subscription that pays for the organization; absent when billing is not set up (nobody to tell). */
+  readonly subscription?: NamedRef;
+  /** Who became a Stakeholder, and the paid level each had before. */
+  readonly people: readonly { readonly id: string; readonly name: string; readonly from: string }[];
+  /** The list-price estimate of the organization's users a month before and after, in US cents. */
+  readonly monthlyCents: { readonly from: number; readonly to: number };
+}
+
+export type ChangeEvent = BillingLinkEvent | QuantitiesEvent | ManagerEvent | AccessEvent;
 
 /** The subscriptions whose billing managers hear about a change. */
 export function subscriptionsConcerned(event: ChangeEvent): NamedRef[] {
@@ -81,5 +93,7 @@ export function subscriptionsConcerned(event: ChangeEvent): NamedRef[] {
     case 'manager.add':
     case 'manager.remove':
       return [event.subscription];
+    case 'access.change':
+      return event.subscription ? [event.subscription] : [];
   }
 }

@@ -61,11 +61,76 @@ export interface RoleAssignment {
   readonly throughGroup?: string;
 }
 
+/** An organization as the local directory file describes it: who belongs to it, and what it uses. */
+export interface OrganizationEntry extends Organization {
+  readonly usage?: OrganizationUsage;
+}
+
 /** The whole local directory file. */
 export interface DirectoryFile {
   readonly tenants: readonly Tenant[];
   readonly users: readonly DirectoryUser[];
-  readonly organizations: readonly Organization[];
+  readonly organizations: readonly OrganizationEntry[];
   readonly subscriptions: readonly Subscription[];
   readonly roleAssignments: readonly RoleAssignment[];
+}
+
+/** What a user may use in an organization (BILLING.md, "How Azure DevOps bills today"). */
+export type AccessLevel = 'stakeholder' | 'basic' | 'basicTestPlans';
+/** `msdn`: the access comes with the user's Visual Studio subscription and is never billed. */
+export type LicensingSource = 'account' | 'msdn';
+/** `groupRule`: a group rule gives the access level; it is billed from the user's first sign-in. */
+export type AssignedBy = 'direct' | 'groupRule';
+/** `multiOrg`: the organizations of one subscription bill each user once and share the free five. */
+export type BillingMode = 'singleOrg' | 'multiOrg';
+/** `free`: Artifacts turns read-only above the free 2 GiB; `payAsYouGo`: usage above it is billed. */
+export type ArtifactsUsageLimit = 'free' | 'payAsYouGo';
+
+export const ACCESS_LEVELS: readonly AccessLevel[] = ['stakeholder', 'basic', 'basicTestPlans'];
+export const LICENSING_SOURCES: readonly LicensingSource[] = ['account', 'msdn'];
+export const ASSIGNED_BY: readonly AssignedBy[] = ['direct', 'groupRule'];
+export const BILLING_MODES: readonly BillingMode[] = ['singleOrg', 'multiOrg'];
+export const ARTIFACTS_USAGE_LIMITS: readonly ArtifactsUsageLimit[] = ['free', 'payAsYouGo'];
+
+/** One user's access to one organization, as the user entitlements API reports it. */
+export interface Entitlement {
+  readonly userId: string;
+  readonly accessLevel: AccessLevel;
+  readonly licensingSource: LicensingSource;
+  readonly assignedBy: AssignedBy;
+  /** When the access level was assigned; absent when not known. */
+  readonly assigned?: string;
+  /** The last sign-in; null when the user has never signed in. */
+  readonly lastAccessed: string | null;
+}
+
+/** The paid parallel jobs, on top of the free grant. */
+export interface ParallelJobs {
+  readonly microsoftHosted: number;
+  readonly selfHosted: number;
+}
+
+export interface ArtifactsUsage {
+  readonly usedGiB: number;
+  readonly usageLimit: ArtifactsUsageLimit;
+}
+
+/**
+ * What an organization uses and who in it is billed. Every part is optional: a directory that does
+ * not know one says so rather than guess ("usage not known").
+ */
+export interface OrganizationUsage {
+  readonly billingMode?: BillingMode;
+  readonly entitlements?: readonly Entitlement[];
+  readonly parallelJobs?: ParallelJobs;
+  readonly artifacts?: ArtifactsUsage;
+}
+
+/** An access level the bot set, laid over what the directory file says. */
+export interface AccessLevelChange {
+  readonly organizationId: string;
+  readonly userId: string;
+  readonly accessLevel: AccessLevel;
+  readonly changedBy: string;
+  readonly changedAt: string;
 }

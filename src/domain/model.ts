@@ -6,7 +6,7 @@
  */
 
 import type { ChangeEvent, ManagerRole } from './changeEvent';
-import type { RoleAssignment } from './directory';
+import type { AccessLevel, AccessLevelChange, ArtifactsUsageLimit, RoleAssignment } from './directory';
 
 export type FlowKind = 'setup' | 'change' | 'remove';
 export type FlowStatus = 'open' | 'completed' | 'cancelled';
@@ -19,6 +19,8 @@ export interface BillingLink {
   readonly linkedAt: string;
   readonly changedBy?: string;
   readonly changedAt?: string;
+  /** After a change: the subscription that paid before, where the organization's resource group stays behind. */
+  readonly previousSubscriptionId?: string;
 }
 
 export interface Flow {
@@ -65,7 +67,8 @@ export type AuditAction =
   | 'quantities.change'
   | 'quantities.reset'
   | 'manager.add'
-  | 'manager.remove';
+  | 'manager.remove'
+  | 'access.change';
 
 export interface AuditEntry {
   readonly id: string;
@@ -81,6 +84,12 @@ export interface AuditEntry {
   readonly role?: string;
   readonly fromQuantities?: PaidQuantities;
   readonly toQuantities?: PaidQuantities;
+  /** For access-level changes: the user's level before and after (principalId names the user). */
+  readonly fromAccessLevel?: AccessLevel;
+  readonly toAccessLevel?: AccessLevel;
+  /** For purchases: the Artifacts switch before and after. */
+  readonly fromArtifactsLimit?: ArtifactsUsageLimit;
+  readonly toArtifactsLimit?: ArtifactsUsageLimit;
 }
 
 export type MeterId = 'basicUsers' | 'basicTestPlansUsers' | 'microsoftHostedJobs' | 'selfHostedJobs' | 'artifactsGiB';
@@ -94,7 +103,15 @@ export const METER_IDS: readonly MeterId[] = ['basicUsers', 'basicTestPlansUsers
 export type PaidQuantities = Readonly<Record<MeterId, number>>;
 
 export interface OrganizationQuantities {
+  /**
+   * Counts bought. Only the parallel jobs still count: user seats and Artifacts GiB recorded by
+   * earlier versions are kept here as history until the next change, and never counted.
+   */
   readonly paid: PaidQuantities;
+  /** The Artifacts switch the bot last set; absent when it never set one. */
+  readonly artifactsLimit?: ArtifactsUsageLimit;
+  /** When the bot explained that user seats recorded by an earlier version no longer count. */
+  readonly legacyExplainedAt?: string;
   readonly changedBy: string;
   readonly changedAt: string;
 }
@@ -114,6 +131,32 @@ export interface PurchaseFlow {
   requested?: PaidQuantities;
   /** The paid quantities the confirmation card showed as current: a change since voids it. */
   basedOn?: PaidQuantities;
+  /** The Artifacts switch asked for, and the one the confirmation showed as current. */
+  requestedArtifacts?: ArtifactsUsageLimit;
+  basedOnArtifacts?: ArtifactsUsageLimit;
+  finishedAt?: string;
+  outcome?: string;
+}
+
+/**
+ * A `users` card flow: the organization shown, the page of inactive users, and the people ticked to
+ * become Stakeholders; it follows the same ownership and expiry rules as the billing flows.
+ */
+export interface AccessFlow {
+  readonly id: string;
+  readonly ownerId: string;
+  readonly tenantId: string;
+  readonly conversationId: string;
+  readonly createdAt: string;
+  expiresAt: string;
+  status: FlowStatus;
+  organizationId?: string;
+  /** The page of inactive users shown, from 0. */
+  page?: number;
+  /** The users ticked so far, over every page; confirming changes exactly these. */
+  selected?: string[];
+  /** The monthly estimate the confirmation showed before and after, in cents. */
+  estimate?: { readonly fromCents: number; readonly toCents: number };
   finishedAt?: string;
   outcome?: string;
 }
@@ -188,5 +231,7 @@ export interface ReachRecord {
 export interface DirectoryOverlay {
   granted: RoleAssignment[];
   revoked: RoleAssignment[];
+  /** Access levels the bot set; absent in state saved before the bot could set them. */
+  accessLevels?: AccessLevelChange[];
 }
 

@@ -30,6 +30,8 @@ export type ProblemCode =
   /** A billing link write was accepted but reading it back shows something else. */
   | 'billing-not-applied'
   | 'cannot-assign-roles'
+  /** A user ticked to become a Stakeholder is no longer a paid user whose level can be changed. */
+  | 'user-not-paid'
   | 'person-not-found'
   | 'person-in-other-tenant'
   | 'already-manager'

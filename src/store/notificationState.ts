@@ -1,5 +1,5 @@
 import type { ChangeEvent } from '../domain/changeEvent';
-import type { DirectoryOverlay, ManagerFlow, OutboxEntry, ReachRecord, RecordedManager } from '../domain/model';
+import type { AccessFlow, DirectoryOverlay, ManagerFlow, OutboxEntry, ReachRecord, RecordedManager } from '../domain/model';
 
 /** What the bot records about backup billing managers and the notifications it sends them. */
 
@@ -7,6 +7,8 @@ export interface NotificationState {
   /** Backup billing managers the bot added, by organization id, then principal id. */
   managers: Record<string, Record<string, RecordedManager>>;
   managerFlows: Record<string, ManagerFlow>;
+  /** `users` flows (access levels), by id. */
+  accessFlows: Record<string, AccessFlow>;
   /** Changes saved but not yet turned into outbox entries (normally for milliseconds). */
   changeEvents: Record<string, ChangeEvent>;
   outbox: Record<string, OutboxEntry>;
@@ -16,7 +18,7 @@ export interface NotificationState {
 }
 
 export function emptyNotificationState(): NotificationState {
-  return { managers: {}, managerFlows: {}, changeEvents: {}, outbox: {}, reach: {}, directoryOverlay: { granted: [], revoked: [] } };
+  return { managers: {}, managerFlows: {}, accessFlows: {}, changeEvents: {}, outbox: {}, reach: {}, directoryOverlay: { granted: [], revoked: [] } };
 }
 
 /**

@@ -25,6 +25,7 @@ export function repositoriesOver(state: BotState): Transaction {
     flows: flowRepository(state.flows),
     purchases: flowRepository(state.purchases),
     managerFlows: flowRepository(state.managerFlows),
+    accessFlows: flowRepository(state.accessFlows),
     quantities: {
       get: async (organizationId) => entryOf(state.quantities, organizationId),
       put: async (organizationId, quantities) => putEntry(state.quantities, organizationId, quantities),
@@ -81,7 +82,11 @@ export function repositoriesOver(state: BotState): Transaction {
     directoryOverlay: {
       get: async (): Promise<DirectoryOverlay> => state.directoryOverlay,
       put: async (overlay) => {
-        state.directoryOverlay = { granted: [...overlay.granted], revoked: [...overlay.revoked] };
+        state.directoryOverlay = {
+          granted: [...overlay.granted],
+          revoked: [...overlay.revoked],
+          ...(overlay.accessLevels ? { accessLevels: [...overlay.accessLevels] } : {}),
+        };
       },
     },
     audit: {

@@ -49,6 +49,7 @@ export const STATE_LAYOUT = {
   purchases: 'keyed',
   managers: 'keyed',
   managerFlows: 'keyed',
+  accessFlows: 'keyed',
   changeEvents: 'keyed',
   outbox: 'keyed',
   reach: 'keyed',

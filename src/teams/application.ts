@@ -44,8 +44,8 @@ export function createBotApplication(deps: BotDeps, adapter?: TeamsAdapter): App
   });
   const callers = deps.signIn ? new SignInCallers(app, deps.signIn.required, deps.logger) : teamsIdentityCallers;
   registerLifecycle(app, deps);
-  const { billing, quantities, managers, cancelAll } = deps.core;
-  const services = { billing, quantities, managers, cancelAll, callers };
+  const { billing, quantities, managers, users, costs, cancelAll } = deps.core;
+  const services = { billing, quantities, managers, users, costs, cancelAll, callers };
   if (callers instanceof SignInCallers) registerSignIn(app, { callers, commands: services, logger: deps.logger });
   registerCardActions(app, services);
   registerCommands(app, services);

@@ -3,6 +3,7 @@ import type { Application } from '@microsoft/teams-ai';
 import type { BillingService } from '../billing/billingService';
 import type { ManagerService } from '../billing/managerService';
 import type { QuantitiesService } from '../billing/quantitiesService';
+import type { UsersService } from '../billing/usersService';
 import type { Caller } from '../domain/caller';
 import { billingSettingsCard } from '../cards/billingSettingsCard';
 import { confirmCard, organizationPickerCard, resultCard, subscriptionPickerCard } from '../cards/flowCards';
@@ -15,6 +16,7 @@ import { directoryFailureCard } from './directoryFailures';
 import { NO_ENTRA_IDENTITY } from './identity';
 import { MANAGER_ACTIONS } from './managerActions';
 import { QUANTITY_ACTIONS } from './quantityActions';
+import { USERS_ACTIONS } from './usersActions';
 import { personalChatOnly } from './replies';
 import type { BotTurnState } from './turnState';
 
@@ -22,6 +24,7 @@ export interface CardActionDeps {
   readonly billing: BillingService;
   readonly managers: ManagerService;
   readonly quantities: QuantitiesService;
+  readonly users: UsersService;
   readonly callers: CallerResolver;
 }
 
@@ -73,6 +76,7 @@ export const CARD_ACTIONS: Readonly<Record<string, ActionHandler>> = {
   'quantities.confirm': QUANTITY_ACTIONS.confirm,
   'quantities.cancel': QUANTITY_ACTIONS.cancel,
   ...MANAGER_ACTIONS,
+  ...USERS_ACTIONS,
 };
 
 /**

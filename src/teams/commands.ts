@@ -4,6 +4,10 @@ import type { BillingService } from '../billing/billingService';
 import { MANAGER_COMMAND, type ManagerCommand, type ManagerService } from '../billing/managerService';
 import type { ManagerFlowKind } from '../domain/model';
 import type { QuantitiesService } from '../billing/quantitiesService';
+import type { UsersService } from '../billing/usersService';
+import type { CostsService } from '../billing/costsService';
+import { costsCard } from '../cards/costsCard';
+import { accessModelCard, usersOrganizationPickerCard } from '../cards/usersCards';
 import type { FlowKind } from '../domain/model';
 import { helpCard, statusCard, type CommandHelp } from '../cards/infoCards';
 import { organizationPickerCard } from '../cards/flowCards';
@@ -25,6 +29,8 @@ export interface CommandDeps {
   readonly billing: BillingService;
   readonly managers: ManagerService;
   readonly quantities: QuantitiesService;
+  readonly users: UsersService;
+  readonly costs: CostsService;
   /** "cancel": every flow the caller has open here, of every kind. */
   readonly cancelAll: (caller: Caller) => Promise<Outcome<number>>;
   readonly callers: CallerResolver;
@@ -43,7 +49,10 @@ export const COMMANDS: readonly Command[] = [
   { name: 'change billing', description: 'Move an organization to another subscription.', pattern: /^change billing$/i, run: startFlow('change') },
   { name: 'remove billing', description: 'Stop billing an organization; it falls back to the free tier.', pattern: /^remove billing$/i, run: startFlow('remove') },
   { name: 'cancel', description: 'Stop what you started here; nothing is changed.', pattern: /^cancel$/i, run: cancel },
-  { name: 'buy', description: 'See and change paid quantities (users, parallel jobs, Artifacts storage) with price estimates. Also "quantities".', pattern: /^(buy|(paid )?quantities)$/i, run: startPurchase },
+  { name: 'costs', description: 'See what your organizations cost this month so far and by its end, by meter and per paying subscription. Also "spend".', pattern: /^(costs?|spend(ing)?)$/i, run: showCosts },
+  { name: 'buy users', description: 'How users are billed today (by access level, not bought as seats), and the way to see them. Also "buy licenses".', pattern: /^buy (basic )?(users|licen[cs]es|seats)$/i, run: async (context) => sendCard(context, accessModelCard()) },
+  { name: 'buy', description: 'See and change what an organization buys: Microsoft-hosted and self-hosted parallel jobs, and whether Artifacts storage is paid as used, with price estimates. Also "quantities".', pattern: /^(buy|(paid )?quantities)$/i, run: startPurchase },
+  { name: 'users', description: 'See who is billed for which access level, what users cost this month, and who has not signed in for a while; make them Stakeholders. Also "licenses".', pattern: /^(users|licen[cs]es)$/i, run: startUsers },
   { name: 'managers', description: 'See who manages billing of your organizations, and whether I can reach them.', pattern: MANAGERS_PATTERN, run: listManagers },
   { name: 'add manager', description: 'Make someone a backup billing manager, so billing survives the primary one leaving.', pattern: ADD_MANAGER_PATTERN, run: startManagers('add') },
   { name: 'remove manager', description: 'Take the billing role away from a billing manager.', pattern: REMOVE_MANAGER_PATTERN, run: startManagers('remove') },
@@ -122,6 +131,22 @@ function startPurchase(context: TurnContext, state: BotTurnState, deps: CommandD
     }));
 }
 
+function startUsers(context: TurnContext, state: BotTurnState, deps: CommandDeps): Promise<void> {
+  return inPersonalChat(context, 'users', () =>
+    withCaller(context, state, deps, async (caller) => {
+      const started = await deps.users.start(caller);
+      await sendCard(context, started.ok ? usersOrganizationPickerCard(started.value) : problemCard(started.problem));
+    }));
+}
+
+function showCosts(context: TurnContext, state: BotTurnState, deps: CommandDeps): Promise<void> {
+  return inPersonalChat(context, 'costs', () =>
+    withCaller(context, state, deps, async (caller) => {
+      const report = await deps.costs.show(caller);
+      await sendCard(context, report.ok ? costsCard(report.value) : problemCard(report.problem));
+    }));
+}
+
 function listManagers(context: TurnContext, state: BotTurnState, deps: CommandDeps): Promise<void> {
   return withCaller(context, state, deps, (caller) => showManagers(context, caller, deps, (card) => sendCard(context, card)));
 }
@@ -136,7 +161,7 @@ function startManagers(kind: ManagerFlowKind) {
  * Money-changing commands run only in the personal chat; in a shared one they are refused before
  * anything else, so nobody is asked to sign in in front of the whole chat.
  */
-async function inPersonalChat(context: TurnContext, command: FlowKind | 'buy' | ManagerCommand, work: () => Promise<void>): Promise<void> {
+async function inPersonalChat(context: TurnContext, command: FlowKind | 'buy' | 'users' | 'costs' | ManagerCommand, work: () => Promise<void>): Promise<void> {
   if (callerOf(context) && isSharedConversation(context)) return void (await context.sendActivity(personalChatOnly(command)));
   await work();
 }

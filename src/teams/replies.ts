@@ -22,7 +22,7 @@ export function problemCard(problem: Problem): CardJson {
  * in the caller's personal chat with the bot, never in front of a whole chat or channel.
  * `command`: a billing flow's kind, or the command as typed.
  */
-export function personalChatOnly(command: FlowKind | 'buy' | ManagerCommand): string {
+export function personalChatOnly(command: FlowKind | 'buy' | 'users' | 'costs' | ManagerCommand): string {
   const typed = isFlowKind(command) ? FLOW_COMMAND[command] : command;
   return `Billing changes happen in our personal chat, so that your subscriptions stay between us. Open a chat with me and type "${typed}" there.`;
 }

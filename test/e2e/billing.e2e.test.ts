@@ -156,27 +156,27 @@ describe('e2e: billing flows in the Agents Playground', function () {
       assert.match(await card.innerText(), /this first purchase sets billing up/);
     });
     await h.step('buy-3-bad-number', async () => {
-      await h.fillInput('Paid Basic users', '2.5', card);
+      assert.match(await card.innerText(), /Users are not bought here/);
+      await h.fillInput('Paid Microsoft-hosted parallel jobs', '2.5', card);
       await h.clickAction('Next', card);
       await h.waitForBotText(/Nothing was changed\. Fix this and press Next again/, { within: card });
       assert.match(await card.innerText(), /"2\.5" is not a whole number/);
     });
     await h.step('buy-4-subscription', async () => {
-      await h.fillInput('Paid Basic users', '10', card);
       await h.fillInput('Paid Microsoft-hosted parallel jobs', '1', card);
-      await h.fillInput('Paid GiB of Artifacts storage', '3', card);
+      await h.fillInput('Paid self-hosted parallel jobs', '3', card);
       await h.clickAction('Next', card);
       await h.waitForBotText(/Set up billing[\s\S]*Step 2 of 3: subscription/, { within: card });
     });
     await h.step('buy-5-confirm', async () => {
       await h.chooseOption('Subscription', /Contoso Pay-As-You-Go/, card);
       await h.clickAction('Next', card);
-      await h.waitForBotText(/Monthly list-price estimate: 0 USD → 106 USD/, { within: card });
+      await h.waitForBotText(/Monthly list-price estimate: 0 USD → 85 USD/, { within: card });
     });
     await h.step('buy-6-result', async () => {
       await h.clickAction('Set up billing', card);
       await h.waitForBotText(/Billing is set up/, { within: card });
-      assert.match(await card.innerText(), /Your purchase is made: contoso-web now pays for 10 Basic users, 1 Microsoft-hosted parallel job and 3 GiB/);
+      assert.match(await card.innerText(), /Your purchase is made: contoso-web now pays for 1 Microsoft-hosted parallel job and 3 self-hosted parallel jobs/);
     });
     const state = h.readState() as SavedState & { quantities: Record<string, Record<string, number>> };
     assert.equal(state.links['org-contoso-web']?.subscriptionId, PAYG);

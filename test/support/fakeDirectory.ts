@@ -1,5 +1,5 @@
 import type { DirectoryPort } from '../../src/domain/ports/directory';
-import type { DirectoryFile, DirectoryUser, Organization, RoleAssignment, RoleName, Subscription, Tenant } from '../../src/domain/directory';
+import type { AccessLevelChange, DirectoryFile, DirectoryUser, Organization, OrganizationUsage, RoleAssignment, RoleName, Subscription, Tenant } from '../../src/domain/directory';
 
 /**
  * An in-memory DirectoryPort over a DirectoryFile-shaped world, for unit tests of the billing rules.
@@ -17,9 +17,16 @@ export interface World {
 
 export class FakeDirectory implements DirectoryPort {
   private world: World;
+  /** What each organization uses, by organization id; changed with `setUsage` or `setAccessLevel`. */
+  private readonly usages = new Map<string, OrganizationUsage>();
 
   constructor(file: DirectoryFile) {
     this.world = copyWorld(file);
+    for (const organization of file.organizations) if (organization.usage) this.usages.set(organization.id, organization.usage);
+  }
+
+  setUsage(organizationId: string, usage: OrganizationUsage): void {
+    this.usages.set(organizationId, usage);
   }
 
   /** Changes the world in place; every later question sees the change. */
@@ -112,6 +119,17 @@ export class FakeDirectory implements DirectoryPort {
     this.edit((w) => {
       w.roleAssignments = w.roleAssignments.filter((a) => !sameAssignment(a, assignment));
     });
+  }
+
+  async usageOf(organizationId: string): Promise<OrganizationUsage | undefined> {
+    return this.usages.get(organizationId);
+  }
+
+  async setAccessLevel(change: AccessLevelChange): Promise<void> {
+    const usage = this.usages.get(change.organizationId);
+    if (!usage?.entitlements) return;
+    const entitlements = usage.entitlements.map((e) => (e.userId === change.userId ? { ...e, accessLevel: change.accessLevel, assignedBy: 'direct' as const } : e));
+    this.usages.set(change.organizationId, { ...usage, entitlements });
   }
 }
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { ChangeEvent } from '../../src/domain/changeEvent';
 import type {
-  AuditEntry, BillingLink, DirectoryOverlay, Flow, ManagerFlow, OrganizationQuantities, OutboxEntry, PaidQuantities, PurchaseFlow,
+  AccessFlow, AuditEntry, BillingLink, DirectoryOverlay, Flow, ManagerFlow, OrganizationQuantities, OutboxEntry, PaidQuantities, PurchaseFlow,
   ReachRecord, RecordedManager, StoredConversationReference,
 } from '../../src/domain/model';
 import { Refused } from '../../src/domain/outcome';
@@ -79,6 +79,13 @@ function managerFlow(id: string, over: Partial<ManagerFlow> = {}): ManagerFlow {
   return {
     id, kind: 'add', ownerId: ALICE, tenantId: TENANT, conversationId: `a:1conv-${ALICE}`, createdAt: at(0), expiresAt: at(15), status: 'open',
     organizationId: 'fabrikam-eng', principalId: BOB, role: 'Contributor', ...over,
+  };
+}
+
+function accessFlow(id: string, over: Partial<AccessFlow> = {}): AccessFlow {
+  return {
+    id, ownerId: ALICE, tenantId: TENANT, conversationId: `a:1conv-${ALICE}`, createdAt: at(0), expiresAt: at(15), status: 'open',
+    organizationId: 'fabrikam-eng', page: 1, selected: [BOB], ...over,
   };
 }
 
@@ -569,6 +576,7 @@ export function describeStoreContract<S extends Store>(name: string, impl: Store
         { name: 'flows', reader: (tx) => tx.flows, writer: (tx) => tx.flows as unknown as FlowRepository<StoredFlow>, make: (id, over) => flow(id, over) },
         { name: 'purchases', reader: (tx) => tx.purchases, writer: (tx) => tx.purchases as unknown as FlowRepository<StoredFlow>, make: (id, over) => purchase(id, over) },
         { name: 'managerFlows', reader: (tx) => tx.managerFlows, writer: (tx) => tx.managerFlows as unknown as FlowRepository<StoredFlow>, make: (id, over) => managerFlow(id, over) },
+        { name: 'accessFlows', reader: (tx) => tx.accessFlows, writer: (tx) => tx.accessFlows as unknown as FlowRepository<StoredFlow>, make: (id, over) => accessFlow(id, over) },
       ];
       for (const { name: repository, reader, writer, make } of flowRepositories) {
         it(`${repository}: get, put (replacing), delete, listOpenOf, listEndedBefore`, async () => {

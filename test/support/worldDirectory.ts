@@ -1,6 +1,8 @@
 import { DirectoryIndex } from '../../src/directory/directoryIndex';
 import type { DirectoryPort } from '../../src/domain/ports/directory';
-import type { DirectoryFile, DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from '../../src/domain/directory';
+import { effectiveUsage, recordAccessLevel } from '../../src/directory/accessLevelOverlay';
+import type { AccessLevelChange, DirectoryFile, DirectoryUser, Organization, OrganizationUsage, RoleAssignment, Subscription, Tenant } from '../../src/domain/directory';
+import type { DirectoryOverlay } from '../../src/domain/model';
 
 /**
  * A DirectoryPort over a world written in the test itself, for unit tests of one billing module that
@@ -9,6 +11,7 @@ import type { DirectoryFile, DirectoryUser, Organization, RoleAssignment, Subscr
 export class WorldDirectory implements DirectoryPort {
   private world: DirectoryFile;
   private index: DirectoryIndex;
+  private readonly overlay: DirectoryOverlay = { granted: [], revoked: [] };
 
   constructor(world: DirectoryFile) {
     this.world = world;
@@ -59,6 +62,14 @@ export class WorldDirectory implements DirectoryPort {
 
   async revokeRole(assignment: RoleAssignment): Promise<void> {
     this.rebuild(this.world.roleAssignments.filter((a) => !sameAssignment(a, assignment)));
+  }
+
+  async usageOf(organizationId: string): Promise<OrganizationUsage | undefined> {
+    return effectiveUsage(this.index.usage(organizationId), this.overlay, organizationId);
+  }
+
+  async setAccessLevel(change: AccessLevelChange): Promise<void> {
+    recordAccessLevel(this.overlay, change);
   }
 
   private rebuild(roleAssignments: RoleAssignment[]): void {

@@ -190,7 +190,8 @@ function linkTarget(organization: Named, to: Named | undefined, tenantId: string
 
 function nextLink(previous: BillingLink | undefined, organizationId: string, subscriptionId: string, userId: string, at: string): BillingLink {
   if (!previous) return { organizationId, subscriptionId, linkedBy: userId, linkedAt: at };
-  return { ...previous, subscriptionId, changedBy: userId, changedAt: at };
+  // The subscription that paid before keeps the organization's resource group until someone deletes it.
+  return { ...previous, subscriptionId, changedBy: userId, changedAt: at, previousSubscriptionId: previous.subscriptionId };
 }
 
 function describeOutcome(kind: FlowKind, organization: Named, from: Named | undefined, to: Named | undefined, withPurchase: boolean): string {

@@ -8,7 +8,7 @@ import { ineligibilityReasons } from '../eligibility';
 import { explainIneligibility, joinNames, spendingLimitNotKnown } from '../explanations';
 import { FLOW_COMMAND } from '../flows/progress';
 import { organizationAccess } from '../organizationAccess';
-import { isBillingManager, principalsWith } from '../roles';
+import { isBillingManager, principalsWith, rolesOf } from '../roles';
 import { named, namesOf } from '../serviceSupport';
 import type { Named, OrganizationOption, SubscriptionOption } from '../views';
 import type { LinkContext } from './linkContext';
@@ -133,6 +133,7 @@ export async function subscriptionOptions(directory: DirectoryPort, user: Direct
         return {
           ...namedSubscription(subscription.id, subscription),
           offer: subscription.quotaId,
+          roles: rolesOf(user.id, assignments),
           selectable: codes.length === 0,
           problems: codes.map((code) => explainIneligibility(code, subscription, owners)),
           ...(subscription.spendingLimit === 'NotKnown' ? { caution: spendingLimitNotKnown(subscription.displayName) } : {}),

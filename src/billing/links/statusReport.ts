@@ -9,7 +9,7 @@ import { billingManagerIds } from '../managerRules';
 import { singleManagerWarning } from '../managerViews';
 import { paidQuantitiesOf } from '../quantities';
 import { isBillingManager } from '../roles';
-import type { Named, OrganizationStatus } from '../views';
+import { leftoverResourceGroupName, type LeftoverResourceGroup, type Named, type OrganizationStatus } from '../views';
 
 const HEALTH_WARNING: Partial<Record<IneligibilityCode, string>> = {
   'not-active': 'is not active any more, so this organization has fallen back to the free tier. Reactivate the subscription or change billing.',
@@ -89,9 +89,15 @@ async function statusOf(directory: DirectoryPort, org: Organization, link: Billi
     ...(setUpBy ? { setUpBy } : {}),
     ...(link.linkedAt ? { setUpAt: link.linkedAt } : {}),
     ...(link.changedBy ? { changedBy: await person(directory, link.changedBy), changedAt: link.changedAt } : {}),
+    ...(link.previousSubscriptionId && link.previousSubscriptionId !== link.subscriptionId ? { leftover: await leftoverIn(directory, org, link.previousSubscriptionId) } : {}),
     warnings,
     ...(soleManager ? { soleManager } : {}),
   };
+}
+
+async function leftoverIn(directory: DirectoryPort, org: Organization, subscriptionId: string): Promise<LeftoverResourceGroup> {
+  const subscription = await directory.getSubscription(subscriptionId);
+  return { resourceGroup: leftoverResourceGroupName(org.id), subscription: { id: subscriptionId, name: subscription?.displayName ?? `subscription ${subscriptionId}` } };
 }
 
 async function person(directory: DirectoryPort, userId: string): Promise<Named> {

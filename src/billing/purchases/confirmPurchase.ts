@@ -3,7 +3,7 @@ import type { QuantitiesEvent } from '../../domain/changeEvent';
 import type { Organization } from '../../domain/directory';
 import { Refused, success, type Outcome, type Problem } from '../../domain/outcome';
 import { toldAfterCommit } from '../notify/managerNotices';
-import { describeChange, paidQuantitiesOf, recordedQuantities, sameQuantities, writeQuantitiesIn } from '../quantities';
+import { artifactsChange, artifactsLimitOf, describeChange, paidQuantitiesOf, recordedQuantities, sameQuantities, writeQuantitiesIn } from '../quantities';
 import type { QuantitiesChanged } from '../quantitiesViews';
 import { named, namedUser, mutation } from '../serviceSupport';
 import { billedBy, paymentProblem } from './purchaseAccess';
@@ -19,16 +19,17 @@ export async function confirmPurchase(context: PurchaseContext, caller: Caller, 
   const loaded = await loadWithTarget(context, caller, flowId, quantitiesReviewed);
   if (!loaded.ok) return loaded;
   const { directory, user, flow, target } = loaded.value;
-  const { requested, basedOn } = flow;
+  const { requested, basedOn, requestedArtifacts, basedOnArtifacts } = flow;
   const { organization, link } = target;
   if (!link) return { ok: false, problem: billingChangedMeanwhile(organization) };
-  const cannotPay = paymentProblem(target, basedOn, requested);
+  const cannotPay = paymentProblem(target, basedOn, requested, basedOnArtifacts === 'free' && requestedArtifacts === 'payAsYouGo');
   if (cannotPay) return { ok: false, problem: cannotPay };
   const at = context.now().toISOString();
   const subscription = billedBy(target);
   const eventId = context.newId();
   const announced = { id: eventId, kind: 'quantities.change', organization: named(organization), subscription, actor: namedUser(user), at } as const;
   const notice = await context.notices.prepare(directory, { ...announced, changes: [] });
+  const usage = (await directory.usageOf(organization.id))?.artifacts;
 
   const saved = await mutation(
     () =>
@@ -37,15 +38,17 @@ export async function confirmPurchase(context: PurchaseContext, caller: Caller, 
         // Decided from the store at the moment of writing: billing or the quantities may have
         // changed since the confirmation was shown, and then it no longer says what would happen.
         if ((await tx.links.get(organization.id))?.subscriptionId !== link.subscriptionId) throw new Refused(billingChangedMeanwhile(organization));
-        if (!sameQuantities(paidQuantitiesOf(await tx.quantities.get(organization.id)), basedOn)) {
+        const recorded = await tx.quantities.get(organization.id);
+        if (!sameQuantities(paidQuantitiesOf(recorded), basedOn) || artifactsLimitOf(recorded, usage) !== basedOnArtifacts) {
           throw new Refused({
             code: 'quantities-changed',
             message: `Someone changed the paid quantities of ${organization.name} while you were deciding, so nothing was changed. Type "${BUY_COMMAND}" to see them now and choose again.`,
           });
         }
-        const from = await writeQuantitiesIn(tx, { organizationId: organization.id, to: requested, actorId: user.id, at, action: 'quantities.change', auditId: eventId });
+        const artifactsLimit = { from: basedOnArtifacts, to: requestedArtifacts };
+        const from = await writeQuantitiesIn(tx, { organizationId: organization.id, to: requested, actorId: user.id, at, action: 'quantities.change', auditId: eventId, artifactsLimit });
         await context.flows.finishIn(tx, current, 'completed', `the paid quantities of ${organization.name} were changed`);
-        const change = describeChange(from, requested, context.prices);
+        const change = describeChange(from, requested, context.prices, artifactsChange(basedOnArtifacts, requestedArtifacts, usage?.usedGiB, context.prices));
         const event: QuantitiesEvent = { ...announced, ...recordedQuantities(change) };
         const queued = await context.notices.queueIn(tx, event, notice, at);
         return { change, event, queued };

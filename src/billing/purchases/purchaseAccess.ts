@@ -1,13 +1,13 @@
-import type { DirectoryUser, Organization, Subscription } from '../../domain/directory';
+import type { ArtifactsUsageLimit, DirectoryUser, Organization, Subscription } from '../../domain/directory';
 import type { BillingLink, PaidQuantities } from '../../domain/model';
 import { refusal, success, type Outcome, type Problem } from '../../domain/outcome';
 import type { DirectoryPort } from '../../domain/ports/directory';
 import { subscriptionHealthProblems } from '../eligibility';
 import { explainIneligibility, joinNames } from '../explanations';
-import { METERS } from '../meters';
+import { BOUGHT_METERS, METERS, quantityText } from '../meters';
 import { organizationAccess } from '../organizationAccess';
 import { monthlyCents, unitPriceCents } from '../prices';
-import { buysMore, paidQuantitiesOf } from '../quantities';
+import { artifactsChange, artifactsLimitOf, buysMore, paidQuantitiesOf, uncountedUserSeats } from '../quantities';
 import type { PurchaseFlowView, QuantitiesStep } from '../quantitiesViews';
 import { BILLING_ROLES, isBillingManager, principalsWith } from '../roles';
 import { named, namesOf } from '../serviceSupport';
@@ -63,8 +63,8 @@ export async function purchaseAccess(context: PurchaseContext, directory: Direct
 }
 
 /** A subscription that cannot pay any more cannot pay for more either; reductions stay possible. */
-export function paymentProblem(target: PurchaseTarget, from: PaidQuantities, to: PaidQuantities): Problem | undefined {
-  if (!buysMore(from, to)) return undefined;
+export function paymentProblem(target: PurchaseTarget, from: PaidQuantities, to: PaidQuantities, startsPayingForStorage = false): Problem | undefined {
+  if (!buysMore(from, to) && !startsPayingForStorage) return undefined;
   const subscription = target.subscription;
   const name = subscription?.displayName ?? 'The subscription that pays';
   const reasons = subscription
@@ -94,24 +94,49 @@ export async function purchaseOptions(context: PurchaseContext, directory: Direc
   return options.sort((a, b) => Number(b.selectable) - Number(a.selectable) || a.name.localeCompare(b.name));
 }
 
-/** The quantities card: what is paid now, what is shown, and the prices. */
-export async function quantitiesStep(context: PurchaseContext, flow: PurchaseFlowView, target: PurchaseTarget, shown: Partial<PaidQuantities>, problems: readonly string[]): Promise<QuantitiesStep> {
-  const current = paidQuantitiesOf(await context.store.read((tx) => tx.quantities.get(target.organization.id)));
+/** What is shown on the quantities card besides the counts: the Artifacts switch chosen last, if any. */
+export interface ShownChoices {
+  readonly counts: Partial<PaidQuantities>;
+  readonly artifactsLimit?: ArtifactsUsageLimit;
+}
+
+/** The quantities card: what is bought now, what is shown, the Artifacts switch, and the prices. */
+export async function quantitiesStep(context: PurchaseContext, directory: DirectoryPort, flow: PurchaseFlowView, target: PurchaseTarget, shown: ShownChoices, problems: readonly string[]): Promise<QuantitiesStep> {
+  const recorded = await context.store.read((tx) => tx.quantities.get(target.organization.id));
+  const current = paidQuantitiesOf(recorded);
+  const usage = (await directory.usageOf(target.organization.id))?.artifacts;
+  const artifactsNow = artifactsLimitOf(recorded, usage);
+  const artifacts = artifactsChange(artifactsNow, 'payAsYouGo', usage?.usedGiB, context.prices);
   const subscription = target.link ? billedBy(target) : undefined;
+  const seats = recorded?.legacyExplainedAt === undefined ? uncountedUserSeats(recorded) : {};
   return {
     flow,
     organization: named(target.organization),
     ...(subscription ? { billedBy: subscription } : {}),
     firstPurchase: !target.link,
-    meters: METERS.map((meter) => ({
+    meters: BOUGHT_METERS.map((meter) => ({
       meter,
       paidNow: current[meter.id],
-      value: shown[meter.id] ?? current[meter.id],
+      value: shown.counts[meter.id] ?? current[meter.id],
       unitPriceCents: unitPriceCents(context.prices, meter.id),
     })),
-    monthlyNowCents: monthlyCents(context.prices, current),
+    artifacts: { now: artifactsNow, value: shown.artifactsLimit ?? artifactsNow, ...(usage ? { usedGiB: usage.usedGiB } : {}), payAsYouGoCents: artifacts.toCents },
+    uncountedSeats: joinNames(METERS.filter((m) => (seats[m.id as keyof typeof seats] ?? 0) > 0).map((m) => quantityText(m, seats[m.id as keyof typeof seats] ?? 0)), 'and'),
+    monthlyNowCents: monthlyCents(context.prices, current) + artifacts.fromCents,
     problems,
   };
+}
+
+/**
+ * Marks the user seats of an earlier version as explained, once the card that explains them is
+ * shown, so the explanation is not repeated; they stay in the record and the audit history.
+ */
+export async function markSeatsExplained(context: PurchaseContext, step: QuantitiesStep): Promise<void> {
+  if (step.uncountedSeats === '') return;
+  await context.store.transaction(async (tx) => {
+    const recorded = await tx.quantities.get(step.organization.id);
+    if (recorded && recorded.legacyExplainedAt === undefined) await tx.quantities.put(step.organization.id, { ...recorded, legacyExplainedAt: context.now().toISOString() });
+  });
 }
 
 export function billedBy(target: PurchaseTarget): Named {

@@ -3,12 +3,12 @@ import type { DirectoryUser } from '../../domain/directory';
 import type { PaidQuantities, PurchaseFlow } from '../../domain/model';
 import type { DirectoryPort } from '../../domain/ports/directory';
 import { refusal, success, type Outcome } from '../../domain/outcome';
-import { describeChange, paidQuantitiesOf, sameQuantities } from '../quantities';
+import { artifactsChange, artifactsLimitOf, artifactsLimitText, describeChange, paidQuantitiesOf, sameQuantities } from '../quantities';
 import { readQuantities } from '../quantityInput';
 import type { PurchaseFlowView, PurchaseOrganizationStep, PurchaseReview, QuantitiesStep } from '../quantitiesViews';
-import { directoryUserOf, named, unknownCaller } from '../serviceSupport';
+import { directoryUserOf, mutation, named, unknownCaller } from '../serviceSupport';
 import type { SubscriptionStep } from '../views';
-import { billedBy, paymentProblem, purchaseAccess, purchaseOptions, quantitiesStep, type PurchaseTarget } from './purchaseAccess';
+import { billedBy, markSeatsExplained, paymentProblem, purchaseAccess, purchaseOptions, quantitiesStep, type PurchaseTarget } from './purchaseAccess';
 import { BUY_COMMAND, purchaseViewOf, type PurchaseContext } from './purchaseContext';
 
 /** What "Next" on the quantities card leads to. */
@@ -35,9 +35,12 @@ export async function choosePurchaseOrganization(context: PurchaseContext, calle
   const { directory, user } = checked.value;
   const target = await purchaseAccess(context, directory, user, await directory.getOrganization(organizationId));
   if (!target.ok) return target;
-  const moved = await context.flows.advance(caller, flowId, ({ requested: _requested, basedOn: _basedOn, ...rest }) => ({ ...rest, organizationId }));
+  const moved = await context.flows.advance(caller, flowId, ({ requested: _r, basedOn: _b, requestedArtifacts: _ra, basedOnArtifacts: _ba, ...rest }) => ({ ...rest, organizationId }));
   if (!moved.ok) return moved;
-  return success(await quantitiesStep(context, purchaseViewOf(moved.value), target.value, {}, []));
+  const step = await quantitiesStep(context, directory, purchaseViewOf(moved.value), target.value, { counts: {} }, []);
+  // Explained once: a failure to remember it only means the explanation comes again.
+  await mutation(() => markSeatsExplained(context, step), context.reportError);
+  return success(step);
 }
 
 /**
@@ -47,20 +50,28 @@ export async function choosePurchaseOrganization(context: PurchaseContext, calle
 export async function reviewPurchase(context: PurchaseContext, caller: Caller, flowId: string, input: Readonly<Record<string, unknown>>): Promise<Outcome<ReviewAnswer>> {
   const loaded = await loadWithTarget(context, caller, flowId, organizationChosen);
   if (!loaded.ok) return loaded;
-  const { target } = loaded.value;
+  const { directory, target } = loaded.value;
   const organization = target.organization;
-  const current = paidQuantitiesOf(await context.store.read((tx) => tx.quantities.get(organization.id)));
+  const recorded = await context.store.read((tx) => tx.quantities.get(organization.id));
+  const current = paidQuantitiesOf(recorded);
+  const usage = (await directory.usageOf(organization.id))?.artifacts;
+  const artifactsNow = artifactsLimitOf(recorded, usage);
   const reading = readQuantities(input);
 
-  const problems = reading.quantities && sameQuantities(reading.quantities, current)
-    ? [`These are the quantities ${organization.name} pays for now, so there is nothing to change. Enter different numbers, or press Cancel.`]
-    : reading.problems;
-  if (!reading.quantities || problems.length > 0) {
+  const unchanged = reading.quantities !== undefined && sameQuantities(reading.quantities, current) && reading.artifactsLimit === artifactsNow;
+  const problems = unchanged
+    ? [`This is what ${organization.name} buys now, so there is nothing to change. Enter different numbers or switch Artifacts storage, or press Cancel.`]
+    : !target.link && reading.artifactsLimit !== undefined && reading.artifactsLimit !== artifactsNow
+      ? [`${organization.name} has no billing yet, so Artifacts storage stays on "${artifactsLimitText(artifactsNow)}" for this first purchase. Switch it once billing is set up.`]
+      : reading.problems;
+  if (!reading.quantities || !reading.artifactsLimit || problems.length > 0) {
     const kept = await context.flows.advance(caller, flowId);
     if (!kept.ok) return kept;
-    return success({ kind: 'invalid', step: await quantitiesStep(context, purchaseViewOf(kept.value), target, reading.valid, problems) });
+    const shown = { counts: reading.valid, ...(reading.artifactsLimit ? { artifactsLimit: reading.artifactsLimit } : {}) };
+    return success({ kind: 'invalid', step: await quantitiesStep(context, directory, purchaseViewOf(kept.value), target, shown, problems) });
   }
   const requested: PaidQuantities = reading.quantities;
+  const requestedArtifacts = reading.artifactsLimit;
 
   if (!target.link) {
     const setup = await context.startFirstPurchase(caller, organization.id, requested);
@@ -70,25 +81,25 @@ export async function reviewPurchase(context: PurchaseContext, caller: Caller, f
     return success({ kind: 'setup', step: setup.value });
   }
 
-  const cannotPay = paymentProblem(target, current, requested);
+  const cannotPay = paymentProblem(target, current, requested, artifactsNow === 'free' && requestedArtifacts === 'payAsYouGo');
   if (cannotPay) return { ok: false, problem: cannotPay };
-  const moved = await context.flows.advance(caller, flowId, (f) => ({ ...f, requested: { ...requested }, basedOn: { ...current } }));
+  const moved = await context.flows.advance(caller, flowId, (f) => ({
+    ...f, requested: { ...requested }, basedOn: { ...current }, requestedArtifacts, basedOnArtifacts: artifactsNow,
+  }));
   if (!moved.ok) return moved;
-  return success({
-    kind: 'confirm',
-    review: { flow: purchaseViewOf(moved.value), organization: named(organization), billedBy: billedBy(target), change: describeChange(current, requested, context.prices) },
-  });
+  const change = describeChange(current, requested, context.prices, artifactsChange(artifactsNow, requestedArtifacts, usage?.usedGiB, context.prices));
+  return success({ kind: 'confirm', review: { flow: purchaseViewOf(moved.value), organization: named(organization), billedBy: billedBy(target), change } });
 }
 
 /** "Back" on the confirmation: the quantities card again, with the numbers the user chose. */
 export async function editPurchase(context: PurchaseContext, caller: Caller, flowId: string): Promise<Outcome<QuantitiesStep>> {
   const loaded = await loadWithTarget(context, caller, flowId, organizationChosen);
   if (!loaded.ok) return loaded;
-  const { flow, target } = loaded.value;
-  const chosen = flow.requested ?? {};
-  const moved = await context.flows.advance(caller, flowId, ({ requested: _requested, basedOn: _basedOn, ...rest }) => rest);
+  const { directory, flow, target } = loaded.value;
+  const chosen = { counts: flow.requested ?? {}, ...(flow.requestedArtifacts ? { artifactsLimit: flow.requestedArtifacts } : {}) };
+  const moved = await context.flows.advance(caller, flowId, ({ requested: _r, basedOn: _b, requestedArtifacts: _ra, basedOnArtifacts: _ba, ...rest }) => rest);
   if (!moved.ok) return moved;
-  return success(await quantitiesStep(context, purchaseViewOf(moved.value), target, chosen, []));
+  return success(await quantitiesStep(context, directory, purchaseViewOf(moved.value), target, chosen, []));
 }
 
 export async function cancelPurchase(context: PurchaseContext, caller: Caller, flowId: string): Promise<Outcome<PurchaseFlowView>> {
@@ -109,14 +120,19 @@ async function load(context: PurchaseContext, caller: Caller, flowId: string): P
 export type ChosenPurchase = PurchaseFlow & { readonly organizationId: string };
 
 /** A purchase whose quantities are chosen too, and the ones they were chosen against. */
-export type ReviewedPurchase = ChosenPurchase & { readonly requested: PaidQuantities; readonly basedOn: PaidQuantities };
+export type ReviewedPurchase = ChosenPurchase & {
+  readonly requested: PaidQuantities;
+  readonly basedOn: PaidQuantities;
+  readonly requestedArtifacts: NonNullable<PurchaseFlow['requestedArtifacts']>;
+  readonly basedOnArtifacts: NonNullable<PurchaseFlow['basedOnArtifacts']>;
+};
 
 export function organizationChosen(flow: PurchaseFlow): flow is ChosenPurchase {
   return Boolean(flow.organizationId);
 }
 
 export function quantitiesReviewed(flow: PurchaseFlow): flow is ReviewedPurchase {
-  return organizationChosen(flow) && Boolean(flow.requested) && Boolean(flow.basedOn);
+  return organizationChosen(flow) && Boolean(flow.requested) && Boolean(flow.basedOn) && Boolean(flow.requestedArtifacts) && Boolean(flow.basedOnArtifacts);
 }
 
 /**
@@ -145,7 +161,7 @@ export interface LoadedPurchase<F extends ChosenPurchase> {
   readonly target: PurchaseTarget;
 }
 
-function outOfOrder<T>(): Outcome<T> {
+export function outOfOrder<T>(): Outcome<T> {
   return refusal('flow-out-of-order', `Some choices are missing. Type "${BUY_COMMAND}" to start again.`);
 }
 

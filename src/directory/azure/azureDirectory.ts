@@ -2,7 +2,7 @@ import { readUnverifiedClaims } from '../../auth/tokenClaims';
 import { DirectoryFailure } from '../directoryFailure';
 import type { DirectoryRequester } from '../factory';
 import { DirectoryChangeError, type DirectoryPort } from '../../domain/ports/directory';
-import type { DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from '../../domain/directory';
+import type { AccessLevelChange, DirectoryUser, Organization, OrganizationUsage, RoleAssignment, Subscription, Tenant } from '../../domain/directory';
 import type { AzureDevOps, DevOpsAccount, DevOpsGraphUser, DevOpsProfile } from './azureDevOps';
 import type { AzureRoleAssignments } from './azureRoleAssignments';
 import type { ResourceManager } from './resourceManager';
@@ -133,6 +133,17 @@ export class AzureDirectory implements DirectoryPort {
   async grantRole(assignment: RoleAssignment): Promise<void> {
     await this.roles.grant(assignment.subscriptionId, assignment.principalId, assignment.role);
     this.assignmentsBySubscription.delete(assignment.subscriptionId);
+  }
+
+  /** Not read from Azure DevOps yet: shown as "usage not known" rather than guessed. */
+  async usageOf(_organizationId: string): Promise<OrganizationUsage | undefined> {
+    return undefined;
+  }
+
+  async setAccessLevel(change: AccessLevelChange): Promise<void> {
+    throw new DirectoryChangeError(
+      `I cannot change access levels in Azure DevOps from here yet (organization ${change.organizationId}). Change it on the organization's Users page in Azure DevOps: Organization settings, then Users.`,
+    );
   }
 
   async revokeRole(assignment: RoleAssignment): Promise<void> {

@@ -1,4 +1,4 @@
-import type { DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from '../directory';
+import type { AccessLevelChange, DirectoryUser, Organization, OrganizationUsage, RoleAssignment, Subscription, Tenant } from '../directory';
 
 /**
  * The directory port: every question the billing service asks about the world. Callers never cache
@@ -26,6 +26,16 @@ export interface DirectoryPort {
   grantRole(assignment: RoleAssignment): Promise<void>;
   /** Takes a role away (Azure: deletes the role assignment). Idempotent. */
   revokeRole(assignment: RoleAssignment): Promise<void>;
+  /**
+   * What the organization uses and who in it is billed for which access level, with the access
+   * levels the bot changed applied; undefined when the directory does not know ("usage not known").
+   */
+  usageOf(organizationId: string): Promise<OrganizationUsage | undefined>;
+  /**
+   * Sets one user's access level in one organization (Azure: the user entitlements PATCH). Idempotent.
+   * @throws DirectoryChangeError with a message that says what to do when the directory refuses.
+   */
+  setAccessLevel(change: AccessLevelChange): Promise<void>;
 }
 
 /** The directory refused or could not make a change; nothing was changed. */

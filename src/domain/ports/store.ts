@@ -1,6 +1,6 @@
 import type { ChangeEvent } from '../changeEvent';
 import type {
-  AuditEntry, BillingLink, DirectoryOverlay, Flow, ManagerFlow, OrganizationQuantities, OutboxEntry, PurchaseFlow, ReachRecord,
+  AccessFlow, AuditEntry, BillingLink, DirectoryOverlay, Flow, ManagerFlow, OrganizationQuantities, OutboxEntry, PurchaseFlow, ReachRecord,
   RecordedManager, StoredConversationReference,
 } from '../model';
 
@@ -25,6 +25,7 @@ export interface ReadTransaction {
   readonly flows: FlowReader<Flow>;
   readonly purchases: FlowReader<PurchaseFlow>;
   readonly managerFlows: FlowReader<ManagerFlow>;
+  readonly accessFlows: FlowReader<AccessFlow>;
   readonly quantities: QuantitiesReader;
   readonly managers: ManagerReader;
   readonly outbox: OutboxReader;
@@ -40,6 +41,7 @@ export interface Transaction extends ReadTransaction {
   readonly flows: FlowRepository<Flow>;
   readonly purchases: FlowRepository<PurchaseFlow>;
   readonly managerFlows: FlowRepository<ManagerFlow>;
+  readonly accessFlows: FlowRepository<AccessFlow>;
   readonly quantities: QuantitiesRepository;
   readonly managers: ManagerRepository;
   readonly outbox: OutboxRepository;

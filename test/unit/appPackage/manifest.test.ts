@@ -11,8 +11,9 @@ const PROJECT_ROOT = path.resolve(__dirname, '../../../..');
 const PACKAGE_DIR = path.join(PROJECT_ROOT, 'appPackage');
 
 const SCOPES = ['personal', 'team', 'groupChat'] as const;
-// Teams allows ten commands a list: "quantities" is left out, it stays a typed alias of "buy".
-const COMMANDS = ['help', 'set up billing', 'status', 'change billing', 'remove billing', 'cancel', 'buy', 'managers', 'add manager', 'remove manager'];
+// Teams allows ten commands a list: the aliases ("quantities", "licenses", "spend"), "cancel" and
+// "remove manager" are left out of the menu; they are typed, and "help" lists every command.
+const COMMANDS = ['help', 'set up billing', 'status', 'users', 'costs', 'change billing', 'remove billing', 'buy', 'managers', 'add manager'];
 
 type ManifestSchema = NonNullable<Parameters<typeof AppManifestUtils.validateAgainstSchema>[1]>;
 

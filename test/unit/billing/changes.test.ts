@@ -55,7 +55,7 @@ describe('Billing changes', () => {
       assert.deepEqual(change.from, { id: PAYG, name: 'Contoso PAYG' });
       assert.deepEqual(change.to, { id: EA, name: 'Contoso EA' });
       assert.deepEqual(b.state.links[ORG], {
-        organizationId: ORG, subscriptionId: EA, linkedBy: SAM, linkedAt: LINKED_AT, changedBy: PAT, changedAt: AT,
+        organizationId: ORG, subscriptionId: EA, linkedBy: SAM, linkedAt: LINKED_AT, changedBy: PAT, changedAt: AT, previousSubscriptionId: PAYG,
       });
       assert.deepEqual(b.state.audit.map(({ id: _id, ...rest }) => rest), [
         { at: AT, actorId: PAT, action: 'billing.change', organizationId: ORG, fromSubscriptionId: PAYG, toSubscriptionId: EA },

@@ -126,7 +126,7 @@ describe('Billing permissions (BILLING.md "Who may do what")', () => {
           if (expected.allowed) {
             assert.ok(result.ok, result.ok ? '' : `${result.problem.code}: ${result.problem.message}`);
             assert.deepEqual(bench.state.links[ORG], {
-              organizationId: ORG, subscriptionId: PAYG, linkedBy: SAM, linkedAt: LINKED_AT, changedBy: person.id, changedAt: START.toISOString(),
+              organizationId: ORG, subscriptionId: PAYG, linkedBy: SAM, linkedAt: LINKED_AT, changedBy: person.id, changedAt: START.toISOString(), previousSubscriptionId: EA,
             });
             return;
           }

@@ -40,7 +40,10 @@ const WORLD: DirectoryFile = {
   tenants: [{ id: TENANT, displayName: 'Contoso' }],
   users: (Object.keys(people) as Who[]).map((id) => ({ id, displayName: people[id], email: `${id}@contoso.com`, tenantId: TENANT })),
   organizations: [
-    { id: 'org-billed', name: 'billed-org', tenantId: TENANT, ownerId: 'owen', projectCollectionAdministrators: ['owen', 'petra', 'maya'], members: ['owen', 'petra', 'maya', 'carl', 'mel', 'rita'] },
+    {
+      id: 'org-billed', name: 'billed-org', tenantId: TENANT, ownerId: 'owen', projectCollectionAdministrators: ['owen', 'petra', 'maya'], members: ['owen', 'petra', 'maya', 'carl', 'mel', 'rita'],
+      usage: { artifacts: { usedGiB: 12.5, usageLimit: 'free' } },
+    },
     { id: 'org-new', name: 'new-org', tenantId: TENANT, ownerId: 'owen', projectCollectionAdministrators: ['owen', 'petra'], members: ['owen', 'petra', 'carl', 'mel'] },
     { id: 'org-stalled', name: 'stalled-org', tenantId: TENANT, ownerId: 'owen', projectCollectionAdministrators: ['owen'], members: ['owen', 'carl'] },
   ],
@@ -64,7 +67,7 @@ function initialState(): BotState {
   const linkedAt = '2026-11-01T00:00:00.000Z';
   state.links['org-billed'] = { organizationId: 'org-billed', subscriptionId: 'sub-payg', linkedBy: 'owen', linkedAt };
   state.links['org-stalled'] = { organizationId: 'org-stalled', subscriptionId: 'sub-off', linkedBy: 'owen', linkedAt };
-  state.quantities['org-billed'] = { paid: { ...FREE_TIER, basicUsers: 3 }, changedBy: 'owen', changedAt: linkedAt };
+  state.quantities['org-billed'] = { paid: { ...FREE_TIER, microsoftHostedJobs: 3 }, changedBy: 'owen', changedAt: linkedAt };
   state.quantities['org-stalled'] = { paid: { ...FREE_TIER, selfHostedJobs: 4 }, changedBy: 'owen', changedAt: linkedAt };
   return state;
 }
@@ -73,7 +76,14 @@ function caller(who: Who | string): Caller {
   return { userId: who, tenantId: TENANT, conversationId: `chat-${who}` };
 }
 
-function paid(values: Partial<PaidQuantities>): Record<string, unknown> {
+/** What the quantities card sends: the parallel jobs and the Artifacts switch. */
+function paid(values: Partial<PaidQuantities>, artifactsLimit = 'free'): Record<string, unknown> {
+  const { microsoftHostedJobs, selfHostedJobs } = { ...FREE_TIER, ...values };
+  return { microsoftHostedJobs, selfHostedJobs, artifactsLimit };
+}
+
+/** What is recorded as bought: only parallel jobs count today. */
+function bought(values: Partial<PaidQuantities>): PaidQuantities {
   return { ...FREE_TIER, ...values };
 }
 
@@ -170,7 +180,7 @@ describe('QuantitiesService', () => {
           // The organization card said so before any click, with the same reason.
           if (option) assert.deepEqual({ selectable: option.selectable, reason: option.reason }, { selectable: false, reason: step.ok ? '' : step.problem.message });
           // A forged "Next" with numbers is refused just the same and changes nothing.
-          const forged = await service.review(caller(who), flowId, paid({ basicUsers: 9 }));
+          const forged = await service.review(caller(who), flowId, paid({ microsoftHostedJobs: 9 }));
           assert.equal(forged.ok, false);
           assert.deepEqual(store.snapshot().quantities, before.quantities);
           assert.deepEqual(store.snapshot().links, before.links);
@@ -179,35 +189,88 @@ describe('QuantitiesService', () => {
 
         assert.equal(option?.selectable, true, `${who} should be offered ${organization}`);
         assert.equal(value(step).firstPurchase, expect === 'first purchase');
-        const next = value(await service.review(caller(who), flowId, paid({ basicUsers: 10, artifactsGiB: 4 })));
+        const next = value(await service.review(caller(who), flowId, paid({ microsoftHostedJobs: 10, selfHostedJobs: 4 })));
         if (expect === 'first purchase') {
           assert.equal(next.kind, 'setup');
           assert.deepEqual(store.snapshot().quantities, before.quantities, 'nothing is bought before billing is linked');
           const setup = Object.values(store.snapshot().flows).find((f) => f.kind === 'setup' && f.ownerId === who);
           assert.equal(setup?.organizationId, organization);
-          assert.deepEqual(setup?.pendingPurchase, paid({ basicUsers: 10, artifactsGiB: 4 }));
+          assert.deepEqual(setup?.pendingPurchase, bought({ microsoftHostedJobs: 10, selfHostedJobs: 4 }));
           return;
         }
         assert.equal(next.kind, 'confirm');
         const done = value(await service.confirm(caller(who), flowId));
-        assert.deepEqual(store.snapshot().quantities[organization]?.paid, paid({ basicUsers: 10, artifactsGiB: 4 }));
+        assert.deepEqual(store.snapshot().quantities[organization]?.paid, bought({ microsoftHostedJobs: 10, selfHostedJobs: 4 }));
         assert.equal(store.snapshot().quantities[organization]?.changedBy, who);
         const audit = store.snapshot().audit.at(-1);
         assert.deepEqual(
-          { action: audit?.action, actorId: audit?.actorId, from: audit?.fromQuantities?.basicUsers, to: audit?.toQuantities?.basicUsers },
+          { action: audit?.action, actorId: audit?.actorId, from: audit?.fromQuantities?.microsoftHostedJobs, to: audit?.toQuantities?.microsoftHostedJobs },
           { action: 'quantities.change', actorId: who, from: 3, to: 10 },
         );
         assert.equal(told.length, 1);
         const event = told[0];
         if (event?.kind !== 'quantities.change') return assert.fail(`expected a quantities.change event, got ${event?.kind}`);
         assert.equal(event.actor.name, people[who]);
-        assert.deepEqual(event.changes, [{ what: 'Basic users', from: '3', to: '10' }, { what: 'Artifacts storage (GiB)', from: '0', to: '4' }]);
+        assert.deepEqual(event.changes, [{ what: 'Microsoft-hosted parallel jobs', from: '3', to: '10' }, { what: 'Self-hosted parallel jobs', from: '0', to: '4' }]);
         assert.equal(event.id, audit?.id, 'the event is the audited change');
         assert.deepEqual(queuedWithChange, [event], 'the event goes to the outbox in the same transaction as the change');
         assert.deepEqual(done.notifications, { recipients: [] });
-        assert.equal(done.change.toMonthlyCents - done.change.fromMonthlyCents, (7 * 6 + 4 * 2) * 100);
+        assert.equal(done.change.toMonthlyCents - done.change.fromMonthlyCents, (7 * 40 + 4 * 15) * 100);
       });
     }
+  });
+
+  it('offers parallel jobs and the Artifacts switch, priced in tiers from the current use, and no user seats', async () => {
+    const step = value((await open('carl', 'org-billed')).step);
+    assert.deepEqual(step.meters.map((m) => [m.meter.id, m.paidNow]), [['microsoftHostedJobs', 3], ['selfHostedJobs', 0]]);
+    assert.deepEqual(step.artifacts, { now: 'free', value: 'free', usedGiB: 12.5, payAsYouGoCents: 1850 });
+    assert.equal(step.monthlyNowCents, 3 * 4000);
+  });
+
+  it('switches Artifacts to pay as used: recorded, audited, told, and priced from the current use', async () => {
+    const { flowId, answer } = await review('carl', 'org-billed', paid({ microsoftHostedJobs: 3 }, 'payAsYouGo'));
+    assert.equal(answer.kind, 'confirm');
+    if (answer.kind !== 'confirm') return;
+    assert.deepEqual(answer.review.change.artifacts, { from: 'free', to: 'payAsYouGo', fromCents: 0, toCents: 1850, usedGiB: 12.5 });
+    assert.equal(answer.review.change.toMonthlyCents - answer.review.change.fromMonthlyCents, 1850);
+    value(await service.confirm(caller('carl'), flowId));
+    assert.equal(store.snapshot().quantities['org-billed']?.artifactsLimit, 'payAsYouGo');
+    const audit = store.snapshot().audit.at(-1);
+    assert.deepEqual([audit?.fromArtifactsLimit, audit?.toArtifactsLimit], ['free', 'payAsYouGo']);
+    const event = told[0];
+    if (event?.kind !== 'quantities.change') return assert.fail('expected a quantities.change event');
+    assert.deepEqual(event.changes, [{ what: 'Artifacts storage', from: 'free tier only', to: 'pay for what you use' }]);
+    const again = value((await open('carl', 'org-billed')).step);
+    assert.equal(again.artifacts.now, 'payAsYouGo');
+    assert.equal(again.monthlyNowCents, 3 * 4000 + 1850);
+  });
+
+  it('lets nobody start paying for storage on an inactive subscription', async () => {
+    const { flowId } = await open('carl', 'org-stalled');
+    const refused = await service.review(caller('carl'), flowId, paid({ selfHostedJobs: 4 }, 'payAsYouGo'));
+    assert.equal(refused.ok ? '' : refused.problem.code, 'subscription-not-eligible');
+  });
+
+  it('keeps Artifacts as it is on a first purchase, which sets billing up first', async () => {
+    const { answer } = await review('owen', 'org-new', paid({ microsoftHostedJobs: 1 }, 'payAsYouGo'));
+    assert.equal(answer.kind, 'invalid');
+    if (answer.kind === 'invalid') assert.match(answer.step.problems.join(), /new-org has no billing yet, so Artifacts storage stays on "free tier only" for this first purchase/);
+  });
+
+  it('explains user seats an earlier version recorded once, counts them nowhere, and keeps them in the history', async () => {
+    await store.updateState((state) => {
+      state.quantities['org-billed'] = { paid: { ...FREE_TIER, basicUsers: 10, basicTestPlansUsers: 2, microsoftHostedJobs: 3 }, changedBy: 'owen', changedAt: '2026-01-01T00:00:00.000Z' };
+    });
+    const first = value((await open('carl', 'org-billed')).step);
+    assert.equal(first.uncountedSeats, '10 Basic users and 2 Basic + Test Plans users');
+    assert.equal(first.monthlyNowCents, 3 * 4000, 'the seats cost nothing: users are billed by access level');
+    const second = value((await open('owen', 'org-billed')).step);
+    assert.equal(second.uncountedSeats, '', 'explained once');
+    const { flowId } = await review('carl', 'org-billed', paid({ microsoftHostedJobs: 4 }));
+    value(await service.confirm(caller('carl'), flowId));
+    const audit = store.snapshot().audit.at(-1);
+    assert.deepEqual([audit?.fromQuantities?.basicUsers, audit?.toQuantities?.basicUsers], [10, 0], 'the history keeps what was recorded');
+    assert.equal(store.snapshot().quantities['org-billed']?.paid.basicUsers, 0);
   });
 
   it('lists the organizations a billing manager pays for, even without belonging to them', async () => {
@@ -216,33 +279,34 @@ describe('QuantitiesService', () => {
   });
 
   it('brings the card back with every reason when numbers are invalid, and changes nothing', async () => {
-    const { answer } = await review('carl', 'org-billed', { basicUsers: '-1', basicTestPlansUsers: '2.5', microsoftHostedJobs: '1e3', selfHostedJobs: '201', artifactsGiB: '' });
+    const { answer } = await review('carl', 'org-billed', { microsoftHostedJobs: '1e3', selfHostedJobs: '201', artifactsLimit: 'unlimited' });
     assert.equal(answer.kind, 'invalid');
     if (answer.kind !== 'invalid') return;
-    assert.equal(answer.step.problems.length, 5);
-    assert.deepEqual(answer.step.meters.map((m) => m.value), [3, 0, 0, 0, 0], 'invalid entries show the current quantity again');
+    assert.equal(answer.step.problems.length, 3);
+    assert.deepEqual(answer.step.meters.map((m) => m.value), [3, 0], 'invalid entries show the current quantity again');
+    assert.equal(answer.step.artifacts.value, 'free');
     assert.deepEqual(store.snapshot().quantities, initialState().quantities);
     assert.equal(store.snapshot().audit.length, 0);
   });
 
   it('refuses the quantities the organization already has as nothing to change', async () => {
-    const { answer } = await review('carl', 'org-billed', paid({ basicUsers: 3 }));
+    const { answer } = await review('carl', 'org-billed', paid({ microsoftHostedJobs: 3 }));
     assert.equal(answer.kind, 'invalid');
     if (answer.kind === 'invalid') assert.match(answer.step.problems.join(), /already|nothing to change/);
   });
 
   it('refuses a confirmation when someone else changed the quantities in the meantime', async () => {
-    const carls = await review('carl', 'org-billed', paid({ basicUsers: 20 }));
-    const olgas = await review('olga', 'org-billed', paid({ basicUsers: 5 }));
+    const carls = await review('carl', 'org-billed', paid({ microsoftHostedJobs: 20 }));
+    const olgas = await review('olga', 'org-billed', paid({ microsoftHostedJobs: 5 }));
     value(await service.confirm(caller('olga'), olgas.flowId));
     const late = await service.confirm(caller('carl'), carls.flowId);
     assert.equal(late.ok, false);
     if (!late.ok) assert.match(late.problem.message, /changed the paid quantities of billed-org while you were deciding, so nothing was changed/);
-    assert.equal(store.snapshot().quantities['org-billed']?.paid.basicUsers, 5);
+    assert.equal(store.snapshot().quantities['org-billed']?.paid.microsoftHostedJobs, 5);
   });
 
   it('refuses a confirmation when billing was removed in the meantime', async () => {
-    const { flowId } = await review('carl', 'org-billed', paid({ basicUsers: 20 }));
+    const { flowId } = await review('carl', 'org-billed', paid({ microsoftHostedJobs: 20 }));
     await store.updateState((state) => {
       delete state.links['org-billed'];
       delete state.quantities['org-billed'];
@@ -268,20 +332,20 @@ describe('QuantitiesService', () => {
     const { flowId } = await review('owen', 'org-billed', paid({}));
     value(await service.confirm(caller('owen'), flowId));
     assert.equal(store.snapshot().quantities['org-billed'], undefined);
-    assert.equal(store.snapshot().audit.at(-1)?.toQuantities?.basicUsers, 0);
+    assert.equal(store.snapshot().audit.at(-1)?.toQuantities?.microsoftHostedJobs, 0);
   });
 
   it("answers someone else's click, a late click and a second click without changing anything", async () => {
-    const { flowId } = await review('carl', 'org-billed', paid({ basicUsers: 20 }));
+    const { flowId } = await review('carl', 'org-billed', paid({ microsoftHostedJobs: 20 }));
     const other = await service.confirm(caller('owen'), flowId);
     assert.deepEqual(other.ok ? '' : other.problem.code, 'flow-not-yours');
 
     clock = new Date(clock.getTime() + 16 * 60_000);
     const late = await service.confirm(caller('carl'), flowId);
     assert.deepEqual(late.ok ? '' : late.problem.code, 'flow-expired');
-    assert.equal(store.snapshot().quantities['org-billed']?.paid.basicUsers, 3);
+    assert.equal(store.snapshot().quantities['org-billed']?.paid.microsoftHostedJobs, 3);
 
-    const again = await review('carl', 'org-billed', paid({ basicUsers: 20 }));
+    const again = await review('carl', 'org-billed', paid({ microsoftHostedJobs: 20 }));
     value(await service.confirm(caller('carl'), again.flowId));
     const second = await service.confirm(caller('carl'), again.flowId);
     assert.deepEqual(second.ok ? '' : second.problem.code, 'flow-finished');
@@ -289,16 +353,16 @@ describe('QuantitiesService', () => {
   });
 
   it('reports a refused write as "nothing was changed" and keeps the quantities', async () => {
-    const { flowId } = await review('carl', 'org-billed', paid({ basicUsers: 20 }));
+    const { flowId } = await review('carl', 'org-billed', paid({ microsoftHostedJobs: 20 }));
     store.failNextWrite();
     const failed = await service.confirm(caller('carl'), flowId);
     assert.deepEqual(failed.ok ? '' : failed.problem.code, 'state-unavailable');
     assert.equal(storageErrors.length, 1);
-    assert.equal(store.snapshot().quantities['org-billed']?.paid.basicUsers, 3);
+    assert.equal(store.snapshot().quantities['org-billed']?.paid.microsoftHostedJobs, 3);
     assert.equal(told.length, 0);
     // The confirmation still stands and can be tried again.
     value(await service.confirm(caller('carl'), flowId));
-    assert.equal(store.snapshot().quantities['org-billed']?.paid.basicUsers, 20);
+    assert.equal(store.snapshot().quantities['org-billed']?.paid.microsoftHostedJobs, 20);
   });
 
   it('cancels only the open purchases of the caller in this conversation', async () => {
@@ -345,7 +409,7 @@ describe('QuantitiesService with a directory per caller', () => {
     const store = createMemoryStore(initialState());
     const billing = createBillingService({ directory: new WorldDirectory(WORLD), billingLinksFor: async () => new StateBillingLinks(store), store, flowTtlMs: 15 * 60_000, now });
     const before = structuredClone(store.snapshot());
-    const refused = await billing.startFirstPurchase(caller('petra'), 'org-new', { ...FREE_TIER, basicUsers: 10 });
+    const refused = await billing.startFirstPurchase(caller('petra'), 'org-new', { ...FREE_TIER, microsoftHostedJobs: 10 });
     assert.equal(refused.ok ? '' : refused.problem.code, 'not-available-here');
     assert.match(refused.ok ? '' : refused.problem.message, /Type "set up billing" first/);
     assert.deepEqual(store.snapshot(), before);
@@ -370,9 +434,9 @@ describe('QuantitiesService with a directory per caller', () => {
     const service = createQuantitiesService({ directory, store, billing, flowTtlMs: 15 * 60_000, now, notices, reportError: (e) => errors.push(e) });
     const started = value(await service.start(caller('carl')));
     value(await service.chooseOrganization(caller('carl'), started.flow.id, 'org-billed'));
-    value(await service.review(caller('carl'), started.flow.id, paid({ basicUsers: 7 })));
+    value(await service.review(caller('carl'), started.flow.id, paid({ microsoftHostedJobs: 7 })));
     value(await service.confirm(caller('carl'), started.flow.id));
-    assert.equal(store.snapshot().quantities['org-billed']?.paid.basicUsers, 7);
+    assert.equal(store.snapshot().quantities['org-billed']?.paid.microsoftHostedJobs, 7);
     assert.equal(errors.length, 1);
   });
 });

@@ -63,15 +63,21 @@ describe('reading typed quantities', () => {
     });
   }
 
-  it('reads all five meters, or none: every bad one is named and the good ones are kept for the card', () => {
-    const all = readQuantities({ basicUsers: '10', basicTestPlansUsers: 0, microsoftHostedJobs: '2', selfHostedJobs: 1, artifactsGiB: '8' });
-    assert.deepEqual(all.quantities, { basicUsers: 10, basicTestPlansUsers: 0, microsoftHostedJobs: 2, selfHostedJobs: 1, artifactsGiB: 8 });
+  it('reads the parallel jobs and the Artifacts switch, or none: every bad one is named and the good ones are kept for the card', () => {
+    const all = readQuantities({ microsoftHostedJobs: '2', selfHostedJobs: 1, artifactsLimit: 'payAsYouGo' });
+    assert.deepEqual(all.quantities, { basicUsers: 0, basicTestPlansUsers: 0, microsoftHostedJobs: 2, selfHostedJobs: 1, artifactsGiB: 0 });
+    assert.equal(all.artifactsLimit, 'payAsYouGo');
     assert.deepEqual(all.problems, []);
 
-    const some = readQuantities({ basicUsers: '10', basicTestPlansUsers: '-2', microsoftHostedJobs: '2.5', selfHostedJobs: 1, flowId: 'x' });
+    const some = readQuantities({ microsoftHostedJobs: '2.5', selfHostedJobs: 1, artifactsLimit: 'unlimited', flowId: 'x' });
     assert.equal(some.quantities, undefined);
-    assert.deepEqual(some.valid, { basicUsers: 10, selfHostedJobs: 1 });
-    assert.equal(some.problems.length, 3);
-    assert.match(some.problems.join('\n'), /Basic \+ Test Plans users: "-2" is negative[\s\S]*Microsoft-hosted parallel jobs: "2\.5"[\s\S]*Artifacts storage \(GiB\): nothing was entered/);
+    assert.deepEqual(some.valid, { selfHostedJobs: 1 });
+    assert.equal(some.problems.length, 2);
+    assert.match(some.problems.join('\n'), /Microsoft-hosted parallel jobs: "2\.5"[\s\S]*Artifacts storage: choose "Free tier only" or "Pay for what you use"/);
+  });
+
+  it('no longer reads user seats or Artifacts GiB: they are not bought', () => {
+    const reading = readQuantities({ basicUsers: '10', basicTestPlansUsers: '3', artifactsGiB: '8', microsoftHostedJobs: 0, selfHostedJobs: 0, artifactsLimit: 'free' });
+    assert.deepEqual(reading.quantities, { basicUsers: 0, basicTestPlansUsers: 0, microsoftHostedJobs: 0, selfHostedJobs: 0, artifactsGiB: 0 });
   });
 });

@@ -79,7 +79,7 @@ describe('Flow cards', () => {
         const card = subscriptionPickerCard(subscriptionStep(kind, [SELECTABLE_SUB, FREE_TRIAL_SUB, NO_ROLE_SUB], kind === 'change' ? PAYG : undefined));
         assertWellFormed(card, FLOW_ID);
         assert.deepEqual(choiceValues(card, 'subscriptionId'), [EA.id]);
-        assert.deepEqual(choiceTitles(card, 'subscriptionId'), [`Contoso Enterprise Agreement (${EA.id})`]);
+        assert.deepEqual(choiceTitles(card, 'subscriptionId'), [`Contoso Enterprise Agreement (${EA.id}): Enterprise Agreement; you are Contributor`]);
         assert.equal(input(card, 'subscriptionId')?.value, EA.id, 'the only choice is preselected');
         const text = visibleText(card);
         assert.match(text, /Step 2 of 3: subscription/);

@@ -92,7 +92,8 @@ function cardsShowing(name: string): { readonly card: CardJson; readonly label: 
       label: 'quantities',
       card: renderCard(quantityTemplates.quantitiesTemplate, {
         title: name, step: name, facts: [fact], firstPurchaseNote: name, problems: [name], intro: name,
-        meters: [{ id: 'basicUsers', name, details: name, label: name, max: 10, value: 1, errorMessage: name }], estimate: name, footnote: name, flowId: FLOW_ID,
+        meters: [{ id: 'microsoftHostedJobs', name, details: name, label: name, max: 10, value: 1, errorMessage: name }],
+        artifactsDetails: name, artifactsWarning: name, artifactsValue: 'free', notes: [name], estimate: name, footnote: name, flowId: FLOW_ID,
       }),
     },
     { label: 'quantities confirmation', card: renderCard(quantityTemplates.quantitiesConfirmTemplate, { title: name, step: name, facts: [fact], changes: [fact], estimate: name, reduction: name, footnote: name, flowId: FLOW_ID }) },

@@ -34,11 +34,12 @@ export function manyOrganizations(count: number): OrganizationOption[] {
   return Array.from({ length: count }, (_, i) => ({ id: `org-${i}`, name: `fabrikam-team-${i}`, selectable: true }));
 }
 
-export const SELECTABLE_SUB: SubscriptionOption = { ...EA, offer: 'EnterpriseAgreement_2014-09-01', selectable: true, problems: [] };
+export const SELECTABLE_SUB: SubscriptionOption = { ...EA, offer: 'EnterpriseAgreement_2014-09-01', roles: ['Contributor'], selectable: true, problems: [] };
 export const FREE_TRIAL_SUB: SubscriptionOption = {
   id: '54bdf84a-f09a-4e88-834e-f9a0416c0b7c',
   name: 'Free Trial',
   offer: 'FreeTrial_2014-09-01',
+  roles: ['Owner'],
   selectable: false,
   problems: [
     { reason: 'It is a free trial, and free trials cannot pay for Azure DevOps.', fix: 'Upgrade it to pay-as-you-go in the Azure portal, or pick another subscription.' },
@@ -49,6 +50,7 @@ export const NO_ROLE_SUB: SubscriptionOption = {
   id: '5b603996-1436-4729-a436-ef695bfb952c',
   name: 'Contoso Shared Services',
   offer: 'PayAsYouGo_2014-09-01',
+  roles: ['Reader'],
   selectable: false,
   problems: [{ reason: 'You are neither Owner nor Contributor on it.', fix: 'Ask Megan Bowen (Owner) to grant you Contributor on it.' }],
 };
@@ -58,7 +60,7 @@ export function subscriptionStep(kind: FlowKind, subscriptions: readonly Subscri
 }
 
 export function manySubscriptions(count: number): SubscriptionOption[] {
-  return Array.from({ length: count }, (_, i) => ({ id: `sub-${i}`, name: `Team ${i} PAYG`, offer: 'PayAsYouGo_2014-09-01', selectable: true, problems: [] }));
+  return Array.from({ length: count }, (_, i) => ({ id: `sub-${i}`, name: `Team ${i} PAYG`, offer: 'PayAsYouGo_2014-09-01', roles: ['Owner'], selectable: true, problems: [] }));
 }
 
 export function confirmStep(kind: FlowKind): ConfirmStep {

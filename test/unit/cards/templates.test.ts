@@ -7,6 +7,9 @@ import { helpCard, noticeCard, statusCard } from '../../../src/cards/infoCards';
 import { CardRenderError, renderCard, type CardJson } from '../../../src/cards/render';
 import * as managerTemplates from '../../../src/cards/managerTemplates';
 import * as quantityTemplates from '../../../src/cards/quantityTemplates';
+import * as usersTemplates from '../../../src/cards/usersTemplates';
+import { accessModelCard } from '../../../src/cards/usersCards';
+import { costsCard, costsTemplate } from '../../../src/cards/costsCard';
 import { signInCard, signInTemplate } from '../../../src/cards/signInCard';
 import * as templates from '../../../src/cards/templates';
 import { PROJECT_ROOT } from '../../support/demoWorld';
@@ -47,6 +50,11 @@ const TEMPLATES = [
   managerTemplates.managerConfirmTemplate,
   managerTemplates.changeNotificationTemplate,
   managerTemplates.managerWelcomeTemplate,
+  usersTemplates.usersOrganizationPickerTemplate,
+  usersTemplates.usersTemplate,
+  usersTemplates.usersConfirmTemplate,
+  usersTemplates.accessModelTemplate,
+  costsTemplate,
 ];
 
 /** One of everything the builders produce. */
@@ -70,6 +78,8 @@ function renderEverything(): CardJson[] {
     statusCard([STATUS_DETAILS, STATUS_MEMBER]),
     statusCard([]),
     noticeCard('Cancelled', 'Nothing was changed.'),
+    accessModelCard(),
+    costsCard({ month: 'December 2026', dayOfMonth: 7, daysInMonth: 31, organizations: [], subscriptions: [], hidden: [] }),
   ];
 }
 
@@ -86,16 +96,17 @@ describe('Card templates', () => {
     const inTemplates = new Set(TEMPLATES.flatMap((t) => findAll(t.json, (n) => n.type === 'Action.Execute').map((a) => String(a.verb))));
     const rendered = new Set(renderEverything().flatMap((card) => buttons(card).map((b) => b.verb)));
     assert.deepEqual([...inTemplates].sort(), [...KNOWN_VERBS].sort(), 'templates: no unhandled verb, and no handler without a button');
-    // The quantity and manager cards are rendered by their own tests (quantityCards.test.ts,
-    // managerFlows.test.ts); the flow and status cards only lead into them.
-    const ownTests = (v: string): boolean => (v.startsWith('quantities.') && v !== 'quantities.start') || (v.startsWith('manager') && v !== 'manager.start');
+    // The quantity, manager and users cards are rendered by their own tests (quantityCards.test.ts,
+    // managerFlows.test.ts, usersCards.test.ts); the flow and status cards only lead into them.
+    const ownTests = (v: string): boolean =>
+      (v.startsWith('quantities.') && v !== 'quantities.start') || (v.startsWith('manager') && v !== 'manager.start') || (v.startsWith('users.') && v !== 'users.start');
     assert.deepEqual([...rendered].sort(), KNOWN_VERBS.filter((v) => !ownTests(v)).sort());
   });
 
   it('the inputs are named as the card actions read them', () => {
     const ids = new Set(TEMPLATES.flatMap((t) => findAll(t.json, (n) => typeof n.type === 'string' && n.type.startsWith('Input.')).map((n) => String(n.id))));
     // The quantity inputs are named per meter by a binding; their names are checked in quantityCards.test.ts.
-    assert.deepEqual([...ids].filter((id) => !id.startsWith('${')).sort(), ['acknowledged', 'filter', 'organizationId', 'principalId', 'role', 'subscriptionId']);
+    assert.deepEqual([...ids].filter((id) => !id.startsWith('${')).sort(), ['acknowledged', 'artifactsLimit', 'filter', 'organizationId', 'principalId', 'role', 'selected', 'subscriptionId']);
   });
 
   it('rendering leaves the template objects exactly as the files define them', () => {

@@ -14,7 +14,12 @@ describe('Configuration', () => {
     assert.match(config.directoryFile, /demo[/\\]directory\.json$/);
     assert.equal(config.credentials, undefined);
     assert.equal(config.flowTtlMinutes, 15);
+    assert.equal(config.inactiveDays, 30);
     assert.deepEqual(config.notifications, { perConversationPerSecond: 7, perSecond: 50, maxAttempts: 5, sendTimeoutSeconds: 15 });
+  });
+
+  it('reads how many days without signing in make a paid user inactive', () => {
+    assert.equal(readConfig({ INACTIVE_DAYS: '90' }).inactiveDays, 90);
   });
 
   it('reads the notification pacing and retry settings', () => {
@@ -38,6 +43,8 @@ describe('Configuration', () => {
     { env: { MicrosoftAppId: 'app', MicrosoftAppType: 'MultiTenant' }, names: /MicrosoftAppType MultiTenant needs the app registration's client secret; for a managed identity without a secret set MicrosoftAppType=UserAssignedMSI/ },
     { env: { MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: 't' }, names: /^MicrosoftAppType or MicrosoftAppTenantId is set but MicrosoftAppId is not, so the bot would accept unauthenticated requests/ },
     { env: { FLOW_TTL_MINUTES: '0' }, names: /^FLOW_TTL_MINUTES/ },
+    { env: { INACTIVE_DAYS: '0' }, names: /^INACTIVE_DAYS is "0", but it must be a whole number from 1 to 3650\.$/ },
+    { env: { INACTIVE_DAYS: 'a month' }, names: /^INACTIVE_DAYS is "a month"/ },
     { env: { NOTIFY_PER_SECOND: '0' }, names: /^NOTIFY_PER_SECOND is "0", but it must be a whole number from 1 to 1000\.$/ },
     { env: { NOTIFY_PER_CONVERSATION_PER_SECOND: 'fast' }, names: /^NOTIFY_PER_CONVERSATION_PER_SECOND is "fast"/ },
     { env: { NOTIFY_PER_CONVERSATION_PER_SECOND: '10', NOTIFY_PER_SECOND: '5' }, names: /^NOTIFY_PER_CONVERSATION_PER_SECOND is 10, more than NOTIFY_PER_SECOND \(5\)/ },

@@ -72,6 +72,7 @@ describe('Billing flows on cards', () => {
     const flowId = flowIdOf(organizations);
     const subscriptions = cardOf(await bot.click('flow.organization', { flowId, organizationId: ORG_WEB }));
     assert.deepEqual(choicesOf(subscriptions, 'subscriptionId'), [SUB_EA], 'the current subscription is not offered again');
+    assert.match(subscriptions.text, /Contoso Enterprise Agreement \(263c2b1d-447c-44ad-b793-40363e9f4870\): Enterprise Agreement; you are Contributor/, 'each choice names its offer and the caller\'s role');
     const confirm = cardOf(await bot.click('flow.subscription', { flowId, subscriptionId: SUB_EA }));
     assert.match(confirm.text, /charges go to Contoso Enterprise Agreement instead of Contoso Pay-As-You-Go/);
     const result = cardOf(await bot.click('flow.confirm', { flowId }));
@@ -79,6 +80,16 @@ describe('Billing flows on cards', () => {
     assert.equal(bot.store.snapshot().links[ORG_WEB]?.subscriptionId, SUB_EA);
     assert.equal(bot.store.snapshot().links[ORG_WEB]?.linkedBy, alex.aadObjectId);
     assert.equal(bot.store.snapshot().links[ORG_WEB]?.changedBy, alex.aadObjectId);
+    assert.match(result.text, /The resource group VisualStudioOnline-orgcontosoweb stays behind in Contoso Pay-As-You-Go\. Now that the change is done it may be deleted; never delete it before a change of subscription/);
+    const status = cardOf(await bot.say('status'));
+    assert.match(status.text, /Left in the old subscription\nthe resource group VisualStudioOnline-orgcontosoweb in Contoso Pay-As-You-Go; billing has moved, so it may be deleted now/);
+  });
+
+  it('offers each subscription with its offer and the caller\'s role on it', async () => {
+    const organizations = cardOf(await bot.say('set up billing'));
+    const subscriptions = cardOf(await bot.click('flow.organization', { flowId: flowIdOf(organizations), organizationId: ORG_WEB }));
+    assert.match(subscriptions.text, /Contoso Pay-As-You-Go \(41cc4f36-a157-4ec6-97a4-346cb65c3452\): pay-as-you-go; you are Owner/);
+    assert.match(subscriptions.text, /Contoso Enterprise Agreement \(263c2b1d-447c-44ad-b793-40363e9f4870\): Enterprise Agreement; you are Contributor/);
   });
 
   it('removes billing only after the explicit confirmation', async () => {

@@ -26,6 +26,11 @@ describe('Typed commands', () => {
     { typed: 'add manager', expect: /Add a billing manager[\s\S]*Step 1 of 4/ },
     { typed: 'Add a backup billing manager', expect: /Add a billing manager[\s\S]*Step 1 of 4/ },
     { typed: 'remove manager', expect: /Remove a billing manager[\s\S]*Step 1 of 3/ },
+    { typed: 'users', expect: /Users and what they cost[\s\S]*Whose users do you want to see\?/ },
+    { typed: 'Licenses', expect: /Users and what they cost/ },
+    { typed: 'buy users', expect: /Users are not bought: they are billed by access level/ },
+    { typed: 'costs', expect: /Costs in November 2026/ },
+    { typed: 'Spend', expect: /Costs in November 2026/ },
   ];
   for (const { typed, expect } of cases) {
     it(`"${typed}" answers with its card`, async () => {
@@ -36,7 +41,7 @@ describe('Typed commands', () => {
 
   it('lists every command in help', async () => {
     const card = cardOf(await bot.say('help'));
-    for (const command of ['set up billing', 'status', 'change billing', 'remove billing', 'cancel', 'managers', 'add manager', 'remove manager', 'help']) {
+    for (const command of ['set up billing', 'status', 'change billing', 'remove billing', 'cancel', 'users', 'costs', 'buy users', 'managers', 'add manager', 'remove manager', 'help']) {
       assert.ok(card.text.includes(command), `help does not list "${command}"`);
     }
   });

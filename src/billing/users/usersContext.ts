@@ -1,0 +1,32 @@
+import type { AccessFlow } from '../../domain/model';
+import type { FlowFamily } from '../flows/engine';
+import type { PriceTable } from '../prices';
+import type { KeyedQueue } from '../serviceSupport';
+import type { UseCaseContext } from '../useCaseContext';
+import type { AccessFlowView } from './usersViews';
+
+/** The command that starts `users` again, named in every "start again" message. */
+export const USERS_COMMAND = 'users';
+
+/** Inactive users shown on one card; a large organization is paged, not scrolled. */
+export const USERS_PAGE_SIZE = 10;
+
+export const ACCESS_FLOWS: FlowFamily<AccessFlow> = {
+  name: 'users',
+  read: (tx) => tx.accessFlows,
+  write: (tx) => tx.accessFlows,
+  restart: () => USERS_COMMAND,
+};
+
+/** What the `users` use cases are given. */
+export interface UsersContext extends UseCaseContext<AccessFlow> {
+  readonly prices: PriceTable;
+  /** A paid user who has not signed in for this many days is listed as inactive. */
+  readonly inactiveDays: number;
+  /** Changes to one organization's access levels happen one at a time. */
+  readonly perOrganization: KeyedQueue;
+}
+
+export function accessViewOf(flow: AccessFlow): AccessFlowView {
+  return { id: flow.id, expiresAt: flow.expiresAt };
+}
