@@ -4,6 +4,7 @@ import type { BillingLinkPort } from '../domain/ports/billingLinks';
 import type { DirectoryPort } from '../domain/ports/directory';
 import type { Deliveries, TeamsAddresses } from '../domain/ports/notifications';
 import type { Store } from '../domain/ports/store';
+import type { SerialRuns } from '../domain/ports/leases';
 import { BillingService } from './billingService';
 import { cancelAll } from './cancelAll';
 import { ManagerService } from './managerService';
@@ -26,6 +27,10 @@ export interface CoreDeps {
   readonly boughtElsewhere?: string;
   /** Where billing managers are added and removed when the bot cannot. */
   readonly changedElsewhere?: string;
+  /** Runs the changes of one subscription's managers one at a time; several instances pass one that leases. */
+  readonly perSubscription?: SerialRuns;
+  /** Whether this instance sweeps away ended flows (with several instances, only the elected one does). */
+  readonly sweepsHere?: () => boolean;
   /** For tests: who is told, and when it is. */
   readonly notices?: ChangeNotices;
   readonly now?: () => Date;
@@ -49,12 +54,13 @@ export function createCore(deps: CoreDeps): BillingCore {
     notices,
     flowTtlMs: deps.flowTtlMs,
     reportError: deps.reportError,
+    ...(deps.sweepsHere ? { sweepsHere: deps.sweepsHere } : {}),
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.newId ? { newId: deps.newId } : {}),
   };
   const billing = new BillingService({ ...common, prices: deps.prices, ...(deps.billingLinksFor ? { billingLinksFor: deps.billingLinksFor } : {}) });
   const quantities = new QuantitiesService({ ...common, billing, prices: deps.prices, ...(deps.boughtElsewhere !== undefined ? { boughtElsewhere: deps.boughtElsewhere } : {}) });
-  const managers = new ManagerService({ ...common, addresses: deps.addresses, ...(deps.changedElsewhere !== undefined ? { changedElsewhere: deps.changedElsewhere } : {}) });
+  const managers = new ManagerService({ ...common, addresses: deps.addresses, ...(deps.perSubscription ? { perSubscription: deps.perSubscription } : {}), ...(deps.changedElsewhere !== undefined ? { changedElsewhere: deps.changedElsewhere } : {}) });
   const engines = [billing.context.flows, quantities.context.flows, managers.context.flows];
   return { billing, quantities, managers, cancelAll: (caller) => cancelAll(deps.store, engines, caller, deps.reportError) };
 }

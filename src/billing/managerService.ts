@@ -9,6 +9,7 @@ import { MANAGER_FLOWS, type ManagerContext } from './managers/managerContext';
 import { cancelManagerFlow, chooseManagerOrganization, choosePerson, chooseRole, filterPeople, startManagerFlow } from './managers/managerFlow';
 import { listManagers } from './managers/managerList';
 import { directoryUserOf, KeyedQueue, unknownCaller } from './serviceSupport';
+import type { SerialRuns } from '../domain/ports/leases';
 import { useCaseContext, type UseCaseDeps } from './useCaseContext';
 
 export { MANAGER_COMMAND, MAX_PEOPLE_SHOWN, type ManagerCommand } from './managers/managerContext';
@@ -18,6 +19,11 @@ export interface ManagerServiceDeps extends UseCaseDeps {
   readonly changedElsewhere?: string;
   /** Whether the bot can reach each manager in Teams, as `managers` shows it; nobody, when absent. */
   readonly addresses?: TeamsAddresses;
+  /**
+   * Runs the changes of one subscription's managers one at a time; by default within this process.
+   * Several instances share one that holds a lease per subscription.
+   */
+  readonly perSubscription?: SerialRuns;
 }
 
 /**
@@ -31,7 +37,7 @@ export class ManagerService {
     this.context = {
       ...useCaseContext<ManagerFlow>(deps, MANAGER_FLOWS, 'ManagerService'),
       addresses: deps.addresses ?? { hasPersonalChat: () => false, canStartChat: () => false },
-      perSubscription: new KeyedQueue(),
+      perSubscription: deps.perSubscription ?? new KeyedQueue(),
       changedElsewhere: deps.changedElsewhere,
     };
   }

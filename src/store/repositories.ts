@@ -67,6 +67,7 @@ export function repositoriesOver(state: BotState): Transaction {
     conversations: {
       get: async (conversationId) => entryOf(state.conversations, conversationId),
       list: async () => Object.values(state.conversations),
+      listByPerson: async (aadObjectId) => Object.values(state.conversations).filter((reference) => reference.aadObjectId === aadObjectId),
       put: async (reference) => putEntry(state.conversations, reference.conversationId, reference),
       delete: async (conversationId) => {
         if (entryOf(state.conversations, conversationId)) delete state.conversations[conversationId];

@@ -3,7 +3,7 @@ import type { ManagerFlow, ManagerFlowKind } from '../../domain/model';
 import type { TeamsAddresses } from '../../domain/ports/notifications';
 import type { FlowFamily } from '../flows/engine';
 import type { ManagerFlowView } from '../managerViews';
-import type { KeyedQueue } from '../serviceSupport';
+import type { SerialRuns } from '../../domain/ports/leases';
 
 /** The command that starts each flow, as a user types it. */
 export const MANAGER_COMMAND = { add: 'add manager', remove: 'remove manager' } as const satisfies Record<ManagerFlowKind, string>;
@@ -24,7 +24,7 @@ export const MANAGER_FLOWS: FlowFamily<ManagerFlow> = {
 export interface ManagerContext extends UseCaseContext<ManagerFlow> {
   readonly addresses: TeamsAddresses;
   /** Changes to one subscription's managers happen one at a time (see the last-manager rule). */
-  readonly perSubscription: KeyedQueue;
+  readonly perSubscription: SerialRuns;
   /**
    * Where billing managers are added and removed instead, when this deployment cannot (DIRECTORY=azure):
    * `add manager` and `remove manager` then say so and change nothing; `managers` still lists them.
