@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
@@ -46,7 +47,12 @@ export function azuriteConnectionString(ports: AzuritePorts): string {
   ].join(';');
 }
 
-export function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
+export async function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzurite> {
+  if (options.folder) await mkdir(options.folder, { recursive: true });
+  return launch(options);
+}
+
+function launch(options: AzuriteOptions): Promise<RunningAzurite> {
   const ports = options.ports ?? { blob: 0, queue: 0, table: 0 };
   const args = [
     ENTRY,
@@ -82,6 +88,10 @@ export function startAzurite(options: AzuriteOptions = {}): Promise<RunningAzuri
     };
     child.stdout?.setEncoding('utf8').on('data', onOutput);
     child.stderr?.setEncoding('utf8').on('data', onOutput);
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(new Error(`Azurite could not be started: ${error.message}`));
+    });
     void exited.then(() => {
       clearTimeout(timer);
       reject(new Error(`Azurite exited before it listened:\n${output}`));

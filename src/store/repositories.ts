@@ -75,6 +75,7 @@ export function repositoriesOver(state: BotState): Transaction {
     },
     changeEvents: {
       list: async (): Promise<ChangeEvent[]> => Object.values(state.changeEvents),
+      put: async (event) => putEntry(state.changeEvents, event.id, event),
       delete: async (eventId) => {
         if (entryOf(state.changeEvents, eventId)) delete state.changeEvents[eventId];
       },

@@ -819,6 +819,17 @@ export function describeStoreContract<S extends Store>(name: string, impl: Store
         await store.transaction((tx) => tx.changeEvents.delete('evt-never'));
         assert.deepEqual(await store.read((tx) => tx.changeEvents.list()), []);
       });
+
+      it('changeEvents: put (as a state moved from another store), list, delete', async () => {
+        const store = await open();
+        await store.transaction(async (tx) => {
+          await tx.changeEvents.put(changeEvent('evt-1'));
+          await tx.changeEvents.put(changeEvent('evt-2', 'contoso'));
+        });
+        assert.deepEqual(sortedBy(await store.read((tx) => tx.changeEvents.list()), (e) => e.id), [changeEvent('evt-1'), changeEvent('evt-2', 'contoso')]);
+        await store.transaction((tx) => tx.changeEvents.delete('evt-1'));
+        assert.deepEqual(await store.read((tx) => tx.changeEvents.list()), [changeEvent('evt-2', 'contoso')]);
+      });
     });
 
     describe('hostile keys', () => {

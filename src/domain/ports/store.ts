@@ -151,6 +151,8 @@ export interface ChangeEventReader {
 }
 
 export interface ChangeEventRepository extends ChangeEventReader {
+  /** Only for moving a state between stores; the core never saves a change event on its own. */
+  put(event: ChangeEvent): Promise<void>;
   delete(eventId: string): Promise<void>;
 }
 

@@ -8,6 +8,8 @@ import { changeEventRows, conversationRows, overlayRows, reachRows } from './per
 import { ConcurrencyConflict, unavailable } from './tableErrors';
 import { TableSession } from './tableSession';
 import { TableArchive } from './tableArchive';
+import { dumpAzureState } from './azureDump';
+import type { StateExport } from '../stateTransfer';
 import { tableClientFor, type StorageAccountAccess } from './storageAccount';
 
 export interface AzureStoreSettings {
@@ -35,6 +37,8 @@ export const AZURE_STATE_TABLE_SUFFIX = 'state';
 /** The store, and where the deliverer moves finished notifications (beside the state, in the same table). */
 export interface AzureStore extends Store {
   readonly archive: TableArchive;
+  /** The whole state as an export document: for `npm run state -- export` only. */
+  dump(): Promise<StateExport>;
 }
 
 /**
@@ -78,6 +82,13 @@ export async function openAzureStore(settings: AzureStoreSettings, options: Azur
 
   return {
     archive: new TableArchive(table),
+    dump: async () => {
+      try {
+        return await dumpAzureState(table);
+      } catch (error) {
+        throw unavailable(where, error);
+      }
+    },
     read: async <T>(work: (tx: ReadTransaction) => Promise<T>): Promise<T> => work(repositoriesOf(new TableSession(table, where))),
     transaction: <T>(work: (tx: Transaction) => Promise<T>): Promise<T> => {
       if (closed) return Promise.reject(unavailable(where, new Error('the store was closed')));

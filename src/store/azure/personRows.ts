@@ -54,6 +54,7 @@ export function changeEventRows(session: TableSession): ChangeEventRepository {
       const query = wholePartition(PARTITION.changeEvents);
       return (await session.query(query.filter, query.keep)).map((row) => valueOf<ChangeEvent>(row));
     },
+    put: async (event) => session.put(rowOf(PARTITION.changeEvents, ROW.changeEvent(event.id), event)),
     delete: (eventId) => session.delete(PARTITION.changeEvents, ROW.changeEvent(eventId)),
   };
 }
