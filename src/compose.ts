@@ -11,18 +11,24 @@ import type { DirectoryPort } from './domain/ports/directory';
 import { LocalDirectory } from './directory/localDirectory';
 import { storedRoleOverlay } from './directory/roleOverlay';
 import type { Logger } from './logger';
-import { archiveFileFor, JsonLinesArchive } from './notifications/archive';
+import { archiveFileFor, JsonLinesArchive, type NotificationArchive } from './notifications/archive';
+import { ElectedDelivery } from './notifications/electedDelivery';
+import type { Leases, SerialRuns } from './domain/ports/leases';
+import type { Deliveries } from './domain/ports/notifications';
 import { BotConnectorTransport } from './teams/botConnectorTransport';
 import { Dispatcher } from './notifications/dispatcher';
 import { startServer, type RunningServer } from './host/server';
 import { openLowdbStore } from './store/lowdbStore';
 import type { StateStore } from './store/port';
+import type { Store } from './domain/ports/store';
 import { createBotApplication } from './teams/application';
 import { ConversationReferences } from './teams/conversationReferences';
 
 export interface RunningBot {
   readonly port: number;
-  readonly store: StateStore;
+  readonly store: Store;
+  /** The file store's whole state, for tests that look inside it; undefined on a shared store. */
+  readonly fileStore: StateStore | undefined;
   /** Resolves when no notification is pending or being sent. */
   notificationsIdle(): Promise<void>;
   /**
@@ -41,36 +47,52 @@ export type BotOptions = AdapterOptions;
  */
 export async function startBot(config: Config, logger: Logger, options: BotOptions = {}): Promise<RunningBot> {
   const warn = (message: string): void => logger.warn(message);
-  const store = await openLowdbStore(config.stateFile, { warn });
+  const { store, fileStore, shared } = await openStateStore(config, logger);
   let server: RunningServer | undefined;
-  let dispatcher: Dispatcher | undefined;
+  let dispatcher: Delivery | undefined;
   try {
     const { directories, billingLinksFor, sharedDirectory: localDirectory } = await openDirectories(config, warn, store);
     logger.info(
-      { stateFile: config.stateFile, directory: config.directory, ...(config.azure ? { azureEndpoints: config.azure.endpoints } : { directoryFile: config.directoryFile }) },
+      { ...(fileStore ? { stateFile: config.stateFile } : { stateStore: config.stateStore.kind }), directory: config.directory, ...(config.azure ? { azureEndpoints: config.azure.endpoints } : { directoryFile: config.directoryFile }) },
       'State and directory loaded.',
     );
     const reportError = (error: unknown): void => logger.error({ err: error }, 'A billing change could not be saved or announced.');
     const references = await ConversationReferences.open(store);
     const adapter = createAdapter(config.credentials, options);
-    const sending = new Dispatcher({
-      store,
-      transport: new BotConnectorTransport(adapter, { botAppId: config.credentials?.appId ?? '', timeoutMs: config.notifications.sendTimeoutSeconds * 1000, warn }),
-      addresses: references,
-      render: notificationMessage,
-      archive: new JsonLinesArchive(archiveFileFor(config.stateFile)),
-      logger,
-      settings: config.notifications,
-    });
+    const makeDispatcher = (): Dispatcher =>
+      new Dispatcher({
+        store,
+        transport: new BotConnectorTransport(adapter, { botAppId: config.credentials?.appId ?? '', timeoutMs: config.notifications.sendTimeoutSeconds * 1000, warn }),
+        addresses: references,
+        render: notificationMessage,
+        archive: shared?.archive ?? new JsonLinesArchive(archiveFileFor(config.stateFile)),
+        logger,
+        settings: config.notifications,
+      });
+    const sending: Delivery = shared
+      ? new ElectedDelivery({
+          lease: shared.leases.lease('notification-delivery', DELIVERY_LEASE_SECONDS),
+          leaseMs: DELIVERY_LEASE_SECONDS * 1000,
+          store,
+          startDispatcher: () => {
+            const started = makeDispatcher();
+            started.start();
+            return started;
+          },
+          refreshAddresses: (people) => references.refresh(people),
+          logger,
+        })
+      : makeDispatcher();
     dispatcher = sending;
-    const notices = new ManagerNotices({ store, deliveries: { queued: (keys) => sending.notify(keys) }, addresses: references });
+    const notices = new ManagerNotices({ store, deliveries: sending, addresses: references });
     const core = createCore({
       directoryFor: (caller: Caller): Promise<DirectoryPort> => directories.directoryFor(caller),
       ...(billingLinksFor ? { billingLinksFor } : {}),
       store,
-      deliveries: { queued: (keys) => sending.notify(keys) },
+      deliveries: sending,
       addresses: references,
       notices,
+      ...(shared ? { perSubscription: shared.perSubscription, sweepsHere: () => (sending instanceof ElectedDelivery ? sending.isLeader : true) } : {}),
       flowTtlMs: config.flowTtlMinutes * 60_000,
       prices: config.prices,
       inactiveDays: config.inactiveDays,
@@ -98,6 +120,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
   return {
     port: running.port,
     store,
+    fileStore,
     notificationsIdle: () => delivery.whenIdle(),
     stop: async () => {
       await running.close();
@@ -106,6 +129,40 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
     },
   };
 }
+
+/**
+ * The journaled state file (one process), or Azure Table Storage shared by several instances. The
+ * Azure SDK is loaded only when it is used.
+ */
+async function openStateStore(config: Config, logger: Logger): Promise<OpenedState> {
+  const settings = config.stateStore;
+  if (settings.kind === 'file') {
+    const fileStore = await openLowdbStore(config.stateFile, { warn: (message) => logger.warn(message) });
+    return { store: fileStore, fileStore, shared: undefined };
+  }
+  const [{ openAzureStore }, { BlobLeases }, { LeasedRuns }, { containerClientFor }] = await Promise.all([
+    import('./store/azure/azureStore.js'),
+    import('./store/azure/blobLeases.js'),
+    import('./store/azure/leasedRuns.js'),
+    import('./store/azure/storageAccount.js'),
+  ]);
+  const store = await openAzureStore(settings, { warn: (fields, message) => logger.warn(fields, message) });
+  const leases = new BlobLeases(containerClientFor(settings.account, settings.leaseContainer));
+  return { store, fileStore: undefined, shared: { leases, perSubscription: new LeasedRuns(leases), archive: store.archive } };
+}
+
+interface OpenedState {
+  readonly store: Store;
+  readonly fileStore: StateStore | undefined;
+  /** What instances sharing one state need besides the store; absent on the file, which has one instance. */
+  readonly shared: { readonly leases: Leases; readonly perSubscription: SerialRuns; readonly archive: NotificationArchive } | undefined;
+}
+
+/** Delivery as the bot starts and stops it: one dispatcher, or the one the instances elect. */
+type Delivery = Deliveries & { start(): void; stop(): Promise<void>; whenIdle(): Promise<void> };
+
+/** How long a killed deliverer keeps the others waiting, at most (Azure allows 15 to 60 seconds). */
+const DELIVERY_LEASE_SECONDS = 15;
 
 interface Directories {
   readonly directories: DirectoryFactory;
@@ -119,7 +176,7 @@ interface Directories {
  * The directory for each request: the local file, shared by everyone, or Azure as each signed-in
  * user sees it, with the billing links Azure DevOps holds.
  */
-async function openDirectories(config: Config, warn: (message: string) => void, store: StateStore): Promise<Directories> {
+async function openDirectories(config: Config, warn: (message: string) => void, store: Store): Promise<Directories> {
   if (!config.azure) {
     const local = await LocalDirectory.open(config.directoryFile, { warn, overlay: storedRoleOverlay(store) });
     return { directories: sharedDirectory(local), sharedDirectory: local };

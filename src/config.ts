@@ -42,7 +42,25 @@ export interface Config {
   readonly prices: PriceTable;
   /** Present exactly when `directory` is 'azure'. */
   readonly azure: AzureConfig | undefined;
+  /** Where the state lives: the journaled file at `stateFile` (one instance), or Azure Table Storage (several). */
+  readonly stateStore: StateStoreConfig;
 }
+
+export type StateStoreConfig =
+  | { readonly kind: 'file' }
+  | {
+      readonly kind: 'azure';
+      readonly account: StorageAccountAccess;
+      /** Starts the state table's name. */
+      readonly tablePrefix: string;
+      /** The blob container of the leases that elect one deliverer and guard directory changes. */
+      readonly leaseContainer: string;
+    };
+
+/** A connection string (a key, a SAS, or Azurite), or the endpoints reached as the managed identity. */
+export type StorageAccountAccess =
+  | { readonly connectionString: string }
+  | { readonly tableEndpoint: string; readonly blobEndpoint: string; readonly managedIdentityClientId: string | undefined };
 
 /** Base URLs of the services behind DIRECTORY=azure; tests point them at a loopback emulator. */
 export interface AzureEndpoints {
@@ -170,7 +188,67 @@ export function readConfig(env: Env = loadEnvironment()): Config {
     notifications: readNotificationConfig(wholeNumber),
     prices: readPrices(text('PRICES_FILE')),
     azure: directory === 'azure' ? readAzure(text, oneOf, wholeNumber, credentials) : undefined,
+    stateStore: readStateStore(text, oneOf),
   };
+}
+
+/**
+ * STATE_STORE, and for `azure` how to reach the storage account: a connection string (Azurite's
+ * `UseDevelopmentStorage=true` works), or, as infra/azure.bicep deploys it, the table and blob
+ * endpoints reached as the managed identity (no keys). STATE_TABLE_PREFIX starts the table's name.
+ */
+function readStateStore(text: (name: string) => string | undefined, oneOf: <T extends string>(name: string, allowed: readonly T[], fallback: T) => T): StateStoreConfig {
+  const kind = oneOf<StateStoreConfig['kind']>('STATE_STORE', ['file', 'azure'], 'file');
+  if (kind === 'file') return { kind };
+  const tablePrefix = text('STATE_TABLE_PREFIX') ?? 'billingbot';
+  if (!/^[A-Za-z][A-Za-z0-9]{0,49}$/.test(tablePrefix)) {
+    throw new ConfigError(`STATE_TABLE_PREFIX is "${tablePrefix}", but it must start with a letter and hold only letters and digits (at most 50): it starts the name of an Azure table.`);
+  }
+  const connectionString = text('AZURE_STORAGE_CONNECTION_STRING');
+  const tableEndpoint = text('AZURE_STORAGE_TABLE_ENDPOINT');
+  const blobEndpoint = text('AZURE_STORAGE_BLOB_ENDPOINT');
+  const leaseContainer = text('AZURE_STORAGE_STATE_CONTAINER') ?? `${tablePrefix.toLowerCase()}leases`;
+  if (!/^[a-z0-9](?:[a-z0-9]|-(?=[a-z0-9])){2,62}$/.test(leaseContainer)) {
+    throw new ConfigError(`AZURE_STORAGE_STATE_CONTAINER is "${leaseContainer}", but a blob container name is 3 to 63 lower-case letters, digits and single hyphens.`);
+  }
+  if (connectionString !== undefined) {
+    if (tableEndpoint !== undefined || blobEndpoint !== undefined) {
+      throw new ConfigError('Both AZURE_STORAGE_CONNECTION_STRING and AZURE_STORAGE_TABLE_ENDPOINT/AZURE_STORAGE_BLOB_ENDPOINT are set. Set the connection string alone (a key or Azurite), or the two endpoints alone (the managed identity).');
+    }
+    checkConnectionString(connectionString);
+    return { kind, tablePrefix, leaseContainer, account: { connectionString } };
+  }
+  if (tableEndpoint === undefined || blobEndpoint === undefined) {
+    throw new ConfigError(
+      'STATE_STORE is "azure" but the storage account is not named. Set AZURE_STORAGE_CONNECTION_STRING (UseDevelopmentStorage=true for Azurite), or AZURE_STORAGE_TABLE_ENDPOINT and AZURE_STORAGE_BLOB_ENDPOINT to reach it as the managed identity; or use STATE_STORE=file.',
+    );
+  }
+  return { kind, tablePrefix, leaseContainer, account: { tableEndpoint: storageUrl('AZURE_STORAGE_TABLE_ENDPOINT', tableEndpoint), blobEndpoint: storageUrl('AZURE_STORAGE_BLOB_ENDPOINT', blobEndpoint), managedIdentityClientId: text('AZURE_CLIENT_ID') } };
+}
+
+/** Refuses what is not a storage connection string, without repeating it (it may hold a key). */
+function checkConnectionString(connectionString: string): void {
+  const names = new Set(connectionString.split(';').map((part) => part.split('=')[0]?.trim().toLowerCase() ?? ''));
+  const development = /(^|;)\s*UseDevelopmentStorage\s*=\s*true\s*(;|$)/i.test(connectionString);
+  const keyed = names.has('accountname') && names.has('accountkey');
+  const signed = names.has('sharedaccesssignature') && (names.has('accountname') || names.has('tableendpoint'));
+  if (!development && !keyed && !signed) {
+    throw new ConfigError(
+      'AZURE_STORAGE_CONNECTION_STRING is not a storage connection string: it needs AccountName and AccountKey (or SharedAccessSignature), a TableEndpoint with a SharedAccessSignature, or UseDevelopmentStorage=true for Azurite. Copy it from the storage account\'s "Access keys" page.',
+    );
+  }
+}
+
+function storageUrl(name: string, value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} is "${value}", which is not a URL. Give the account's endpoint, such as https://<account>.table.core.windows.net/.`);
+  }
+  const loopback = url.protocol === 'http:' && LOOPBACK_HOSTS.includes(url.hostname);
+  if (url.protocol !== 'https:' && !loopback) throw new ConfigError(`${name} is "${value}", but it must be an https address (plain http only for localhost).`);
+  return url.href;
 }
 
 function readAzure(

@@ -4,6 +4,7 @@ import type { BillingLinkPort } from '../domain/ports/billingLinks';
 import type { DirectoryPort } from '../domain/ports/directory';
 import type { Deliveries, TeamsAddresses } from '../domain/ports/notifications';
 import type { Store } from '../domain/ports/store';
+import type { SerialRuns } from '../domain/ports/leases';
 import { createBillingService, type BillingService } from './billingService';
 import { cancelAll } from './cancelAll';
 import { createManagerService, type ManagerService } from './managerService';
@@ -30,6 +31,10 @@ export interface CoreDeps {
   readonly boughtElsewhere?: string;
   /** Where billing managers are added and removed when the bot cannot. */
   readonly changedElsewhere?: string;
+  /** Runs the changes of one subscription's managers one at a time; several instances pass one that leases. */
+  readonly perSubscription?: SerialRuns;
+  /** Whether this instance sweeps away ended flows (with several instances, only the elected one does). */
+  readonly sweepsHere?: () => boolean;
   /** For tests: who is told, and when it is. */
   readonly notices?: ChangeNotices;
   readonly now?: () => Date;
@@ -55,6 +60,7 @@ export function createCore(deps: CoreDeps): BillingCore {
     notices,
     flowTtlMs: deps.flowTtlMs,
     reportError: deps.reportError,
+    ...(deps.sweepsHere ? { sweepsHere: deps.sweepsHere } : {}),
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.newId ? { newId: deps.newId } : {}),
   };
@@ -63,6 +69,7 @@ export function createCore(deps: CoreDeps): BillingCore {
   const managers = createManagerService({
     ...common,
     addresses: deps.addresses,
+    ...(deps.perSubscription ? { perSubscription: deps.perSubscription } : {}),
     ...(deps.changedElsewhere !== undefined ? { changedElsewhere: deps.changedElsewhere } : {}),
     ...(deps.billingLinksFor ? { billingLinksFor: deps.billingLinksFor } : {}),
   });

@@ -1,9 +1,10 @@
 import type { DirectoryPort } from '../domain/ports/directory';
 import type { DirectoryUser } from '../domain/directory';
-import { StateWriteError } from '../domain/ports/store';
+import { StateConflictError, StateWriteError } from '../domain/ports/store';
 import { Refused } from '../domain/outcome';
 import { refusal, success, type Outcome } from '../domain/outcome';
 import type { Caller } from '../domain/caller';
+import type { SerialRuns } from '../domain/ports/leases';
 import type { Named } from './views';
 
 /** Small pieces every billing service shares: which directory to ask, who the caller is, and how a failed write reads. */
@@ -43,12 +44,19 @@ export function unknownCaller<T>(caller: Caller): Outcome<T> {
 export const STATE_UNAVAILABLE =
   "I could not save that: the bot's storage refused the write, so nothing was changed. Try again in a minute; if it keeps failing, tell whoever runs this bot.";
 
+export const STATE_BUSY =
+  'Someone else changed the same thing at the same moment, and my change kept losing the race, so nothing was changed. Look at the card again (or type "status"), then try once more.';
+
 /** Runs a state change, turning refusals and storage failures into values the user can read. */
 export async function mutation<T>(work: () => Promise<T>, reportError: (error: unknown) => void): Promise<Outcome<T>> {
   try {
     return success(await work());
   } catch (error) {
     if (error instanceof Refused) return { ok: false, problem: error.problem };
+    if (error instanceof StateConflictError) {
+      reportError(error);
+      return refusal('state-busy', STATE_BUSY);
+    }
     if (error instanceof StateWriteError) {
       reportError(error);
       return refusal('state-unavailable', STATE_UNAVAILABLE);
@@ -73,7 +81,7 @@ export async function namesOf(directory: DirectoryPort, userIds: readonly string
  * Runs tasks with the same key one after another. Two people removing the two last managers of a
  * subscription at once must not both see "another manager remains".
  */
-export class KeyedQueue {
+export class KeyedQueue implements SerialRuns {
   private readonly tails = new Map<string, Promise<unknown>>();
 
   run<T>(key: string, task: () => Promise<T>): Promise<T> {

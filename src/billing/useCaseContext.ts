@@ -27,6 +27,8 @@ export interface UseCaseDeps extends DirectorySource {
   readonly now?: () => Date;
   readonly newId?: () => string;
   readonly reportError?: (error: unknown) => void;
+  /** Whether this instance sweeps away ended flows; always, unless told otherwise. */
+  readonly sweepsHere?: () => boolean;
 }
 
 /** The common part of a use-case context, with the flow engine of `family`. */
@@ -37,7 +39,7 @@ export function useCaseContext<F extends EngineFlow>(deps: UseCaseDeps, family: 
   return {
     directoryFor: directoryProvider(deps, owner),
     store: deps.store,
-    flows: new FlowEngine<F>({ store: deps.store, flowTtlMs: deps.flowTtlMs, now, newId, reportError }, family),
+    flows: new FlowEngine<F>({ store: deps.store, flowTtlMs: deps.flowTtlMs, now, newId, reportError, ...(deps.sweepsHere ? { sweepsHere: deps.sweepsHere } : {}) }, family),
     notices: deps.notices ?? TELL_NOBODY,
     now,
     newId,

@@ -27,6 +27,8 @@ export type ProblemCode =
   /** This deployment cannot do it (DIRECTORY=azure cannot buy paid quantities); the message says where to. */
   | 'not-available-here'
   | 'state-unavailable'
+  /** Other instances kept changing the same records; nothing was changed, and trying again may work. */
+  | 'state-busy'
   /** A billing link write was accepted but reading it back shows something else. */
   | 'billing-not-applied'
   | 'cannot-assign-roles'

@@ -68,6 +68,7 @@ export function repositoriesOver(state: BotState): Transaction {
     conversations: {
       get: async (conversationId) => entryOf(state.conversations, conversationId),
       list: async () => Object.values(state.conversations),
+      listByPerson: async (aadObjectId) => Object.values(state.conversations).filter((reference) => reference.aadObjectId === aadObjectId),
       put: async (reference) => putEntry(state.conversations, reference.conversationId, reference),
       delete: async (conversationId) => {
         if (entryOf(state.conversations, conversationId)) delete state.conversations[conversationId];
@@ -75,6 +76,7 @@ export function repositoriesOver(state: BotState): Transaction {
     },
     changeEvents: {
       list: async (): Promise<ChangeEvent[]> => Object.values(state.changeEvents),
+      put: async (event) => putEntry(state.changeEvents, event.id, event),
       delete: async (eventId) => {
         if (entryOf(state.changeEvents, eventId)) delete state.changeEvents[eventId];
       },

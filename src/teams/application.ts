@@ -8,7 +8,8 @@ import { teamsIdentityCallers } from './callers';
 import { registerCardActions } from './cardActions';
 import { registerCommands } from './commands';
 import type { ConversationReferences } from './conversationReferences';
-import { internalFailureMessage, logFailure } from './failures';
+import { internalFailureMessage, logFailure, STORAGE_UNREACHABLE } from './failures';
+import { StateUnavailableError } from '../domain/ports/store';
 import { registerLifecycle } from './lifecycle';
 import { authenticationOptions, registerSignIn, SignInCallers } from './signIn';
 import type { BotTurnState } from './turnState';
@@ -60,7 +61,7 @@ export function createBotApplication(deps: BotDeps, adapter?: TeamsAdapter): App
 export function turnErrorHandler(logger: Logger): (context: TurnContext, error: Error) => Promise<void> {
   return async (context, error) => {
     const reference = logFailure(logger, error, `A ${context.activity.type ?? 'turn'} activity`);
-    const message = internalFailureMessage(reference);
+    const message = error instanceof StateUnavailableError ? STORAGE_UNREACHABLE : internalFailureMessage(reference);
     try {
       if (context.activity.type === ActivityTypes.Invoke) {
         await context.sendActivity({

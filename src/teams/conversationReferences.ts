@@ -139,6 +139,24 @@ export class ConversationReferences implements AddressBook, TeamsAddresses {
     this.uncache(conversationId);
   }
 
+  /**
+   * Reads these people's references from the store again, replacing what memory held: with several
+   * instances on one store, another one may have saved or dropped them since this one started.
+   */
+  async refresh(people: readonly { readonly id: string; readonly tenantId: string }[]): Promise<void> {
+    for (const person of people) {
+      const saved = await this.store.read((tx) => tx.conversations.listByPerson(person.id));
+      const savedIds = new Set(saved.map((reference) => reference.conversationId));
+      for (const id of [...(this.chatsByPerson.get(person.id) ?? [])]) if (!savedIds.has(id)) this.uncache(id);
+      for (const reference of saved) this.cache(reference);
+    }
+    // A tenant this instance has not met yet: where to start chats there is known from any of its
+    // conversations, so read them all again (once per new tenant, not per notification).
+    if (people.some((person) => this.newestOf(person.tenantId) === undefined)) {
+      for (const reference of await this.store.read((tx) => tx.conversations.list())) this.cache(reference);
+    }
+  }
+
   private newestOf(tenantId: string): StoredConversationReference | undefined {
     const id = this.newestByTenant.get(tenantId);
     return id === undefined ? undefined : this.byId.get(id);

@@ -15,3 +15,10 @@ export function logFailure(logger: Logger, error: unknown, what: string): string
   logger.error({ err: error, reference }, `${what} failed unexpectedly.`);
   return reference;
 }
+
+/**
+ * What a user reads when the bot's storage could not be reached: nothing was changed (a transaction
+ * either commits whole or not at all), and it is worth trying again.
+ */
+export const STORAGE_UNREACHABLE =
+  "I cannot reach the bot's storage just now, so I did nothing. Try again in a minute; if it keeps failing, tell whoever runs this bot.";

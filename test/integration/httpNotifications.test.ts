@@ -5,9 +5,16 @@ import path from 'node:path';
 import { startBot, type RunningBot } from '../../src/compose';
 import { readConfig } from '../../src/config';
 import { silentLogger } from '../../src/logger';
+import type { BotState } from '../../src/store/state';
 import { BotClient, flowIdIn, worldWithManagers } from '../support/botClient';
 import { ConnectorStub, type RecordedSend } from '../support/connectorStub';
 import { ADELE, DEMO_DIRECTORY, MEGAN, ORG_WEB, PATTI, SUB_EA, SUB_PAYG } from '../support/demoWorld';
+
+/** The whole saved state of a bot on the file store. */
+function stateOf(running: RunningBot): Readonly<BotState> {
+  assert.ok(running.fileStore, 'the bot runs on the file store');
+  return running.fileStore.snapshot();
+}
 
 /** Proactive notifications end to end: the real server and state file, a loopback Bot Connector. */
 describe('Notifications over HTTP', function () {
@@ -65,7 +72,7 @@ describe('Notifications over HTTP', function () {
     const result = await client.click('manager.confirm', { flowId });
     assert.match(result, /Billing manager added/);
     assert.match(result, /Notifying in Teams: Adele Vance, Megan Bowen and Patti Fernandez/);
-    const queued = Object.values(running.store.snapshot().outbox).filter((e) => e.event.kind === 'manager.add');
+    const queued = Object.values(stateOf(running).outbox).filter((e) => e.event.kind === 'manager.add');
     assert.equal(queued.length, 3, 'Adele, Megan and Patti');
     assert.ok(queued.every((e) => e.status === 'pending'), 'the answer came before the slow Bot Connector finished');
 
@@ -78,7 +85,7 @@ describe('Notifications over HTTP', function () {
     const toMegan = proactive().filter((s) => s.conversationId === `created-${MEGAN}`);
     assert.equal(toMegan.length, 2);
     assert.match(JSON.stringify(toMegan[1]?.body), /New billing manager for contoso-web/);
-    assert.equal(running.store.snapshot().conversations[`created-${ADELE}`]?.aadObjectId, ADELE, 'the new chat is remembered');
+    assert.equal(stateOf(running).conversations[`created-${ADELE}`]?.aadObjectId, ADELE, 'the new chat is remembered');
   });
 
   it('retries a throttled send and delivers it once', async () => {
@@ -115,7 +122,7 @@ describe('Notifications over HTTP', function () {
     bot = undefined;
     const beforeRestart = proactive().length;
     assert.ok(beforeRestart < 31, `the stop came in the middle (${beforeRestart} of 31 sent)`);
-    assert.ok(Object.values(first.store.snapshot().outbox).some((e) => e.status === 'pending'), 'some were left pending');
+    assert.ok(Object.values(stateOf(first).outbox).some((e) => e.status === 'pending'), 'some were left pending');
 
     const second = await start(env);
     await second.notificationsIdle();

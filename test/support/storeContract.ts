@@ -779,6 +779,28 @@ export function describeStoreContract<S extends Store>(name: string, impl: Store
         });
       });
 
+      it('conversations: listByPerson finds one person\'s chats, as saved now, and none of anyone else\'s', async () => {
+        const store = await open();
+        await store.transaction(async (tx) => {
+          await tx.conversations.put(conversation('a:1personal-alice'));
+          await tx.conversations.put(conversation('a:1personal-bob', { aadObjectId: BOB }));
+          await tx.conversations.put(conversation('19:channel@thread.tacv2', { conversationType: 'channel', aadObjectId: undefined, userId: undefined }));
+          assert.deepEqual((await tx.conversations.listByPerson(BOB)).map((c) => c.conversationId), ['a:1personal-bob'], 'a transaction sees its own');
+        });
+        await store.transaction(async (tx) => {
+          await tx.conversations.put(conversation('a:1second-alice', { updatedAt: at(50) }));
+          // The chat is now someone else's: it is no longer Alice's.
+          await tx.conversations.put(conversation('a:1personal-alice', { aadObjectId: CAROL }));
+        });
+        await store.read(async (tx) => {
+          assert.deepEqual((await tx.conversations.listByPerson(ALICE)).map((c) => c.conversationId), ['a:1second-alice']);
+          assert.deepEqual(sortedBy(await tx.conversations.listByPerson(CAROL), (c) => c.conversationId).map((c) => c.conversationId), ['a:1personal-alice']);
+          assert.deepEqual(await tx.conversations.listByPerson('aad-nobody'), []);
+        });
+        await store.transaction((tx) => tx.conversations.delete('a:1personal-bob'));
+        await store.read(async (tx) => assert.deepEqual(await tx.conversations.listByPerson(BOB), []));
+      });
+
       it('reach: put (replacing), get, delete', async () => {
         const store = await open();
         const unreachable = reachRecord({ status: 'unreachable', at: at(20), failure: { code: 'blocked', reason: 'Bob blocked the bot.' } });
@@ -804,6 +826,17 @@ export function describeStoreContract<S extends Store>(name: string, impl: Store
         assert.deepEqual(await store.read((tx) => tx.changeEvents.list()), []);
         await store.transaction((tx) => tx.changeEvents.delete('evt-never'));
         assert.deepEqual(await store.read((tx) => tx.changeEvents.list()), []);
+      });
+
+      it('changeEvents: put (as a state moved from another store), list, delete', async () => {
+        const store = await open();
+        await store.transaction(async (tx) => {
+          await tx.changeEvents.put(changeEvent('evt-1'));
+          await tx.changeEvents.put(changeEvent('evt-2', 'contoso'));
+        });
+        assert.deepEqual(sortedBy(await store.read((tx) => tx.changeEvents.list()), (e) => e.id), [changeEvent('evt-1'), changeEvent('evt-2', 'contoso')]);
+        await store.transaction((tx) => tx.changeEvents.delete('evt-1'));
+        assert.deepEqual(await store.read((tx) => tx.changeEvents.list()), [changeEvent('evt-2', 'contoso')]);
       });
     });
 

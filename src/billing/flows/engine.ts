@@ -24,6 +24,11 @@ export interface FlowEngineDeps {
   readonly now: () => Date;
   readonly newId: () => string;
   readonly reportError: (error: unknown) => void;
+  /**
+   * Whether this instance sweeps ended flows away. Several instances on one store elect one to do
+   * it (the one that delivers notifications), so that the sweep runs once, not once per instance.
+   */
+  readonly sweepsHere?: () => boolean;
 }
 
 /** The fields a new flow starts with: everything but what the engine fills in. */
@@ -153,6 +158,7 @@ export class FlowEngine<F extends EngineFlow> {
 
   /** Flows that ended a day ago, looked for at most once a minute, from committed state. */
   private async staleFlows(now: Date): Promise<string[]> {
+    if (this.deps.sweepsHere && !this.deps.sweepsHere()) return [];
     if (this.sweptAt !== undefined && now.getTime() - this.sweptAt < FLOW_PRUNE_INTERVAL_MS) return [];
     this.sweptAt = now.getTime();
     const cutoff = new Date(now.getTime() - FINISHED_FLOW_RETENTION_MS);

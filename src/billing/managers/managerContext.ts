@@ -6,6 +6,7 @@ import type { ManagerFlowView } from '../managerViews';
 import { KeyedQueue } from '../serviceSupport';
 import type { Caller } from '../../domain/caller';
 import type { BillingLinkPort } from '../../domain/ports/billingLinks';
+import type { SerialRuns } from '../../domain/ports/leases';
 
 /** The command that starts each flow, as a user types it. */
 export const MANAGER_COMMAND = { add: 'add manager', remove: 'remove manager' } as const satisfies Record<ManagerFlowKind, string>;
@@ -26,7 +27,7 @@ export const MANAGER_FLOWS: FlowFamily<ManagerFlow> = {
 export interface ManagerContext extends UseCaseContext<ManagerFlow> {
   readonly addresses: TeamsAddresses;
   /** Changes to one subscription's managers happen one at a time (see the last-manager rule). */
-  readonly perSubscription: KeyedQueue;
+  readonly perSubscription: SerialRuns;
   /**
    * Where billing managers are added and removed instead, when this deployment cannot (DIRECTORY=azure):
    * `add manager` and `remove manager` then say so and change nothing; `managers` still lists them.
@@ -43,11 +44,16 @@ export interface ManagerDeps extends UseCaseDeps {
   readonly billingLinksFor?: (caller: Caller) => Promise<BillingLinkPort>;
   /** Whether the bot can reach each manager in Teams, as `managers` shows it; nobody, when absent. */
   readonly addresses?: TeamsAddresses;
+  /**
+   * Runs the changes of one subscription's managers one at a time; by default within this process.
+   * Several instances share one that holds a lease per subscription.
+   */
+  readonly perSubscription?: SerialRuns;
 }
 
 export function managerContext(deps: ManagerDeps): ManagerContext {
   const addresses = deps.addresses ?? { hasPersonalChat: () => false, canStartChat: () => false };
-  return { ...useCaseContext<ManagerFlow>(deps, MANAGER_FLOWS, 'ManagerService'), addresses, perSubscription: new KeyedQueue(), changedElsewhere: deps.changedElsewhere, billingLinksFor: deps.billingLinksFor };
+  return { ...useCaseContext<ManagerFlow>(deps, MANAGER_FLOWS, 'ManagerService'), addresses, perSubscription: deps.perSubscription ?? new KeyedQueue(), changedElsewhere: deps.changedElsewhere, billingLinksFor: deps.billingLinksFor };
 }
 
 export function managerViewOf(flow: ManagerFlow): ManagerFlowView {

@@ -138,6 +138,8 @@ export interface ConversationReader {
   get(conversationId: string): Promise<StoredConversationReference | undefined>;
   /** Every reference: for the address book's index, built once at start. */
   list(): Promise<StoredConversationReference[]>;
+  /** The references of one person's conversations (by Entra object id): another instance may have saved them. */
+  listByPerson(aadObjectId: string): Promise<StoredConversationReference[]>;
 }
 
 export interface ConversationRepository extends ConversationReader {
@@ -151,6 +153,8 @@ export interface ChangeEventReader {
 }
 
 export interface ChangeEventRepository extends ChangeEventReader {
+  /** Only for moving a state between stores; the core never saves a change event on its own. */
+  put(event: ChangeEvent): Promise<void>;
   delete(eventId: string): Promise<void>;
 }
 
@@ -180,5 +184,30 @@ export class StateWriteError extends Error {
   ) {
     super(`Could not save the bot's state to ${file}: ${cause instanceof Error ? cause.message : String(cause)}. The change was not made; check that the folder is writable and has free space.`);
     this.name = 'StateWriteError';
+  }
+}
+
+/**
+ * The storage service could not be reached or answered with an error while reading or writing; for a
+ * transaction, nothing of it was saved. Unlike StateWriteError this is expected to pass: the user is
+ * asked to try again, not to fix a disk.
+ */
+export class StateUnavailableError extends StateWriteError {
+  constructor(where: string, cause: unknown) {
+    super(where, cause);
+    this.message = `The bot's state at ${where} could not be reached: ${cause instanceof Error ? cause.message : String(cause)}. Nothing was changed; try again when the storage service answers.`;
+    this.name = 'StateUnavailableError';
+  }
+}
+
+/**
+ * Other instances changed the same records at the same moment, again and again, and the transaction
+ * gave up after retrying on fresh data a bounded number of times. Nothing of it was saved.
+ */
+export class StateConflictError extends StateWriteError {
+  constructor(where: string, attempts: number) {
+    super(where, new Error(`${attempts} attempts in a row found the records changed by another instance`));
+    this.message = `Could not save a change to the bot's state at ${where}: ${attempts} attempts in a row found the same records changed by another instance meanwhile. Nothing was changed.`;
+    this.name = 'StateConflictError';
   }
 }
