@@ -51,7 +51,10 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
       'State and directory loaded.',
     );
     const reportError = (error: unknown): void => logger.error({ err: error }, 'A billing change could not be saved or announced.');
-    const references = await ConversationReferences.open(store);
+    const references = await ConversationReferences.open(store, () => new Date(), {
+      maxAgeMs: config.limits.conversationMaxAgeDays * 24 * 60 * 60 * 1000,
+      reportError: (error) => logger.warn({ err: error }, 'Old conversation references could not be removed; they are tried again in an hour.'),
+    });
     const adapter = createAdapter(config.credentials, options);
     const sending = new Dispatcher({
       store,
@@ -72,6 +75,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
       addresses: references,
       notices,
       flowTtlMs: config.flowTtlMinutes * 60_000,
+      perPersonPerMinute: { starts: config.limits.flowStartsPerMinute, clicks: config.limits.cardClicksPerMinute },
       prices: config.prices,
       reportError,
       ...(config.azure ? { boughtElsewhere: azureBillingPage(config.azure.endpoints.devOpsWeb), changedElsewhere: AZURE_ACCESS_CONTROL } : {}),

@@ -35,6 +35,7 @@ export interface Config {
   readonly credentials: BotCredentials | undefined;
   readonly logLevel: LogLevel;
   readonly flowTtlMinutes: number;
+  readonly limits: LimitsConfig;
   readonly notifications: NotificationConfig;
   /** List prices for estimates: PRICES_FILE if set, else the shipped table. */
   readonly prices: PriceTable;
@@ -89,6 +90,16 @@ export const DEFAULT_AZURE_ENDPOINTS: AzureEndpoints = {
   devOpsWeb: 'https://dev.azure.com',
 };
 
+/** What one person may ask of the bot, and how long it remembers a conversation Teams no longer confirms. */
+export interface LimitsConfig {
+  /** Flows (set up, change, remove, buy, add or remove a manager) one person may start in a minute. */
+  readonly flowStartsPerMinute: number;
+  /** Card buttons one person may press in a minute. */
+  readonly cardClicksPerMinute: number;
+  /** A conversation reference nobody confirmed (a message, an install) for this many days is forgotten. */
+  readonly conversationMaxAgeDays: number;
+}
+
 /** Pacing and retries of proactive notifications (Teams allows about 7 a second per chat, 50 overall). */
 export interface NotificationConfig {
   readonly perConversationPerSecond: number;
@@ -96,6 +107,8 @@ export interface NotificationConfig {
   /** Attempts per notification, the first included, for answers worth retrying (429, 5xx, no answer). */
   readonly maxAttempts: number;
   readonly sendTimeoutSeconds: number;
+  /** Changes to one organization within this many seconds reach each person as one message. */
+  readonly coalesceSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -164,6 +177,11 @@ export function readConfig(env: Env = loadEnvironment()): Config {
     credentials,
     logLevel: oneOf<LogLevel>('LOG_LEVEL', LOG_LEVELS, 'info'),
     flowTtlMinutes: wholeNumber('FLOW_TTL_MINUTES', 15, 1, 24 * 60),
+    limits: {
+      flowStartsPerMinute: wholeNumber('FLOW_STARTS_PER_MINUTE', 10, 1, 1_000_000),
+      cardClicksPerMinute: wholeNumber('CARD_CLICKS_PER_MINUTE', 60, 1, 1_000_000),
+      conversationMaxAgeDays: wholeNumber('CONVERSATION_MAX_AGE_DAYS', 180, 1, 3650),
+    },
     notifications: readNotificationConfig(wholeNumber),
     prices: readPrices(text('PRICES_FILE')),
     azure: directory === 'azure' ? readAzure(text, oneOf, wholeNumber, credentials) : undefined,
@@ -239,6 +257,7 @@ function readNotificationConfig(wholeNumber: (name: string, fallback: number, mi
     perSecond,
     maxAttempts: wholeNumber('NOTIFY_MAX_ATTEMPTS', 5, 1, 20),
     sendTimeoutSeconds: wholeNumber('NOTIFY_SEND_TIMEOUT_SECONDS', 15, 1, 120),
+    coalesceSeconds: wholeNumber('NOTIFY_COALESCE_SECONDS', 5, 0, 300),
   };
 }
 

@@ -6,6 +6,7 @@ import type { Deliveries, TeamsAddresses } from '../domain/ports/notifications';
 import type { Store } from '../domain/ports/store';
 import { BillingService } from './billingService';
 import { cancelAll } from './cancelAll';
+import { UserRateLimit } from './flows/userRateLimit';
 import { ManagerService } from './managerService';
 import { ManagerNotices, type ChangeNotices } from './notify/managerNotices';
 import type { PriceTable } from './prices';
@@ -20,6 +21,8 @@ export interface CoreDeps {
   readonly deliveries: Deliveries;
   readonly addresses: TeamsAddresses;
   readonly flowTtlMs: number;
+  /** How many flows one person may start, and card buttons press, in a minute; unlimited when absent. */
+  readonly perPersonPerMinute?: { readonly starts: number; readonly clicks: number };
   readonly prices: PriceTable;
   readonly reportError: (error: unknown) => void;
   /** Where paid quantities are bought when the bot cannot buy them. */
@@ -48,6 +51,9 @@ export function createCore(deps: CoreDeps): BillingCore {
     store: deps.store,
     notices,
     flowTtlMs: deps.flowTtlMs,
+    ...(deps.perPersonPerMinute
+      ? { limits: { starts: new UserRateLimit(deps.perPersonPerMinute.starts), clicks: new UserRateLimit(deps.perPersonPerMinute.clicks) } }
+      : {}),
     reportError: deps.reportError,
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.newId ? { newId: deps.newId } : {}),

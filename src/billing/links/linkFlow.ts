@@ -17,6 +17,7 @@ export const LINK_FLOWS: FlowFamily<Flow> = {
   read: (tx) => tx.flows,
   write: (tx) => tx.flows,
   restart: (flow) => (flow ? FLOW_COMMAND[flow.kind] : 'help'),
+  kindOf: (flow) => flow.kind,
 };
 
 export function viewOf(flow: Flow): FlowView {
