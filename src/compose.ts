@@ -2,7 +2,7 @@ import { createAdapter, type AdapterOptions } from './host/adapter';
 import { createCore } from './billing/core';
 import { queueLeftoverEvents } from './billing/notify/leftoverEvents';
 import { ManagerNotices } from './billing/notify/managerNotices';
-import { notificationMessage } from './cards/notificationCards';
+import { notificationDigest, notificationMessage } from './cards/notificationCards';
 import type { Config } from './config';
 import type { BillingLinkPort } from './domain/ports/billingLinks';
 import type { Caller } from './domain/caller';
@@ -61,9 +61,10 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
       transport: new BotConnectorTransport(adapter, { botAppId: config.credentials?.appId ?? '', timeoutMs: config.notifications.sendTimeoutSeconds * 1000, warn }),
       addresses: references,
       render: notificationMessage,
+      renderTogether: notificationDigest,
       archive: new JsonLinesArchive(archiveFileFor(config.stateFile)),
       logger,
-      settings: config.notifications,
+      settings: { ...config.notifications, coalesceMs: config.notifications.coalesceSeconds * 1000 },
     });
     dispatcher = sending;
     const notices = new ManagerNotices({ store, deliveries: { queued: (keys) => sending.notify(keys) }, addresses: references });

@@ -128,7 +128,8 @@ describe('Notifications over HTTP', function () {
 
   it('paces real sends: no more than the configured number a second, overall and per chat', async () => {
     const { file } = await worldWithManagers(folder, 6);
-    const running = await start({ DIRECTORY_FILE: file, NOTIFY_PER_SECOND: '4', NOTIFY_PER_CONVERSATION_PER_SECOND: '2' });
+    // One message per change, so that three changes in a few seconds are three messages to pace.
+    const running = await start({ DIRECTORY_FILE: file, NOTIFY_PER_SECOND: '4', NOTIFY_PER_CONVERSATION_PER_SECOND: '2', NOTIFY_COALESCE_SECONDS: '0' });
     await setUp(SUB_PAYG);
     // Two more changes: Megan, manager of both subscriptions, hears about each.
     for (const subscriptionId of [SUB_EA, SUB_PAYG]) {

@@ -44,7 +44,7 @@ describe('Configuration', () => {
     { env: { MicrosoftAppId: 'app', MicrosoftAppType: 'MultiTenant' }, names: /MicrosoftAppType MultiTenant needs the app registration's client secret; for a managed identity without a secret set MicrosoftAppType=UserAssignedMSI/ },
     { env: { MicrosoftAppType: 'UserAssignedMSI', MicrosoftAppTenantId: 't' }, names: /^MicrosoftAppType or MicrosoftAppTenantId is set but MicrosoftAppId is not, so the bot would accept unauthenticated requests/ },
     { env: { FLOW_TTL_MINUTES: '0' }, names: /^FLOW_TTL_MINUTES/ },
-    { env: { FLOW_STARTS_PER_MINUTE: '0' }, names: /^FLOW_STARTS_PER_MINUTE is "0", but it must be a whole number from 1 to 1000\.$/ },
+    { env: { FLOW_STARTS_PER_MINUTE: '0' }, names: /^FLOW_STARTS_PER_MINUTE is "0", but it must be a whole number from 1 to 1000000\.$/ },
     { env: { CARD_CLICKS_PER_MINUTE: 'many' }, names: /^CARD_CLICKS_PER_MINUTE is "many"/ },
     { env: { CONVERSATION_MAX_AGE_DAYS: '0' }, names: /^CONVERSATION_MAX_AGE_DAYS/ },
     { env: { NOTIFY_COALESCE_SECONDS: '-1' }, names: /^NOTIFY_COALESCE_SECONDS is "-1", but it must be a whole number from 0 to 300\.$/ },
