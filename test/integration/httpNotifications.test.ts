@@ -81,6 +81,29 @@ describe('Notifications over HTTP', function () {
     assert.equal(running.store.snapshot().conversations[`created-${ADELE}`]?.aadObjectId, ADELE, 'the new chat is remembered');
   });
 
+  it('tells each manager of two quick changes in one message listing both (NOTIFY_COALESCE_SECONDS)', async () => {
+    const running = await start({ NOTIFY_COALESCE_SECONDS: '10' });
+    await setUp(SUB_PAYG);
+    const before = connector.sends.length;
+    await client.say('change billing');
+    await connector.waitForSends(before + 1);
+    const flowId = flowIdIn(JSON.stringify(connector.sends.at(-1)?.body));
+    await client.click('flow.organization', { flowId, organizationId: ORG_WEB });
+    await client.click('flow.subscription', { flowId, subscriptionId: SUB_EA });
+    assert.match(await client.click('flow.confirm', { flowId }), /Billing changed/);
+    assert.equal(proactive().length, 0, 'nothing sent inside the window');
+
+    await running.notificationsIdle();
+    const toMegan = proactive().filter((s) => s.conversationId === `created-${MEGAN}`);
+    assert.equal(toMegan.length, 1, 'one message for both changes');
+    const text = JSON.stringify(toMegan[0]?.body);
+    assert.match(text, /Alex Wilber made 2 changes to billing of contoso-web\./);
+    assert.match(text, /Billing set up for contoso-web/);
+    assert.match(text, /Billing of contoso-web moved/);
+    const outbox = Object.values(running.store.snapshot().outbox).filter((e) => e.recipientId === MEGAN);
+    assert.deepEqual(outbox.map((e) => e.status), ['delivered', 'delivered']);
+  });
+
   it('retries a throttled send and delivers it once', async () => {
     const running = await start();
     connector.program({ status: 429, retryAfter: '1', when: (r) => r.path.includes(`created-${MEGAN}`) });
