@@ -50,9 +50,19 @@ export class FlowEngine<F extends EngineFlow> {
   ) {}
 
   /**
+   * Counts a start by `caller`, before anything is read for it (the directory may be a remote
+   * service); the refusal when they started too many flows in the last minute. `restart` is what
+   * they typed, for the message.
+   */
+  admitStart(caller: Caller, restart: string): Outcome<void> {
+    const limited = this.overLimit(this.deps.limits?.starts, caller, this.deps.now(), (count, seconds) =>
+      `You started ${count} billing tasks in the last minute, which is the most I accept from one person. Wait ${seconds} seconds, then type "${restart}" again. Nothing was changed.`);
+    return limited ? { ok: false, problem: limited } : success(undefined);
+  }
+
+  /**
    * Saves a new open flow for `user`, in place of their open flow of the same kind (which ends as
-   * replaced), sweeping away flows nobody will click any more. Refused when the person started too
-   * many flows in the last minute.
+   * replaced), sweeping away flows nobody will click any more.
    */
   async open(caller: Caller, user: DirectoryUser, fields: NewFlow<F>): Promise<Outcome<F>> {
     const now = this.deps.now();
@@ -66,9 +76,6 @@ export class FlowEngine<F extends EngineFlow> {
       expiresAt: this.expiry(now),
       status: 'open',
     } as F;
-    const limited = this.overLimit(this.deps.limits?.starts, caller, now, (count, seconds) =>
-      `You started ${count} billing tasks in the last minute, which is the most I accept from one person. Wait ${seconds} seconds, then type "${this.family.restart(flow)}" again. Nothing was changed.`);
-    if (limited) return { ok: false, problem: limited };
     const stale = await this.staleFlows(now);
     return mutation(
       () =>

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import sinon from 'sinon';
 import { UserRateLimit } from '../../../src/billing/flows/userRateLimit';
 import type { Outcome } from '../../../src/domain/outcome';
 import { Bench, caller, contoso, EA, OLIVIA, ORG, PAT, PAYG, problem, readyToConfirm, value } from './fixtures';
@@ -75,7 +76,10 @@ describe('Flow limits', () => {
         b.advanceMs(10_000);
       }
       const before = b.snapshot();
+      const lookups = sinon.spy(b.directory, 'getUser');
       const refused = problem(await b.service.startFlow(pat, 'change'));
+      assert.equal(lookups.callCount, 0, 'refused before anything is read for it');
+      lookups.restore();
       assert.equal(refused.code, 'too-many-requests');
       assert.equal(refused.message, 'You started 3 billing tasks in the last minute, which is the most I accept from one person. Wait 30 seconds, then type "change billing" again. Nothing was changed.');
       assert.deepEqual(b.snapshot(), before);
