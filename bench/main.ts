@@ -1,7 +1,8 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { runBlock, type CellResult } from './lib/blocks';
+import { entryPath } from './lib/child';
 import { measureFanOut } from './lib/fanout';
 import { measureGrowth } from './lib/growth';
 import { parseOptions, type BenchOptions } from './lib/options';
@@ -26,6 +27,7 @@ const log = (line: string): void => {
 
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
+  if (options.compareBuild) await assertBuilt(options.compareBuild);
   const results: Results = {
     startedAt: new Date().toISOString(),
     machine: machine(),
@@ -83,6 +85,16 @@ async function measureTurns(rig: Rig, options: BenchOptions): Promise<NonNullabl
     }
   }
   return { world: shape, cells, summary: summarize(cells) };
+}
+
+/** The compared build must be built: its processes run from its own dist/. */
+async function assertBuilt(build: string): Promise<void> {
+  for (const name of ['productServer', 'generateWorld']) {
+    const entry = entryPath(name, build);
+    if (!(await access(entry).then(() => true, () => false))) {
+      throw new Error(`--compareBuild=${build} has no ${entry}. Build that checkout first (npm ci, then npm run build in it), or name the folder that holds its dist/.`);
+    }
+  }
 }
 
 function machine(): Record<string, unknown> {

@@ -9,9 +9,9 @@ import type { World } from './world';
 
 /**
  * One block: every scenario once at one connection count, back to back, with the bare echo bot
- * measured at the start and again before the confirmation run, so that whatever load the machine
- * carries at that moment weighs on the baseline and the product alike. Blocks are repeated (rounds)
- * and the medians reported.
+ * measured at the start and again before the confirmation runs (this build's, and another build's
+ * with --compareBuild), so that whatever load the machine carries at that moment weighs on the
+ * baseline and the product alike. Blocks are repeated (rounds) and the medians reported.
  */
 
 export interface PreparedWorld {
@@ -85,20 +85,34 @@ export async function runBlock(
   const subscriptionRate = results.find((r) => r.scenario === 'flow.subscription')?.reqPerSec ?? 100;
   const wanted = Math.ceil(subscriptionRate * (options.durationSec + options.warmupSec) * 1.5) + connections + 10;
   const confirmFlows = Math.min(wanted, prepared.world.confirmableCapacity, 20_000);
-  const folder = path.join(rig.scratch, 'runs', `${prepared.label}-confirm-${connections}-${round}`);
-  const request: WorldRequest = { ...prepared.request, writeDirectory: false, stateFile: path.join(folder, 'state.json'), confirmFlows, at: new Date().toISOString() };
-  await generateWorld(request);
-  const plan = benchPlan(prepared.world, request);
+  const builds: { scenario: ScenarioName; build?: string }[] = [{ scenario: 'flow.confirm' }];
+  // Every other round the compared build goes first, so that neither always runs right after the echo bot.
+  if (options.compareBuild) builds.splice(round % 2, 0, { scenario: 'flow.confirm-compared', build: options.compareBuild });
+  const states = [];
+  for (const { scenario, build } of builds) states.push({ scenario, build, ...(await confirmationState(rig, prepared, `${prepared.label}-${scenario}-${connections}-${round}`, confirmFlows, build)) });
 
-  record(await measure(rig, createScenario('echo', plan, rig.serviceUrl), rig.echoUrl, rig.echo, connections, options));
-  const confirming = await rig.startProduct(folder, request.directoryFile);
-  await settle();
-  try {
-    record(await measure(rig, createScenario('flow.confirm', plan, rig.serviceUrl), confirming.url, confirming.child, connections, options));
-  } finally {
-    await confirming.stop();
+  record(await measure(rig, createScenario('echo', prepared.plan, rig.serviceUrl), rig.echoUrl, rig.echo, connections, options));
+  for (const { scenario, build, folder, plan, directoryFile } of states) {
+    const confirming = await rig.startProduct(folder, directoryFile, build);
+    await settle();
+    try {
+      record(await measure(rig, createScenario(scenario, plan, rig.serviceUrl), confirming.url, confirming.child, connections, options));
+    } finally {
+      await confirming.stop();
+    }
   }
   return results;
+}
+
+/**
+ * A state with `confirmFlows` flows to confirm, written by the generator of the build under
+ * measurement (so that each build opens a state it wrote itself), from the same world.
+ */
+async function confirmationState(rig: Rig, prepared: PreparedWorld, label: string, confirmFlows: number, build?: string): Promise<{ folder: string; plan: BenchPlan; directoryFile: string }> {
+  const folder = path.join(rig.scratch, 'runs', label);
+  const request: WorldRequest = { ...prepared.request, writeDirectory: false, stateFile: path.join(folder, 'state.json'), confirmFlows, at: new Date().toISOString() };
+  await generateWorld(request, build);
+  return { folder, plan: benchPlan(prepared.world, request), directoryFile: request.directoryFile };
 }
 
 /**

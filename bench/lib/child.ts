@@ -25,13 +25,17 @@ export interface Child {
   stop(graceMs?: number): Promise<void>;
 }
 
-/** A compiled entry beside this file's folder: dist/bench/processes/<name>.js. */
-export function entryPath(name: string): string {
+/**
+ * A compiled entry: dist/bench/processes/<name>.js beside this file's folder, or in the checkout
+ * `build` names (another build of the product, compared with this one).
+ */
+export function entryPath(name: string, build?: string): string {
+  if (build) return path.join(build, 'dist', 'bench', 'processes', `${name}.js`);
   return path.join(__dirname, '..', 'processes', `${name}.js`);
 }
 
-export async function startChild(name: string, options: Message = {}, readyTimeoutMs = 120_000): Promise<Child> {
-  const child = fork(entryPath(name), [JSON.stringify(options)], {
+export async function startChild(name: string, options: Message = {}, readyTimeoutMs = 120_000, build?: string): Promise<Child> {
+  const child = fork(entryPath(name, build), [JSON.stringify(options)], {
     execArgv: ['--disable-warning=DEP0111'],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });

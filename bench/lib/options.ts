@@ -1,3 +1,5 @@
+import path from 'node:path';
+
 /** What one `npm run bench` does; every field can be set on the command line as --name=value. */
 export interface BenchOptions {
   readonly smoke: boolean;
@@ -27,6 +29,11 @@ export interface BenchOptions {
   readonly fanoutRecipients: number;
   /** Where the JSON results go; empty means bench/results/<timestamp>.json. */
   readonly out: string;
+  /**
+   * Another built checkout of the product (its root, holding dist/): each block also measures its
+   * flow.confirm, beside this build's and against the same echo runs. Empty: this build only.
+   */
+  readonly compareBuild: string;
 }
 
 export type Phase = 'turns' | 'growth' | 'fanout';
@@ -51,6 +58,7 @@ const FULL: BenchOptions = {
   startups: 3,
   fanoutRecipients: 1_000,
   out: '',
+  compareBuild: '',
 };
 
 /** Every part runs, briefly, on tiny worlds: proof that the benchmark still works, not a measurement. */
@@ -96,6 +104,7 @@ const PARSERS: Parsers = {
   startups: positiveNumber,
   fanoutRecipients: positiveNumber,
   out: (raw) => raw,
+  compareBuild: (raw) => (raw === '' ? '' : path.resolve(raw)),
 };
 
 export function parseOptions(argv: readonly string[]): BenchOptions {

@@ -82,8 +82,9 @@ export class Rig {
     return folder;
   }
 
-  async startProduct(stateFolder: string, directoryFile: string): Promise<Product> {
-    const child = await startChild('productServer', { stateFile: path.join(stateFolder, 'state.json'), directoryFile });
+  /** Starts this build's product, or that of the checkout `build` names. */
+  async startProduct(stateFolder: string, directoryFile: string, build?: string): Promise<Product> {
+    const child = await startChild('productServer', { stateFile: path.join(stateFolder, 'state.json'), directoryFile }, undefined, build);
     return new Product(child);
   }
 

@@ -17,7 +17,8 @@ export type ScenarioName =
   | 'setup-text'
   | 'flow.organization'
   | 'flow.subscription'
-  | 'flow.confirm';
+  | 'flow.confirm'
+  | 'flow.confirm-compared';
 /** baseline: the bare echo bot; diagnostic: bots answering with the product's cards but doing none of its work. */
 export type Target = 'baseline' | 'diagnostic' | 'product';
 
@@ -56,6 +57,8 @@ export const SCENARIO_DESCRIPTIONS: Readonly<Record<ScenarioName, string>> = {
   'flow.organization': 'the product: Action.Execute flow.organization on the user\'s open set-up flow, picking their own unlinked organization: re-checks the flow and the caller, writes the choice (one update), answers with the subscription picker card (eligibility of about four subscriptions) in the HTTP response',
   'flow.subscription': 'the product: Action.Execute flow.subscription on the user\'s flow whose organization is picked, choosing their own pay-as-you-go subscription: re-checks everything, writes the choice (one update), answers with the confirmation card',
   'flow.confirm': 'the product: Action.Execute flow.confirm on a flow waiting for confirmation, each request a different flow and organization (set-ups of unlinked organizations alternating with changes of linked ones, as far as the world has them): re-checks everything, writes the link, the finished flow and an audit entry (one update), answers with the result card',
+  'flow.confirm-compared':
+    'another build of the product (--compareBuild, started from its own dist/ beside this one) answering the same flow.confirm requests on a state its own generator wrote, in the same block as this build\'s, so that the two are compared against the same echo runs',
 };
 
 export function createScenario(name: ScenarioName, plan: BenchPlan, serviceUrl: string): Scenario {
@@ -117,7 +120,8 @@ export function createScenario(name: ScenarioName, plan: BenchPlan, serviceUrl: 
           return actionExecute(u, 'flow.subscription', { flowId: plan.subscriptionStepFlows[i], subscriptionId: u.subscriptionId }, serviceUrl);
         },
       };
-    case 'flow.confirm': {
+    case 'flow.confirm':
+    case 'flow.confirm-compared': {
       let used = 0;
       return {
         ...common,

@@ -70,7 +70,7 @@ export function summarize(cells: readonly CellResult[]): SummaryRow[] {
   });
 }
 
-const ANSWERED_IN_RESPONSE: ReadonlySet<ScenarioName> = new Set(['flow.organization', 'flow.subscription', 'flow.confirm']);
+const ANSWERED_IN_RESPONSE: ReadonlySet<ScenarioName> = new Set(['flow.organization', 'flow.subscription', 'flow.confirm', 'flow.confirm-compared']);
 
 function cpuIn(cells: readonly CellResult[], cell: CellResult, scenario: ScenarioName): number {
   const runs = cells.filter((c) => c.scenario === scenario && c.world === cell.world && c.connections === cell.connections && c.round === cell.round);

@@ -51,8 +51,9 @@ export function benchFlows(world: World, request: WorldRequest, at: Date): Flow[
   return flows;
 }
 
-export async function generateWorld(request: WorldRequest): Promise<{ generatedMs: number; firstOpenMs: number }> {
-  const child = await startChild('generateWorld', { ...request }, 600_000);
+/** Writes the world's files with this build's generator, or with that of the checkout `build` names. */
+export async function generateWorld(request: WorldRequest, build?: string): Promise<{ generatedMs: number; firstOpenMs: number }> {
+  const child = await startChild('generateWorld', { ...request }, 600_000, build);
   await child.stop();
   return { generatedMs: Number(child.ready.generatedMs), firstOpenMs: Number(child.ready.firstOpenMs) };
 }

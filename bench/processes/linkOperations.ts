@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { PerformanceObserver } from 'node:perf_hooks';
-import { BillingService } from '../../src/billing/billingService';
+import { createBillingService } from '../../src/billing/billingService';
 import type { Outcome } from '../../src/domain/outcome';
 import type { Caller } from '../../src/domain/caller';
 import { LocalDirectory } from '../../src/directory/localDirectory';
@@ -29,7 +29,7 @@ async function main(): Promise<void> {
   const world = new World(shape);
   const directory = await LocalDirectory.open(String(options.directoryFile));
   const store = await openLowdbStore(String(options.stateFile));
-  const billing = new BillingService({ directory, store, flowTtlMs: 15 * 60_000 });
+  const billing = createBillingService({ directory, store, flowTtlMs: 15 * 60_000 });
   const timings: Record<Step, number[]> = { start: [], organization: [], subscription: [], confirm: [] };
   const watch = new EventLoopWatch();
   watch.report(true);

@@ -4,13 +4,13 @@ import type { BillingLinkPort } from '../domain/ports/billingLinks';
 import type { DirectoryPort } from '../domain/ports/directory';
 import type { Deliveries, TeamsAddresses } from '../domain/ports/notifications';
 import type { Store } from '../domain/ports/store';
-import { BillingService } from './billingService';
+import { createBillingService, type BillingService } from './billingService';
 import { cancelAll } from './cancelAll';
 import { UserRateLimit } from './flows/userRateLimit';
-import { ManagerService } from './managerService';
+import { createManagerService, type ManagerService } from './managerService';
 import { ManagerNotices, type ChangeNotices } from './notify/managerNotices';
 import type { PriceTable } from './prices';
-import { QuantitiesService } from './quantitiesService';
+import { createQuantitiesService, type QuantitiesService } from './quantitiesService';
 
 /** Everything the core is given: its ports, and the few facts of this deployment it must tell users. */
 export interface CoreDeps {
@@ -58,9 +58,9 @@ export function createCore(deps: CoreDeps): BillingCore {
     ...(deps.now ? { now: deps.now } : {}),
     ...(deps.newId ? { newId: deps.newId } : {}),
   };
-  const billing = new BillingService({ ...common, prices: deps.prices, ...(deps.billingLinksFor ? { billingLinksFor: deps.billingLinksFor } : {}) });
-  const quantities = new QuantitiesService({ ...common, billing, prices: deps.prices, ...(deps.boughtElsewhere !== undefined ? { boughtElsewhere: deps.boughtElsewhere } : {}) });
-  const managers = new ManagerService({ ...common, addresses: deps.addresses, ...(deps.changedElsewhere !== undefined ? { changedElsewhere: deps.changedElsewhere } : {}) });
+  const billing = createBillingService({ ...common, prices: deps.prices, ...(deps.billingLinksFor ? { billingLinksFor: deps.billingLinksFor } : {}) });
+  const quantities = createQuantitiesService({ ...common, billing, prices: deps.prices, ...(deps.boughtElsewhere !== undefined ? { boughtElsewhere: deps.boughtElsewhere } : {}) });
+  const managers = createManagerService({ ...common, addresses: deps.addresses, ...(deps.changedElsewhere !== undefined ? { changedElsewhere: deps.changedElsewhere } : {}) });
   const engines = [billing.context.flows, quantities.context.flows, managers.context.flows];
   return { billing, quantities, managers, cancelAll: (caller) => cancelAll(deps.store, engines, caller, deps.reportError) };
 }

@@ -1,10 +1,10 @@
-import { constants as fsConstants, promises as fs } from 'node:fs';
+import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
-import { crc32 } from 'node:zlib';
-import { setEntry } from './draft';
-import { errorCode, messageOf } from './errorDetails';
+import { JournalContent } from './journalContent';
+import { checkedLine, JournalEndError, linesBuffer, readLines, slices } from './journalLines';
 import { StateFileError } from './port';
+import { openRegularJournalFile } from './regularJournalFile';
 import type { CollectionKind } from './state';
 
 /**
@@ -39,9 +39,8 @@ export type CollectionValue = Record<string, unknown> | unknown[];
 
 /** A keyed journal is rewritten once its lines outnumber twice its live entries by this much. */
 const COMPACT_AFTER_EXTRA_LINES = 1000;
-/** Lines written, and bytes read, between two turns of the event loop. */
+/** Lines written between two turns of the event loop. */
 const SLICE_LINES = 1000;
-const READ_SLICE_BYTES = 256 * 1024;
 
 export class Journal {
   private constructor(
@@ -86,17 +85,7 @@ export class Journal {
    */
   static async open(folder: string, collection: string, record: JournalRecord, warn: (message: string) => void): Promise<{ journal: Journal; value: CollectionValue }> {
     const file = path.join(folder, record.file);
-    await assertRegularJournalFile(file, collection);
-    let handle: FileHandle;
-    try {
-      // O_NOFOLLOW: a link put in the file's place after the check above is refused, not followed.
-      handle = await fs.open(file, fsConstants.O_RDWR | NO_FOLLOW);
-    } catch (error) {
-      throw new StateFileError(
-        `The journal ${file} of the state's "${collection}" cannot be opened (${describeOpenError(error)}). ` +
-          'The state file refers to it, so the state is incomplete without it: restore the folder from a backup.',
-      );
-    }
+    const handle = await openRegularJournalFile(file, collection);
     try {
       const { size } = await handle.stat();
       if (size < record.bytes) {
@@ -252,182 +241,5 @@ export class Journal {
   async discard(): Promise<void> {
     await this.handle.close().catch(() => undefined);
     await fs.rm(this.path, { force: true });
-  }
-}
-
-/**
- * The collection a journal's saved text describes, for readers that must not touch the file (a
- * snapshot beside a running bot).
- * @throws StateFileError naming the journal when a line is not what this collection holds.
- */
-export function parseJournal(file: string, collection: string, kind: CollectionKind, text: string, checksummed: boolean): CollectionValue {
-  const content = new JournalContent(file, collection, kind, checksummed);
-  if (text !== '' && !text.endsWith('\n')) {
-    throw new StateFileError(`The journal ${file} of the state's "${collection}" does not end where the state file says a line ended. Restore the folder from a backup.`);
-  }
-  content.add(text.split('\n').slice(0, -1));
-  return content.finish().value;
-}
-
-const NO_FOLLOW = fsConstants.O_NOFOLLOW ?? 0;
-
-/**
- * Refuses a journal that is not a regular file in the state's folder: a symbolic link would make the
- * bot read, and append to, a file elsewhere that whoever placed the link chose.
- */
-export async function assertRegularJournalFile(file: string, collection: string): Promise<void> {
-  let stats;
-  try {
-    stats = await fs.lstat(file);
-  } catch (error) {
-    throw new StateFileError(
-      `The journal ${file} of the state's "${collection}" cannot be opened (${describeOpenError(error)}). ` +
-        'The state file refers to it, so the state is incomplete without it: restore the folder from a backup.',
-    );
-  }
-  if (stats.isFile()) return;
-  if (stats.isSymbolicLink()) {
-    const target = await fs.readlink(file).catch(() => undefined);
-    throw new StateFileError(
-      `The journal ${file} of the state's "${collection}" is a symbolic link${target === undefined ? '' : ` to ${target}`}, not a file. ` +
-        'The bot reads and writes its journals only as regular files inside the state\'s folder, so it did not start and changed nothing: ' +
-        'put the file itself in place of the link (for example with cp --remove-destination), or restore the folder from a backup.',
-    );
-  }
-  throw new StateFileError(
-    `The journal ${file} of the state's "${collection}" is not a regular file (it is ${stats.isDirectory() ? 'a folder' : 'a special file'}). ` +
-      'The bot did not start and changed nothing: restore the folder from a backup.',
-  );
-}
-
-function describeOpenError(error: unknown): string {
-  const code = errorCode(error);
-  if (code === 'ENOENT') return 'it does not exist';
-  if (code === 'ELOOP') return 'it was replaced by a symbolic link';
-  return messageOf(error);
-}
-
-/** The 8 hex digits a line starts with: the CRC-32 of its JSON, in UTF-8. */
-function checksumOf(json: string): string {
-  return crc32(json).toString(16).padStart(8, '0');
-}
-
-/** The JSON of a saved line whose checksum matches, or undefined. */
-function checkedLine(saved: string): string | undefined {
-  if (saved.length < 10 || saved.charCodeAt(8) !== 0x20) return undefined;
-  const json = saved.slice(9);
-  return saved.slice(0, 8) === checksumOf(json) ? json : undefined;
-}
-
-function linesBuffer(lines: readonly string[], checksummed: boolean): Buffer {
-  const text = checksummed ? lines.map((line) => `${checksumOf(line)} ${line}\n`).join('') : lines.map((line) => `${line}\n`).join('');
-  return Buffer.from(text, 'utf8');
-}
-
-function* slices(lines: Iterable<string>, size: number): Generator<string[]> {
-  let slice: string[] = [];
-  for (const line of lines) {
-    slice.push(line);
-    if (slice.length === size) {
-      yield slice;
-      slice = [];
-    }
-  }
-  if (slice.length > 0) yield slice;
-}
-
-/**
- * The lines of a journal's first `upTo` bytes, a slice at a time.
- * @throws JournalEndError when those bytes do not end with a whole line.
- */
-async function* readLines(handle: FileHandle, upTo: number): AsyncGenerator<string[]> {
-  let position = 0;
-  let partial = '';
-  const buffer = Buffer.alloc(READ_SLICE_BYTES);
-  while (position < upTo) {
-    const { bytesRead } = await handle.read(buffer, 0, Math.min(buffer.length, upTo - position), position);
-    if (bytesRead === 0) break;
-    position += bytesRead;
-    const text = partial + buffer.subarray(0, bytesRead).toString('utf8');
-    const end = text.lastIndexOf('\n');
-    partial = text.slice(end + 1);
-    if (end >= 0) yield text.slice(0, end).split('\n');
-  }
-  if (partial !== '') throw new JournalEndError();
-}
-
-class JournalEndError extends Error {
-  constructor() {
-    super('The saved part of the journal does not end with a whole line.');
-  }
-}
-
-/** A journal's lines folded into the collection they describe, as they are read. */
-class JournalContent {
-  private readonly items: unknown[] = [];
-  private readonly entries: Record<string, unknown> = {};
-  private lineCount = 0;
-
-  constructor(
-    private readonly file: string,
-    private readonly collection: string,
-    private readonly kind: CollectionKind,
-    private readonly checksummed: boolean,
-  ) {}
-
-  add(lines: readonly string[]): void {
-    for (const saved of lines) {
-      this.apply(this.parse(this.checksummed ? this.checked(saved) : saved));
-      this.lineCount++;
-    }
-  }
-
-  private checked(saved: string): string {
-    const json = checkedLine(saved);
-    if (json !== undefined) return json;
-    throw this.bad(
-      /^[0-9a-f]{8} /.test(saved)
-        ? 'does not match its checksum: it was changed or damaged after the bot wrote it'
-        : 'does not start with a checksum, as every line of this journal must: it was changed or damaged after the bot wrote it',
-    );
-  }
-
-  private apply(change: unknown): void {
-    if (this.kind === 'append-only') {
-      this.items.push(change);
-      return;
-    }
-    if (typeof change === 'object' && change !== null && !Array.isArray(change)) {
-      const { set, value, delete: removed } = change as Record<string, unknown>;
-      if (typeof set === 'string' && value !== undefined) {
-        setEntry(this.entries, set, value);
-        return;
-      }
-      if (typeof removed === 'string') {
-        delete this.entries[removed];
-        return;
-      }
-    }
-    throw this.bad('is neither {"set":key,"value":...} nor {"delete":key}');
-  }
-
-  finish(): { value: CollectionValue; lines: number; live: number } {
-    if (this.kind === 'append-only') return { value: this.items, lines: this.lineCount, live: this.items.length };
-    return { value: this.entries, lines: this.lineCount, live: Object.keys(this.entries).length };
-  }
-
-  private parse(line: string): unknown {
-    try {
-      return JSON.parse(line) as unknown;
-    } catch (error) {
-      throw this.bad(`is not valid JSON (${messageOf(error)})`);
-    }
-  }
-
-  private bad(why: string): StateFileError {
-    return new StateFileError(
-      `Line ${this.lineCount + 1} of the journal ${this.file} of the state's "${this.collection}" ${why}. ` +
-        'The bot did not start and left the file untouched: restore the folder from a backup.',
-    );
   }
 }

@@ -1,4 +1,5 @@
-import { applyChanges, createDraft, isEmptyChangeSet, mergeChangeSets, NO_CHANGES, type ChangeSet } from './draft';
+import { applyChanges, isEmptyChangeSet, mergeChangeSets, NO_CHANGES, type ChangeSet } from './changeSet';
+import { createDraft } from './draft';
 import type { WholeState } from './unitOfWork';
 import { STATE_LAYOUT, type BotState, type StateLayout } from './state';
 

@@ -1,12 +1,14 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { ChangeSet } from './draft';
+import type { ChangeSet } from './changeSet';
 import { withAddedKeys } from './addedKeys';
 import { errorCode, messageOf } from './errorDetails';
+import { setAsideReplaced, withChecksums } from './checksumRewrite';
+import { refuseOrphanedState, setAsideStrayJournals } from './filesAside';
 import { Journal, type CollectionValue, type JournalRecord } from './journal';
 import { StateFileError } from './port';
 import { StateWriteError } from '../domain/ports/store';
-import { JOURNALS_KEY, isStateFileCompanion, journalCollection, journalFileName, journalGeneration, parseStateFile, type StateFileContent } from './stateFile';
+import { JOURNALS_KEY, journalFileName, journalGeneration, parseStateFile, type StateFileContent } from './stateFile';
 import { STATE_LAYOUT, STATE_SCHEMA_VERSION, emptyState, type BotState, type CollectionKind, type StateLayout } from './state';
 
 /**
@@ -227,103 +229,6 @@ function collectionsToJournal(content: StateFileContent): Map<string, { kind: Co
     moving.set(name, { kind, value });
   }
   return moving;
-}
-
-/**
- * Rewrites each journal written before checksums into a new generation with them, holding what it
- * was read as (a keyed one compacted on the way). Returns the journals replaced, by collection; the
- * caller records the new ones in the state file, then sets the old ones aside. A rewrite that fails
- * leaves that journal as it was, with a warning: it is read and appended to without checksums.
- */
-async function withChecksums(
-  stateFile: string,
-  journals: Map<string, Journal>,
-  collections: Readonly<Record<string, CollectionValue>>,
-  warn: (message: string) => void,
-): Promise<Map<string, Journal>> {
-  const replaced = new Map<string, Journal>();
-  for (const [name, old] of [...journals]) {
-    const value = collections[name];
-    if (old.checksummed || value === undefined) continue;
-    const generation = (journalGeneration(stateFile, name, old.file) ?? 0) + 1;
-    try {
-      journals.set(name, await Journal.create(old.folder, journalFileName(stateFile, name, generation), name, old.kind, value));
-      replaced.set(name, old);
-    } catch (error) {
-      warn(`Could not rewrite the journal ${old.path} with checksums (${messageOf(error)}); the bot goes on using it as it is and tries again at the next start.`);
-    }
-  }
-  return replaced;
-}
-
-/** The journals the state no longer refers to after their rewrite with checksums: kept, aside, for whoever wants to check. */
-async function setAsideReplaced(stateFile: string, replaced: readonly Journal[], warn: (message: string) => void): Promise<void> {
-  await Promise.all(replaced.map((journal) => journal.close().catch(() => undefined)));
-  try {
-    // The state file already refers to the rewrites: what stays behind is a stray, set aside at the next start.
-    await setAside(stateFile, replaced, warn, 'was written before journal lines carried checksums; the state now uses its rewrite with them', 'The bot goes on with the rewritten journals and moves it aside at the next start.');
-  } catch (error) {
-    warn(messageOf(error));
-  }
-}
-
-/**
- * A state file that is missing while files of its state are still there is a lost or misplaced
- * state, not a new installation: starting empty would drop every link, manager, quantity, audit
- * entry and notification in them. Journals that hold nothing (an empty state's first start cut
- * short before its state file was written) are only moved aside.
- * @throws StateFileError naming the files and the way out when any of them holds something.
- */
-async function refuseOrphanedState(stateFile: string, warn: (message: string) => void): Promise<void> {
-  const folder = path.dirname(stateFile);
-  const names = (await fs.readdir(folder).catch(() => [] as string[])).filter((name) => isStateFileCompanion(stateFile, name)).sort();
-  if (names.length === 0) return;
-  const sizes = await Promise.all(names.map(async (name) => fs.lstat(path.join(folder, name)).then((stats) => (stats.isFile() ? stats.size : -1), () => 0)));
-  if (sizes.every((size) => size === 0) && names.every((name) => journalCollection(stateFile, name) !== undefined)) {
-    await setAside(stateFile, names.map((name) => ({ path: path.join(folder, name) })), warn, 'holds nothing and belongs to no state file (a first start cut short)');
-    return;
-  }
-  const files = names.map((name) => path.join(folder, name)).join(', ');
-  throw new StateFileError(
-    `The state file ${stateFile} does not exist, but its folder holds files of a state: ${files}. ` +
-      'Starting with an empty state would lose the billing links, managers, paid quantities, audit and notifications they hold, ' +
-      `so the bot did not start and changed nothing. Restore ${stateFile} from a backup; or, to start with an empty state on purpose, move those files out of ${folder}.`,
-  );
-}
-
-/** Journal-shaped files of this state file that it does not list: left by a compaction or a move that never finished. */
-async function setAsideStrayJournals(stateFile: string, listed: Readonly<Record<string, JournalRecord>>, warn: (message: string) => void): Promise<void> {
-  const folder = path.dirname(stateFile);
-  const inUse = new Set(Object.values(listed).map((record) => record.file));
-  const strays = (await fs.readdir(folder)).filter((file) => !inUse.has(file) && journalCollection(stateFile, file) !== undefined).sort();
-  if (strays.length === 0) return;
-  await setAside(stateFile, strays.map((file) => ({ path: path.join(folder, file) })), warn, 'is not part of the state (a compaction or conversion that did not finish), so the bot does not read it');
-}
-
-/**
- * Moves files into a new dated folder beside the state file, never over anything, with one warning
- * per file saying where it went and why.
- */
-async function setAside(
-  stateFile: string,
-  files: readonly { readonly path: string }[],
-  warn: (message: string) => void,
-  why: string,
-  ifItFails = 'The bot did not start: check that the folder is writable, or move the file out of it yourself.',
-): Promise<void> {
-  const folder = path.dirname(stateFile);
-  const aside = await fs.mkdtemp(path.join(folder, `aside-${new Date().toISOString().replace(/[:.]/g, '-')}-`));
-  for (const file of files) {
-    const target = path.join(aside, path.basename(file.path));
-    try {
-      await fs.rename(file.path, target);
-    } catch (error) {
-      throw new StateFileError(
-        `Could not move ${file.path} aside into ${aside} (${messageOf(error)}); it ${why}. ${ifItFails}`,
-      );
-    }
-    warn(`The file ${file.path} ${why}; it was moved to ${target}. Nothing in it was deleted: delete ${aside} once you are sure you do not need it.`);
-  }
 }
 
 async function readIfPresent(stateFile: string): Promise<string | undefined> {

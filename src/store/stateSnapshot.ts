@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { withAddedKeys } from './addedKeys';
-import { assertRegularJournalFile, parseJournal } from './journal';
+import { parseJournal } from './journalContent';
+import { assertRegularJournalFile } from './regularJournalFile';
 import { parseStateFile } from './stateFile';
 import type { BotState } from './state';
 

@@ -11,6 +11,8 @@ const run = promisify(execFile);
 
 /** The compiled benchmark, from dist/test/integration. */
 const BENCH_MAIN = path.join(__dirname, '..', '..', 'bench', 'main.js');
+/** This checkout, the folder that holds dist/. */
+const CHECKOUT = path.join(__dirname, '..', '..', '..');
 
 /**
  * The benchmark's smoke run: every part of `npm run bench` once, briefly, on tiny worlds, so that it
@@ -62,5 +64,35 @@ describe('npm run bench -- --smoke', function () {
     }
     assert.ok((fanout.runs[1]?.throttled ?? 0) > 0, 'the throttled run injected 429s');
     assert.equal(fanout.runs[2]?.chatsStarted, fanout.runs[2]?.recipients, 'a chat was started with each manager who had none');
+  });
+
+  it('with --compareBuild, measures the other build\'s confirmations in every block, against the same echo runs, with only right answers', async () => {
+    const out = path.join(folder, 'compared.json');
+    // This checkout compared with itself: the test is about what the option measures, not about two builds.
+    const { stdout } = await run(process.execPath, ['--disable-warning=DEP0111', BENCH_MAIN, '--smoke', '--phases=turns', `--compareBuild=${CHECKOUT}`, `--out=${out}`], { maxBuffer: 16 * 1024 * 1024 });
+    assert.match(stdout, /flow\.confirm-compared/);
+    const results = JSON.parse(await readFile(out, 'utf8')) as Results;
+    const cells = results.turns?.cells ?? [];
+    const blocks = results.options.rounds * results.options.connections.length;
+    for (const scenario of ['flow.confirm', 'flow.confirm-compared', 'echo'] as const) {
+      const runs = cells.filter((c) => c.scenario === scenario);
+      assert.equal(runs.length, scenario === 'echo' ? 2 * blocks : blocks, `${scenario} runs once a block (the echo bot twice)`);
+      for (const cell of runs) {
+        assert.ok(cell.requests > 0, `${scenario} made no requests`);
+        assert.deepEqual({ errors: cell.errors, timeouts: cell.timeouts, non2xx: cell.non2xx, unexpected: cell.unexpected }, { errors: 0, timeouts: 0, non2xx: 0, unexpected: 0 }, `${scenario} got wrong answers`);
+      }
+    }
+    const compared = results.turns?.summary.find((r) => r.scenario === 'flow.confirm-compared');
+    assert.ok(compared && compared.ratioToEcho > 0 && compared.cpuRatioToEcho > 0, 'the compared build is set against the echo runs of its blocks');
+  });
+
+  it('with --compareBuild naming a checkout that is not built, stops before measuring and says what to do', async () => {
+    await assert.rejects(
+      run(process.execPath, ['--disable-warning=DEP0111', BENCH_MAIN, '--smoke', '--phases=turns', `--compareBuild=${folder}`, `--out=${path.join(folder, 'never.json')}`]),
+      (error: Error & { stderr?: string }) => {
+        assert.match(error.stderr ?? '', /has no .*productServer\.js\. Build that checkout first/);
+        return true;
+      },
+    );
   });
 });

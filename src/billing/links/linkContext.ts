@@ -1,8 +1,9 @@
-import type { UseCaseContext } from '../useCaseContext';
+import { useCaseContext, type UseCaseContext, type UseCaseDeps } from '../useCaseContext';
 import type { Caller } from '../../domain/caller';
 import type { Flow } from '../../domain/model';
 import type { BillingLinkPort } from '../../domain/ports/billingLinks';
-import type { PriceTable } from '../prices';
+import { LIST_PRICES_USD, type PriceTable } from '../prices';
+import { LINK_FLOWS } from './linkFlow';
 
 /** What the billing-link use cases (set up, change, remove, status) are given. */
 export interface LinkContext extends UseCaseContext<Flow> {
@@ -13,4 +14,15 @@ export interface LinkContext extends UseCaseContext<Flow> {
    */
   readonly billingLinksFor: ((caller: Caller) => Promise<BillingLinkPort>) | undefined;
   readonly prices: PriceTable;
+}
+
+/** What the billing-link use cases are built from. */
+export interface LinkDeps extends UseCaseDeps {
+  readonly billingLinksFor?: LinkContext['billingLinksFor'];
+  /** For the list-price estimates of a first purchase; the shipped list prices by default. */
+  readonly prices?: PriceTable;
+}
+
+export function linkContext(deps: LinkDeps): LinkContext {
+  return { ...useCaseContext<Flow>(deps, LINK_FLOWS, 'BillingService'), billingLinksFor: deps.billingLinksFor, prices: deps.prices ?? LIST_PRICES_USD };
 }

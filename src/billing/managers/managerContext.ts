@@ -1,9 +1,9 @@
-import type { UseCaseContext } from '../useCaseContext';
+import { useCaseContext, type UseCaseContext, type UseCaseDeps } from '../useCaseContext';
 import type { ManagerFlow, ManagerFlowKind } from '../../domain/model';
 import type { TeamsAddresses } from '../../domain/ports/notifications';
 import type { FlowFamily } from '../flows/engine';
 import type { ManagerFlowView } from '../managerViews';
-import type { KeyedQueue } from '../serviceSupport';
+import { KeyedQueue } from '../serviceSupport';
 
 /** The command that starts each flow, as a user types it. */
 export const MANAGER_COMMAND = { add: 'add manager', remove: 'remove manager' } as const satisfies Record<ManagerFlowKind, string>;
@@ -31,6 +31,18 @@ export interface ManagerContext extends UseCaseContext<ManagerFlow> {
    * `add manager` and `remove manager` then say so and change nothing; `managers` still lists them.
    */
   readonly changedElsewhere: string | undefined;
+}
+
+/** What the billing-manager use cases are built from. */
+export interface ManagerDeps extends UseCaseDeps {
+  readonly changedElsewhere?: string;
+  /** Whether the bot can reach each manager in Teams, as `managers` shows it; nobody, when absent. */
+  readonly addresses?: TeamsAddresses;
+}
+
+export function managerContext(deps: ManagerDeps): ManagerContext {
+  const addresses = deps.addresses ?? { hasPersonalChat: () => false, canStartChat: () => false };
+  return { ...useCaseContext<ManagerFlow>(deps, MANAGER_FLOWS, 'ManagerService'), addresses, perSubscription: new KeyedQueue(), changedElsewhere: deps.changedElsewhere };
 }
 
 export function managerViewOf(flow: ManagerFlow): ManagerFlowView {

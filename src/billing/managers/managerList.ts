@@ -1,5 +1,7 @@
+import type { Caller } from '../../domain/caller';
 import type { DirectoryPort } from '../../domain/ports/directory';
 import type { DirectoryUser, Organization } from '../../domain/directory';
+import { refusal, success, type Outcome } from '../../domain/outcome';
 import type { TeamsAddresses } from '../../domain/ports/notifications';
 import type { Store } from '../../domain/ports/store';
 import { billingManagerIds, canAssignRoles, managerRolesOf } from '../managerRules';
@@ -7,6 +9,26 @@ import { singleManagerWarning, type ManagerView, type OrganizationManagers } fro
 import { organizationAccess } from '../organizationAccess';
 import { reachOf } from './reach';
 import { isBillingManager } from '../roles';
+import { directoryUserOf, unknownCaller } from '../serviceSupport';
+import type { ManagerContext } from './managerContext';
+
+/**
+ * The billing managers of each organization the caller belongs to, or only of the one named (by id or
+ * name). In a shared conversation, only what every member may see: who they are, not the subscription.
+ */
+export async function managersFor(context: ManagerContext, caller: Caller, only?: { readonly id?: string; readonly name?: string }): Promise<Outcome<OrganizationManagers[]>> {
+  const directory = await context.directoryFor(caller);
+  const user = await directoryUserOf(directory, caller);
+  if (!user) return unknownCaller(caller);
+  const all = await listManagers(directory, context.store, context.addresses, user, caller.shared === true);
+  if (!only?.id && !only?.name) return success(all);
+  const wanted = all.filter((o) => o.organization.id === only.id || o.organization.name.toLowerCase() === only.name?.toLowerCase());
+  if (wanted.length === 0) {
+    const what = only.name ? `an organization called "${only.name}"` : 'that organization';
+    return refusal('organization-not-found', `You do not belong to ${what}. Type "managers" to see all of yours.`);
+  }
+  return success(wanted);
+}
 
 /**
  * Who manages billing of each organization the user belongs to. Every member sees who they are

@@ -6,9 +6,9 @@ import { toldAfterCommit } from '../notify/managerNotices';
 import { describeChange, paidQuantitiesOf, recordedQuantities, sameQuantities, writeQuantitiesIn } from '../quantities';
 import type { QuantitiesChanged } from '../quantitiesViews';
 import { named, namedUser, mutation } from '../serviceSupport';
-import { billedBy, paymentProblem, purchaseAccess } from './purchaseAccess';
+import { billedBy, paymentProblem } from './purchaseAccess';
 import { BUY_COMMAND, type PurchaseContext } from './purchaseContext';
-import { load, outOfOrder } from './purchaseFlow';
+import { loadWithTarget, quantitiesReviewed } from './purchaseFlow';
 
 /**
  * Makes the change the confirmation showed, after checking every rule again with fresh data, in one
@@ -16,19 +16,16 @@ import { load, outOfOrder } from './purchaseFlow';
  * tell the other billing managers.
  */
 export async function confirmPurchase(context: PurchaseContext, caller: Caller, flowId: string): Promise<Outcome<QuantitiesChanged>> {
-  const checked = await load(context, caller, flowId);
-  if (!checked.ok) return checked;
-  const { directory, user, flow } = checked.value;
-  const { organizationId, requested, basedOn } = flow;
-  if (!organizationId || !requested || !basedOn) return outOfOrder();
-  const target = await purchaseAccess(context, directory, user, await directory.getOrganization(organizationId));
-  if (!target.ok) return target;
-  const { organization, link } = target.value;
+  const loaded = await loadWithTarget(context, caller, flowId, quantitiesReviewed);
+  if (!loaded.ok) return loaded;
+  const { directory, user, flow, target } = loaded.value;
+  const { requested, basedOn } = flow;
+  const { organization, link } = target;
   if (!link) return { ok: false, problem: billingChangedMeanwhile(organization) };
-  const cannotPay = paymentProblem(target.value, basedOn, requested);
+  const cannotPay = paymentProblem(target, basedOn, requested);
   if (cannotPay) return { ok: false, problem: cannotPay };
   const at = context.now().toISOString();
-  const subscription = billedBy(target.value);
+  const subscription = billedBy(target);
   const eventId = context.newId();
   const announced = { id: eventId, kind: 'quantities.change', organization: named(organization), subscription, actor: namedUser(user), at } as const;
   const notice = await context.notices.prepare(directory, { ...announced, changes: [] });

@@ -1,9 +1,10 @@
-import type { UseCaseContext } from '../useCaseContext';
+import { useCaseContext, type UseCaseContext, type UseCaseDeps } from '../useCaseContext';
 import type { Caller } from '../../domain/caller';
 import type { PaidQuantities, PurchaseFlow } from '../../domain/model';
 import type { Outcome } from '../../domain/outcome';
+import type { BillingService } from '../billingService';
 import type { FlowFamily } from '../flows/engine';
-import type { PriceTable } from '../prices';
+import { LIST_PRICES_USD, type PriceTable } from '../prices';
 import type { PurchaseFlowView } from '../quantitiesViews';
 import type { SubscriptionStep } from '../views';
 
@@ -29,6 +30,23 @@ export interface PurchaseContext extends UseCaseContext<PurchaseFlow> {
    * rather than record a purchase that would charge nothing.
    */
   readonly boughtElsewhere: string | undefined;
+}
+
+/** What the purchase use cases are built from. */
+export interface PurchaseDeps extends UseCaseDeps {
+  /** Set-up rules live there; a first purchase hands over to its set-up flow. */
+  readonly billing: Pick<BillingService, 'startFirstPurchase'>;
+  readonly prices?: PriceTable;
+  readonly boughtElsewhere?: string;
+}
+
+export function purchaseContext(deps: PurchaseDeps): PurchaseContext {
+  return {
+    ...useCaseContext<PurchaseFlow>(deps, PURCHASE_FLOWS, 'QuantitiesService'),
+    prices: deps.prices ?? LIST_PRICES_USD,
+    startFirstPurchase: (caller, organizationId, purchase) => deps.billing.startFirstPurchase(caller, organizationId, purchase),
+    boughtElsewhere: deps.boughtElsewhere,
+  };
 }
 
 export function purchaseViewOf(flow: PurchaseFlow): PurchaseFlowView {

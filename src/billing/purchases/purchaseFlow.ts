@@ -8,7 +8,7 @@ import { readQuantities } from '../quantityInput';
 import type { PurchaseFlowView, PurchaseOrganizationStep, PurchaseReview, QuantitiesStep } from '../quantitiesViews';
 import { directoryUserOf, named, unknownCaller } from '../serviceSupport';
 import type { SubscriptionStep } from '../views';
-import { billedBy, paymentProblem, purchaseAccess, purchaseOptions, quantitiesStep } from './purchaseAccess';
+import { billedBy, paymentProblem, purchaseAccess, purchaseOptions, quantitiesStep, type PurchaseTarget } from './purchaseAccess';
 import { BUY_COMMAND, purchaseViewOf, type PurchaseContext } from './purchaseContext';
 
 /** What "Next" on the quantities card leads to. */
@@ -47,13 +47,10 @@ export async function choosePurchaseOrganization(context: PurchaseContext, calle
  * billed organization gets the confirmation, and one without billing goes on to set billing up.
  */
 export async function reviewPurchase(context: PurchaseContext, caller: Caller, flowId: string, input: Readonly<Record<string, unknown>>): Promise<Outcome<ReviewAnswer>> {
-  const checked = await load(context, caller, flowId);
-  if (!checked.ok) return checked;
-  const { directory, user, flow } = checked.value;
-  if (!flow.organizationId) return outOfOrder();
-  const target = await purchaseAccess(context, directory, user, await directory.getOrganization(flow.organizationId));
-  if (!target.ok) return target;
-  const organization = target.value.organization;
+  const loaded = await loadWithTarget(context, caller, flowId, organizationChosen);
+  if (!loaded.ok) return loaded;
+  const { target } = loaded.value;
+  const organization = target.organization;
   const current = paidQuantitiesOf(await context.store.read((tx) => tx.quantities.get(organization.id)));
   const reading = readQuantities(input);
 
@@ -63,11 +60,11 @@ export async function reviewPurchase(context: PurchaseContext, caller: Caller, f
   if (!reading.quantities || problems.length > 0) {
     const kept = await context.flows.advance(caller, flowId);
     if (!kept.ok) return kept;
-    return success({ kind: 'invalid', step: await quantitiesStep(context, purchaseViewOf(kept.value), target.value, reading.valid, problems) });
+    return success({ kind: 'invalid', step: await quantitiesStep(context, purchaseViewOf(kept.value), target, reading.valid, problems) });
   }
   const requested: PaidQuantities = reading.quantities;
 
-  if (!target.value.link) {
+  if (!target.link) {
     const setup = await context.startFirstPurchase(caller, organization.id, requested);
     if (!setup.ok) return setup;
     const handedOver = await context.flows.finish(caller, flowId, 'completed', `your purchase for ${organization.name} went on to "set up billing"`);
@@ -75,28 +72,25 @@ export async function reviewPurchase(context: PurchaseContext, caller: Caller, f
     return success({ kind: 'setup', step: setup.value });
   }
 
-  const cannotPay = paymentProblem(target.value, current, requested);
+  const cannotPay = paymentProblem(target, current, requested);
   if (cannotPay) return { ok: false, problem: cannotPay };
   const moved = await context.flows.advance(caller, flowId, (f) => ({ ...f, requested: { ...requested }, basedOn: { ...current } }));
   if (!moved.ok) return moved;
   return success({
     kind: 'confirm',
-    review: { flow: purchaseViewOf(moved.value), organization: named(organization), billedBy: billedBy(target.value), change: describeChange(current, requested, context.prices) },
+    review: { flow: purchaseViewOf(moved.value), organization: named(organization), billedBy: billedBy(target), change: describeChange(current, requested, context.prices) },
   });
 }
 
 /** "Back" on the confirmation: the quantities card again, with the numbers the user chose. */
 export async function editPurchase(context: PurchaseContext, caller: Caller, flowId: string): Promise<Outcome<QuantitiesStep>> {
-  const checked = await load(context, caller, flowId);
-  if (!checked.ok) return checked;
-  const { directory, user, flow } = checked.value;
-  if (!flow.organizationId) return outOfOrder();
-  const target = await purchaseAccess(context, directory, user, await directory.getOrganization(flow.organizationId));
-  if (!target.ok) return target;
+  const loaded = await loadWithTarget(context, caller, flowId, organizationChosen);
+  if (!loaded.ok) return loaded;
+  const { flow, target } = loaded.value;
   const chosen = flow.requested ?? {};
   const moved = await context.flows.advance(caller, flowId, ({ requested: _requested, basedOn: _basedOn, ...rest }) => rest);
   if (!moved.ok) return moved;
-  return success(await quantitiesStep(context, purchaseViewOf(moved.value), target.value, chosen, []));
+  return success(await quantitiesStep(context, purchaseViewOf(moved.value), target, chosen, []));
 }
 
 export async function cancelPurchase(context: PurchaseContext, caller: Caller, flowId: string): Promise<Outcome<PurchaseFlowView>> {
@@ -106,14 +100,54 @@ export async function cancelPurchase(context: PurchaseContext, caller: Caller, f
 }
 
 /** The purchase and the caller, refusing when the caller may not act on it now, or buying is not possible here. */
-export async function load(context: PurchaseContext, caller: Caller, flowId: string): Promise<Outcome<{ readonly flow: PurchaseFlow; readonly user: DirectoryUser; readonly directory: DirectoryPort }>> {
+async function load(context: PurchaseContext, caller: Caller, flowId: string): Promise<Outcome<{ readonly flow: PurchaseFlow; readonly user: DirectoryUser; readonly directory: DirectoryPort }>> {
   if (context.boughtElsewhere !== undefined) return notHere(context.boughtElsewhere);
   const directory = await context.directoryFor(caller);
   const checked = await context.flows.load(directory, caller, flowId);
   return checked.ok ? success({ ...checked.value, directory }) : checked;
 }
 
-export function outOfOrder<T>(): Outcome<T> {
+/** A purchase whose organization is chosen. */
+export type ChosenPurchase = PurchaseFlow & { readonly organizationId: string };
+
+/** A purchase whose quantities are chosen too, and the ones they were chosen against. */
+export type ReviewedPurchase = ChosenPurchase & { readonly requested: PaidQuantities; readonly basedOn: PaidQuantities };
+
+export function organizationChosen(flow: PurchaseFlow): flow is ChosenPurchase {
+  return Boolean(flow.organizationId);
+}
+
+export function quantitiesReviewed(flow: PurchaseFlow): flow is ReviewedPurchase {
+  return organizationChosen(flow) && Boolean(flow.requested) && Boolean(flow.basedOn);
+}
+
+/**
+ * The purchase, the caller and, once the flow is as far as `ready` asks, the organization it is for
+ * as the caller may buy for it now: what every step after the organization starts from.
+ */
+export async function loadWithTarget<F extends ChosenPurchase>(
+  context: PurchaseContext,
+  caller: Caller,
+  flowId: string,
+  ready: (flow: PurchaseFlow) => flow is F,
+): Promise<Outcome<LoadedPurchase<F>>> {
+  const checked = await load(context, caller, flowId);
+  if (!checked.ok) return checked;
+  const { directory, user, flow } = checked.value;
+  if (!ready(flow)) return outOfOrder();
+  const target = await purchaseAccess(context, directory, user, await directory.getOrganization(flow.organizationId));
+  if (!target.ok) return target;
+  return success({ directory, user, flow, target: target.value });
+}
+
+export interface LoadedPurchase<F extends ChosenPurchase> {
+  readonly directory: DirectoryPort;
+  readonly user: DirectoryUser;
+  readonly flow: F;
+  readonly target: PurchaseTarget;
+}
+
+function outOfOrder<T>(): Outcome<T> {
   return refusal('flow-out-of-order', `Some choices are missing. Type "${BUY_COMMAND}" to start again.`);
 }
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { ManagerNotices } from '../../../src/billing/notify/managerNotices';
-import { BillingService } from '../../../src/billing/billingService';
+import { createBillingService, type BillingService } from '../../../src/billing/billingService';
 import { StateWriteError } from '../../../src/domain/ports/store';
 import { createMemoryStore } from '../../../src/store/memoryStore';
 import { world } from '../../support/fakeDirectory';
@@ -110,7 +110,7 @@ describe('Billing changes', () => {
     it('still reports a saved change as done when delivery cannot be woken, keeps its notifications queued, and reports the failure', async () => {
       const errors: unknown[] = [];
       const store = createMemoryStore();
-      const service = new BillingService({
+      const service = createBillingService({
         directory: contoso().role(PAYG, PAT, 'Owner').directory(),
         store,
         flowTtlMs: FLOW_TTL_MS,

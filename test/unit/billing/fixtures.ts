@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { BillingService } from '../../../src/billing/billingService';
+import { createBillingService, type BillingService } from '../../../src/billing/billingService';
 import { cancelAll } from '../../../src/billing/cancelAll';
 import type { FlowLimits } from '../../../src/billing/flows/userRateLimit';
 import type { Outcome, Problem } from '../../../src/domain/outcome';
@@ -75,7 +75,7 @@ export class Bench {
 
   constructor(readonly directory: FakeDirectory, initial?: BotState, limits?: FlowLimits) {
     this.store = createMemoryStore(initial);
-    this.service = new BillingService({
+    this.service = createBillingService({
       directory,
       store: this.store,
       flowTtlMs: FLOW_TTL_MS,

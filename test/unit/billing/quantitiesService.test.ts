@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { BillingService } from '../../../src/billing/billingService';
+import { createBillingService } from '../../../src/billing/billingService';
 import { cancelAll } from '../../../src/billing/cancelAll';
 import { TELL_NOBODY, type ChangeNotices } from '../../../src/billing/notify/managerNotices';
 import type { Outcome } from '../../../src/domain/outcome';
 import { FREE_TIER } from '../../../src/billing/quantities';
-import { QuantitiesService, type ReviewAnswer } from '../../../src/billing/quantitiesService';
+import { createQuantitiesService, type QuantitiesService, type ReviewAnswer } from '../../../src/billing/quantitiesService';
 import type { QuantitiesStep } from '../../../src/billing/quantitiesViews';
 import type { Caller } from '../../../src/domain/caller';
 import { StateBillingLinks } from '../../../src/billingLinks/stateBillingLinks';
@@ -110,8 +110,8 @@ describe('QuantitiesService', () => {
         return { recipients: [] };
       },
     };
-    const billing = new BillingService({ directory, store, flowTtlMs: 15 * 60_000, now });
-    service = new QuantitiesService({ directory, store, billing, flowTtlMs: 15 * 60_000, now, notices, reportError: (e) => storageErrors.push(e) });
+    const billing = createBillingService({ directory, store, flowTtlMs: 15 * 60_000, now });
+    service = createQuantitiesService({ directory, store, billing, flowTtlMs: 15 * 60_000, now, notices, reportError: (e) => storageErrors.push(e) });
   });
 
   async function open(who: Who, organizationId: string): Promise<{ flowId: string; step: Outcome<QuantitiesStep> }> {
@@ -321,8 +321,8 @@ describe('QuantitiesService with a directory per caller', () => {
       asked.push(who.userId);
       return new WorldDirectory(WORLD);
     };
-    const billing = new BillingService({ directoryFor, store, flowTtlMs: 15 * 60_000, now });
-    const service = new QuantitiesService({ directoryFor, store, billing, flowTtlMs: 15 * 60_000, now });
+    const billing = createBillingService({ directoryFor, store, flowTtlMs: 15 * 60_000, now });
+    const service = createQuantitiesService({ directoryFor, store, billing, flowTtlMs: 15 * 60_000, now });
     const started = value(await service.start(caller('carl')));
     value(await service.chooseOrganization(caller('carl'), started.flow.id, 'org-billed'));
     assert.deepEqual(asked, ['carl', 'carl']);
@@ -331,8 +331,8 @@ describe('QuantitiesService with a directory per caller', () => {
   it('refuses every step with the place to buy instead when paid quantities are kept elsewhere', async () => {
     const store = createMemoryStore(initialState());
     const directory = new WorldDirectory(WORLD);
-    const billing = new BillingService({ directory, store, flowTtlMs: 15 * 60_000, now });
-    const service = new QuantitiesService({ directory, store, billing, flowTtlMs: 15 * 60_000, now, boughtElsewhere: 'the Billing settings page' });
+    const billing = createBillingService({ directory, store, flowTtlMs: 15 * 60_000, now });
+    const service = createQuantitiesService({ directory, store, billing, flowTtlMs: 15 * 60_000, now, boughtElsewhere: 'the Billing settings page' });
     const before = structuredClone(store.snapshot());
     const refused = await service.start(caller('carl'));
     assert.equal(refused.ok ? '' : refused.problem.code, 'not-available-here');
@@ -344,7 +344,7 @@ describe('QuantitiesService with a directory per caller', () => {
 
   it('does not start a first purchase with a set-up whose link another service keeps, since both could not be one write', async () => {
     const store = createMemoryStore(initialState());
-    const billing = new BillingService({ directory: new WorldDirectory(WORLD), billingLinksFor: async () => new StateBillingLinks(store), store, flowTtlMs: 15 * 60_000, now });
+    const billing = createBillingService({ directory: new WorldDirectory(WORLD), billingLinksFor: async () => new StateBillingLinks(store), store, flowTtlMs: 15 * 60_000, now });
     const before = structuredClone(store.snapshot());
     const refused = await billing.startFirstPurchase(caller('petra'), 'org-new', { ...FREE_TIER, basicUsers: 10 });
     assert.equal(refused.ok ? '' : refused.problem.code, 'not-available-here');
@@ -355,8 +355,8 @@ describe('QuantitiesService with a directory per caller', () => {
   it('does not let the same object id claimed from another tenant cancel the caller\'s purchases', async () => {
     const store = createMemoryStore(initialState());
     const directory = new WorldDirectory(WORLD);
-    const billing = new BillingService({ directory, store, flowTtlMs: 15 * 60_000, now });
-    const service = new QuantitiesService({ directory, store, billing, flowTtlMs: 15 * 60_000, now });
+    const billing = createBillingService({ directory, store, flowTtlMs: 15 * 60_000, now });
+    const service = createQuantitiesService({ directory, store, billing, flowTtlMs: 15 * 60_000, now });
     value(await service.start(caller('carl')));
     assert.equal(value(await cancelAll(store, [service.context.flows], { ...caller('carl'), tenantId: 'tenant-elsewhere' }, () => undefined)), 0);
     assert.equal(value(await cancelAll(store, [service.context.flows], caller('carl'), () => undefined)), 1);
@@ -366,9 +366,9 @@ describe('QuantitiesService with a directory per caller', () => {
     const store = createMemoryStore(initialState());
     const directory = new WorldDirectory(WORLD);
     const errors: unknown[] = [];
-    const billing = new BillingService({ directory, store, flowTtlMs: 15 * 60_000, now });
+    const billing = createBillingService({ directory, store, flowTtlMs: 15 * 60_000, now });
     const notices: ChangeNotices = { ...TELL_NOBODY, told: async () => { throw new Error('delivery down'); } };
-    const service = new QuantitiesService({ directory, store, billing, flowTtlMs: 15 * 60_000, now, notices, reportError: (e) => errors.push(e) });
+    const service = createQuantitiesService({ directory, store, billing, flowTtlMs: 15 * 60_000, now, notices, reportError: (e) => errors.push(e) });
     const started = value(await service.start(caller('carl')));
     value(await service.chooseOrganization(caller('carl'), started.flow.id, 'org-billed'));
     value(await service.review(caller('carl'), started.flow.id, paid({ basicUsers: 7 })));

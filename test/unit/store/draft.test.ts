@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { applyChanges, createDraft, isEmptyChangeSet, mergeChangeSets } from '../../../src/store/draft';
+import { applyChanges, isEmptyChangeSet, mergeChangeSets } from '../../../src/store/changeSet';
+import { createDraft } from '../../../src/store/draft';
 import { STATE_LAYOUT, emptyState, type BotState } from '../../../src/store/state';
 import type { AuditEntry, BillingLink, Flow } from '../../../src/domain/model';
 
