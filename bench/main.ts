@@ -4,6 +4,7 @@ import path from 'node:path';
 import { runBlock, type CellResult } from './lib/blocks';
 import { entryPath } from './lib/child';
 import { measureFanOut } from './lib/fanout';
+import { measureAzureStatus } from './lib/azureStatus';
 import { measureGrowth } from './lib/growth';
 import { parseOptions, type BenchOptions } from './lib/options';
 import { report, type Results } from './lib/results';
@@ -46,6 +47,10 @@ async function main(): Promise<void> {
       results.echoStartup = { runs, medianMs: median(runs.map((r) => r.ms)) };
       log(`bare echo bot start-up: ${runs.map((r) => `${r.ms} ms`).join(', ')}`);
       for (const size of options.sizes) results.growth.push(await measureGrowth(rig, size, options, log));
+    }
+    if (options.phases.includes('azure')) {
+      log(`azure: "status" for ${options.azureOrganizations} organizations, ${options.azureLatencyMs} ms per call`);
+      results.azure = await measureAzureStatus(options.azureOrganizations, options.azureLatencyMs, options.azureCallsAtOnce);
     }
     if (options.phases.includes('fanout')) {
       log(`fan-out: one change to ${options.fanoutRecipients} billing managers through the product's delivery`);

@@ -27,6 +27,11 @@ export interface BenchOptions {
   readonly startups: number;
   /** Billing managers told of one change in the fan-out phase. */
   readonly fanoutRecipients: number;
+  /** Organizations of the user whose `status` the azure phase measures, and the emulator's delay per call. */
+  readonly azureOrganizations: number;
+  readonly azureLatencyMs: number;
+  /** The bot's limit of Azure calls under way at once for one command's directory reads; 0 keeps the product's default (128). */
+  readonly azureCallsAtOnce: number;
   /** Where the JSON results go; empty means bench/results/<timestamp>.json. */
   readonly out: string;
   /**
@@ -36,8 +41,8 @@ export interface BenchOptions {
   readonly compareBuild: string;
 }
 
-export type Phase = 'turns' | 'growth' | 'fanout';
-const PHASES: readonly Phase[] = ['turns', 'growth', 'fanout'];
+export type Phase = 'turns' | 'growth' | 'fanout' | 'azure';
+const PHASES: readonly Phase[] = ['turns', 'growth', 'fanout', 'azure'];
 
 const FULL: BenchOptions = {
   smoke: false,
@@ -57,6 +62,9 @@ const FULL: BenchOptions = {
   linkOperationSeconds: 20,
   startups: 3,
   fanoutRecipients: 1_000,
+  azureOrganizations: 200,
+  azureLatencyMs: 150,
+  azureCallsAtOnce: 0,
   out: '',
   compareBuild: '',
 };
@@ -80,6 +88,7 @@ const SMOKE: BenchOptions = {
   linkOperationSeconds: 10,
   startups: 1,
   fanoutRecipients: 20,
+  azureOrganizations: 12,
 };
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
@@ -103,6 +112,9 @@ const PARSERS: Parsers = {
   linkOperationSeconds: positiveNumber,
   startups: positiveNumber,
   fanoutRecipients: positiveNumber,
+  azureOrganizations: positiveNumber,
+  azureLatencyMs: positiveNumber,
+  azureCallsAtOnce: (raw, name) => (raw === '0' ? 0 : positiveNumber(raw, name)),
   out: (raw) => raw,
   compareBuild: (raw) => (raw === '' ? '' : path.resolve(raw)),
 };

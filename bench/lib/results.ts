@@ -1,5 +1,6 @@
 import type { CellResult } from './blocks';
 import type { FanOutResult } from './fanout';
+import type { AzureStatusResult } from './azureStatus';
 import type { GrowthResult } from './growth';
 import type { BenchOptions } from './options';
 import type { StartupMeasurement } from './startup';
@@ -17,6 +18,7 @@ export interface Results {
   echoStartup?: { readonly runs: StartupMeasurement[]; readonly medianMs: number };
   growth: GrowthResult[];
   fanout?: FanOutResult;
+  azure?: AzureStatusResult;
   /** Why the run stopped early, when it did. */
   failure?: string;
 }
@@ -69,6 +71,13 @@ export function report(results: Results): string {
     if (results.echoStartup) parts.push(`Bare echo bot start-up for comparison: ${results.echoStartup.medianMs} ms (median).`);
     const grownTurns = results.growth.flatMap((g) => g.summary);
     if (grownTurns.length > 0) parts.push('', 'Turns in the grown states', table(headers, rowsOf(grownTurns)));
+  }
+  if (results.azure) {
+    const { organizations, linked, latencyMs, callsAtOnce, runs } = results.azure;
+    parts.push('', `Azure: "status" for ${organizations} organizations (${linked} with billing), ${latencyMs} ms per call on the emulator, ${callsAtOnce || 'the default number of'} calls at once`);
+    parts.push(table(['run', 'ms', 'CPU ms', 'requests', 'by operation', 'problems'], runs.map((r) => [
+      r.run, r.ms, r.cpuMs, r.requests, Object.entries(r.byOperation).map(([op, n]) => `${op} ${n}`).join(', '), r.problems,
+    ])));
   }
   if (results.fanout) {
     const { configured, runs, delivery } = results.fanout;

@@ -60,7 +60,12 @@ export function createCore(deps: CoreDeps): BillingCore {
   };
   const billing = createBillingService({ ...common, prices: deps.prices, ...(deps.billingLinksFor ? { billingLinksFor: deps.billingLinksFor } : {}) });
   const quantities = createQuantitiesService({ ...common, billing, prices: deps.prices, ...(deps.boughtElsewhere !== undefined ? { boughtElsewhere: deps.boughtElsewhere } : {}) });
-  const managers = createManagerService({ ...common, addresses: deps.addresses, ...(deps.changedElsewhere !== undefined ? { changedElsewhere: deps.changedElsewhere } : {}) });
+  const managers = createManagerService({
+    ...common,
+    addresses: deps.addresses,
+    ...(deps.changedElsewhere !== undefined ? { changedElsewhere: deps.changedElsewhere } : {}),
+    ...(deps.billingLinksFor ? { billingLinksFor: deps.billingLinksFor } : {}),
+  });
   const engines = [billing.context.flows, quantities.context.flows, managers.context.flows];
   return { billing, quantities, managers, cancelAll: (caller) => cancelAll(deps.store, engines, caller, deps.reportError) };
 }

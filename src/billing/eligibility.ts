@@ -14,7 +14,8 @@ export function subscriptionHealthProblems(subscription: Subscription): Ineligib
   const problems: IneligibilityCode[] = [];
   if (subscription.state !== 'Enabled') problems.push('not-active');
   if (subscription.quotaId.toLowerCase() === FREE_TRIAL_QUOTA_ID.toLowerCase()) problems.push('free-trial');
-  if (subscription.spendingLimit !== 'Off') problems.push('spending-limit');
+  // A limit Azure did not report may not exist: the pickers and status say to check it, without refusing.
+  if (subscription.spendingLimit === 'On' || subscription.spendingLimit === 'CurrentPeriodOff') problems.push('spending-limit');
   return problems;
 }
 

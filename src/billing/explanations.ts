@@ -26,7 +26,7 @@ export function explainIneligibility(code: IneligibilityCode, subscription: Subs
       };
     case 'not-active':
       return {
-        reason: `It is ${subscription.state === 'PastDue' ? 'past due' : subscription.state.toLowerCase()}, not active.`,
+        reason: stateReason(subscription),
         fix: subscription.state === 'Deleted'
           ? 'It cannot be used any more; pick another subscription.'
           : 'Reactivate it or settle its balance in the Azure portal, then try again.',
@@ -44,6 +44,18 @@ export function explainIneligibility(code: IneligibilityCode, subscription: Subs
           : 'Ask an Owner of the subscription to grant you Contributor on it.',
       };
   }
+}
+
+function stateReason(subscription: Subscription): string {
+  if (subscription.state === 'Unknown') {
+    return `Azure reports its state as "${subscription.reportedState ?? 'unknown'}", which I do not know, so I do not take it for active.`;
+  }
+  return `It is ${subscription.state === 'PastDue' ? 'past due' : subscription.state.toLowerCase()}, not active.`;
+}
+
+/** Said of a subscription whose spending limit Azure did not report: it may still have one. */
+export function spendingLimitNotKnown(name: string): string {
+  return `Azure did not say whether ${name} has a spending limit. If it has one, it blocks Azure DevOps charges: check it in the Azure portal (the subscription's Overview).`;
 }
 
 /** "A", "A or B", "A, B or C": who to ask. */

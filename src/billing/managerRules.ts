@@ -25,6 +25,22 @@ export function managerRolesOf(principalId: string, assignments: readonly RoleAs
   return MANAGER_ROLES.filter((role) => assignments.some((a) => a.principalId === principalId && a.role === role));
 }
 
+/**
+ * How a person holds their billing roles when it is not plainly: through a group (and which), or
+ * through a role of another name whose permissions amount to Owner or Contributor.
+ */
+export function roleNotesOf(principalId: string, assignments: readonly RoleAssignment[]): string[] {
+  const held = assignments.filter((a) => a.principalId === principalId && MANAGER_ROLES.some((role) => role === a.role));
+  return MANAGER_ROLES.flatMap((role) => {
+    const ways = held.filter((a) => a.role === role);
+    if (ways.length === 0 || ways.some((a) => !a.throughGroup && !a.definitionName)) return [];
+    return ways.map((a) => {
+      const what = a.definitionName ? `${role} through the role "${a.definitionName}"` : role;
+      return a.throughGroup ? `Holds ${what} as a member of the Microsoft Entra group ${a.throughGroup}.` : `Holds ${what}.`;
+    });
+  });
+}
+
 export function canAssignRoles(userId: string, assignments: readonly RoleAssignment[]): boolean {
   return holdsAny(userId, assignments, ROLE_GRANTING_ROLES);
 }

@@ -72,6 +72,8 @@ export interface ManagerView {
   /** Absent in a shared conversation. */
   readonly email?: string;
   readonly roles: readonly ManagerRole[];
+  /** How the roles are held when not given to the person directly: through a group, or a role of another name. */
+  readonly roleNotes?: readonly string[];
   /** Set billing up: the primary billing manager. */
   readonly primary: boolean;
   /** Present when the bot added this manager. */
@@ -89,6 +91,8 @@ export interface OrganizationManagers {
   /** The caller may add and remove managers here. */
   readonly canChange: boolean;
   readonly warnings: readonly string[];
+  /** Set when the organization could not be read: why, and what to do. */
+  readonly unreadable?: string;
 }
 
 export function singleManagerWarning(organizationName: string, manager: string): string {

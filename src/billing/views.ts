@@ -24,6 +24,8 @@ export interface OrganizationOption extends Named {
   readonly reason?: string;
   /** The subscription paying for it now, when the user may see it. */
   readonly currentSubscription?: Named;
+  /** The group that makes the user a project collection administrator, when they are one only through it. */
+  readonly administratorThrough?: string;
 }
 
 export interface OrganizationStep {
@@ -35,6 +37,8 @@ export interface SubscriptionOption extends Named {
   readonly offer: string;
   readonly selectable: boolean;
   readonly problems: readonly Explanation[];
+  /** Something to check before picking it, though it does not stop it (a spending limit Azure did not report). */
+  readonly caution?: string;
 }
 
 export interface SubscriptionStep {
@@ -104,4 +108,6 @@ export interface OrganizationStatus {
   readonly warnings: readonly string[];
   /** Set when one person alone can manage billing: the status offers to add a backup. */
   readonly soleManager?: Named;
+  /** Set when the organization could not be read: why, and what to do. Nothing else about it is known. */
+  readonly unreadable?: string;
 }

@@ -1,5 +1,5 @@
 import type { FlowKind } from '../domain/model';
-import type { BillingChange, ConfirmStep, OrganizationStep, SubscriptionStep } from '../billing/views';
+import type { BillingChange, ConfirmStep, OrganizationOption, OrganizationStep, SubscriptionStep } from '../billing/views';
 import { singleManagerWarning } from '../billing/managerViews';
 import { choiceStyleFor } from './format';
 import { formatWhen } from '../domain/when';
@@ -20,11 +20,19 @@ function stepLabel(kind: FlowKind, step: number, what: string): string {
   return `Step ${step} of ${STEPS[kind]}: ${what}`;
 }
 
+function organizationTitle(o: OrganizationOption): string {
+  const notes = [
+    ...(o.currentSubscription ? [`paid by ${o.currentSubscription.name}`] : []),
+    ...(o.administratorThrough ? [`you are an administrator through the group ${o.administratorThrough}`] : []),
+  ];
+  return notes.length > 0 ? `${o.name} (${notes.join('; ')})` : o.name;
+}
+
 export function organizationPickerCard(step: OrganizationStep): CardJson {
   const kind = step.flow.kind;
   const choices = step.organizations
     .filter((o) => o.selectable)
-    .map((o) => ({ title: o.currentSubscription ? `${o.name} (paid by ${o.currentSubscription.name})` : o.name, value: o.id }));
+    .map((o) => ({ title: organizationTitle(o), value: o.id }));
   const unavailable = step.organizations
     .filter((o) => !o.selectable)
     .map((o) => ({ name: o.currentSubscription ? `${o.name} (paid by ${o.currentSubscription.name})` : o.name, reason: o.reason ?? '' }));
@@ -54,7 +62,7 @@ const PROMPT: Record<FlowKind, string> = {
 
 export function subscriptionPickerCard(step: SubscriptionStep): CardJson {
   const kind = step.flow.kind;
-  const choices = step.subscriptions.filter((s) => s.selectable).map((s) => ({ title: `${s.name} (${s.id})`, value: s.id }));
+  const choices = step.subscriptions.filter((s) => s.selectable).map((s) => ({ title: `${s.name} (${s.id})${s.caution ? `: ${s.caution}` : ''}`, value: s.id }));
   const unavailable = step.subscriptions
     .filter((s) => !s.selectable)
     .map((s) => ({ name: `${s.name} (${s.id})`, problems: s.problems.map((p) => ({ reason: p.reason, fix: p.fix })) }));

@@ -40,6 +40,7 @@ export function statusCard(statuses: readonly OrganizationStatus[], shared = fal
 }
 
 function headline(s: OrganizationStatus, shared: boolean): string {
+  if (s.unreadable) return `Could not read this organization: ${s.unreadable}`;
   if (!s.linked) {
     return s.access === 'project-collection-administrator'
       ? 'Billing is not set up: the organization is on the free tier. Type "set up billing" to set it up.'

@@ -31,11 +31,7 @@ export function managersCard(organizations: readonly OrganizationManagers[], sha
     organizations: organizations.map((o) => ({
       id: o.organization.id,
       name: o.organization.name,
-      headline: !o.linked
-        ? 'Billing is not set up, so it has no billing managers.'
-        : o.subscription
-          ? `Paid by ${o.subscription.name} (${o.subscription.id}).`
-          : 'Billing is set up.',
+      headline: managersHeadline(o),
       managers: o.managers.map((m) => ({ title: `${m.person.name} (${m.roles.join(', ')})`, lines: managerLines(m) })),
       warnings: [...o.warnings],
       canChange: o.canChange,
@@ -43,8 +39,15 @@ export function managersCard(organizations: readonly OrganizationManagers[], sha
   });
 }
 
+function managersHeadline(o: OrganizationManagers): string {
+  if (o.unreadable) return `Could not read this organization: ${o.unreadable}`;
+  if (!o.linked) return 'Billing is not set up, so it has no billing managers.';
+  return o.subscription ? `Paid by ${o.subscription.name} (${o.subscription.id}).` : 'Billing is set up.';
+}
+
 function managerLines(m: ManagerView): string[] {
   const lines = m.email ? [m.email] : [];
+  lines.push(...(m.roleNotes ?? []));
   if (m.primary) lines.push('Set billing up: the primary billing manager.');
   if (m.addedBy) lines.push(`Backup billing manager, added by ${m.addedBy.name}${m.addedAt ? ` on ${formatWhen(m.addedAt)}` : ''}.`);
   if (m.reach) lines.push(reachLine(m.reach));

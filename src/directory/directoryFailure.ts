@@ -1,4 +1,5 @@
 import type { TokenAudience } from '../domain/credentials';
+import { ReadFailure } from '../domain/ports/directory';
 
 /**
  * Why a directory could not answer. The local file always answers; a remote directory can fail in
@@ -38,7 +39,7 @@ export interface DirectoryFailureDetails {
  * A directory question that could not be answered. `message` is for the user: a full sentence that
  * says what happened and what to do next. It never contains a token.
  */
-export class DirectoryFailure extends Error {
+export class DirectoryFailure extends ReadFailure {
   constructor(
     readonly code: DirectoryFailureCode,
     message: string,

@@ -10,6 +10,7 @@ import type { CallerResolver, Resolution } from './callers';
 import { commandText } from './commandText';
 import { commandFor, type CommandDeps } from './commands';
 import { callerOf, NO_ENTRA_IDENTITY } from './identity';
+import { signInFailureMessage } from './signInFailures';
 import type { BotTurnState } from './turnState';
 
 /** The teams-ai authentication setting for each service the bot signs users in to. */
@@ -134,6 +135,15 @@ export class SignInCallers implements CallerResolver {
   }
 }
 
+/** The failure Teams or the token service describes in the activity's value (`code`, `message`, `failureDetail`), as text. */
+function signInFailureDetails(value: unknown): string {
+  if (!value || typeof value !== 'object') return '';
+  return ['code', 'message', 'failureDetail', 'error', 'error_description']
+    .map((key) => (value as Record<string, unknown>)[key])
+    .filter((part): part is string => typeof part === 'string')
+    .join(' ');
+}
+
 function canStartSignIn(context: TurnContext): boolean {
   const activity = context.activity;
   if (activity.type === ActivityTypes.Message) return typeof activity.text === 'string' && activity.text.length > 0;
@@ -164,10 +174,23 @@ export function registerSignIn(app: Application<BotTurnState>, deps: SignInRoute
       else await context.sendActivity('You are signed in. Type what you wanted to do again.');
     });
     authentication.onUserSignInFailure(async (context, _state, error) => {
-      deps.logger.warn({ setting, reason: error.cause }, 'A sign-in did not complete.');
-      await context.sendActivity('Signing in did not complete, so nothing was done. Type your command again to retry.');
+      const details = `${error.message} ${signInFailureDetails(context.activity.value)}`;
+      deps.logger.warn({ setting, reason: error.cause, code: /AADSTS\d+/.exec(details)?.[0] }, 'A sign-in did not complete.');
+      await context.sendActivity(signInFailureMessage(details));
     });
   }
+
+  // Teams reports a single sign-in it could not complete (consent missing, say) with this invoke.
+  app.addRoute(
+    async (context) => context.activity.type === ActivityTypes.Invoke && context.activity.name === 'signin/failure',
+    async (context) => {
+      const details = signInFailureDetails(context.activity.value);
+      deps.logger.warn({ code: /AADSTS\d+/.exec(details)?.[0] }, 'Teams could not complete a single sign-in.');
+      await context.sendActivity(signInFailureMessage(details));
+      await context.sendActivity({ type: ActivityTypes.InvokeResponse, value: { status: 200 } });
+    },
+    true,
+  );
 
   app.adaptiveCards.actionExecute<Record<string, unknown>>(CONTINUE_VERB, async (context, state, data) => {
     const resolved = await deps.callers.resolve(context, state);

@@ -64,6 +64,11 @@ describe('npm run bench -- --smoke', function () {
     }
     assert.ok((fanout.runs[1]?.throttled ?? 0) > 0, 'the throttled run injected 429s');
     assert.equal(fanout.runs[2]?.chatsStarted, fanout.runs[2]?.recipients, 'a chat was started with each manager who had none');
+
+    const azure = results.azure;
+    assert.ok(azure, 'the azure phase ran');
+    assert.deepEqual(azure.runs.map((r) => [r.run, r.problems]), [['first', 0], ['again', 0]], 'every organization answered, none unreadable, every request in the specs');
+    assert.ok((azure.runs[1]?.requests ?? 0) < (azure.runs[0]?.requests ?? 0), 'the second status reuses the organizations read by the first');
   });
 
   it('with --compareBuild, measures the other build\'s confirmations in every block, against the same echo runs, with only right answers', async () => {

@@ -3,9 +3,9 @@ import type { DirectoryUser, Organization, Subscription } from '../../domain/dir
 import type { BillingLink, FlowKind } from '../../domain/model';
 import { refusal, success, type Outcome, type Problem } from '../../domain/outcome';
 import type { CurrentBillingLink } from '../../domain/ports/billingLinks';
-import type { DirectoryPort } from '../../domain/ports/directory';
+import { ReadFailure, type DirectoryPort } from '../../domain/ports/directory';
 import { ineligibilityReasons } from '../eligibility';
-import { explainIneligibility, joinNames } from '../explanations';
+import { explainIneligibility, joinNames, spendingLimitNotKnown } from '../explanations';
 import { FLOW_COMMAND } from '../flows/progress';
 import { organizationAccess } from '../organizationAccess';
 import { isBillingManager, principalsWith } from '../roles';
@@ -24,8 +24,14 @@ export interface LinkPlan {
   readonly toTenantId?: string;
 }
 
-/** The link reader for one request: the store, or the caller's view of where the link truly lives. */
-export async function linksFor(context: LinkContext, caller: Caller): Promise<LinkReader> {
+/** Where a use case reads billing links from: the store, or the source that truly holds them. */
+export type LinkSource = Pick<LinkContext, 'store' | 'billingLinksFor'>;
+
+/**
+ * The link reader for one request: the store, or the caller's view of where the link truly lives.
+ * Every command reads links through it, so `status`, `managers` and the flows agree.
+ */
+export async function linksFor(context: LinkSource, caller: Caller): Promise<LinkReader> {
   const recorded = (organizationId: string): Promise<BillingLink | undefined> => context.store.read((tx) => tx.links.get(organizationId));
   if (!context.billingLinksFor) return (organization) => recorded(organization.id);
   const port = await context.billingLinksFor(caller);
@@ -43,22 +49,46 @@ export async function linksFor(context: LinkContext, caller: Caller): Promise<Li
 /** The organizations of the first step, each with whether it can be picked and why not. */
 export async function organizationOptions(directory: DirectoryPort, links: LinkReader, user: DirectoryUser, kind: FlowKind): Promise<OrganizationOption[]> {
   const organizations = await directory.organizationsOf(user.id);
+  const failures: ReadFailure[] = [];
   const options = await Promise.all(
     organizations.map(async (org): Promise<OrganizationOption> => {
-      const link = await links(org);
-      const problem = await organizationProblem(directory, links, user, org, kind);
-      const isPca = organizationAccess(user.id, org) === 'project-collection-administrator';
-      const currentSubscription = link && isPca ? namedSubscription(link.subscriptionId, await directory.getSubscription(link.subscriptionId)) : undefined;
-      return { ...named(org), selectable: !problem, ...(problem ? { reason: problem.message } : {}), ...(currentSubscription ? { currentSubscription } : {}) };
+      try {
+        return await organizationOption(directory, links, user, org, kind);
+      } catch (error) {
+        // One organization that cannot be read is shown with why; the others can still be picked.
+        if (!(error instanceof ReadFailure)) throw error;
+        failures.push(error);
+        return { ...named(org), selectable: false, reason: `Could not read ${org.name}: ${error.message}` };
+      }
     }),
   );
+  // Every organization failing is the sign-in or the service, not one organization: that is the answer.
+  if (failures.length > 0 && failures.length === organizations.length) throw failures[0];
   return options.sort((a, b) => Number(b.selectable) - Number(a.selectable) || a.name.localeCompare(b.name));
+}
+
+async function organizationOption(directory: DirectoryPort, links: LinkReader, user: DirectoryUser, org: Organization, kind: FlowKind): Promise<OrganizationOption> {
+  const link = await links(org);
+  const problem = await organizationProblem(directory, links, user, org, kind);
+  const isPca = organizationAccess(user.id, org) === 'project-collection-administrator';
+  const currentSubscription = link && isPca ? namedSubscription(link.subscriptionId, await directory.getSubscription(link.subscriptionId)) : undefined;
+  const administratorThrough = isPca ? org.administratorGroups?.[user.id] : undefined;
+  return {
+    ...named(org),
+    selectable: !problem,
+    ...(problem ? { reason: problem.message } : {}),
+    ...(currentSubscription ? { currentSubscription } : {}),
+    ...(administratorThrough ? { administratorThrough } : {}),
+  };
 }
 
 /** Why `user` cannot pick `organization` in a flow of `kind`; undefined when they can. */
 export async function organizationProblem(directory: DirectoryPort, links: LinkReader, user: DirectoryUser, organization: Organization | undefined, kind: FlowKind): Promise<Problem | undefined> {
   if (!organization) {
     return { code: 'organization-not-found', message: 'That organization does not exist, or you cannot see it. Nothing was changed.' };
+  }
+  if (organization.unreadable) {
+    return { code: 'directory-refused', message: `Could not read ${organization.name}: ${organization.unreadable}` };
   }
   const access = organizationAccess(user.id, organization);
   if (access === 'none') {
@@ -105,6 +135,7 @@ export async function subscriptionOptions(directory: DirectoryPort, user: Direct
           offer: subscription.quotaId,
           selectable: codes.length === 0,
           problems: codes.map((code) => explainIneligibility(code, subscription, owners)),
+          ...(subscription.spendingLimit === 'NotKnown' ? { caution: spendingLimitNotKnown(subscription.displayName) } : {}),
         };
       }),
   );

@@ -1,5 +1,6 @@
 import type { DirectoryPort } from '../../domain/ports/directory';
-import type { DirectoryUser, Organization } from '../../domain/directory';
+import type { DirectoryUser, Organization, Subscription } from '../../domain/directory';
+import { spendingLimitNotKnown } from '../explanations';
 import type { OrganizationQuantities } from '../../domain/model';
 import type { BillingLink } from '../../domain/model';
 import { subscriptionHealthProblems, type IneligibilityCode } from '../eligibility';
@@ -28,14 +29,30 @@ export async function buildStatus(
   shared: boolean,
   /** Paid quantities as the bot keeps them; absent where they are kept elsewhere, and then not shown. */
   quantities?: Readonly<Record<string, OrganizationQuantities>>,
+  /** Why an organization's billing could not be read, by organization id. */
+  unreadableLinks: Readonly<Record<string, string>> = {},
 ): Promise<OrganizationStatus[]> {
   const statuses = await Promise.all(
     organizations.map(async (org) => {
+      const unreadable = org.unreadable ?? unreadableLinks[org.id];
+      if (unreadable) return unreadableStatus(org, user, unreadable);
       const status = await statusOf(directory, org, links[org.id], user, shared);
       return quantities && status.linked && status.detailsVisible ? { ...status, paid: paidQuantitiesOf(quantities[org.id]) } : status;
     }),
   );
   return statuses.sort((a, b) => a.organization.name.localeCompare(b.organization.name));
+}
+
+function healthWarning(subscription: Subscription, name: string, code: IneligibilityCode): string {
+  if (code === 'not-active' && subscription.state === 'Unknown') {
+    return `${name} is in a state I do not know ("${subscription.reportedState ?? 'unknown'}"), so it may not pay. Check it in the Azure portal, or change billing.`;
+  }
+  return `${name} ${HEALTH_WARNING[code] ?? ''}`;
+}
+
+/** What is known of an organization that could not be read: its name, and why, for the user to act on. */
+function unreadableStatus(org: Organization, user: DirectoryUser, why: string): OrganizationStatus {
+  return { organization: { id: org.id, name: org.name }, access: organizationAccess(user.id, org), linked: false, detailsVisible: false, warnings: [], unreadable: why };
 }
 
 /** In a shared conversation everyone reads the answer, so it says no more than any member may know. */
@@ -57,8 +74,9 @@ async function statusOf(directory: DirectoryPort, org: Organization, link: Billi
   }
   const name = subscription?.displayName ?? `subscription ${link.subscriptionId}`;
   const warnings = subscription
-    ? subscriptionHealthProblems(subscription).flatMap((code) => (HEALTH_WARNING[code] ? [`${name} ${HEALTH_WARNING[code]}`] : []))
+    ? subscriptionHealthProblems(subscription).flatMap((code) => (HEALTH_WARNING[code] ? [healthWarning(subscription, name, code)] : []))
     : [`${name} no longer exists or cannot be read. Change billing to a subscription that can pay.`];
+  if (subscription?.spendingLimit === 'NotKnown') warnings.push(spendingLimitNotKnown(name));
   const managers = billingManagerIds(assignments);
   const soleManager = managers.length === 1 && managers[0] ? await person(directory, managers[0]) : undefined;
   if (soleManager) warnings.push(singleManagerWarning(org.name, soleManager.name));

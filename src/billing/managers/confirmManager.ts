@@ -1,6 +1,7 @@
 import type { Caller } from '../../domain/caller';
 import type { ManagerEvent, ManagerRole } from '../../domain/changeEvent';
 import type { DirectoryUser, RoleAssignment } from '../../domain/directory';
+import { linksFor } from '../links/linkChecks';
 import type { ManagerFlow, ManagerFlowKind } from '../../domain/model';
 import { refusal, success, type Outcome } from '../../domain/outcome';
 import { DirectoryChangeError, type DirectoryPort } from '../../domain/ports/directory';
@@ -21,11 +22,11 @@ export async function confirmManager(context: ManagerContext, caller: Caller, fl
   const organizationId = flow.organizationId;
   const principalId = flow.principalId;
   if (!organizationId || !principalId || (flow.kind === 'add' && !flow.role)) return outOfOrder(flow.kind);
-  const first = await managerTarget(context, directory, user, organizationId, flow.kind);
+  const first = await managerTarget(directory, await linksFor(context, caller), user, organizationId, flow.kind);
   if (!first.ok) return first;
   return context.perSubscription.run(first.value.subscription.id, async () => {
     // Fresh again inside the queue: a change that waited may find the world changed by the one before.
-    const target = await managerTarget(context, directory, user, organizationId, flow.kind);
+    const target = await managerTarget(directory, await linksFor(context, caller), user, organizationId, flow.kind);
     if (!target.ok) return target;
     const person = await personProblem(directory, user, target.value, flow.kind, principalId);
     if (!person.ok) return person;

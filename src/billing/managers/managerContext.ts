@@ -4,6 +4,8 @@ import type { TeamsAddresses } from '../../domain/ports/notifications';
 import type { FlowFamily } from '../flows/engine';
 import type { ManagerFlowView } from '../managerViews';
 import { KeyedQueue } from '../serviceSupport';
+import type { Caller } from '../../domain/caller';
+import type { BillingLinkPort } from '../../domain/ports/billingLinks';
 
 /** The command that starts each flow, as a user types it. */
 export const MANAGER_COMMAND = { add: 'add manager', remove: 'remove manager' } as const satisfies Record<ManagerFlowKind, string>;
@@ -31,18 +33,22 @@ export interface ManagerContext extends UseCaseContext<ManagerFlow> {
    * `add manager` and `remove manager` then say so and change nothing; `managers` still lists them.
    */
   readonly changedElsewhere: string | undefined;
+  /** Where billing links truly live, when not in the store: Azure DevOps with DIRECTORY=azure. */
+  readonly billingLinksFor: ((caller: Caller) => Promise<BillingLinkPort>) | undefined;
 }
 
 /** What the billing-manager use cases are built from. */
 export interface ManagerDeps extends UseCaseDeps {
   readonly changedElsewhere?: string;
+  /** Where billing links truly live, when not in the store (see LinkContext.billingLinksFor). */
+  readonly billingLinksFor?: (caller: Caller) => Promise<BillingLinkPort>;
   /** Whether the bot can reach each manager in Teams, as `managers` shows it; nobody, when absent. */
   readonly addresses?: TeamsAddresses;
 }
 
 export function managerContext(deps: ManagerDeps): ManagerContext {
   const addresses = deps.addresses ?? { hasPersonalChat: () => false, canStartChat: () => false };
-  return { ...useCaseContext<ManagerFlow>(deps, MANAGER_FLOWS, 'ManagerService'), addresses, perSubscription: new KeyedQueue(), changedElsewhere: deps.changedElsewhere };
+  return { ...useCaseContext<ManagerFlow>(deps, MANAGER_FLOWS, 'ManagerService'), addresses, perSubscription: new KeyedQueue(), changedElsewhere: deps.changedElsewhere, billingLinksFor: deps.billingLinksFor };
 }
 
 export function managerViewOf(flow: ManagerFlow): ManagerFlowView {

@@ -1,4 +1,5 @@
 import type { Caller } from '../../domain/caller';
+import { linksFor } from '../links/linkChecks';
 import type { ManagerRole } from '../../domain/changeEvent';
 import type { DirectoryUser } from '../../domain/directory';
 import type { ManagerFlow, ManagerFlowKind } from '../../domain/model';
@@ -18,7 +19,7 @@ export async function startManagerFlow(context: ManagerContext, caller: Caller, 
   const directory = await context.directoryFor(caller);
   const user = await directoryUserOf(directory, caller);
   if (!user) return unknownCaller(caller);
-  const organizations = await managerOrganizationOptions(context, directory, user, kind);
+  const organizations = await managerOrganizationOptions(directory, await linksFor(context, caller), user, kind);
   const opened = await context.flows.open(caller, user, { kind });
   if (!opened.ok) return opened;
   if (organizationId && organizations.some((o) => o.id === organizationId && o.selectable)) {
@@ -32,7 +33,7 @@ export async function chooseManagerOrganization(context: ManagerContext, caller:
   const checked = await context.flows.load(directory, caller, flowId);
   if (!checked.ok) return checked;
   const { flow, user } = checked.value;
-  const target = await managerTarget(context, directory, user, organizationId, flow.kind);
+  const target = await managerTarget(directory, await linksFor(context, caller), user, organizationId, flow.kind);
   if (!target.ok) return target;
   const moved = await context.flows.advance(caller, flowId, ({ principalId: _person, role: _role, ...rest }) => ({ ...rest, organizationId }));
   if (!moved.ok) return moved;
@@ -95,7 +96,7 @@ async function loadWithTarget(context: ManagerContext, caller: Caller, flowId: s
   if (!checked.ok) return checked;
   const { flow, user } = checked.value;
   if (!flow.organizationId || !ready(flow)) return outOfOrder(flow.kind);
-  const target = await managerTarget(context, directory, user, flow.organizationId, flow.kind);
+  const target = await managerTarget(directory, await linksFor(context, caller), user, flow.organizationId, flow.kind);
   if (!target.ok) return target;
   return success({ directory, flow, user, target: target.value });
 }

@@ -8,7 +8,8 @@ import { organizationAccess } from '../organizationAccess';
 import { principalsWith, ROLE_GRANTING_ROLES } from '../roles';
 import { named, namedUser } from '../serviceSupport';
 import type { Named } from '../views';
-import { MAX_PEOPLE_SHOWN, type ManagerContext } from './managerContext';
+import { MAX_PEOPLE_SHOWN } from './managerContext';
+import type { LinkReader } from '../links/linkChecks';
 
 /** The organization, its billing subscription and that subscription's role assignments, all fresh. */
 export interface ManagerTarget {
@@ -17,22 +18,22 @@ export interface ManagerTarget {
   readonly assignments: RoleAssignment[];
 }
 
-export async function managerOrganizationOptions(context: ManagerContext, directory: DirectoryPort, user: DirectoryUser, kind: ManagerFlowKind): Promise<ManagerOrganizationOption[]> {
+export async function managerOrganizationOptions(directory: DirectoryPort, links: LinkReader, user: DirectoryUser, kind: ManagerFlowKind): Promise<ManagerOrganizationOption[]> {
   const organizations = await directory.organizationsOf(user.id);
   const options = await Promise.all(organizations.map(async (org): Promise<ManagerOrganizationOption> => {
-    const target = await managerTarget(context, directory, user, org.id, kind);
+    const target = await managerTarget(directory, links, user, org.id, kind);
     return { ...named(org), selectable: target.ok, ...(target.ok ? {} : { reason: target.problem.message }) };
   }));
   return options.sort((a, b) => Number(b.selectable) - Number(a.selectable) || a.name.localeCompare(b.name));
 }
 
-/** The organization and its billing subscription, when `user` may change its managers. */
-export async function managerTarget(context: ManagerContext, directory: DirectoryPort, user: DirectoryUser, organizationId: string, kind: ManagerFlowKind): Promise<Outcome<ManagerTarget>> {
+/** The organization and its billing subscription, when `user` may change its managers; the link is read where it truly lives. */
+export async function managerTarget(directory: DirectoryPort, links: LinkReader, user: DirectoryUser, organizationId: string, kind: ManagerFlowKind): Promise<Outcome<ManagerTarget>> {
   const organization = await directory.getOrganization(organizationId);
   if (!organization || organizationAccess(user.id, organization) === 'none') {
     return refusal('organization-not-found', 'That organization does not exist, or you cannot see it. Nothing was changed.');
   }
-  const link = await context.store.read((tx) => tx.links.get(organization.id));
+  const link = await links(organization);
   if (!link) {
     return refusal('not-linked', `Billing is not set up for ${organization.name}, so it has no billing managers yet. Type "set up billing" first.`);
   }

@@ -22,12 +22,14 @@ export interface DevOpsGraphUser {
   readonly mailAddress: string;
   /** The Entra tenant (Graph's `domain` for aad users). */
   readonly tenantId: string;
+  /** The group inside Project Collection Administrators that makes them one, when not a direct member. */
+  readonly throughGroup?: string;
 }
 
 export interface CollectionAdministrators {
   /** The organization's Entra tenant, when Azure DevOps reports one. */
   readonly tenantId: string | undefined;
-  /** Direct user members of Project Collection Administrators; nested groups are not expanded. */
+  /** User members of Project Collection Administrators, directly or through nested groups (to MAX_GROUP_DEPTH). */
   readonly users: readonly DevOpsGraphUser[];
 }
 
@@ -38,6 +40,14 @@ const GRAPH_PREVIEW_API = '7.1-preview.1';
 const MAX_PAGES = 50;
 const LOOKUP_BATCH = 100;
 const EMPTY_TENANT = '00000000-0000-0000-0000-000000000000';
+/** Groups inside groups are followed this deep: enough for real tenants, and bounded against cycles. */
+export const MAX_GROUP_DEPTH = 4;
+
+interface GroupToExpand {
+  readonly descriptor: string;
+  /** The outermost group below Project Collection Administrators, named to the user; undefined for it itself. */
+  readonly through: string | undefined;
+}
 
 /**
  * The Azure DevOps reads billing needs: who the user is (profile), which organizations they belong
@@ -85,19 +95,39 @@ export class AzureDevOps {
   async projectCollectionAdministrators(organizationName: string): Promise<CollectionAdministrators> {
     const { group, tenantId } = await this.findAdministratorsGroup(organizationName);
     if (!group) return { tenantId, users: [] };
+    const users = new Map<string, DevOpsGraphUser>();
+    const seen = new Set<string>([group]);
+    let level: GroupToExpand[] = [{ descriptor: group, through: undefined }];
+    for (let depth = 0; depth < MAX_GROUP_DEPTH && level.length > 0; depth += 1) {
+      const next: GroupToExpand[] = [];
+      for (const container of level) {
+        const members = (await this.membersOf(organizationName, container.descriptor)).filter((d) => !seen.has(d));
+        members.forEach((d) => seen.add(d));
+        const subjects = await this.lookUpSubjects(organizationName, members);
+        for (const user of subjects.users) {
+          // A direct membership wins over one through a group.
+          if (!users.has(user.objectId) || !container.through) users.set(user.objectId, container.through ? { ...user, throughGroup: container.through } : user);
+        }
+        for (const nested of subjects.groups) next.push({ descriptor: nested.descriptor, through: container.through ?? nested.displayName });
+      }
+      level = next;
+    }
+    const found = [...users.values()];
+    const tenants = new Set(found.map((u) => u.tenantId).filter((t) => t !== ''));
+    return { tenantId: tenantId ?? (tenants.size === 1 ? [...tenants][0] : undefined), users: found };
+  }
+
+  private async membersOf(organizationName: string, groupDescriptor: string): Promise<string[]> {
     const memberships = await this.http.send({
       method: 'GET',
-      url: `${this.graphBase(organizationName)}/Memberships/${encodeURIComponent(group)}`,
+      url: `${this.graphBase(organizationName)}/Memberships/${encodeURIComponent(groupDescriptor)}`,
       apiVersion: GRAPH_PREVIEW_API,
       query: { direction: 'Down' },
       action: this.graphAction(organizationName, 'read who is a project collection administrator of'),
     });
-    const members = listOf(memberships.body)
+    return listOf(memberships.body)
       .map((m) => text(record(m).memberDescriptor))
       .filter((d): d is string => d !== undefined);
-    const users = await this.lookUpUsers(organizationName, members);
-    const tenants = new Set(users.map((u) => u.tenantId).filter((t) => t !== ''));
-    return { tenantId: tenantId ?? (tenants.size === 1 ? [...tenants][0] : undefined), users };
   }
 
   private async findAdministratorsGroup(organizationName: string): Promise<{ group: string | undefined; tenantId: string | undefined }> {
@@ -121,8 +151,9 @@ export class AzureDevOps {
     return { group: undefined, tenantId };
   }
 
-  private async lookUpUsers(organizationName: string, descriptors: readonly string[]): Promise<DevOpsGraphUser[]> {
+  private async lookUpSubjects(organizationName: string, descriptors: readonly string[]): Promise<{ users: DevOpsGraphUser[]; groups: { descriptor: string; displayName: string }[] }> {
     const users: DevOpsGraphUser[] = [];
+    const groups: { descriptor: string; displayName: string }[] = [];
     for (let start = 0; start < descriptors.length; start += LOOKUP_BATCH) {
       const batch = descriptors.slice(start, start + LOOKUP_BATCH);
       const response = await this.http.send({
@@ -133,9 +164,14 @@ export class AzureDevOps {
         action: this.graphAction(organizationName, 'look up the project collection administrators of'),
       });
       const subjects = record(record(response.body).value);
-      for (const subject of Object.values(subjects).map(record)) {
+      for (const [key, subject] of Object.entries(subjects).map(([k, v]) => [k, record(v)] as const)) {
+        const kind = text(subject.subjectKind);
+        if (kind === 'group') {
+          groups.push({ descriptor: text(subject.descriptor) ?? key, displayName: text(subject.displayName) ?? text(subject.principalName) ?? key });
+          continue;
+        }
         const objectId = text(subject.originId);
-        if (text(subject.subjectKind) !== 'user' || text(subject.origin) !== 'aad' || !objectId) continue;
+        if (kind !== 'user' || text(subject.origin) !== 'aad' || !objectId) continue;
         users.push({
           objectId,
           displayName: text(subject.displayName) ?? objectId,
@@ -144,7 +180,7 @@ export class AzureDevOps {
         });
       }
     }
-    return users;
+    return { users, groups };
   }
 
   private graphBase(organizationName: string): string {

@@ -6,9 +6,14 @@ import type { DirectoryUser, Organization, RoleAssignment, Subscription, Tenant 
 import type { AzureDevOps, DevOpsAccount, DevOpsGraphUser, DevOpsProfile } from './azureDevOps';
 import type { AzureRoleAssignments } from './azureRoleAssignments';
 import type { ResourceManager } from './resourceManager';
+import { SubscriptionRoles } from './subscriptionRoles';
+import type { RecentReads } from './recentReads';
 
-/** Organizations are read a few at a time: each costs three Azure DevOps calls. */
-const ORGANIZATION_CONCURRENCY = 4;
+/** The organizations a user belongs to, and the administrators they name, read together. */
+interface OrganizationsRead {
+  readonly organizations: readonly Organization[];
+  readonly colleagues: ReadonlyMap<string, DirectoryUser>;
+}
 
 export interface AzureDirectoryParts {
   readonly requester: DirectoryRequester;
@@ -18,12 +23,16 @@ export interface AzureDirectoryParts {
   readonly tokens: readonly string[];
   /** Role assignment writes, as the requester. */
   readonly roleAssignments: AzureRoleAssignments;
+  /** The user's slow-changing answers from their recent commands; without it, everything is read. */
+  readonly recentReads?: RecentReads;
 }
 
 /**
  * The directory as the signed-in user sees it in Azure DevOps and Azure Resource Manager, read with
- * their own token. One instance serves one request (one click or command), so each step sees fresh
- * data, and within the request each question is asked of Azure once.
+ * their own token. One instance serves one request (one click or command), and within the request
+ * each question is asked of Azure once. Slow-changing answers (who the user is, their organizations
+ * and administrators, tenants, subscriptions) may come from the same user's requests of the last
+ * minute (RecentReads); role assignments are read afresh for every request.
  *
  * Azure answers questions about the requester; about other people it says little. Other users are
  * known by name only when they are project collection administrators of one of the requester's
@@ -36,12 +45,13 @@ export class AzureDirectory implements DirectoryPort {
   private readonly tokens: readonly string[];
   private readonly roles: AzureRoleAssignments;
   private profile: Promise<DevOpsProfile> | undefined;
-  private organizations: Promise<Organization[]> | undefined;
+  private organizations: Promise<OrganizationsRead> | undefined;
   private subscriptions: Promise<Subscription[]> | undefined;
   private tenants: Promise<Tenant[]> | undefined;
   private readonly subscriptionById = new Map<string, Promise<Subscription | undefined>>();
   private readonly assignmentsBySubscription = new Map<string, Promise<RoleAssignment[]>>();
-  private readonly colleagues = new Map<string, DirectoryUser>();
+  private readonly subscriptionRoles: SubscriptionRoles;
+  private readonly recentReads: RecentReads | undefined;
 
   constructor(parts: AzureDirectoryParts) {
     this.requester = parts.requester;
@@ -49,12 +59,13 @@ export class AzureDirectory implements DirectoryPort {
     this.devOps = parts.devOps;
     this.tokens = parts.tokens;
     this.roles = parts.roleAssignments;
+    this.subscriptionRoles = new SubscriptionRoles(parts.resourceManager, parts.requester.userId);
+    this.recentReads = parts.recentReads;
   }
 
   async getUser(userId: string): Promise<DirectoryUser | undefined> {
     if (userId === this.requester.userId) return this.me();
-    if (!this.colleagues.has(userId)) await this.loadOrganizations();
-    return this.colleagues.get(userId);
+    return (await this.loadOrganizations()).colleagues.get(userId);
   }
 
   async getUsers(userIds: readonly string[]): Promise<DirectoryUser[]> {
@@ -63,23 +74,23 @@ export class AzureDirectory implements DirectoryPort {
   }
 
   async getTenant(tenantId: string): Promise<Tenant | undefined> {
-    this.tenants ??= this.arm.listTenants();
+    this.tenants ??= this.recently('tenants', () => this.arm.listTenants());
     return (await this.tenants).find((tenant) => tenant.id === tenantId);
   }
 
   async organizationsOf(userId: string): Promise<Organization[]> {
     // Azure DevOps tells a user only their own organizations.
     if (userId !== this.requester.userId) return [];
-    return [...(await this.loadOrganizations())];
+    return [...(await this.loadOrganizations()).organizations];
   }
 
   async getOrganization(organizationId: string): Promise<Organization | undefined> {
-    return (await this.loadOrganizations()).find((org) => org.id === organizationId);
+    return (await this.loadOrganizations()).organizations.find((org) => org.id === organizationId);
   }
 
   async subscriptionsVisibleTo(userId: string): Promise<Subscription[]> {
     if (userId !== this.requester.userId) return [];
-    this.subscriptions ??= this.arm.listSubscriptions();
+    this.subscriptions ??= this.recently('subscriptions', () => this.arm.listSubscriptions());
     return [...(await this.subscriptions)];
   }
 
@@ -112,8 +123,8 @@ export class AzureDirectory implements DirectoryPort {
    */
   async usersOfTenant(tenantId: string): Promise<DirectoryUser[]> {
     const me = await this.me();
-    await this.loadOrganizations();
-    return [me, ...this.colleagues.values()]
+    const { colleagues } = await this.loadOrganizations();
+    return [me, ...colleagues.values()]
       .filter((user) => user.tenantId === tenantId)
       .sort((a, b) => a.displayName.localeCompare(b.displayName));
   }
@@ -125,6 +136,13 @@ export class AzureDirectory implements DirectoryPort {
   }
 
   async revokeRole(assignment: RoleAssignment): Promise<void> {
+    const held = (await this.roleAssignmentsOn(assignment.subscriptionId)).filter((a) => a.principalId === assignment.principalId && a.role === assignment.role);
+    const group = held.find((a) => a.throughGroup)?.throughGroup;
+    if (group && held.every((a) => a.throughGroup)) {
+      throw new DirectoryChangeError(
+        `The ${assignment.role} role on subscription ${assignment.subscriptionId} comes through the Microsoft Entra group ${group}, so it cannot be taken away from one person here. Remove them from that group, or ask its owners to.`,
+      );
+    }
     const result = await this.roles.revoke(assignment.subscriptionId, assignment.principalId, assignment.role);
     this.assignmentsBySubscription.delete(assignment.subscriptionId);
     if (result === 'held-above-subscription') {
@@ -136,15 +154,7 @@ export class AzureDirectory implements DirectoryPort {
 
   private async readAssignments(subscriptionId: string): Promise<RoleAssignment[]> {
     try {
-      const listed = await this.arm.listRoleAssignments(subscriptionId);
-      const seen = new Set<string>();
-      return listed.flatMap((assignment) => {
-        if (!assignment.role) return [];
-        const key = `${assignment.principalId}|${assignment.role}`;
-        if (seen.has(key)) return [];
-        seen.add(key);
-        return [{ subscriptionId, principalId: assignment.principalId, role: assignment.role }];
-      });
+      return await this.subscriptionRoles.on(subscriptionId);
     } catch (error) {
       if (error instanceof DirectoryFailure && (error.code === 'access-denied' || error.code === 'not-found')) return [];
       throw error;
@@ -153,7 +163,7 @@ export class AzureDirectory implements DirectoryPort {
 
   private myProfile(): Promise<DevOpsProfile> {
     this.checkAccount();
-    this.profile ??= this.devOps.myProfile();
+    this.profile ??= this.recently('profile', () => this.devOps.myProfile());
     return this.profile;
   }
 
@@ -191,55 +201,64 @@ export class AzureDirectory implements DirectoryPort {
     }
   }
 
-  private loadOrganizations(): Promise<Organization[]> {
-    this.organizations ??= this.readOrganizations();
+  /** Reused from the user's recent commands when they read every organization. */
+  private loadOrganizations(): Promise<OrganizationsRead> {
+    this.organizations ??= this.recently('organizations', () => this.readOrganizations(), (read) => read.organizations.every((org) => !org.unreadable));
     return this.organizations;
   }
 
-  private async readOrganizations(): Promise<Organization[]> {
+  /** A reused answer is the Teams user's own: the tokens of this request must be theirs too. */
+  private recently<T>(question: string, read: () => Promise<T>, keep?: (answer: T) => boolean): Promise<T> {
+    this.checkAccount();
+    if (!this.recentReads) return read();
+    return this.recentReads.remember(`${this.requester.tenantId ?? ''}/${this.requester.userId}`, question, read, keep);
+  }
+
+  /**
+   * Each organization is read on its own: one that refuses (conditional access, a revoked membership,
+   * an outage) is listed with why, and the others still answer. Only when every one fails is it the
+   * sign-in or the service, and then the first failure is the answer.
+   */
+  private async readOrganizations(): Promise<OrganizationsRead> {
     const [me, profile] = await Promise.all([this.me(), this.myProfile()]);
     const [memberOf, owned] = await Promise.all([this.devOps.accounts('memberId', profile.id), this.devOps.accounts('ownerId', profile.id)]);
     const ownedIds = new Set(owned.map((a) => a.accountId));
     const accounts = uniqueAccounts([...memberOf, ...owned]);
-    const organizations = await mapWithLimit(accounts, ORGANIZATION_CONCURRENCY, async (account) => {
-      const administrators = await this.devOps.projectCollectionAdministrators(account.accountName);
-      for (const user of administrators.users) this.rememberColleague(user);
-      const organization: Organization = {
-        id: account.accountId,
-        name: account.accountName,
-        tenantId: administrators.tenantId ?? '',
-        // Azure DevOps names the owner only to the owner; the owner is always an administrator anyway.
-        ownerId: ownedIds.has(account.accountId) ? me.id : '',
-        projectCollectionAdministrators: administrators.users.map((user) => user.objectId),
-        members: [me.id],
-      };
-      return organization;
-    });
-    return organizations.sort((a, b) => a.name.localeCompare(b.name));
+    const colleagues = new Map<string, DirectoryUser>();
+    const reads = await Promise.all(accounts.map(async (account) => {
+      // Azure DevOps names the owner only to the owner; the owner is always an administrator anyway.
+      const basics = { id: account.accountId, name: account.accountName, ownerId: ownedIds.has(account.accountId) ? me.id : '', members: [me.id] };
+      try {
+        const administrators = await this.devOps.projectCollectionAdministrators(account.accountName);
+        for (const user of administrators.users) {
+          if (user.objectId !== this.requester.userId) colleagues.set(user.objectId, { id: user.objectId, displayName: user.displayName, email: user.mailAddress, tenantId: user.tenantId });
+        }
+        const organization: Organization = {
+          ...basics,
+          tenantId: administrators.tenantId ?? '',
+          projectCollectionAdministrators: administrators.users.map((user) => user.objectId),
+          ...administratorGroupsOf(administrators.users),
+        };
+        return { organization };
+      } catch (error) {
+        if (!(error instanceof DirectoryFailure)) throw error;
+        return { organization: { ...basics, tenantId: '', projectCollectionAdministrators: [], unreadable: error.message } satisfies Organization, failure: error };
+      }
+    }));
+    const failures = reads.flatMap((r) => (r.failure ? [r.failure] : []));
+    if (failures.length > 0 && failures.length === reads.length) throw failures[0];
+    const organizations = reads.map((r) => r.organization).sort((a, b) => a.name.localeCompare(b.name));
+    return { organizations, colleagues };
   }
+}
 
-  private rememberColleague(user: DevOpsGraphUser): void {
-    if (user.objectId === this.requester.userId) return;
-    this.colleagues.set(user.objectId, { id: user.objectId, displayName: user.displayName, email: user.mailAddress, tenantId: user.tenantId });
-  }
+function administratorGroupsOf(users: readonly DevOpsGraphUser[]): { administratorGroups?: Record<string, string> } {
+  const through = users.flatMap((user) => (user.throughGroup ? [[user.objectId, user.throughGroup] as const] : []));
+  return through.length > 0 ? { administratorGroups: Object.fromEntries(through) } : {};
 }
 
 function uniqueAccounts(accounts: readonly DevOpsAccount[]): DevOpsAccount[] {
   const byId = new Map<string, DevOpsAccount>();
   for (const account of accounts) byId.set(account.accountId, account);
   return [...byId.values()];
-}
-
-async function mapWithLimit<T, R>(items: readonly T[], limit: number, work: (item: T) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array<R>(items.length);
-  let next = 0;
-  const worker = async (): Promise<void> => {
-    while (next < items.length) {
-      const index = next;
-      next += 1;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }

@@ -9,6 +9,7 @@ import {
   type TlsSettings,
 } from '@azure/core-rest-pipeline';
 import type { AzureHttp } from '../../config';
+import { concurrencyLimitPolicy, CONCURRENCY_LIMIT_POLICY_NAME, type ConcurrencyLimit } from './concurrencyLimit';
 
 /** How the bot talks to Azure: timeouts, retries and, in tests only, which certificates to trust. */
 export interface AzureHttpOptions extends AzureHttp {
@@ -20,6 +21,8 @@ export interface AzureHttpOptions extends AzureHttp {
   readonly trustedCertificates?: string;
   /** The first backoff after a failed attempt; each further one doubles, up to eight seconds. */
   readonly retryDelayMs?: number;
+  /** Shared by the clients of one user's command: how many calls may be under way at once. */
+  readonly limit?: ConcurrencyLimit;
 }
 
 const DEFAULT_RETRY_DELAY_MS = 800;
@@ -49,6 +52,8 @@ export function applyAzureHttpPolicies(pipeline: Pipeline, options: AzureHttpOpt
     { ...retryPolicy([azureRetryStrategy(options)], { maxRetries: options.maxRetries }), name: AZURE_RETRY_POLICY_NAME },
     { phase: 'Retry' },
   );
+  pipeline.removePolicy({ name: CONCURRENCY_LIMIT_POLICY_NAME });
+  if (options.limit) pipeline.addPolicy(concurrencyLimitPolicy(options.limit), { afterPhase: 'Retry' });
   if (!pipeline.getOrderedPolicies().some((p) => p.name === bearerTokenAuthenticationPolicyName)) {
     throw new Error('An Azure pipeline must authenticate with the user\'s token; no bearer token policy is present.');
   }

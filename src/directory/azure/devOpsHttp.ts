@@ -93,7 +93,7 @@ export class DevOpsHttp {
     if (status === 203 || (status >= 300 && status < 400) || (status < 300 && (/html/i.test(contentType) || looksLikeHtml(response.bodyAsText ?? undefined)))) {
       throw new DirectoryFailure(
         'sign-in-required',
-        `Azure DevOps answered with its sign-in page instead of data when I tried to ${request.action.doing}: it does not accept your sign-in for this organization (it may have expired, or the organization may not allow access through applications). Sign in again; if this keeps happening, ask an organization administrator whether third-party application access through OAuth is allowed.`,
+        `Azure DevOps answered with its sign-in page instead of data when I tried to ${request.action.doing}: it does not accept your sign-in there. Your sign-in may have expired, the organization may be connected to another Microsoft Entra tenant than your account, or a conditional access policy may ask for more (multi-factor authentication, a compliant device). Sign in again; if this keeps happening, open the organization in a browser with the same account to see what Azure DevOps asks for.`,
         { service: AZURE_DEVOPS, status, signIn: 'azure-devops' },
       );
     }

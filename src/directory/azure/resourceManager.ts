@@ -6,6 +6,7 @@ import { SPENDING_LIMITS, SUBSCRIPTION_STATES, type RoleName, type SpendingLimit
 import { applyAzureHttpPolicies, tlsOptionsFor, type AzureHttpOptions } from './azureHttp';
 import { azureFailure, RESOURCE_MANAGER, type AzureAction } from './azureFailures';
 import { builtInRoleOf, roleDefinitionIdOn } from './builtInRoles';
+import type { RolePermissions } from './roleCapabilities';
 
 const RESOURCE_MANAGER_SCOPE = 'https://management.azure.com/.default';
 
@@ -15,10 +16,17 @@ export interface SubscriptionRoleAssignment {
   readonly name: string;
   readonly principalId: string;
   readonly principalType: string;
-  /** A built-in role, or undefined for a custom one. */
+  /** A built-in role, or undefined for another role definition (read it with getRoleDefinition). */
   readonly role: RoleName | undefined;
+  readonly roleDefinitionId: string;
   /** True when made on the subscription itself; false when inherited from a management group or the root. */
   readonly onSubscription: boolean;
+}
+
+/** A role definition reduced to its name and what it allows. */
+export interface RoleDefinitionSummary {
+  readonly roleName: string;
+  readonly permissions: readonly RolePermissions[];
 }
 
 /**
@@ -103,6 +111,51 @@ export class ResourceManager {
     });
   }
 
+  /**
+   * The principal's role assignments at or above the subscription, including those given to a group
+   * they belong to, directly or through nested groups (ARM's `assignedTo`).
+   */
+  async listRoleAssignmentsOf(subscriptionId: string, principalId: string): Promise<SubscriptionRoleAssignment[]> {
+    const action: AzureAction = {
+      doing: `read your role assignments on subscription ${subscriptionId}`,
+      whenDenied: 'Ask an Owner of that subscription to give you at least the Reader role.',
+      whenNotFound: `Azure does not know subscription ${subscriptionId}, or does not show it to you. Pick a subscription from the list.`,
+    };
+    return this.call(action, async () => {
+      const scope = subscriptionScope(subscriptionId);
+      const assignments: SubscriptionRoleAssignment[] = [];
+      // The filter is sent as written (the spec skips its URL encoding), so its spaces are written as '+'.
+      const filter = `atScope()+and+assignedTo('${encodeURIComponent(principalId)}')`;
+      for await (const assignment of this.authorizationClient.roleAssignments.listForScope(scope, { filter })) {
+        const mapped = toAssignment(assignment, scope);
+        if (mapped) assignments.push(mapped);
+      }
+      return assignments;
+    });
+  }
+
+  /** A role definition as seen from the subscription, or undefined when Azure does not know it. */
+  async getRoleDefinition(subscriptionId: string, roleDefinitionId: string): Promise<RoleDefinitionSummary | undefined> {
+    const id = roleDefinitionId.split('/').pop() ?? roleDefinitionId;
+    const action: AzureAction = {
+      doing: `read the role definition ${id} on subscription ${subscriptionId}`,
+      whenDenied: 'Ask an Owner of that subscription to give you at least the Reader role.',
+      whenNotFound: `Azure does not know the role definition ${id}.`,
+    };
+    return this.call(action, async () => {
+      try {
+        const definition = await this.authorizationClient.roleDefinitions.get(subscriptionScope(subscriptionId), id);
+        return {
+          roleName: definition.roleName ?? id,
+          permissions: (definition.permissions ?? []).map((p) => ({ actions: p.actions ?? [], notActions: p.notActions ?? [] })),
+        };
+      } catch (error) {
+        if (isRestError(error) && error.statusCode === 404) return undefined;
+        throw error;
+      }
+    });
+  }
+
   /** Creates the assignment; a RestError (409 RoleAssignmentExists, 400 PrincipalNotFound) is left to the caller. */
   async createRoleAssignment(subscriptionId: string, name: string, role: RoleName, principalId: string): Promise<void> {
     await this.authorizationClient.roleAssignments.create(subscriptionScope(subscriptionId), name, {
@@ -135,16 +188,18 @@ function toSubscription(subscription: ArmSubscription): Subscription | undefined
   const id = subscription.subscriptionId;
   if (!id) return undefined;
   const state = SUBSCRIPTION_STATES.find((s) => s.toLowerCase() === subscription.state?.toLowerCase());
-  const limit = SPENDING_LIMITS.find((s) => s.toLowerCase() === subscription.subscriptionPolicies?.spendingLimit?.toLowerCase());
+  const reported = subscription.subscriptionPolicies?.spendingLimit;
+  const limit = SPENDING_LIMITS.find((s) => s.toLowerCase() === reported?.toLowerCase());
   return {
     id,
     displayName: subscription.displayName ?? id,
     tenantId: subscription.tenantId ?? '',
-    // A state this version does not know cannot be shown to pay: treat it as not active.
-    state: state ?? ('Disabled' satisfies SubscriptionState),
+    // A state this version does not know is shown as Azure reported it, and is not taken for active.
+    state: state ?? ('Unknown' satisfies SubscriptionState),
+    ...(state ? {} : { reportedState: subscription.state ?? 'no state' }),
     quotaId: subscription.subscriptionPolicies?.quotaId ?? '',
-    // ARM reports a spending limit for every offer that has one; its absence means none.
-    spendingLimit: limit ?? ('Off' satisfies SpendingLimit),
+    // Missing (or a value this version does not know) says nothing about a limit: not known, not off.
+    spendingLimit: limit ?? ('NotKnown' satisfies SpendingLimit),
   };
 }
 
@@ -155,6 +210,7 @@ function toAssignment(assignment: ArmRoleAssignment, scope: string): Subscriptio
     principalId: assignment.principalId,
     principalType: assignment.principalType ?? 'User',
     role: builtInRoleOf(assignment.roleDefinitionId),
+    roleDefinitionId: assignment.roleDefinitionId ?? '',
     onSubscription: (assignment.scope ?? '').replace(/^\//, '').toLowerCase() === scope.toLowerCase(),
   };
 }

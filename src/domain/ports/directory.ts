@@ -1,8 +1,9 @@
 import type { DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from '../directory';
 
 /**
- * The directory port: every question the billing service asks about the world. Each call returns
- * fresh data; callers never cache answers across clicks, because a card is only a view.
+ * The directory port: every question the billing service asks about the world. Callers never cache
+ * answers across clicks, because a card is only a view. Role assignments are always fresh; an
+ * implementation may reuse slow-changing answers (a user's organizations) for a short while.
  * Implementations: the local JSON file (embedded default) and, later, the Azure REST APIs.
  */
 export interface DirectoryPort {
@@ -32,5 +33,17 @@ export class DirectoryChangeError extends Error {
   constructor(message: string) {
     super(message);
     this.name = 'DirectoryChangeError';
+  }
+}
+
+/**
+ * A read a remote source (the Azure directory, a billing link in Azure DevOps) could not answer. Its
+ * message is for the user: what happened and what to do. A use case that reads many organizations
+ * reports this per organization instead of failing the whole answer.
+ */
+export class ReadFailure extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReadFailure';
   }
 }

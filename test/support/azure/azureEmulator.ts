@@ -27,6 +27,7 @@ const SERVICES: Readonly<Record<ServiceName, { readonly mount: string; readonly 
     specs: [
       `${ARM}/resources/resource-manager/Microsoft.Resources/stable/2022-12-01/subscriptions.json`,
       `${ARM}/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json`,
+      `${ARM}/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleDefinitionsCalls.json`,
     ],
     audience: RESOURCE_MANAGER_AUDIENCE,
   },
@@ -42,6 +43,7 @@ const EXAMPLES = {
   assignments: `${ARM}/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/examples/RoleAssignments_ListForScope.json`,
   createAssignment: `${ARM}/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/examples/RoleAssignments_CreateForSubscription.json`,
   deleteAssignment: `${ARM}/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/examples/RoleAssignments_Delete.json`,
+  roleDefinition: `${ARM}/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/examples/GetRoleDefinitionById.json`,
   profile: `${DOCS}/profile/7.1/httpExamples/profiles/GET__profile_profiles_me.json`,
   accounts: `${DOCS}/account/7.1/httpExamples/accounts/GET__Accounts_memberId-_userId_.json`,
   groups: `${DOCS}/graph/7.1/httpExamples/Groups/GetAllGroups.json`,
@@ -78,6 +80,8 @@ export interface Fault {
   /** Answer this instead; without it, the real answer is sent after `delayMs`. */
   readonly reply?: Reply;
   readonly delayMs?: number;
+  /** Only requests whose path contains this (an organization's name, say). */
+  readonly pathIncludes?: string;
 }
 
 interface Context {
@@ -94,6 +98,8 @@ interface Context {
 export interface EmulatorOptions {
   /** Items per page in lists, so that every client test pages. */
   readonly pageSize?: number;
+  /** Every answer waits this long, as a distant service would. */
+  readonly latencyMs?: number;
 }
 
 /**
@@ -111,6 +117,7 @@ export class AzureEmulator {
   private readonly faults: { fault: Fault; left: number }[] = [];
   private readonly issuedPages = new Set<string>();
   private readonly pageSize: number;
+  private readonly latencyMs: number;
 
   private constructor(
     private readonly server: Server,
@@ -123,6 +130,7 @@ export class AzureEmulator {
     this.world = world;
     this.contracts = contracts;
     this.pageSize = options.pageSize ?? 2;
+    this.latencyMs = options.latencyMs ?? 0;
   }
 
   static async start(file: DirectoryFile, options: EmulatorOptions = {}): Promise<AzureEmulator> {
@@ -239,7 +247,8 @@ export class AzureEmulator {
       body,
       userId: user?.id,
     });
-    const fault = this.takeFault(checked.operation.operationId);
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    const fault = this.takeFault(checked.operation.operationId, path);
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     if (fault?.reply) return fault.reply;
     if (!user) return unauthorized(service);
@@ -269,8 +278,8 @@ export class AzureEmulator {
     return subscription !== undefined && subscription.tenantId === c.tokenTenant && this.world.rolesOn(subscription.id, c.user.id).length > 0;
   }
 
-  private takeFault(operationId: string): Fault | undefined {
-    const entry = this.faults.find((f) => f.fault.operationId === operationId && f.left > 0);
+  private takeFault(operationId: string, path: string): Fault | undefined {
+    const entry = this.faults.find((f) => f.fault.operationId === operationId && f.left > 0 && (!f.fault.pathIncludes || path.includes(f.fault.pathIncludes)));
     if (!entry) return undefined;
     entry.left -= 1;
     return entry.fault;
@@ -291,6 +300,8 @@ export class AzureEmulator {
         return this.createAssignment(c);
       case 'RoleAssignments_Delete':
         return this.deleteAssignment(c);
+      case 'RoleDefinitions_Get':
+        return this.roleDefinition(c);
       case 'Profiles_Get':
         return this.profile(c);
       case 'Accounts_List':
@@ -348,8 +359,36 @@ export class AzureEmulator {
     if (subscription.tenantId !== c.tokenTenant) return wrongTenant(subscription.tenantId);
     if (this.world.rolesOn(subscription.id, c.user.id).length === 0) return authorizationFailed(c.user, 'Microsoft.Authorization/roleAssignments/read', `/subscriptions/${id}`);
     const filter = c.query.get('$filter');
-    if (filter !== null && filter !== 'atScope()') return armError(400, 'InvalidFilter', `The emulator does not support $filter=${filter}.`);
-    return this.page(c, this.world.assignments.filter((a) => a.subscriptionId === subscription.id).map(assignmentJson));
+    const assignedTo = /^atScope\(\) and assignedTo\('([^']+)'\)$/.exec(filter ?? '')?.[1];
+    if (filter !== null && filter !== 'atScope()' && !assignedTo) return armError(400, 'InvalidFilter', `The emulator does not support $filter=${filter}.`);
+    const principals = assignedTo ? new Set([assignedTo, ...this.world.groupsOf(assignedTo)]) : undefined;
+    return this.page(c, this.world.assignments.filter((a) => a.subscriptionId === subscription.id && (!principals || principals.has(a.principalId))).map(assignmentJson));
+  }
+
+  /** Built-in definitions are not served: the client recognises them by id and never asks. */
+  private roleDefinition(c: Context): Reply {
+    const id = this.subscriptionOfScope(c.params.scope ?? '');
+    if (!id || !this.world.subscription(id)) return subscriptionNotFound(id ?? c.params.scope ?? '');
+    if (this.world.rolesOn(id, c.user.id).length === 0) return authorizationFailed(c.user, 'Microsoft.Authorization/roleDefinitions/read', `/subscriptions/${id}`);
+    const definitionId = c.params.roleDefinitionId ?? '';
+    const definition = this.world.customRoles.get(definitionId);
+    if (!definition) return armError(404, 'RoleDefinitionDoesNotExist', 'The specified role definition does not exist.');
+    const body = exampleBody(EXAMPLES.roleDefinition);
+    return {
+      status: 200,
+      body: {
+        ...body,
+        id: `/subscriptions/${id}/providers/Microsoft.Authorization/roleDefinitions/${definitionId}`,
+        name: definitionId,
+        properties: {
+          ...(body.properties as Json),
+          roleName: definition.roleName,
+          type: 'CustomRole',
+          assignableScopes: [`/subscriptions/${id}`],
+          permissions: [{ actions: [...definition.actions], notActions: [...definition.notActions], dataActions: [], notDataActions: [] }],
+        },
+      },
+    };
   }
 
   private createAssignment(c: Context): Reply {
@@ -435,11 +474,16 @@ export class AzureEmulator {
   private memberships(c: Context): Reply {
     const organization = this.organizationFor(c);
     if (!isOrganization(organization)) return organization;
-    if (c.query.get('direction')?.toLowerCase() !== 'down' || c.params.subjectDescriptor !== administratorsGroupDescriptorOf(organization.id)) {
-      return devOpsError(400, 'InvalidArgumentValueException', 'The emulator answers memberships of Project Collection Administrators, direction Down, only.');
+    const descriptor = c.params.subjectDescriptor ?? '';
+    const nested = this.world.devOpsGroups.get(descriptor);
+    if (c.query.get('direction')?.toLowerCase() !== 'down' || (descriptor !== administratorsGroupDescriptorOf(organization.id) && !nested)) {
+      return devOpsError(400, 'InvalidArgumentValueException', 'The emulator answers memberships of Project Collection Administrators and the groups inside it, direction Down, only.');
     }
     const template = (exampleBody(EXAMPLES.memberships).value as Json[])[0] as Json;
-    const value = this.world.administratorsOf(organization).map((userId) => ({ ...template, containerDescriptor: c.params.subjectDescriptor, memberDescriptor: userDescriptorOf(userId) }));
+    const members = nested
+      ? [...nested.userIds.map(userDescriptorOf), ...nested.groupDescriptors]
+      : [...this.world.administratorsOf(organization).map(userDescriptorOf), ...(this.world.nestedInAdministrators.get(organization.id) ?? [])];
+    const value = members.map((memberDescriptor) => ({ ...template, containerDescriptor: descriptor, memberDescriptor }));
     return { status: 200, body: { count: value.length, value } };
   }
 
@@ -448,10 +492,16 @@ export class AzureEmulator {
     if (!isOrganization(organization)) return organization;
     const examples = exampleBody(EXAMPLES.lookup).value as Json;
     const userTemplate = Object.values(examples).map((v) => v as Json).find((s) => s.subjectKind === 'user') as Json;
+    const groupTemplate = Object.values(examples).map((v) => v as Json).find((s) => s.subjectKind === 'group') as Json;
     const keys = ((c.body as Json).lookupKeys ?? []) as Json[];
     const value: Json = {};
     for (const key of keys) {
       const descriptor = String(key.descriptor);
+      const group = this.world.devOpsGroups.get(descriptor);
+      if (group) {
+        value[descriptor] = { ...groupTemplate, displayName: group.displayName, principalName: `[${organization.name}]\\${group.displayName}`, descriptor };
+        continue;
+      }
       const user = this.world.users.find((u) => userDescriptorOf(u.id) === descriptor);
       if (!user) continue;
       value[descriptor] = { ...userTemplate, displayName: user.displayName, mailAddress: user.email, principalName: user.email, originId: user.id, origin: 'aad', domain: user.tenantId, descriptor };
@@ -539,9 +589,11 @@ function fillAssignment(template: Json, assignment: EmulatedAssignment): Json {
     ...template,
     properties: {
       ...(template.properties as Json),
-      roleDefinitionId: `/providers/Microsoft.Authorization/roleDefinitions/${roleIdOf(assignment.role)}`,
+      roleDefinitionId: assignment.customRoleId
+        ? `/subscriptions/${assignment.subscriptionId}/providers/Microsoft.Authorization/roleDefinitions/${assignment.customRoleId}`
+        : `/providers/Microsoft.Authorization/roleDefinitions/${roleIdOf(assignment.role)}`,
       principalId: assignment.principalId,
-      principalType: 'User',
+      principalType: assignment.principalType ?? 'User',
       scope: assignment.scope,
     },
     id: `${assignment.scope}/providers/Microsoft.Authorization/roleAssignments/${assignment.name}`,

@@ -18,13 +18,16 @@ export function testHttpOptions(emulator: AzureEmulator, overrides: Partial<Azur
 /** The Azure backend the bot would build, pointed at the emulator. */
 export function emulatedBackend(
   emulator: AzureEmulator,
-  options: { http?: Partial<AzureHttpOptions>; billingWrites?: BillingLinkWrites; principalNotFoundDelaysMs?: number[] } = {},
+  options: { http?: Partial<AzureHttpOptions>; billingWrites?: BillingLinkWrites; principalNotFoundDelaysMs?: number[]; recentReadsLifetimeMs?: number; callsAtOnce?: number } = {},
 ): AzureBackend {
   return new AzureBackend({
     endpoints: emulator.endpoints,
     http: testHttpOptions(emulator, options.http),
     billingWrites: options.billingWrites ?? 'deep-link',
     roleAssignments: { principalNotFoundDelaysMs: options.principalNotFoundDelaysMs ?? [5, 5, 5] },
+    // Tests see every command read Azure afresh unless they test reuse.
+    recentReadsLifetimeMs: options.recentReadsLifetimeMs ?? 0,
+    ...(options.callsAtOnce ? { callsAtOnce: options.callsAtOnce } : {}),
   });
 }
 

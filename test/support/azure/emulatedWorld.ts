@@ -9,6 +9,23 @@ export interface EmulatedAssignment {
   readonly role: RoleName;
   /** Where the assignment was made: the subscription itself, or a management group above it. */
   readonly scope: string;
+  /** A group's assignment holds for its members, and theirs in nested groups. */
+  readonly principalType?: 'User' | 'Group';
+  /** A role that is not built in: `role` is then what the emulator lets it do. */
+  readonly customRoleId?: string;
+}
+
+export interface EmulatedRoleDefinition {
+  readonly roleName: string;
+  readonly actions: readonly string[];
+  readonly notActions: readonly string[];
+}
+
+/** A group inside an organization's Project Collection Administrators, holding users and further groups. */
+export interface EmulatedDevOpsGroup {
+  readonly displayName: string;
+  readonly userIds: string[];
+  readonly groupDescriptors: string[];
 }
 
 export interface EmulatedBillingLink {
@@ -30,6 +47,12 @@ export class EmulatedWorld {
   readonly subscriptions: Subscription[];
   readonly assignments: EmulatedAssignment[];
   readonly billing = new Map<string, EmulatedBillingLink>();
+  /** Microsoft Entra groups by object id, each listing its members (users or groups). */
+  readonly entraGroups = new Map<string, { readonly displayName: string; readonly members: string[] }>();
+  readonly customRoles = new Map<string, EmulatedRoleDefinition>();
+  /** Azure DevOps groups by descriptor; `nestedInAdministrators` names those directly inside PCA, by organization id. */
+  readonly devOpsGroups = new Map<string, EmulatedDevOpsGroup>();
+  readonly nestedInAdministrators = new Map<string, string[]>();
 
   constructor(file: DirectoryFile) {
     this.tenants = file.tenants.map((t) => ({ ...t }));
@@ -65,21 +88,80 @@ export class EmulatedWorld {
     return this.organizations.find((o) => o.name.toLowerCase() === name.toLowerCase());
   }
 
+  /** The roles a principal holds on the subscription, directly or through the Entra groups it belongs to. */
   rolesOn(subscriptionId: string, principalId: string): RoleName[] {
-    return this.assignments.filter((a) => a.subscriptionId === subscriptionId && a.principalId === principalId).map((a) => a.role);
+    const principals = new Set([principalId, ...this.groupsOf(principalId)]);
+    return this.assignments.filter((a) => a.subscriptionId === subscriptionId && principals.has(a.principalId)).map((a) => a.role);
+  }
+
+  /** The Entra groups the principal belongs to, directly or through nested groups. */
+  groupsOf(principalId: string): string[] {
+    const found = new Set<string>();
+    let frontier = [principalId];
+    while (frontier.length > 0) {
+      const next = [...this.entraGroups].filter(([id, g]) => !found.has(id) && frontier.some((p) => g.members.includes(p))).map(([id]) => id);
+      next.forEach((id) => found.add(id));
+      frontier = next;
+    }
+    return [...found];
+  }
+
+  addEntraGroup(id: string, displayName: string, members: string[]): void {
+    this.entraGroups.set(id, { displayName, members });
+  }
+
+  /** Gives a role to a user or group on the subscription; a custom role is given with what it amounts to. */
+  assign(subscriptionId: string, principalId: string, role: RoleName, options: { principalType?: 'User' | 'Group'; customRoleId?: string } = {}): void {
+    this.assignments.push({
+      name: guidFrom(`assign:${subscriptionId}:${principalId}:${options.customRoleId ?? role}`),
+      subscriptionId,
+      principalId,
+      role,
+      scope: `/subscriptions/${subscriptionId}`,
+      ...options,
+    });
   }
 
   isMember(userId: string, organization: Organization): boolean {
-    return organization.ownerId === userId || organization.projectCollectionAdministrators.includes(userId) || organization.members.includes(userId);
+    return this.isAdministrator(userId, organization) || organization.members.includes(userId);
   }
 
   isAdministrator(userId: string, organization: Organization): boolean {
-    return organization.ownerId === userId || organization.projectCollectionAdministrators.includes(userId);
+    return organization.ownerId === userId || organization.projectCollectionAdministrators.includes(userId) || this.nestedAdministratorsOf(organization).includes(userId);
   }
 
-  /** Everyone Azure DevOps lists in Project Collection Administrators: the owner is always one. */
+  /** Everyone Azure DevOps lists directly in Project Collection Administrators: the owner is always one. */
   administratorsOf(organization: Organization): string[] {
     return [...new Set([organization.ownerId, ...organization.projectCollectionAdministrators])];
+  }
+
+  /** Makes the user an administrator through a chain of groups inside Project Collection Administrators, outermost first. */
+  nestAdministrator(organizationId: string, groupNames: readonly string[], userId: string): void {
+    let inside = this.nestedInAdministrators.get(organizationId) ?? [];
+    this.nestedInAdministrators.set(organizationId, inside);
+    groupNames.forEach((name, depth) => {
+      const descriptor = devOpsGroupDescriptorOf(organizationId, name);
+      if (!inside.includes(descriptor)) inside.push(descriptor);
+      const group = this.devOpsGroups.get(descriptor) ?? { displayName: name, userIds: [], groupDescriptors: [] };
+      this.devOpsGroups.set(descriptor, group);
+      if (depth === groupNames.length - 1) group.userIds.push(userId);
+      inside = group.groupDescriptors;
+    });
+  }
+
+  private nestedAdministratorsOf(organization: Organization): string[] {
+    const users: string[] = [];
+    const visit = (descriptors: readonly string[], depth: number): void => {
+      if (depth > 10) return;
+      for (const descriptor of descriptors) {
+        const group = this.devOpsGroups.get(descriptor);
+        if (!group) continue;
+        users.push(...group.userIds);
+        visit(group.groupDescriptors, depth + 1);
+      }
+    };
+    visit(this.nestedInAdministrators.get(organization.id) ?? [], 0);
+    return users;
   }
 
   /** Gives a role through a management group above the subscription (it cannot be removed there). */
@@ -99,6 +181,10 @@ export function userDescriptorOf(userId: string): string {
 
 export function administratorsGroupDescriptorOf(organizationId: string): string {
   return `vssgp.${Buffer.from(`pca:${organizationId}`).toString('base64url')}`;
+}
+
+export function devOpsGroupDescriptorOf(organizationId: string, name: string): string {
+  return `aadgp.${Buffer.from(`group:${organizationId}:${name}`).toString('base64url')}`;
 }
 
 export function roleIdOf(role: RoleName): string {

@@ -66,6 +66,12 @@ const CASES: readonly IneligibleCase[] = [
     fix: 'Reactivate it or settle its balance in the Azure portal, then try again.',
   },
   {
+    name: 'a subscription in a state Azure reports but this version does not know',
+    fields: { state: 'Unknown', reportedState: 'Expired' },
+    reason: 'Azure reports its state as "Expired", which I do not know, so I do not take it for active.',
+    fix: 'Reactivate it or settle its balance in the Azure portal, then try again.',
+  },
+  {
     name: "a subscription in another tenant than the organization's",
     fields: { tenantId: FABRIKAM },
     reason: 'It belongs to another Microsoft Entra tenant than the organization.',
@@ -190,5 +196,15 @@ describe('Subscriptions that cannot pay', () => {
         assert.equal(option?.offer, quotaId);
       });
     }
+  });
+});
+
+describe('A subscription whose spending limit Azure did not report', () => {
+  it('can be picked, and the picker says to check the spending limit rather than calling it off', async () => {
+    const bench = benchWith({ spendingLimit: 'NotKnown' });
+    const option = (await subscriptionList(bench, caller(PAT), 'setup', ORG)).find((s) => s.id === SUB);
+    assert.equal(option?.selectable, true);
+    assert.deepEqual(option?.problems, []);
+    assert.equal(option?.caution, `Azure did not say whether ${NAME} has a spending limit. If it has one, it blocks Azure DevOps charges: check it in the Azure portal (the subscription's Overview).`);
   });
 });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { additionProblem, removalProblem } from '../../../src/billing/managerRules';
+import { additionProblem, removalProblem, roleNotesOf } from '../../../src/billing/managerRules';
 import type { DirectoryUser, RoleAssignment, RoleName, Subscription, Tenant } from '../../../src/domain/directory';
 
 const CONTOSO: Tenant = { id: 'contoso', displayName: 'Contoso' };
@@ -78,5 +78,20 @@ describe('Who may remove a billing manager', () => {
       const problem = removalProblem({ grantorId: 'grantor', subscription: SUBSCRIPTION, assignments, grantorNames: [], person: user(c.target) });
       assert.equal(problem?.code, c.expect, problem?.message);
     });
+  }
+});
+
+describe('How a billing manager holds their role', () => {
+  const held = (extra: Partial<RoleAssignment>, role: RoleName = 'Owner'): RoleAssignment => ({ subscriptionId: SUBSCRIPTION.id, principalId: 'pat', role, ...extra });
+  const cases: { name: string; assignments: RoleAssignment[]; notes: string[] }[] = [
+    { name: 'directly: nothing to add', assignments: [held({})], notes: [] },
+    { name: 'through a group', assignments: [held({ throughGroup: 'g-owners' })], notes: ['Holds Owner as a member of the Microsoft Entra group g-owners.'] },
+    { name: 'directly and through a group: the direct role is enough', assignments: [held({}), held({ throughGroup: 'g-owners' })], notes: [] },
+    { name: 'through a custom role', assignments: [held({ definitionName: 'Billing admin' }, 'Contributor')], notes: ['Holds Contributor through the role "Billing admin".'] },
+    { name: 'through a custom role given to a group', assignments: [held({ definitionName: 'Billing admin', throughGroup: 'g-fin' }, 'Contributor')], notes: ['Holds Contributor through the role "Billing admin" as a member of the Microsoft Entra group g-fin.'] },
+    { name: 'a role that makes nobody a manager is not described', assignments: [held({ throughGroup: 'g-readers' }, 'Reader')], notes: [] },
+  ];
+  for (const c of cases) {
+    it(c.name, () => assert.deepEqual(roleNotesOf('pat', c.assignments), c.notes));
   }
 });

@@ -112,6 +112,16 @@ describe('Billing status', () => {
       { name: 'got a spending limit (On)', fields: { spendingLimit: 'On' }, warnings: [SPENDING_LIMIT] },
       { name: 'has its spending limit off for this period only', fields: { spendingLimit: 'CurrentPeriodOff' }, warnings: [SPENDING_LIMIT] },
       { name: 'became Disabled with a spending limit', fields: { state: 'Disabled', spendingLimit: 'On' }, warnings: [NOT_ACTIVE, SPENDING_LIMIT] },
+      {
+        name: 'has a spending limit Azure did not report',
+        fields: { spendingLimit: 'NotKnown' },
+        warnings: ['Azure did not say whether Contoso PAYG has a spending limit. If it has one, it blocks Azure DevOps charges: check it in the Azure portal (the subscription\'s Overview).'],
+      },
+      {
+        name: 'is in a state this version does not know',
+        fields: { state: 'Unknown', reportedState: 'Expired' },
+        warnings: ['Contoso PAYG is in a state I do not know ("Expired"), so it may not pay. Check it in the Azure portal, or change billing.'],
+      },
     ];
     for (const c of CASES) {
       it(`warns PCAs when the linked subscription ${c.name}${c.warnings.length ? '' : ' (no warning)'}`, async () => {

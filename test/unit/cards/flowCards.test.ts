@@ -28,6 +28,11 @@ describe('Flow cards', () => {
       assert.match(visibleText(organizationPickerCard(organizationStep('change', [SELECTABLE_ORG]))), /Step 1 of 3/);
     });
 
+    it('says when the user is an administrator only through a group, and which', () => {
+      const card = organizationPickerCard(organizationStep('setup', [{ ...LINKED_ORG, administratorThrough: 'Platform Admins' }, SELECTABLE_ORG]));
+      assert.deepEqual(choiceTitles(card, 'organizationId'), ['contoso-mobile (paid by Contoso Pay-As-You-Go; you are an administrator through the group Platform Admins)', 'contoso-web']);
+    });
+
     it('preselects the only choice', () => {
       const card = organizationPickerCard(organizationStep('setup', [SELECTABLE_ORG, UNAVAILABLE_ORG]));
       assertWellFormed(card, FLOW_ID);

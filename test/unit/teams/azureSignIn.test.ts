@@ -133,6 +133,14 @@ describe('Signing in to Azure from Teams', function () {
     assert.match(card.text, /Azure DevOps failed \(HTTP 503\) 3 times in a row while I tried to read your Azure DevOps profile\. Try again in a few minutes\./);
   });
 
+  it('names the cause and the next step when the sign-in fails with a Microsoft Entra code, and does nothing', async () => {
+    assert.equal(oauthConnectionOf(await bot.say('status')), 'arm-connection');
+    const replies = await bot.send({ type: 'invoke', name: 'signin/failure', value: { code: 'resourcematchfailed', message: 'AADSTS65001: The user or administrator has not consented to use the application.' } });
+    const said = replies.map((r) => r.text ?? '').join('\n');
+    assert.match(said, /not been given consent to act for you \(AADSTS65001\)\. Ask a Microsoft Entra administrator to grant consent/);
+    assert.equal(emulator.requests.length, 0, 'nothing was asked of Azure');
+  });
+
   it('signs out of both connections on "sign out", and the next command asks to sign in', async () => {
     signedIn();
     assert.match(textOf(await bot.say('sign out')), /Signed out of Azure Resource Manager and Azure DevOps/);

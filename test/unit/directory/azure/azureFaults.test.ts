@@ -37,7 +37,9 @@ describe('Azure backend under real-world faults', function () {
     assert.equal((await directory.subscriptionsVisibleTo(ALEX)).length, 10);
     assert.equal(emulator.callsTo('Subscriptions_List').length, 10, 'one page per subscription');
     assert.equal((await directory.roleAssignmentsOn(SUB_EA)).length, 3);
-    assert.equal(emulator.callsTo('RoleAssignments_ListForSubscription').length, 3);
+    const pages = emulator.callsTo('RoleAssignments_ListForSubscription');
+    assert.equal(pages.filter((r) => r.query.$filter === 'atScope()').length, 3, 'one page per assignment');
+    assert.equal(pages.filter((r) => r.query.$filter === `atScope() and assignedTo('${ALEX}')`).length, 1, 'one page of the user\'s own assignments');
   });
 
   it('gives up on an answer slower than the timeout and says which service was slow', async () => {
@@ -109,8 +111,9 @@ describe('Azure backend under real-world faults', function () {
     const failure = await failureOf(directory.getUser(ALEX));
     assert.equal(failure.code, 'sign-in-required');
     assert.equal(failure.details.signIn, 'azure-devops');
-    assert.match(failure.message, /^Azure DevOps answered with its sign-in page instead of data when I tried to read your Azure DevOps profile: it does not accept your sign-in for this organization/);
-    assert.match(failure.message, /Sign in again; if this keeps happening, ask an organization administrator whether third-party application access through OAuth is allowed\.$/);
+    assert.match(failure.message, /^Azure DevOps answered with its sign-in page instead of data when I tried to read your Azure DevOps profile: it does not accept your sign-in there\. /);
+    assert.match(failure.message, /conditional access policy may ask for more .*Sign in again; if this keeps happening, open the organization in a browser with the same account to see what Azure DevOps asks for\.$/);
+    assert.doesNotMatch(failure.message, /third-party|OAuth/, 'the organization\'s policy on third-party OAuth apps governs other apps, not this sign-in');
   });
 
   it('does not follow a redirect to the Azure DevOps sign-in page', async () => {
