@@ -100,10 +100,10 @@ const LAYERS = {
   },
 };
 
-// `process.env` is read only by src/config.ts; everything else gets settings
+// `process.env` is read only by src/config/; everything else gets settings
 // passed in.
 const ENV_MESSAGE =
-  'Only src/config.ts reads the environment: add the setting to src/config.ts and pass the value in.';
+  'Only src/config/ reads the environment: add the setting to src/config/ and pass the value in.';
 const ENV_IMPORTS = ['process', 'node:process'].map((name) => ({
   name,
   importNames: ['env'],
@@ -150,12 +150,12 @@ function layerConfigs() {
     {
       name: 'layers/src (SDKs only in src/teams, src/host, composition root)',
       files: ['src/**/*.ts'],
-      ignores: ['src/config.ts'],
+      ignores: ['src/config/**/*.ts'],
       rules: restrictedImports([pattern(SDK, SDK_MESSAGE)], ENV_IMPORTS),
     },
     {
-      name: 'layers/src/config.ts',
-      files: ['src/config.ts'],
+      name: 'layers/src/config',
+      files: ['src/config/**/*.ts'],
       rules: restrictedImports([pattern(SDK, SDK_MESSAGE)]),
     },
     {
@@ -297,8 +297,8 @@ export default defineConfig(
     },
   },
   {
-    name: 'src/config.ts reads the environment',
-    files: ['src/config.ts'],
+    name: 'src/config reads the environment',
+    files: ['src/config/**/*.ts'],
     rules: {
       'no-restricted-properties': 'off',
       'no-restricted-syntax': 'off',

@@ -2,7 +2,7 @@ import { createAdapter, type AdapterOptions } from './host/adapter';
 import { createCore } from './billing/core';
 import { queueLeftoverEvents } from './billing/notify/leftoverEvents';
 import { ManagerNotices } from './billing/notify/managerNotices';
-import { notificationMessage } from './cards/notificationCards';
+import { notificationDigest, notificationMessage } from './cards/notificationCards';
 import type { Config } from './config';
 import type { BillingLinkPort } from './domain/ports/billingLinks';
 import type { Caller } from './domain/caller';
@@ -57,7 +57,10 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
       'State and directory loaded.',
     );
     const reportError = (error: unknown): void => logger.error({ err: error }, 'A billing change could not be saved or announced.');
-    const references = await ConversationReferences.open(store);
+    const references = await ConversationReferences.open(store, () => new Date(), {
+      maxAgeMs: config.limits.conversationMaxAgeDays * 24 * 60 * 60 * 1000,
+      reportError: (error) => logger.warn({ err: error }, 'Old conversation references could not be removed; they are tried again in an hour.'),
+    });
     const adapter = createAdapter(config.credentials, options);
     const makeDispatcher = (): Dispatcher =>
       new Dispatcher({
@@ -65,9 +68,10 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
         transport: new BotConnectorTransport(adapter, { botAppId: config.credentials?.appId ?? '', timeoutMs: config.notifications.sendTimeoutSeconds * 1000, warn }),
         addresses: references,
         render: notificationMessage,
+        renderTogether: notificationDigest,
         archive: shared?.archive ?? new JsonLinesArchive(archiveFileFor(config.stateFile)),
         logger,
-        settings: config.notifications,
+        settings: { ...config.notifications, coalesceMs: config.notifications.coalesceSeconds * 1000 },
       });
     const sending: Delivery = shared
       ? new ElectedDelivery({
@@ -94,6 +98,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
       notices,
       ...(shared ? { perSubscription: shared.perSubscription, sweepsHere: () => (sending instanceof ElectedDelivery ? sending.isLeader : true) } : {}),
       flowTtlMs: config.flowTtlMinutes * 60_000,
+      perPersonPerMinute: { starts: config.limits.flowStartsPerMinute, clicks: config.limits.cardClicksPerMinute },
       prices: config.prices,
       inactiveDays: config.inactiveDays,
       reportError,

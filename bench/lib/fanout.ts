@@ -55,7 +55,7 @@ export interface FanOutRun {
 
 export interface FanOutResult {
   readonly delivery: string;
-  /** The product's default pacing (src/config.ts). */
+  /** The product's default pacing (src/config/notifications.ts). */
   readonly configured: { readonly perSecond: number; readonly perConversationPerSecond: number };
   readonly runs: readonly FanOutRun[];
 }

@@ -7,6 +7,7 @@ import type { Store } from '../domain/ports/store';
 import type { SerialRuns } from '../domain/ports/leases';
 import { createBillingService, type BillingService } from './billingService';
 import { cancelAll } from './cancelAll';
+import { UserRateLimit } from './flows/userRateLimit';
 import { createManagerService, type ManagerService } from './managerService';
 import { ManagerNotices, type ChangeNotices } from './notify/managerNotices';
 import type { PriceTable } from './prices';
@@ -23,6 +24,8 @@ export interface CoreDeps {
   readonly deliveries: Deliveries;
   readonly addresses: TeamsAddresses;
   readonly flowTtlMs: number;
+  /** How many flows one person may start, and card buttons press, in a minute; unlimited when absent. */
+  readonly perPersonPerMinute?: { readonly starts: number; readonly clicks: number };
   readonly prices: PriceTable;
   /** A paid user who has not signed in for this many days is listed as inactive by `users`. */
   readonly inactiveDays?: number;
@@ -59,6 +62,9 @@ export function createCore(deps: CoreDeps): BillingCore {
     store: deps.store,
     notices,
     flowTtlMs: deps.flowTtlMs,
+    ...(deps.perPersonPerMinute
+      ? { limits: { starts: new UserRateLimit(deps.perPersonPerMinute.starts), clicks: new UserRateLimit(deps.perPersonPerMinute.clicks) } }
+      : {}),
     reportError: deps.reportError,
     ...(deps.sweepsHere ? { sweepsHere: deps.sweepsHere } : {}),
     ...(deps.now ? { now: deps.now } : {}),

@@ -3,6 +3,7 @@ import type { Caller } from '../domain/caller';
 import type { DirectoryPort } from '../domain/ports/directory';
 import type { Store } from '../domain/ports/store';
 import { FlowEngine, type EngineFlow, type FlowFamily } from './flows/engine';
+import type { FlowLimits } from './flows/userRateLimit';
 import { TELL_NOBODY, type ChangeNotices } from './notify/managerNotices';
 import { directoryProvider, type DirectorySource } from './serviceSupport';
 
@@ -24,6 +25,8 @@ export interface UseCaseDeps extends DirectorySource {
   /** Who is told of each change; nobody when absent. */
   readonly notices?: ChangeNotices;
   readonly flowTtlMs: number;
+  /** Per-person limits on flow starts and clicks, shared by every group of use cases. */
+  readonly limits?: FlowLimits;
   readonly now?: () => Date;
   readonly newId?: () => string;
   readonly reportError?: (error: unknown) => void;
@@ -39,7 +42,10 @@ export function useCaseContext<F extends EngineFlow>(deps: UseCaseDeps, family: 
   return {
     directoryFor: directoryProvider(deps, owner),
     store: deps.store,
-    flows: new FlowEngine<F>({ store: deps.store, flowTtlMs: deps.flowTtlMs, now, newId, reportError, ...(deps.sweepsHere ? { sweepsHere: deps.sweepsHere } : {}) }, family),
+    flows: new FlowEngine<F>(
+      { store: deps.store, flowTtlMs: deps.flowTtlMs, now, newId, reportError, ...(deps.sweepsHere ? { sweepsHere: deps.sweepsHere } : {}), ...(deps.limits ? { limits: deps.limits } : {}) },
+      family,
+    ),
     notices: deps.notices ?? TELL_NOBODY,
     now,
     newId,

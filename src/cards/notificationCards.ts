@@ -33,6 +33,37 @@ export function notificationMessage(entry: OutboxEntry): NotificationMessage {
   };
 }
 
+/**
+ * Several changes to one organization, told to one person in one message: a line for each, oldest
+ * first, with who made it and when. Every entry is about the same organization and recipient.
+ */
+export function notificationDigest(entries: readonly OutboxEntry[]): NotificationMessage {
+  const first = entries[0];
+  if (!first) throw new RangeError('A digest needs at least one change.');
+  if (entries.length === 1) return notificationMessage(first);
+  const org = first.event.organization.name;
+  const events = entries.map((entry) => entry.event);
+  const actors = [...new Set(events.map((event) => event.actor.name))];
+  const summary = `${actors.join(', ')} made ${entries.length} changes to billing of ${org}.`;
+  const concernsYou = events.some((event) => (event.kind === 'manager.remove' || event.kind === 'manager.add') && event.person.id === first.recipientId);
+  return {
+    card: renderCard(changeNotificationTemplate, {
+      title: `${entries.length} changes to billing of ${org}`,
+      summary,
+      facts: entries.map((entry) => {
+        const { title, facts } = describe(entry.event, entry.recipientId);
+        const details = facts.filter((fact) => fact.title !== 'Organization').map((fact) => `${fact.title}: ${fact.value}`);
+        return { title: formatWhen(entry.event.at), value: `${entry.event.actor.name}: ${[title, ...details].join('; ')}` };
+      }),
+      why: concernsYou
+        ? 'You get this because one of the changes concerns you.'
+        : `You get this because you are a billing manager of ${org}. Type "managers" to see who else is.`,
+      organizationId: first.event.organization.id,
+    }),
+    summary: feedLine(summary),
+  };
+}
+
 /** The activity feed shows the summary as plain text, outside the card: names in it get the controls and length step. */
 function feedLine(summary: string): string {
   return safeText(summary, { markdown: false });

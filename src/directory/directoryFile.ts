@@ -1,8 +1,9 @@
 import { checkConsistency } from './directoryConsistency';
-import { checkUsageConsistency, readOrganizationUsage } from './usageFields';
+import { checkUsageConsistency } from './usageFields';
 import { DirectoryFileError } from './directoryFileError';
-import { ProblemList, childPath, isJsonObject, readChoice, readList, readObject, readText, readUserIdList, type JsonObject } from './documentFields';
-import { ROLE_NAMES, SPENDING_LIMITS, SUBSCRIPTION_STATES, type DirectoryFile, type DirectoryUser, type OrganizationEntry, type RoleAssignment, type Subscription, type Tenant } from '../domain/directory';
+import { ProblemList } from './documentFields';
+import { readDirectoryShape } from './directorySchema';
+import type { DirectoryFile } from '../domain/directory';
 
 export { DirectoryFileError, type DirectoryProblem } from './directoryFileError';
 
@@ -20,9 +21,10 @@ export function parseDirectoryFile(file: string, text: string): DirectoryFile {
  * @throws DirectoryFileError naming the file and, for each problem, the path in the document.
  */
 export function validateDirectoryFile(file: string, content: unknown): DirectoryFile {
+  const shape = readDirectoryShape(content);
+  if (!shape.ok) throw new DirectoryFileError(file, shape.problems);
+  const directory = shape.directory;
   const problems = new ProblemList();
-  const directory = readDirectory(content, problems);
-  if (directory === undefined || !problems.isEmpty) throw new DirectoryFileError(file, problems.items);
   // References are checked only once every entry is well formed, so that one malformed entry is
   // reported once instead of again by everything that refers to it.
   checkConsistency(directory, problems);
@@ -56,102 +58,3 @@ function withLineAndColumn(text: string, reason: string): string {
   return `${reason.slice(0, match.index)} at line ${line}, column ${column}`;
 }
 
-function readDirectory(content: unknown, problems: ProblemList): DirectoryFile | undefined {
-  if (!isJsonObject(content)) {
-    problems.add(
-      '',
-      'The document must be a JSON object with the lists "tenants", "users", "organizations", "subscriptions" and "roleAssignments".',
-    );
-    return undefined;
-  }
-  const tenants = readCollection(content, 'tenants', 'a tenant', readTenant, problems);
-  const users = readCollection(content, 'users', 'a user', readUser, problems);
-  const organizations = readCollection(content, 'organizations', 'an organization', readOrganization, problems);
-  const subscriptions = readCollection(content, 'subscriptions', 'a subscription', readSubscription, problems);
-  const roleAssignments = readCollection(content, 'roleAssignments', 'a role assignment', readRoleAssignment, problems);
-  if (!tenants || !users || !organizations || !subscriptions || !roleAssignments) return undefined;
-  return { tenants, users, organizations, subscriptions, roleAssignments };
-}
-
-type EntryReader<T> = (entry: JsonObject, path: string, problems: ProblemList) => T | undefined;
-
-function readCollection<T>(root: JsonObject, key: string, what: string, readEntry: EntryReader<T>, problems: ProblemList): T[] | undefined {
-  const items = readList(root, key, '', `objects, each describing ${what}`, problems);
-  if (items === undefined) return undefined;
-  const entries: T[] = [];
-  let allValid = true;
-  items.forEach((item, index) => {
-    const path = childPath(key, index);
-    const object = readObject(item, path, what, problems);
-    const entry = object === undefined ? undefined : readEntry(object, path, problems);
-    if (entry === undefined) allValid = false;
-    else entries.push(entry);
-  });
-  return allValid ? entries : undefined;
-}
-
-function readTenant(entry: JsonObject, path: string, problems: ProblemList): Tenant | undefined {
-  const id = readText(entry, 'id', path, problems);
-  const displayName = readText(entry, 'displayName', path, problems);
-  if (id === undefined || displayName === undefined) return undefined;
-  return { id, displayName };
-}
-
-function readUser(entry: JsonObject, path: string, problems: ProblemList): DirectoryUser | undefined {
-  const id = readText(entry, 'id', path, problems);
-  const displayName = readText(entry, 'displayName', path, problems);
-  const email = readText(entry, 'email', path, problems);
-  const tenantId = readText(entry, 'tenantId', path, problems);
-  if (id === undefined || displayName === undefined || email === undefined || tenantId === undefined) return undefined;
-  return { id, displayName, email, tenantId };
-}
-
-function readOrganization(entry: JsonObject, path: string, problems: ProblemList): OrganizationEntry | undefined {
-  const id = readText(entry, 'id', path, problems);
-  const name = readText(entry, 'name', path, problems);
-  const tenantId = readText(entry, 'tenantId', path, problems);
-  const ownerId = readText(entry, 'ownerId', path, problems);
-  const projectCollectionAdministrators = readUserIdList(entry, 'projectCollectionAdministrators', path, problems);
-  const members = readUserIdList(entry, 'members', path, problems);
-  const usage = readOrganizationUsage(entry, path, problems);
-  if (
-    id === undefined ||
-    name === undefined ||
-    tenantId === undefined ||
-    ownerId === undefined ||
-    projectCollectionAdministrators === undefined ||
-    members === undefined ||
-    usage === undefined
-  ) {
-    return undefined;
-  }
-  return { id, name, tenantId, ownerId, projectCollectionAdministrators, members, usage };
-}
-
-function readSubscription(entry: JsonObject, path: string, problems: ProblemList): Subscription | undefined {
-  const id = readText(entry, 'id', path, problems);
-  const displayName = readText(entry, 'displayName', path, problems);
-  const tenantId = readText(entry, 'tenantId', path, problems);
-  const state = readChoice(entry, 'state', path, SUBSCRIPTION_STATES, problems);
-  const quotaId = readText(entry, 'quotaId', path, problems);
-  const spendingLimit = readChoice(entry, 'spendingLimit', path, SPENDING_LIMITS, problems);
-  if (
-    id === undefined ||
-    displayName === undefined ||
-    tenantId === undefined ||
-    state === undefined ||
-    quotaId === undefined ||
-    spendingLimit === undefined
-  ) {
-    return undefined;
-  }
-  return { id, displayName, tenantId, state, quotaId, spendingLimit };
-}
-
-function readRoleAssignment(entry: JsonObject, path: string, problems: ProblemList): RoleAssignment | undefined {
-  const subscriptionId = readText(entry, 'subscriptionId', path, problems);
-  const principalId = readText(entry, 'principalId', path, problems);
-  const role = readChoice(entry, 'role', path, ROLE_NAMES, problems);
-  if (subscriptionId === undefined || principalId === undefined || role === undefined) return undefined;
-  return { subscriptionId, principalId, role };
-}

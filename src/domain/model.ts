@@ -9,7 +9,8 @@ import type { ChangeEvent, ManagerRole } from './changeEvent';
 import type { AccessLevel, AccessLevelChange, ArtifactsUsageLimit, RoleAssignment } from './directory';
 
 export type FlowKind = 'setup' | 'change' | 'remove';
-export type FlowStatus = 'open' | 'completed' | 'cancelled';
+/** `replaced`: the owner started another flow of the same kind, which took its place. */
+export type FlowStatus = 'open' | 'completed' | 'cancelled' | 'replaced';
 
 export interface BillingLink {
   readonly organizationId: string;
@@ -181,7 +182,7 @@ export interface ManagerFlow {
   readonly conversationId: string;
   readonly createdAt: string;
   expiresAt: string;
-  status: 'open' | 'completed' | 'cancelled';
+  status: FlowStatus;
   organizationId?: string;
   principalId?: string;
   role?: ManagerRole;

@@ -9,6 +9,10 @@ export type ProblemCode =
   | 'flow-expired'
   | 'flow-finished'
   | 'flow-cancelled'
+  /** The owner started another flow of the same kind, which took this one's place. */
+  | 'flow-replaced'
+  /** One person started, or clicked, more than the per-minute limit allows. */
+  | 'too-many-requests'
   | 'flow-out-of-order'
   /** A click from another conversation than the flow's own. */
   | 'flow-elsewhere'

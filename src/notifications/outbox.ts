@@ -14,15 +14,34 @@ export type DeliveryRecords = Pick<Transaction, 'outbox' | 'reach'>;
  * Entries to send now: of `heads` (each recipient's oldest pending entry, so that a person gets their
  * notifications in the order the changes happened, oldest first), those whose back-off has passed.
  */
-export function dueEntries(heads: readonly OutboxEntry[], now: number): OutboxEntry[] {
-  return heads.filter((e) => notBefore(e) <= now);
+export function dueEntries(heads: readonly OutboxEntry[], now: number, holdMs = 0): OutboxEntry[] {
+  return heads.filter((e) => dueAt(e, holdMs) <= now);
 }
 
 /** When the next of these entries becomes due; undefined when there are none. */
-export function nextDueAt(heads: readonly OutboxEntry[]): number | undefined {
+export function nextDueAt(heads: readonly OutboxEntry[], holdMs = 0): number | undefined {
   let next: number | undefined;
-  for (const entry of heads) next = Math.min(next ?? Number.POSITIVE_INFINITY, notBefore(entry));
+  for (const entry of heads) next = Math.min(next ?? Number.POSITIVE_INFINITY, dueAt(entry, holdMs));
   return next;
+}
+
+/**
+ * When an entry may go: after its back-off; and one not tried yet only `holdMs` after it was queued,
+ * so that the person's other changes to the same organization made meanwhile go out with it as one
+ * message.
+ */
+export function dueAt(entry: OutboxEntry, holdMs: number): number {
+  const held = entry.attempts === 0 ? Date.parse(entry.createdAt) + holdMs : 0;
+  return Math.max(notBefore(entry), held);
+}
+
+/** Whether `entry` is told together with `head`: the same person, the same organization, queued within `windowMs` of it. */
+export function toldTogether(head: OutboxEntry, entry: OutboxEntry, windowMs: number): boolean {
+  return (
+    entry.recipientId === head.recipientId &&
+    entry.event.organization.id === head.event.organization.id &&
+    Date.parse(entry.createdAt) - Date.parse(head.createdAt) <= windowMs
+  );
 }
 
 /*

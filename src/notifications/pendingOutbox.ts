@@ -88,6 +88,20 @@ export class PendingOutbox {
     return heads.sort((a, b) => this.compare(a.key, b.key));
   }
 
+  /**
+   * The entries told with `head` in one message: `head` first, then at most `most - 1` of the
+   * person's other pending entries that `together` accepts, in order.
+   */
+  batchFor(head: OutboxEntry, together: (entry: OutboxEntry) => boolean, most: number): OutboxEntry[] {
+    const batch = [head];
+    for (const key of this.byRecipient.get(head.recipientId) ?? []) {
+      if (batch.length >= most) break;
+      const entry = this.entries.get(key);
+      if (entry && key !== head.key && together(entry)) batch.push(entry);
+    }
+    return batch;
+  }
+
   private append(entry: OutboxEntry): void {
     let queue = this.byRecipient.get(entry.recipientId);
     if (!queue) this.byRecipient.set(entry.recipientId, (queue = []));

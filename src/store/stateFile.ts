@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { z } from 'zod';
 import { JOURNAL_CHECKSUM, type CollectionValue, type JournalRecord } from './journal';
 import { messageOf } from './errorDetails';
 import { StateFileError } from './port';
@@ -46,11 +47,12 @@ export function parseStateFile(stateFile: string, text: string): StateFileConten
   const refuse = (problem: string): never => {
     throw unusableStateFile(stateFile, problem);
   };
-  if (!isPlainObject(value)) return refuse(`does not hold a JSON object (found ${describe(value)})`);
-  const versionProblem = schemaVersionProblem(value.schemaVersion);
+  const root = PLAIN_OBJECT.safeParse(value);
+  if (!root.success) return refuse(`does not hold a JSON object (found ${describe(value)})`);
+  const versionProblem = schemaVersionProblem(root.data.schemaVersion);
   if (versionProblem) return refuse(versionProblem);
 
-  const { [JOURNALS_KEY]: listed, ...rest } = value;
+  const { [JOURNALS_KEY]: listed, ...rest } = root.data;
   const journals = readJournalRecords(listed, refuse);
   const values: Record<string, unknown> = {};
   const inline: Record<string, CollectionValue> = {};
@@ -76,26 +78,41 @@ function schemaVersionProblem(schemaVersion: unknown): string | undefined {
   );
 }
 
+/*
+ * The shape of the state file, as zod schemas; the messages are built here, from what was found,
+ * because they name the file and say that it was left untouched.
+ */
+const PLAIN_OBJECT = z.record(z.string(), z.unknown());
+const COLLECTION: Readonly<Record<CollectionKind, z.ZodType<CollectionValue>>> = { keyed: PLAIN_OBJECT, 'append-only': z.array(z.unknown()) };
+/** A journal: its kind, a plain .jsonl name in the state file's folder (never a path), and the bytes saved. */
+const JOURNAL_RECORD = z.object({
+  kind: z.enum(['keyed', 'append-only']),
+  file: z.string().refine((file) => file === path.basename(file) && file.endsWith('.jsonl')),
+  bytes: z.number().int().min(0),
+  checksum: z.unknown().optional(),
+});
+
 function checkedCollection(key: string, kind: CollectionKind, held: unknown, refuse: (problem: string) => never): CollectionValue {
-  if (kind === 'keyed' && isPlainObject(held)) return held;
-  if (kind === 'append-only' && Array.isArray(held)) return held as unknown[];
+  const checked = COLLECTION[kind].safeParse(held);
+  if (checked.success) return checked.data;
   return refuse(`has ${key} that is not ${kind === 'keyed' ? 'an object' : 'an array'} (found ${describe(held)})`);
 }
 
 function readJournalRecords(listed: unknown, refuse: (problem: string) => never): Record<string, JournalRecord> {
   if (listed === undefined) return {};
-  if (!isPlainObject(listed)) return refuse(`has "${JOURNALS_KEY}" that is not an object (found ${describe(listed)})`);
+  const list = PLAIN_OBJECT.safeParse(listed);
+  if (!list.success) return refuse(`has "${JOURNALS_KEY}" that is not an object (found ${describe(listed)})`);
   const records: Record<string, JournalRecord> = {};
-  for (const [collection, record] of Object.entries(listed)) {
-    const { kind, file, bytes, checksum } = isPlainObject(record) ? record : {};
-    const fileIsPlainName = typeof file === 'string' && file === path.basename(file) && file.endsWith('.jsonl');
-    if ((kind !== 'keyed' && kind !== 'append-only') || !fileIsPlainName || typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes < 0) {
-      refuse(`lists the journal of "${collection}" as ${JSON.stringify(record)}, which is not a kind ("keyed" or "append-only"), a .jsonl file name in the same folder and a byte count`);
+  for (const [collection, record] of Object.entries(list.data)) {
+    const checked = JOURNAL_RECORD.safeParse(record);
+    if (!checked.success) {
+      return refuse(`lists the journal of "${collection}" as ${JSON.stringify(record)}, which is not a kind ("keyed" or "append-only"), a .jsonl file name in the same folder and a byte count`);
     }
+    const { kind, file, bytes, checksum } = checked.data;
     if (checksum !== undefined && checksum !== JOURNAL_CHECKSUM) {
       refuse(`lists the journal of "${collection}" with checksum ${JSON.stringify(checksum)}, but this version of the bot knows only "${JOURNAL_CHECKSUM}" (or none, in a journal written before checksums)`);
     }
-    records[collection] = { kind, file, bytes, ...(checksum === undefined ? {} : { checksum: JOURNAL_CHECKSUM }) } as JournalRecord;
+    records[collection] = { kind, file, bytes, ...(checksum === undefined ? {} : { checksum: JOURNAL_CHECKSUM }) };
   }
   return records;
 }
@@ -134,10 +151,6 @@ export function journalCollection(stateFile: string, fileName: string): string |
 function stateFileStem(stateFile: string): string {
   const name = path.basename(stateFile);
   return name.endsWith('.json') ? name.slice(0, -'.json'.length) : name;
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function describe(value: unknown): string {

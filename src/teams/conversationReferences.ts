@@ -12,6 +12,17 @@ const ANY_TENANT = '';
 /** Two welcome events for one install (Teams sends installationUpdate and conversationUpdate, in either order). */
 const WELCOME_DEDUPE_MS = 60_000;
 
+/** A message in a known conversation saves its confirmation at most this often: not a write per message. */
+const CONFIRMATION_REFRESH_MS = 24 * 60 * 60 * 1000;
+/** How often references nobody confirmed for too long are looked for, on the next message. */
+const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
+
+/** How long a reference is kept without a word from its conversation, and who hears of a failed prune. */
+export interface ReferenceKeeping {
+  readonly maxAgeMs: number;
+  readonly reportError: (error: unknown) => void;
+}
+
 /**
  * The one place that keeps conversation references current: saved on install and on a user's
  * message, saved when the bot starts a chat with someone, removed on uninstall and when Teams says
@@ -29,17 +40,54 @@ export class ConversationReferences implements AddressBook, TeamsAddresses {
   private readonly chatsByPerson = new Map<string, Set<string>>();
   /** The newest conversation id of each tenant, and of all (ANY_TENANT). */
   private readonly newestByTenant = new Map<string, string>();
+  private prunedAt = Number.NEGATIVE_INFINITY;
 
   private constructor(
     private readonly store: Store,
     private readonly now: () => Date,
+    private readonly keeping: ReferenceKeeping | undefined,
   ) {}
 
-  /** Reads the references saved so far; from then on, every lookup is answered from memory. */
-  static async open(store: Store, now: () => Date = () => new Date()): Promise<ConversationReferences> {
-    const references = new ConversationReferences(store, now);
+  /** Reads the references saved so far, forgetting the unconfirmed (see pruneIfDue); then answers from memory. */
+  static async open(store: Store, now: () => Date = () => new Date(), keeping?: ReferenceKeeping): Promise<ConversationReferences> {
+    const references = new ConversationReferences(store, now, keeping);
     for (const reference of await store.read((tx) => tx.conversations.list())) references.cache(reference);
+    await references.pruneIfDue();
     return references;
+  }
+
+  /**
+   * Forgets references whose conversation said nothing (no message, no install) for longer than the
+   * configured age: each is held in memory, and one Teams no longer has only fails later. A person
+   * still reachable gets a new chat, which Teams answers with the one it has. At most once an hour.
+   */
+  async pruneIfDue(): Promise<number> {
+    const now = this.now().getTime();
+    if (!this.keeping || now - this.prunedAt < PRUNE_INTERVAL_MS) return 0;
+    this.prunedAt = now;
+    const cutoff = new Date(now - this.keeping.maxAgeMs).toISOString();
+    const old = [...this.byId.values()].filter((reference) => reference.updatedAt < cutoff).map((reference) => reference.conversationId);
+    if (old.length === 0) return 0;
+    try {
+      const forgotten = await this.store.transaction(async (tx) => {
+        const gone: string[] = [];
+        // The store decides: a reference confirmed since it was read stays.
+        for (const id of old) {
+          const stored = await tx.conversations.get(id);
+          if (stored && stored.updatedAt < cutoff) {
+            await tx.conversations.delete(id);
+            gone.push(id);
+          }
+        }
+        return gone;
+      });
+      for (const id of forgotten) this.uncache(id);
+      return forgotten.length;
+    } catch (error) {
+      // Kept for now; the next look, an hour later, tries again.
+      this.keeping.reportError(error);
+      return 0;
+    }
   }
 
   /** Saves the reference of this turn's conversation, writing only when something changed. */
@@ -47,7 +95,10 @@ export class ConversationReferences implements AddressBook, TeamsAddresses {
     const next = this.referenceOf(context);
     if (!next) return;
     const known = this.byId.get(next.conversationId);
-    if (known && sameReference(known, next)) return;
+    if (known && sameReference(known, next) && Date.parse(next.updatedAt) - Date.parse(known.updatedAt) < CONFIRMATION_REFRESH_MS) {
+      await this.pruneIfDue();
+      return;
+    }
     const saved = await this.store.transaction(async (tx) => {
       const previous = await tx.conversations.get(next.conversationId);
       const reference: StoredConversationReference = { ...next, ...(previous?.welcomedAt ? { welcomedAt: previous.welcomedAt } : {}) };
@@ -57,6 +108,7 @@ export class ConversationReferences implements AddressBook, TeamsAddresses {
       return reference;
     });
     this.cache(saved);
+    await this.pruneIfDue();
   }
 
   personalChatOf(aadObjectId: string): StoredConversationReference | undefined {

@@ -11,6 +11,8 @@ export function problemCard(problem: Problem): CardJson {
     'flow-expired': 'This card expired',
     'flow-finished': 'Already done',
     'flow-cancelled': 'Cancelled',
+    'flow-replaced': 'Replaced by a newer card',
+    'too-many-requests': 'Too many at once',
     'flow-not-found': 'This card is no longer active',
     'state-unavailable': 'Nothing was changed',
   }[problem.code as string] ?? 'Nothing was changed';

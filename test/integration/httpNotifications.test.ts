@@ -88,6 +88,29 @@ describe('Notifications over HTTP', function () {
     assert.equal(stateOf(running).conversations[`created-${ADELE}`]?.aadObjectId, ADELE, 'the new chat is remembered');
   });
 
+  it('tells each manager of two quick changes in one message listing both (NOTIFY_COALESCE_SECONDS)', async () => {
+    const running = await start({ NOTIFY_COALESCE_SECONDS: '10' });
+    await setUp(SUB_PAYG);
+    const before = connector.sends.length;
+    await client.say('change billing');
+    await connector.waitForSends(before + 1);
+    const flowId = flowIdIn(JSON.stringify(connector.sends.at(-1)?.body));
+    await client.click('flow.organization', { flowId, organizationId: ORG_WEB });
+    await client.click('flow.subscription', { flowId, subscriptionId: SUB_EA });
+    assert.match(await client.click('flow.confirm', { flowId }), /Billing changed/);
+    assert.equal(proactive().length, 0, 'nothing sent inside the window');
+
+    await running.notificationsIdle();
+    const toMegan = proactive().filter((s) => s.conversationId === `created-${MEGAN}`);
+    assert.equal(toMegan.length, 1, 'one message for both changes');
+    const text = JSON.stringify(toMegan[0]?.body);
+    assert.match(text, /Alex Wilber made 2 changes to billing of contoso-web\./);
+    assert.match(text, /Billing set up for contoso-web/);
+    assert.match(text, /Billing of contoso-web moved/);
+    const outbox = Object.values(stateOf(running).outbox).filter((e) => e.recipientId === MEGAN);
+    assert.deepEqual(outbox.map((e) => e.status), ['delivered', 'delivered']);
+  });
+
   it('retries a throttled send and delivers it once', async () => {
     const running = await start();
     connector.program({ status: 429, retryAfter: '1', when: (r) => r.path.includes(`created-${MEGAN}`) });
@@ -135,7 +158,8 @@ describe('Notifications over HTTP', function () {
 
   it('paces real sends: no more than the configured number a second, overall and per chat', async () => {
     const { file } = await worldWithManagers(folder, 6);
-    const running = await start({ DIRECTORY_FILE: file, NOTIFY_PER_SECOND: '4', NOTIFY_PER_CONVERSATION_PER_SECOND: '2' });
+    // One message per change, so that three changes in a few seconds are three messages to pace.
+    const running = await start({ DIRECTORY_FILE: file, NOTIFY_PER_SECOND: '4', NOTIFY_PER_CONVERSATION_PER_SECOND: '2', NOTIFY_COALESCE_SECONDS: '0' });
     await setUp(SUB_PAYG);
     // Two more changes: Megan, manager of both subscriptions, hears about each.
     for (const subscriptionId of [SUB_EA, SUB_PAYG]) {

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parse as parseDotenv } from 'dotenv';
 import { PROJECT_ROOT } from './demoWorld';
@@ -49,8 +49,9 @@ export const PROVISIONED_LOCAL_VALUES: Readonly<Record<string, string>> = {
   BOT_DOMAIN: 'abc123-3978.euw.devtunnels.ms',
 };
 
-/** The environment variables src/config.ts reads (the only module that reads the environment). */
+/** The environment variables src/config/ reads (the only module that reads the environment). */
 export function settingsReadByConfig(): Set<string> {
-  const source = projectFile('src/config.ts');
-  return new Set([...source.matchAll(/\b(?:text|oneOf(?:<[^>]+>)?|wholeNumber|required|httpsUrl)\(\s*'([A-Za-z_]+)'/g)].map((match) => match[1] ?? ''));
+  const folder = path.join(PROJECT_ROOT, 'src', 'config');
+  const source = readdirSync(folder).filter((name) => name.endsWith('.ts')).map((name) => projectFile(path.join('src', 'config', name))).join('\n');
+  return new Set([...source.matchAll(/\b(?:text|oneOf(?:<[^>]+>)?|wholeNumber|required|httpsUrl|parsed)\(\s*'([A-Za-z_]+)'/g)].map((match) => match[1] ?? ''));
 }

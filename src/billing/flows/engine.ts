@@ -4,6 +4,7 @@ import { Refused, success, type Outcome, type Problem } from '../../domain/outco
 import type { DirectoryPort } from '../../domain/ports/directory';
 import type { FlowReader, FlowRepository, ReadTransaction, Store, StoredFlow, Transaction } from '../../domain/ports/store';
 import { directoryUserOf, mutation, unknownCaller } from '../serviceSupport';
+import type { FlowLimits, UserRateLimit } from './userRateLimit';
 import { FLOW_PRUNE_INTERVAL_MS, FINISHED_FLOW_RETENTION_MS, progressProblem, type FlowProgress } from './progress';
 
 /** What the engine keeps of every flow, whatever it is for. */
@@ -16,6 +17,8 @@ export interface FlowFamily<F extends EngineFlow> {
   readonly write: (tx: Transaction) => FlowRepository<F>;
   /** What the user types to start such a flow again, for the flow given or, without one, any. */
   readonly restart: (flow: F | undefined) => string;
+  /** Which flows are the same kind: a person has at most one of each kind open, the newest. */
+  readonly kindOf: (flow: F) => string;
 }
 
 export interface FlowEngineDeps {
@@ -29,6 +32,8 @@ export interface FlowEngineDeps {
    * it (the one that delivers notifications), so that the sweep runs once, not once per instance.
    */
   readonly sweepsHere?: () => boolean;
+  /** Per-person limits on starts and clicks, shared by every engine; none when absent. */
+  readonly limits?: FlowLimits;
 }
 
 /** The fields a new flow starts with: everything but what the engine fills in. */
@@ -49,7 +54,21 @@ export class FlowEngine<F extends EngineFlow> {
     readonly family: FlowFamily<F>,
   ) {}
 
-  /** Saves a new open flow for `user`, sweeping away flows nobody will click any more. */
+  /**
+   * Counts a start by `caller`, before anything is read for it (the directory may be a remote
+   * service); the refusal when they started too many flows in the last minute. `restart` is what
+   * they typed, for the message.
+   */
+  admitStart(caller: Caller, restart: string): Outcome<void> {
+    const limited = this.overLimit(this.deps.limits?.starts, caller, this.deps.now(), (count, seconds) =>
+      `You started ${count} billing tasks in the last minute, which is the most I accept from one person. Wait ${seconds} seconds, then type "${restart}" again. Nothing was changed.`);
+    return limited ? { ok: false, problem: limited } : success(undefined);
+  }
+
+  /**
+   * Saves a new open flow for `user`, in place of their open flow of the same kind (which ends as
+   * replaced), sweeping away flows nobody will click any more.
+   */
   async open(caller: Caller, user: DirectoryUser, fields: NewFlow<F>): Promise<Outcome<F>> {
     const now = this.deps.now();
     const flow = {
@@ -68,6 +87,11 @@ export class FlowEngine<F extends EngineFlow> {
         this.deps.store.transaction(async (tx) => {
           const flows = this.family.write(tx);
           for (const id of stale) await flows.delete(id);
+          const kind = this.family.kindOf(flow);
+          for (const old of await flows.listOpenOf(user.id)) {
+            // An expired card already says so; only one that could still be used is replaced.
+            if (old.tenantId === user.tenantId && this.family.kindOf(old) === kind && Date.parse(old.expiresAt) >= now.getTime()) await this.finishIn(tx, old, 'replaced');
+          }
           await flows.put(flow);
           return flow;
         }),
@@ -77,6 +101,9 @@ export class FlowEngine<F extends EngineFlow> {
 
   /** The flow and the caller, when the caller may act on it now; the refusal that says why not otherwise. */
   async load(directory: DirectoryPort, caller: Caller, flowId: string): Promise<Outcome<{ readonly flow: F; readonly user: DirectoryUser }>> {
+    const limited = this.overLimit(this.deps.limits?.clicks, caller, this.deps.now(), (count, seconds) =>
+      `You pressed ${count} buttons in the last minute, which is the most I accept from one person. Wait ${seconds} seconds, then press it again. Nothing was changed.`);
+    if (limited) return { ok: false, problem: limited };
     const flow = await this.deps.store.read((tx) => this.family.read(tx).get(flowId));
     const ownerName = flow ? ((await directory.getUser(flow.ownerId))?.displayName ?? 'someone else') : '';
     const problem = this.problem(flow, caller, ownerName);
@@ -115,7 +142,7 @@ export class FlowEngine<F extends EngineFlow> {
   }
 
   /** Inside a use case's transaction: ends the flow, remembering what it did for a late second click. */
-  async finishIn(tx: Transaction, flow: F, status: 'completed' | 'cancelled', outcome?: string): Promise<F> {
+  async finishIn(tx: Transaction, flow: F, status: 'completed' | 'cancelled' | 'replaced', outcome?: string): Promise<F> {
     const done = { ...flow, status, finishedAt: this.deps.now().toISOString(), ...(outcome ? { outcome } : {}) };
     await this.family.write(tx).put(done);
     return done;
@@ -143,6 +170,14 @@ export class FlowEngine<F extends EngineFlow> {
     const open = (await flows.listOpenOf(caller.userId)).filter((flow) => belongsHere(flow, caller) && Date.parse(flow.expiresAt) >= now.getTime());
     for (const flow of open) await this.finishIn(tx, flow, 'cancelled');
     return open.length;
+  }
+
+  /** The refusal when `limit` allows `caller` nothing more now; the request is counted otherwise. */
+  private overLimit(limit: UserRateLimit | undefined, caller: Caller, now: Date, message: (count: number, seconds: number) => string): Problem | undefined {
+    if (!limit) return undefined;
+    const decision = limit.take(`${caller.tenantId ?? ''}/${caller.userId}`, now.getTime());
+    if (decision.allowed) return undefined;
+    return { code: 'too-many-requests', message: message(decision.count, Math.ceil(decision.waitMs / 1000)) };
   }
 
   private problem(flow: F | undefined, caller: Caller, ownerName: string): Problem | undefined {

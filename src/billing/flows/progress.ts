@@ -36,6 +36,12 @@ export function progressProblem(flow: FlowProgress | undefined, caller: Caller, 
   if (flow.status === 'cancelled') {
     return { code: 'flow-cancelled', message: `You cancelled this. Type "${restart}" to start again.` };
   }
+  if (flow.status === 'replaced') {
+    return {
+      code: 'flow-replaced',
+      message: `You started a newer "${restart}" after this one, so this card no longer changes anything. Use the newer card, or type "${restart}" to start again.`,
+    };
+  }
   if (now.getTime() > Date.parse(flow.expiresAt)) {
     return { code: 'flow-expired', message: `This card expired, and nothing was changed. Type "${restart}" to start again.` };
   }

@@ -17,6 +17,7 @@ export const LINK_FLOWS: FlowFamily<Flow> = {
   read: (tx) => tx.flows,
   write: (tx) => tx.flows,
   restart: (flow) => (flow ? FLOW_COMMAND[flow.kind] : 'help'),
+  kindOf: (flow) => flow.kind,
 };
 
 export function viewOf(flow: Flow): FlowView {
@@ -25,6 +26,8 @@ export function viewOf(flow: Flow): FlowView {
 
 /** Starts a set-up, change or removal and lists the organizations, each with whether it can be picked. */
 export async function startLinkFlow(context: LinkContext, caller: Caller, kind: FlowKind): Promise<Outcome<OrganizationStep>> {
+  const admitted = context.flows.admitStart(caller, FLOW_COMMAND[kind]);
+  if (!admitted.ok) return admitted;
   const directory = await context.directoryFor(caller);
   const user = await directoryUserOf(directory, caller);
   if (!user) return unknownCaller(caller);

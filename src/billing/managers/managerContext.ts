@@ -21,6 +21,7 @@ export const MANAGER_FLOWS: FlowFamily<ManagerFlow> = {
   read: (tx) => tx.managerFlows,
   write: (tx) => tx.managerFlows,
   restart: (flow) => (flow ? MANAGER_COMMAND[flow.kind] : ''),
+  kindOf: (flow) => flow.kind,
 };
 
 /** What the billing-manager use cases are given. */

@@ -14,6 +14,8 @@ import { managerOrganizationOptions, managerTarget, namedSubscription, personPro
 /** Starts adding or removing a manager. With an organization (a card's button), goes straight to the person. */
 export async function startManagerFlow(context: ManagerContext, caller: Caller, kind: ManagerFlowKind, organizationId?: string): Promise<Outcome<ManagerOrganizationStep | ManagerPersonStep>> {
   if (context.changedElsewhere !== undefined) return changeElsewhere(context.changedElsewhere);
+  const admitted = context.flows.admitStart(caller, MANAGER_COMMAND[kind]);
+  if (!admitted.ok) return admitted;
   const directory = await context.directoryFor(caller);
   const user = await directoryUserOf(directory, caller);
   if (!user) return unknownCaller(caller);

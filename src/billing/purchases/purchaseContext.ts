@@ -16,6 +16,7 @@ export const PURCHASE_FLOWS: FlowFamily<PurchaseFlow> = {
   read: (tx) => tx.purchases,
   write: (tx) => tx.purchases,
   restart: () => BUY_COMMAND,
+  kindOf: () => 'buy',
 };
 
 /** What the purchase use cases are given. */

@@ -20,6 +20,8 @@ export type ReviewAnswer =
 /** Starts a purchase: the organizations the caller may buy for, and why the others are not offered. */
 export async function startPurchase(context: PurchaseContext, caller: Caller): Promise<Outcome<PurchaseOrganizationStep>> {
   if (context.boughtElsewhere !== undefined) return notHere(context.boughtElsewhere);
+  const admitted = context.flows.admitStart(caller, BUY_COMMAND);
+  if (!admitted.ok) return admitted;
   const directory = await context.directoryFor(caller);
   const user = await directoryUserOf(directory, caller);
   if (!user) return unknownCaller(caller);

@@ -16,6 +16,7 @@ export const ACCESS_FLOWS: FlowFamily<AccessFlow> = {
   read: (tx) => tx.accessFlows,
   write: (tx) => tx.accessFlows,
   restart: () => USERS_COMMAND,
+  kindOf: () => 'users',
 };
 
 /** What the `users` use cases are given. */

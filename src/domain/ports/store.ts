@@ -1,6 +1,6 @@
 import type { ChangeEvent } from '../changeEvent';
 import type {
-  AccessFlow, AuditEntry, BillingLink, DirectoryOverlay, Flow, ManagerFlow, OrganizationQuantities, OutboxEntry, PurchaseFlow, ReachRecord,
+  AccessFlow, AuditEntry, BillingLink, DirectoryOverlay, Flow, FlowStatus, ManagerFlow, OrganizationQuantities, OutboxEntry, PurchaseFlow, ReachRecord,
   RecordedManager, StoredConversationReference,
 } from '../model';
 
@@ -71,7 +71,7 @@ export interface StoredFlow {
   readonly tenantId: string;
   readonly conversationId: string;
   readonly expiresAt: string;
-  readonly status: 'open' | 'completed' | 'cancelled';
+  readonly status: FlowStatus;
   readonly finishedAt?: string;
 }
 

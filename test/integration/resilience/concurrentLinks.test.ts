@@ -11,6 +11,10 @@ const ADMINISTRATORS = [ALEX_SENDER, MEGAN_SENDER];
 
 const LINKED = /Billing is set up/;
 const ALREADY = /Billing for contoso-web is already set up\. Type \\"change billing\\"/;
+/** A person's newer set-up replaces their older one, whose next click says so. */
+const REPLACED = /You started a newer \\"set up billing\\" after this one, so this card no longer changes anything/;
+/** Fifty attempts from two people are far beyond what one person may do a minute; limits are tested elsewhere. */
+const BURSTS_ALLOWED = { FLOW_STARTS_PER_MINUTE: '1000000', CARD_CLICKS_PER_MINUTE: '1000000' };
 
 /** 50 people (two administrators, many cards) try to link the same organization at once: one wins. */
 describe('Concurrent attempts to link one organization', function () {
@@ -21,12 +25,12 @@ describe('Concurrent attempts to link one organization', function () {
     await bot.stop();
   });
 
-  async function assertExactlyOneLink(answers: HttpAnswer[], flowOwners: Map<string, string>): Promise<void> {
+  async function assertExactlyOneLink(answers: HttpAnswer[], flowOwners: Map<string, string>, lost = ALREADY): Promise<void> {
     assert.deepEqual(new Set(answers.map((a) => a.status)), new Set([200]), 'every attempt got an answer');
     const winners = answers.filter((a) => LINKED.test(a.text));
     assert.equal(winners.length, 1, 'exactly one attempt linked the organization');
     for (const loser of answers.filter((a) => !LINKED.test(a.text))) {
-      assert.match(loser.text, ALREADY);
+      assert.match(loser.text, lost);
       assertReadable(loser.text);
     }
     const state = await assertStillServing(bot);
@@ -45,7 +49,7 @@ describe('Concurrent attempts to link one organization', function () {
       const owner = ADMINISTRATORS[i % 2] as Sender;
       return flowAwaitingConfirmation(`flow-${i}`, { ownerId: owner.aadObjectId, conversationId: `personal-${owner.aadObjectId}`, subscriptionId: i % 2 ? SUB_EA : SUB_PAYG });
     });
-    bot = await HttpBot.start({ initialState: stateWithFlows(...flows) });
+    bot = await HttpBot.start({ initialState: stateWithFlows(...flows), env: BURSTS_ALLOWED });
     const owners = new Map(flows.map((f) => [f.id, f.ownerId]));
     const answers = await Promise.all(
       flows.map((flow, i) => bot.post(bot.cardAction('flow.confirm', { flowId: flow.id }, ADMINISTRATORS[i % 2]))),
@@ -54,7 +58,7 @@ describe('Concurrent attempts to link one organization', function () {
   });
 
   it(`links once when ${ATTEMPTS} whole set-up flows race from the first card to the last`, async () => {
-    bot = await HttpBot.start();
+    bot = await HttpBot.start({ env: BURSTS_ALLOWED });
     const owners = new Map<string, string>();
     const answers = await Promise.all(
       Array.from({ length: ATTEMPTS }, async (_, i): Promise<HttpAnswer> => {
@@ -76,6 +80,6 @@ describe('Concurrent attempts to link one organization', function () {
         return bot.post(bot.cardAction('flow.confirm', { flowId }, who));
       }),
     );
-    await assertExactlyOneLink(answers, owners);
+    await assertExactlyOneLink(answers, owners, new RegExp(`${ALREADY.source}|${REPLACED.source}`));
   });
 });

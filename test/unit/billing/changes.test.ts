@@ -217,15 +217,19 @@ describe('Billing changes', () => {
       assert.equal(Object.values(b.state.flows).filter((f) => f.status === 'open').length, N - 1, 'the refused flows did not record a false outcome');
     });
 
-    it(`one user confirming ${N} set-up flows of the same organization at once: one link, one audit entry`, async () => {
+    it(`one user starting ${N} set-up flows at once and confirming all of them: one link, one audit entry, the rest replaced`, async () => {
       const b = new Bench(contoso().role(PAYG, PAT, 'Owner').role(EA, PAT, 'Owner').directory());
       const pat = caller(PAT);
-      const flows = await Promise.all(Array.from({ length: N }, (_, i) => readyToConfirm(b, pat, 'setup', ORG, i % 2 ? EA : PAYG)));
+      const flows = await Promise.all(Array.from({ length: N }, async () => value(await b.service.startFlow(pat, 'setup')).flow.id));
+      const open = flows.filter((flowId) => b.state.flows[flowId]?.status === 'open');
+      assert.equal(open.length, 1, 'each start replaced the one before');
+      value(await b.service.chooseOrganization(pat, open[0] ?? '', ORG));
+      value(await b.service.chooseSubscription(pat, open[0] ?? '', PAYG));
       const outcomes = await Promise.all(flows.map((flowId) => b.service.confirm(pat, flowId, true)));
       assert.equal(outcomes.filter((o) => o.ok).length, 1);
       assert.deepEqual(
         [...new Set(outcomes.flatMap((o) => (o.ok ? [] : [o.problem.code])))],
-        ['already-linked'],
+        ['flow-replaced'],
       );
       assert.equal(Object.keys(b.state.links).length, 1);
       assert.equal(b.state.audit.length, 1);
@@ -233,12 +237,16 @@ describe('Billing changes', () => {
     });
 
     it(`${N} concurrent changes of one organization: exactly one is made`, async () => {
-      const builder = contoso();
-      for (let i = 0; i < N; i++) builder.subscription(`sub-${i}`, CONTOSO, { displayName: `Subscription ${i}` }).role(`sub-${i}`, PAT, 'Owner');
+      // N administrators, since one person has one change open at a time.
+      const builder = world().tenant(CONTOSO).user(OLIVIA, 'Olivia Owner', CONTOSO).user(SAM, 'Sam', CONTOSO).subscription(PAYG, CONTOSO, { displayName: 'Contoso PAYG' });
+      const admins = Array.from({ length: N }, (_, i) => `user-admin-${i}`);
+      for (const [i, id] of admins.entries()) {
+        builder.user(id, `Admin ${i}`, CONTOSO).subscription(`sub-${i}`, CONTOSO, { displayName: `Subscription ${i}` }).role(`sub-${i}`, id, 'Owner').role(PAYG, id, 'Owner');
+      }
+      builder.org(ORG, { name: ORG_NAME, tenantId: CONTOSO, ownerId: OLIVIA, pcas: admins });
       const b = new Bench(builder.directory(), linkedState(ORG, PAYG, SAM));
-      const pat = caller(PAT);
-      const flows = await Promise.all(Array.from({ length: N }, (_, i) => readyToConfirm(b, pat, 'change', ORG, `sub-${i}`)));
-      const outcomes = await Promise.all(flows.map((flowId) => b.service.confirm(pat, flowId, true)));
+      const flows = await Promise.all(admins.map((id, i) => readyToConfirm(b, caller(id), 'change', ORG, `sub-${i}`)));
+      const outcomes = await Promise.all(admins.map((id, i) => b.service.confirm(caller(id), flows[i] ?? '', true)));
       assert.equal(outcomes.filter((o) => o.ok).length, 1);
       assert.equal(b.state.audit.length, 1);
       assert.equal(b.state.audit[0]?.fromSubscriptionId, PAYG);

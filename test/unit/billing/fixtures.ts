@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createBillingService, type BillingService } from '../../../src/billing/billingService';
 import { cancelAll } from '../../../src/billing/cancelAll';
+import type { FlowLimits } from '../../../src/billing/flows/userRateLimit';
 import type { Outcome, Problem } from '../../../src/domain/outcome';
 import type { BillingChange, PendingBillingChange, SubscriptionOption } from '../../../src/billing/views';
 import type { Caller } from '../../../src/domain/caller';
@@ -72,12 +73,13 @@ export class Bench {
   readonly errors: unknown[] = [];
   readonly service: BillingService;
 
-  constructor(readonly directory: FakeDirectory, initial?: BotState) {
+  constructor(readonly directory: FakeDirectory, initial?: BotState, limits?: FlowLimits) {
     this.store = createMemoryStore(initial);
     this.service = createBillingService({
       directory,
       store: this.store,
       flowTtlMs: FLOW_TTL_MS,
+      ...(limits ? { limits } : {}),
       now: () => this.clock,
       notices: {
         prepare: async () => ({ recipients: [], people: [] }),

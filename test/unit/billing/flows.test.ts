@@ -137,8 +137,8 @@ describe('Billing flows', () => {
       const b = bench();
       const here = caller(PAT);
       const elsewhere = caller(PAT, CONTOSO, 'group-chat');
+      const other = value(await b.service.startFlow(elsewhere, 'remove')).flow.id;
       const mine = [value(await b.service.startFlow(here, 'setup')).flow.id, value(await b.service.startFlow(here, 'change')).flow.id];
-      const other = value(await b.service.startFlow(elsewhere, 'setup')).flow.id;
       const olivias = value(await b.service.startFlow(caller(OLIVIA, CONTOSO, here.conversationId), 'setup')).flow.id;
       assert.equal(value(await b.cancelAll(here)), 2);
       assert.deepEqual(mine.map((id) => b.state.flows[id]?.status), ['cancelled', 'cancelled']);

@@ -365,12 +365,13 @@ describe('QuantitiesService', () => {
     assert.equal(store.snapshot().quantities['org-billed']?.paid.microsoftHostedJobs, 20);
   });
 
-  it('cancels only the open purchases of the caller in this conversation', async () => {
+  it('cancels only the open purchases of the caller in this conversation; one replaced by a newer purchase is no longer open', async () => {
     await open('carl', 'org-billed');
     await open('carl', 'org-billed');
     await open('owen', 'org-billed');
-    assert.equal(value(await cancelAll(store, [service.context.flows], caller('carl'), () => undefined)), 2);
-    assert.equal(Object.values(store.snapshot().purchases).filter((f) => f.status === 'open').length, 1);
+    assert.equal(value(await cancelAll(store, [service.context.flows], caller('carl'), () => undefined)), 1);
+    const statuses = Object.values(store.snapshot().purchases).map((f) => `${f.ownerId} ${f.status}`).sort();
+    assert.deepEqual(statuses, ['carl cancelled', 'carl replaced', 'owen open']);
   });
 });
 

@@ -3,7 +3,7 @@ import { billingSettingsCard } from '../../../src/cards/billingSettingsCard';
 import { confirmCard, organizationPickerCard, resultCard, subscriptionPickerCard } from '../../../src/cards/flowCards';
 import { statusCard } from '../../../src/cards/infoCards';
 import * as managerTemplates from '../../../src/cards/managerTemplates';
-import { notificationMessage } from '../../../src/cards/notificationCards';
+import { notificationDigest, notificationMessage } from '../../../src/cards/notificationCards';
 import * as quantityTemplates from '../../../src/cards/quantityTemplates';
 import { renderCard, type CardJson } from '../../../src/cards/render';
 import { MAX_TEXT_LENGTH, safeText } from '../../../src/cards/safeText';
@@ -79,6 +79,8 @@ function cardsShowing(name: string): { readonly card: CardJson; readonly label: 
       if (event.kind === 'manager.add') cards.push({ label: 'manager welcome', card: notificationMessage({ ...entry, card: 'welcome' }).card });
     }
   }
+  const together: OutboxEntry[] = notificationEvents(org, sub, person).map((event) => ({ key: `${event.id}/megan`, recipientId: 'megan', tenantId: 't', card: 'change', event, createdAt: event.at, status: 'pending', attempts: 0 }));
+  cards.push({ label: 'several changes told in one notification', card: notificationDigest(together).card });
   const fact = { title: name, value: name };
   const choice = { title: name, value: 'choice-1' };
   cards.push(

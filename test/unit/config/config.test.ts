@@ -15,7 +15,13 @@ describe('Configuration', () => {
     assert.equal(config.credentials, undefined);
     assert.equal(config.flowTtlMinutes, 15);
     assert.equal(config.inactiveDays, 30);
-    assert.deepEqual(config.notifications, { perConversationPerSecond: 7, perSecond: 50, maxAttempts: 5, sendTimeoutSeconds: 15 });
+    assert.deepEqual(config.notifications, { perConversationPerSecond: 7, perSecond: 50, maxAttempts: 5, sendTimeoutSeconds: 15, coalesceSeconds: 5 });
+    assert.deepEqual(config.limits, { flowStartsPerMinute: 10, cardClicksPerMinute: 60, conversationMaxAgeDays: 180 });
+  });
+
+  it('reads the per-person limits and the age at which a conversation is forgotten', () => {
+    const config = readConfig({ FLOW_STARTS_PER_MINUTE: '3', CARD_CLICKS_PER_MINUTE: '30', CONVERSATION_MAX_AGE_DAYS: '30' });
+    assert.deepEqual(config.limits, { flowStartsPerMinute: 3, cardClicksPerMinute: 30, conversationMaxAgeDays: 30 });
   });
 
   it('reads how many days without signing in make a paid user inactive', () => {
@@ -23,8 +29,8 @@ describe('Configuration', () => {
   });
 
   it('reads the notification pacing and retry settings', () => {
-    const config = readConfig({ NOTIFY_PER_CONVERSATION_PER_SECOND: '3', NOTIFY_PER_SECOND: '20', NOTIFY_MAX_ATTEMPTS: '8', NOTIFY_SEND_TIMEOUT_SECONDS: '5' });
-    assert.deepEqual(config.notifications, { perConversationPerSecond: 3, perSecond: 20, maxAttempts: 8, sendTimeoutSeconds: 5 });
+    const config = readConfig({ NOTIFY_PER_CONVERSATION_PER_SECOND: '3', NOTIFY_PER_SECOND: '20', NOTIFY_MAX_ATTEMPTS: '8', NOTIFY_SEND_TIMEOUT_SECONDS: '5', NOTIFY_COALESCE_SECONDS: '0' });
+    assert.deepEqual(config.notifications, { perConversationPerSecond: 3, perSecond: 20, maxAttempts: 8, sendTimeoutSeconds: 5, coalesceSeconds: 0 });
   });
 
   const invalid: { env: Record<string, string>; names: RegExp }[] = [
@@ -45,6 +51,10 @@ describe('Configuration', () => {
     { env: { FLOW_TTL_MINUTES: '0' }, names: /^FLOW_TTL_MINUTES/ },
     { env: { INACTIVE_DAYS: '0' }, names: /^INACTIVE_DAYS is "0", but it must be a whole number from 1 to 3650\.$/ },
     { env: { INACTIVE_DAYS: 'a month' }, names: /^INACTIVE_DAYS is "a month"/ },
+    { env: { FLOW_STARTS_PER_MINUTE: '0' }, names: /^FLOW_STARTS_PER_MINUTE is "0", but it must be a whole number from 1 to 1000000\.$/ },
+    { env: { CARD_CLICKS_PER_MINUTE: 'many' }, names: /^CARD_CLICKS_PER_MINUTE is "many"/ },
+    { env: { CONVERSATION_MAX_AGE_DAYS: '0' }, names: /^CONVERSATION_MAX_AGE_DAYS/ },
+    { env: { NOTIFY_COALESCE_SECONDS: '-1' }, names: /^NOTIFY_COALESCE_SECONDS is "-1", but it must be a whole number from 0 to 300\.$/ },
     { env: { NOTIFY_PER_SECOND: '0' }, names: /^NOTIFY_PER_SECOND is "0", but it must be a whole number from 1 to 1000\.$/ },
     { env: { NOTIFY_PER_CONVERSATION_PER_SECOND: 'fast' }, names: /^NOTIFY_PER_CONVERSATION_PER_SECOND is "fast"/ },
     { env: { NOTIFY_PER_CONVERSATION_PER_SECOND: '10', NOTIFY_PER_SECOND: '5' }, names: /^NOTIFY_PER_CONVERSATION_PER_SECOND is 10, more than NOTIFY_PER_SECOND \(5\)/ },

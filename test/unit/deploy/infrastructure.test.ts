@@ -190,8 +190,8 @@ describe('infra/ (Bicep, checked without a compiler)', () => {
     assert.match(scopes('armConnectionName'), /^https:\/\/management\.azure\.com\/user_impersonation offline_access openid profile$/);
     assert.match(scopes('devOpsConnectionName'), /^499b84ac-1321-427f-aa17-267ca6975798\/user_impersonation offline_access openid profile$/);
     // The scopes are the ones the config module's messages tell an operator to set up.
-    assert.match(projectFile('src/config.ts'), /https:\/\/management\.azure\.com\/user_impersonation/);
-    assert.match(projectFile('src/config.ts'), /499b84ac-1321-427f-aa17-267ca6975798\/user_impersonation/);
+    assert.match(projectFile('src/config/azure.ts'), /https:\/\/management\.azure\.com\/user_impersonation/);
+    assert.match(projectFile('src/config/azure.ts'), /499b84ac-1321-427f-aa17-267ca6975798\/user_impersonation/);
   });
 
   it('passes the module every parameter it requires, and no other', () => {

@@ -36,7 +36,7 @@ describe('The deployment package', function () {
     const target = path.join(folder, 'deploy');
     stageDeployment(PROJECT_ROOT, target);
     const script = [
-      `const { readConfig } = require(${JSON.stringify(path.join(target, 'dist', 'src', 'config.js'))});`,
+      `const { readConfig } = require(${JSON.stringify(path.join(target, 'dist', 'src', 'config'))});`,
       `require(${JSON.stringify(path.join(target, 'dist', 'src', 'cards', 'templates.js'))});`,
       'process.stdout.write(readConfig({}).directoryFile);',
     ].join('\n');

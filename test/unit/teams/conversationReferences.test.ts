@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { createMemoryStore, type MemoryStateStore } from '../../../src/store/memoryStore';
 import type { StoredConversationReference } from '../../../src/domain/model';
+import { TestAdapter, TurnContext } from 'botbuilder';
 import { ConversationReferences } from '../../../src/teams/conversationReferences';
 
 const TENANT = 'tenant-contoso';
@@ -73,5 +74,72 @@ describe('Finding where to reach a person', () => {
     assert.match(references.newChatAddress(TENANT, 'someone')?.serviceUrl ?? '', /chat-\d+\/$/, 'the next newest of the tenant, once the newest is gone');
     await references.rememberStartedChat({ serviceUrl: 'https://smba.example.test/newest/', channelId: 'msteams', botId: 'bot', tenantId: TENANT, aadObjectId: 'x' }, 'newest');
     assert.equal(references.newChatAddress(TENANT, 'someone')?.serviceUrl, 'https://smba.example.test/newest/');
+  });
+});
+
+describe('Forgetting conversations Teams no longer confirms', () => {
+  const DAY = 24 * 60 * 60 * 1000;
+  let store: MemoryStateStore;
+  let clock: Date;
+  const errors: unknown[] = [];
+
+  function message(conversationId: string, aadObjectId: string): TurnContext {
+    return new TurnContext(new TestAdapter(), {
+      type: 'message',
+      text: 'status',
+      channelId: 'msteams',
+      serviceUrl: `https://smba.example.test/${conversationId}/`,
+      conversation: { id: conversationId, conversationType: 'personal', tenantId: TENANT, isGroup: false, name: '' },
+      from: { id: `29:${aadObjectId}`, aadObjectId, name: aadObjectId },
+      recipient: { id: 'bot', name: 'bot' },
+      channelData: { tenant: { id: TENANT } },
+    });
+  }
+
+  async function open(): Promise<ConversationReferences> {
+    return ConversationReferences.open(store, () => clock, { maxAgeMs: 180 * DAY, reportError: (error) => void errors.push(error) });
+  }
+
+  beforeEach(async () => {
+    clock = new Date('2026-11-26T12:00:00.000Z');
+    store = createMemoryStore();
+    await store.updateState((state) => {
+      for (const r of [
+        reference('silent-chat', { aadObjectId: 'silent', updatedAt: '2026-05-01T00:00:00.000Z' }),
+        reference('recent-chat', { aadObjectId: 'recent', updatedAt: '2026-11-20T00:00:00.000Z' }),
+      ]) state.conversations[r.conversationId] = r;
+    });
+  });
+
+  it('forgets at start a reference unconfirmed for longer than the age, from the store and from memory', async () => {
+    const references = await open();
+    assert.equal(references.personalChatOf('silent'), undefined);
+    assert.equal(references.personalChatOf('recent')?.conversationId, 'recent-chat');
+    assert.deepEqual(Object.keys(store.snapshot().conversations), ['recent-chat']);
+    assert.deepEqual(errors, []);
+  });
+
+  it('keeps every reference without an age, as before', async () => {
+    const references = await ConversationReferences.open(store, () => clock);
+    assert.equal(references.personalChatOf('silent')?.conversationId, 'silent-chat');
+  });
+
+  it('counts a message as a confirmation, saved at most once a day, so an active chat is never forgotten', async () => {
+    const references = await open();
+    const confirmed = clock.toISOString();
+    await references.remember(message('recent-chat', 'recent'));
+    assert.equal(store.snapshot().conversations['recent-chat']?.updatedAt, confirmed, 'six days since the last confirmation: saved');
+    clock = new Date(clock.getTime() + DAY / 2);
+    await references.remember(message('recent-chat', 'recent'));
+    assert.equal(store.snapshot().conversations['recent-chat']?.updatedAt, confirmed, 'half a day later: nothing to save');
+
+    // Half a year later, only the chat that kept talking is still known.
+    clock = new Date(clock.getTime() + 179 * DAY);
+    await references.remember(message('recent-chat', 'recent'));
+    await references.rememberStartedChat({ serviceUrl: 'https://smba.example.test/', channelId: 'msteams', botId: 'bot', tenantId: TENANT, aadObjectId: 'newcomer' }, 'new-chat');
+    clock = new Date(clock.getTime() + 181 * DAY);
+    await references.remember(message('recent-chat', 'recent'));
+    assert.deepEqual(Object.keys(store.snapshot().conversations), ['recent-chat']);
+    assert.equal(references.personalChatOf('newcomer'), undefined);
   });
 });
