@@ -216,8 +216,8 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
           name: 'LOG_LEVEL'
           value: 'info'
         }
-        // The state file, until the shared store reads STATE_STORE: /home is the web app's
-        // persistent share (the package folder is read-only).
+        // Where a state file would live with STATE_STORE=file (and where an earlier deployment kept it,
+        // for the move in docs/DEPLOY.md): /home is the web app's persistent share.
         {
           name: 'STATE_FILE'
           value: '/home/data/devops-billing/state.json'

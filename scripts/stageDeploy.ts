@@ -11,7 +11,8 @@ import path from 'node:path';
 import { PROJECT_ROOT } from './lib/processes';
 
 /** What the package holds, relative to the project root. */
-export const STAGED_ENTRIES = ['dist/src', 'dist/cards', 'demo', 'package.json', 'package-lock.json'] as const;
+/** The bot, its cards and demo world, and the state tool (`node dist/scripts/state.js`) that moves a state between stores. */
+export const STAGED_ENTRIES = ['dist/src', 'dist/cards', 'dist/scripts/state.js', 'demo', 'package.json', 'package-lock.json'] as const;
 
 /** Replaces `target` with a fresh copy of the staged entries of `root`; says what is missing if the build is. */
 export function stageDeployment(root: string, target: string): void {

@@ -1,12 +1,31 @@
 import assert from 'node:assert/strict';
-import { MEGAN, ORG_WEB, SUB_EA, SUB_PAYG } from '../../support/demoWorld';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { CONTOSO_TENANT, DEMO_DIRECTORY, ORG_WEB, SUB_EA, SUB_PAYG } from '../../support/demoWorld';
 import { ALEX_SENDER, flowIdIn, type HttpAnswer, type Sender } from '../../support/httpBot';
 import { assertReadable } from '../../support/invariants';
 import { SharedStateBots } from '../../support/sharedStateBots';
 
-const MEGAN_SENDER: Sender = { aadObjectId: MEGAN, name: 'Megan Bowen' };
-/** Both may set up contoso-web: Alex as its owner, Megan as a project collection administrator. */
-const ADMINISTRATORS = [ALEX_SENDER, MEGAN_SENDER];
+
+interface DemoDocument {
+  users: unknown[];
+  organizations: { id: string; projectCollectionAdministrators: string[]; members: string[] }[];
+  roleAssignments: unknown[];
+}
+
+/** The demo world with more project collection administrators of contoso-web, each Owner of both subscriptions. */
+function withAdministrators(document: DemoDocument, administrators: readonly Sender[]): DemoDocument {
+  const web = document.organizations.find((organization) => organization.id === ORG_WEB);
+  if (!web) throw new Error('The demo world has no contoso-web.');
+  for (const { aadObjectId, name } of administrators) {
+    document.users.push({ id: aadObjectId, displayName: name, email: `${aadObjectId}@contoso.example`, tenantId: CONTOSO_TENANT });
+    web.projectCollectionAdministrators.push(aadObjectId);
+    web.members.push(aadObjectId);
+    for (const subscriptionId of [SUB_EA, SUB_PAYG]) document.roleAssignments.push({ subscriptionId, principalId: aadObjectId, role: 'Owner' });
+  }
+  return document;
+}
 const LINKED = /Billing is set up/;
 const ALREADY = /Billing for contoso-web is already set up\. Type \\"change billing\\"/;
 /** A loser whose checks ran after the winner's commit is refused before its write, as the subscription picker would. */
@@ -16,6 +35,7 @@ const ALREADY_PAYS = /Nothing was changed.*Contoso (Pay-As-You-Go|Enterprise Agr
 describe('Two instances on one Azure Table state (Azurite)', function () {
   this.timeout(180_000);
   let bots: SharedStateBots;
+  const folders: string[] = [];
 
   beforeEach(async () => {
     bots = await SharedStateBots.start(2);
@@ -23,6 +43,7 @@ describe('Two instances on one Azure Table state (Azurite)', function () {
 
   afterEach(async () => {
     await bots.stop();
+    for (const folder of folders.splice(0)) await rm(folder, { recursive: true, force: true });
   });
 
   /** Runs a set-up flow to its confirmation card, each click on the instance `on` picks; returns the flow id. */
@@ -61,9 +82,17 @@ describe('Two instances on one Azure Table state (Azurite)', function () {
   });
 
   it('50 concurrent set-up confirmations for one organization over both instances: exactly one link and 49 clear refusals', async () => {
+    // 50 administrators, since one person has one set-up open at a time (a new start replaces the old).
+    const administrators = Array.from({ length: 50 }, (_, index): Sender => ({ aadObjectId: `00000000-0000-0000-0000-1000000000${String(index).padStart(2, '0')}`, name: `Administrator ${index}` }));
+    const folder = await mkdtemp(path.join(os.tmpdir(), 'fifty administrators '));
+    folders.push(folder);
+    const directoryFile = path.join(folder, 'directory.json');
+    await writeFile(directoryFile, JSON.stringify(withAdministrators(JSON.parse(await readFile(DEMO_DIRECTORY, 'utf8')) as DemoDocument, administrators)));
+    await bots.stop();
+    bots = await SharedStateBots.start(2, { env: { DIRECTORY_FILE: directoryFile } });
     const flows: { readonly flowId: string; readonly who: Sender }[] = [];
     for (let index = 0; index < 50; index += 1) {
-      const who = ADMINISTRATORS[index % 2] as Sender;
+      const who = administrators[index] as Sender;
       flows.push({ flowId: await flowToConfirmation(who, index % 3 ? SUB_EA : SUB_PAYG, (step) => (index + step) % 2), who });
     }
     const answers: HttpAnswer[] = await Promise.all(flows.map(({ flowId, who }, index) => bots.click(index % 2, 'flow.confirm', { flowId }, who)));
