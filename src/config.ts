@@ -54,6 +54,8 @@ export interface AzureEndpoints {
   readonly devOpsCommerce: string;
   /** The Azure DevOps web site, for deep links users open (dev.azure.com). */
   readonly devOpsWeb: string;
+  /** Microsoft Graph: people search for the billing-manager picker (graph.microsoft.com). */
+  readonly microsoftGraph: string;
 }
 
 export interface AzureSignIn {
@@ -61,6 +63,11 @@ export interface AzureSignIn {
   readonly resourceManagerConnection: string;
   /** Bot Framework OAuth connection whose token is for Azure DevOps. */
   readonly devOpsConnection: string;
+  /**
+   * Bot Framework OAuth connection whose token is for Microsoft Graph (User.ReadBasic.All), for
+   * searching the people who may become billing managers; without it, add and remove manager are refused.
+   */
+  readonly graphConnection?: string;
   /** Teams SSO through token exchange: the Application ID URI (api://...) exposed by the bot's app registration. */
   readonly tokenExchangeUri: string | undefined;
 }
@@ -87,6 +94,7 @@ export const DEFAULT_AZURE_ENDPOINTS: AzureEndpoints = {
   devOpsGraph: 'https://vssps.dev.azure.com',
   devOpsCommerce: 'https://azdevopscommerce.dev.azure.com',
   devOpsWeb: 'https://dev.azure.com',
+  microsoftGraph: 'https://graph.microsoft.com',
 };
 
 /** Pacing and retries of proactive notifications (Teams allows about 7 a second per chat, 50 overall). */
@@ -204,10 +212,12 @@ function readAzure(
   if (tokenExchangeUri !== undefined && !/^api:\/\/\S+$/.test(tokenExchangeUri)) {
     throw new ConfigError(`AZURE_SSO_TOKEN_EXCHANGE_URI is "${tokenExchangeUri}", but it must be the Application ID URI of the bot's app registration, starting with api://.`);
   }
+  const graphConnection = text('AZURE_GRAPH_CONNECTION_NAME');
   return {
     signIn: {
       resourceManagerConnection: required('AZURE_ARM_CONNECTION_NAME', 'the OAuth connection (on the Azure Bot resource) for https://management.azure.com/user_impersonation'),
       devOpsConnection: required('AZURE_DEVOPS_CONNECTION_NAME', 'the OAuth connection (on the Azure Bot resource) for Azure DevOps, 499b84ac-1321-427f-aa17-267ca6975798/user_impersonation'),
+      ...(graphConnection ? { graphConnection } : {}),
       tokenExchangeUri,
     },
     endpoints: {
@@ -216,6 +226,7 @@ function readAzure(
       devOpsGraph: httpsUrl('AZURE_DEVOPS_GRAPH_ENDPOINT', DEFAULT_AZURE_ENDPOINTS.devOpsGraph),
       devOpsCommerce: httpsUrl('AZURE_DEVOPS_COMMERCE_ENDPOINT', DEFAULT_AZURE_ENDPOINTS.devOpsCommerce),
       devOpsWeb: httpsUrl('AZURE_DEVOPS_WEB_ENDPOINT', DEFAULT_AZURE_ENDPOINTS.devOpsWeb),
+      microsoftGraph: httpsUrl('MICROSOFT_GRAPH_ENDPOINT', DEFAULT_AZURE_ENDPOINTS.microsoftGraph),
     },
     http: {
       timeoutMs: wholeNumber('AZURE_REQUEST_TIMEOUT_SECONDS', 10, 1, 120) * 1000,

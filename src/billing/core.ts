@@ -26,6 +26,8 @@ export interface CoreDeps {
   readonly boughtElsewhere?: string;
   /** Where billing managers are added and removed when the bot cannot. */
   readonly changedElsewhere?: string;
+  /** People are searched as the user types (Microsoft Graph with DIRECTORY=azure). */
+  readonly peopleSearch?: boolean;
   /** For tests: who is told, and when it is. */
   readonly notices?: ChangeNotices;
   readonly now?: () => Date;
@@ -58,6 +60,7 @@ export function createCore(deps: CoreDeps): BillingCore {
     ...common,
     addresses: deps.addresses,
     ...(deps.changedElsewhere !== undefined ? { changedElsewhere: deps.changedElsewhere } : {}),
+    ...(deps.peopleSearch ? { peopleSearch: true } : {}),
     ...(deps.billingLinksFor ? { billingLinksFor: deps.billingLinksFor } : {}),
   });
   const engines = [billing.context.flows, quantities.context.flows, managers.context.flows];

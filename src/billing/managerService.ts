@@ -3,10 +3,10 @@ import type { ManagerRole } from '../domain/changeEvent';
 import type { ManagerFlow, ManagerFlowKind } from '../domain/model';
 import { refusal, success, type Outcome } from '../domain/outcome';
 import type { TeamsAddresses } from '../domain/ports/notifications';
-import type { ManagerChange, ManagerConfirmStep, ManagerOrganizationStep, ManagerPersonStep, ManagerRoleStep, OrganizationManagers } from './managerViews';
+import type { ManagerChange, ManagerConfirmStep, ManagerOrganizationStep, ManagerPersonStep, ManagerRoleStep, OrganizationManagers, PersonOption } from './managerViews';
 import { confirmManager } from './managers/confirmManager';
 import { MANAGER_FLOWS, type ManagerContext } from './managers/managerContext';
-import { cancelManagerFlow, chooseManagerOrganization, choosePerson, chooseRole, filterPeople, startManagerFlow } from './managers/managerFlow';
+import { cancelManagerFlow, chooseManagerOrganization, choosePerson, chooseRole, filterPeople, searchPeople, startManagerFlow } from './managers/managerFlow';
 import { listManagers } from './managers/managerList';
 import { linksFor } from './links/linkChecks';
 import type { BillingLinkPort } from '../domain/ports/billingLinks';
@@ -18,6 +18,8 @@ export { MANAGER_COMMAND, MAX_PEOPLE_SHOWN, type ManagerCommand } from './manage
 export interface ManagerServiceDeps extends UseCaseDeps {
   /** See ManagerContext.changedElsewhere. */
   readonly changedElsewhere?: string;
+  /** See ManagerContext.peopleSearch. */
+  readonly peopleSearch?: boolean;
   /** Where billing links truly live, when not in the store (see LinkContext.billingLinksFor). */
   readonly billingLinksFor?: (caller: Caller) => Promise<BillingLinkPort>;
   /** Whether the bot can reach each manager in Teams, as `managers` shows it; nobody, when absent. */
@@ -37,6 +39,7 @@ export class ManagerService {
       addresses: deps.addresses ?? { hasPersonalChat: () => false, canStartChat: () => false },
       perSubscription: new KeyedQueue(),
       changedElsewhere: deps.changedElsewhere,
+      peopleSearch: deps.peopleSearch === true,
       billingLinksFor: deps.billingLinksFor,
     };
   }
@@ -70,6 +73,11 @@ export class ManagerService {
 
   filterPeople(caller: Caller, flowId: string, filter: string): Promise<Outcome<ManagerPersonStep>> {
     return filterPeople(this.context, caller, flowId, filter);
+  }
+
+  /** Who a search as the user types finds for the person step of adding a manager, at most `max`. */
+  searchPeople(caller: Caller, flowId: string, text: string, max: number): Promise<Outcome<readonly PersonOption[]>> {
+    return searchPeople(this.context, caller, flowId, text, max);
   }
 
   choosePerson(caller: Caller, flowId: string, principalId: string): Promise<Outcome<ManagerRoleStep | ManagerConfirmStep>> {

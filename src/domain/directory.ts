@@ -24,6 +24,8 @@ export interface DirectoryUser {
   readonly displayName: string;
   readonly email: string;
   readonly tenantId: string;
+  /** A guest of the tenant (invited from elsewhere), and whether they have accepted the invitation yet. */
+  readonly guest?: 'accepted' | 'invitation-pending';
 }
 
 export interface Organization {

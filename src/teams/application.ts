@@ -10,7 +10,7 @@ import { registerCommands } from './commands';
 import type { ConversationReferences } from './conversationReferences';
 import { internalFailureMessage, logFailure } from './failures';
 import { registerLifecycle } from './lifecycle';
-import { authenticationOptions, registerSignIn, SignInCallers } from './signIn';
+import { authenticationOptions, optionalSignIns, registerSignIn, SignInCallers } from './signIn';
 import type { BotTurnState } from './turnState';
 
 export interface BotDeps {
@@ -42,7 +42,7 @@ export function createBotApplication(deps: BotDeps, adapter?: TeamsAdapter): App
         }
       : {}),
   });
-  const callers = deps.signIn ? new SignInCallers(app, deps.signIn.required, deps.logger) : teamsIdentityCallers;
+  const callers = deps.signIn ? new SignInCallers(app, deps.signIn.required, deps.logger, optionalSignIns(deps.signIn.settings)) : teamsIdentityCallers;
   registerLifecycle(app, deps);
   const { billing, quantities, managers, cancelAll } = deps.core;
   const services = { billing, quantities, managers, cancelAll, callers };

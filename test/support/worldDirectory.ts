@@ -1,4 +1,5 @@
 import { DirectoryIndex } from '../../src/directory/directoryIndex';
+import { peopleMatching } from '../../src/directory/peopleSearch';
 import type { DirectoryPort } from '../../src/domain/ports/directory';
 import type { DirectoryFile, DirectoryUser, Organization, RoleAssignment, Subscription, Tenant } from '../../src/domain/directory';
 
@@ -45,6 +46,10 @@ export class WorldDirectory implements DirectoryPort {
 
   async roleAssignmentsOn(subscriptionId: string): Promise<RoleAssignment[]> {
     return [...this.index.roleAssignmentsOn(subscriptionId)];
+  }
+
+  async searchUsersOfTenant(tenantId: string, text: string, max: number): Promise<DirectoryUser[]> {
+    return peopleMatching(await this.usersOfTenant(tenantId), text, max);
   }
 
   async usersOfTenant(tenantId: string): Promise<DirectoryUser[]> {

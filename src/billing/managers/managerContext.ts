@@ -14,6 +14,8 @@ export type ManagerCommand = (typeof MANAGER_COMMAND)[ManagerFlowKind];
 
 /** A long tenant is filtered, not scrolled: this many people at most on one card. */
 export const MAX_PEOPLE_SHOWN = 25;
+/** The most people one search asks the directory for; more than a card shows, so that "showing 25 of N" stays honest up to here. */
+export const PEOPLE_SEARCHED = 100;
 
 export const MANAGER_FLOWS: FlowFamily<ManagerFlow> = {
   name: 'manager',
@@ -32,6 +34,8 @@ export interface ManagerContext extends UseCaseContext<ManagerFlow> {
    * `add manager` and `remove manager` then say so and change nothing; `managers` still lists them.
    */
   readonly changedElsewhere: string | undefined;
+  /** People are found by searching as the user types (a Microsoft Graph search with DIRECTORY=azure), not only from a list. */
+  readonly peopleSearch: boolean;
   /** Where billing links truly live, when not in the store: Azure DevOps with DIRECTORY=azure. */
   readonly billingLinksFor: ((caller: Caller) => Promise<BillingLinkPort>) | undefined;
 }
