@@ -1,6 +1,6 @@
 import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Application, AuthenticationOptions, OAuthSettings } from '@microsoft/teams-ai';
-import { ALL_AUDIENCES, AUDIENCE_NAMES, DelegatedTokens, type TokenAudience } from '../domain/credentials';
+import { ALL_AUDIENCES, AUDIENCE_NAMES, DelegatedTokens, TOKEN_AUDIENCES, type TokenAudience } from '../domain/credentials';
 import { noticeCard } from '../cards/infoCards';
 import { signInCard } from '../cards/signInCard';
 import type { AzureSignIn } from '../config';
@@ -169,6 +169,12 @@ function signInFailureDetails(value: unknown): string {
     .join(' ');
 }
 
+/** "Azure Resource Manager and Azure DevOps", "A, B and Microsoft Graph". */
+function serviceList(audiences: readonly TokenAudience[]): string {
+  const names = [...new Set(audiences)].map((audience) => AUDIENCE_NAMES[audience]);
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
+}
+
 function canStartSignIn(context: TurnContext): boolean {
   const activity = context.activity;
   if (activity.type === ActivityTypes.Message) return typeof activity.text === 'string' && activity.text.length > 0;
@@ -224,11 +230,11 @@ export function registerSignIn(app: Application<BotTurnState>, deps: SignInRoute
     const typed = typeof data.command === 'string' ? data.command : '';
     const command = commandFor(typed);
     if (command) await command.run(context, state, commands);
+    const signedIn = serviceList([...TOKEN_AUDIENCES, ...also]);
+    if (also.length > 0 && !command) return noticeCard('Signed in', `You are signed in to ${signedIn}. Search again in the card, or type a command to continue.`);
     return noticeCard(
       'Signed in',
-      command
-        ? `You are signed in to Azure Resource Manager and Azure DevOps; "${command.name}" continues below.`
-        : 'You are signed in to Azure Resource Manager and Azure DevOps. Type a command to continue.',
+      command ? `You are signed in to ${signedIn}; "${command.name}" continues below.` : `You are signed in to ${signedIn}. Type a command to continue.`,
     );
   });
 
@@ -236,7 +242,7 @@ export function registerSignIn(app: Application<BotTurnState>, deps: SignInRoute
     async (context) => context.activity.type === ActivityTypes.Message && SIGN_OUT.test(commandText(context.activity.text)),
     async (context, state) => {
       await deps.callers.signOut(context, state);
-      await context.sendActivity('Signed out of Azure Resource Manager and Azure DevOps. The next command asks you to sign in again.');
+      await context.sendActivity(`Signed out of ${serviceList(deps.callers.audiences)}. The next command asks you to sign in again.`);
     },
   );
 }

@@ -147,7 +147,20 @@ describe('billing managers on Azure, picked through Microsoft Graph', function (
     // A search sent without the token (the sign-in lapsed since) returns nobody and asks in the chat.
     const { results, replies } = await search(flowId, 'lynne');
     assert.deepEqual(results, []);
-    assert.match(cardOf(replies).text, /Sign in to Microsoft Graph/);
+    const asked = cardOf(replies);
+    assert.match(asked.text, /Sign in to Microsoft Graph/);
     assert.equal(emulator.callsTo('Users_List').length, 0);
+    // Its button starts that sign-in inside the card.
+    const button = actionsOf(asked).get('Sign in and continue');
+    assert.deepEqual(button?.data, { command: '', audience: 'microsoft-graph' });
+    const graphLogin = await bot.click(button?.verb ?? '', button?.data ?? {});
+    assert.equal(graphLogin.body?.type, 'application/vnd.microsoft.activity.loginRequest');
+    assert.match(JSON.stringify(graphLogin.body), /graph-connection/);
+  });
+
+  it('signs out of Microsoft Graph as well on "sign out"', async () => {
+    signIn(alex);
+    assert.match(textOf(await bot.say('sign out')), /Signed out of Azure Resource Manager, Azure DevOps and Microsoft Graph\./);
+    assert.deepEqual([...tokens.signedOut].sort(), ['arm-connection', 'devops-connection', 'graph-connection']);
   });
 });
