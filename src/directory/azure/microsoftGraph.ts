@@ -28,8 +28,8 @@ interface GraphUser {
   readonly displayName: string | null;
   readonly mail: string | null;
   readonly userPrincipalName: string | null;
-  readonly userType: string | null;
-  readonly externalUserState: string | null;
+  readonly userType?: string | null;
+  readonly externalUserState?: string | null;
 }
 
 /**
@@ -76,7 +76,9 @@ export class MicrosoftGraph {
   }
 
   private directoryUserOf(user: GraphUser): DirectoryUser {
-    const guest = user.userType === 'Guest';
+    // userType and externalUserState may be withheld under User.ReadBasic.All; a guest's user
+    // principal name (basic, always readable) carries #EXT#, so guests are still recognised.
+    const guest = user.userType === 'Guest' || (!user.userType && (user.userPrincipalName ?? '').includes('#EXT#'));
     return {
       id: user.id,
       displayName: user.displayName ?? user.mail ?? user.id,

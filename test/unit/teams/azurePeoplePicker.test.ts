@@ -90,6 +90,17 @@ describe('billing managers on Azure, picked through Microsoft Graph', function (
     assert.ok(graphCalls.every((call) => call.userId === ALEX));
   });
 
+  it('still recognises a guest when Graph withholds userType and externalUserState, by the #EXT# in the user principal name', async () => {
+    signIn(alex);
+    const { flowId } = await personStep('add');
+    // What User.ReadBasic.All may return: the basic profile only.
+    emulator.inject({
+      operationId: 'Users_List',
+      reply: { status: 200, body: { value: [{ id: SAM, displayName: 'Sam Taylor', mail: 'sam@fabrikam.com', userPrincipalName: 'sam_fabrikam.com#EXT#@contoso.onmicrosoft.com' }] } },
+    });
+    assert.deepEqual((await search(flowId, 'sam')).results, [{ title: 'Sam Taylor (sam@fabrikam.com), guest', value: SAM }]);
+  });
+
   it('grants the role picked for someone found by the search, as a role assignment in Azure', async () => {
     signIn(alex);
     const { flowId } = await personStep('add');
