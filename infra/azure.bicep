@@ -38,6 +38,9 @@ param armConnectionName string = 'azure-resource-manager'
 @description('Name of the OAuth connection for Azure DevOps; the bot reads it as AZURE_DEVOPS_CONNECTION_NAME.')
 param devOpsConnectionName string = 'azure-devops'
 
+@description('Name of the OAuth connection for Microsoft Graph (people search for add and remove manager); the bot reads it as AZURE_GRAPH_CONNECTION_NAME.')
+param graphConnectionName string = 'microsoft-graph'
+
 @description('Teams single sign-on: the Application ID URI (api://botid-<bot id>) set as Token Exchange URL on both connections and as AZURE_SSO_TOKEN_EXCHANGE_URI. Empty: users sign in through the sign-in card.')
 param ssoTokenExchangeUri string = ''
 
@@ -205,6 +208,10 @@ resource webApp 'Microsoft.Web/sites@2023-12-01' = {
           value: devOpsConnectionName
         }
         {
+          name: 'AZURE_GRAPH_CONNECTION_NAME'
+          value: graphConnectionName
+        }
+        {
           name: 'AZURE_SSO_TOKEN_EXCHANGE_URI'
           value: ssoTokenExchangeUri
         }
@@ -277,6 +284,7 @@ module botRegistration './botRegistration/azurebot.bicep' = {
     signInTenantId: signInTenantId
     armConnectionName: armConnectionName
     devOpsConnectionName: devOpsConnectionName
+    graphConnectionName: graphConnectionName
     ssoTokenExchangeUri: ssoTokenExchangeUri
   }
 }

@@ -3,7 +3,7 @@ import { createCore } from './billing/core';
 import { queueLeftoverEvents } from './billing/notify/leftoverEvents';
 import { ManagerNotices } from './billing/notify/managerNotices';
 import { notificationDigest, notificationMessage } from './cards/notificationCards';
-import type { Config } from './config';
+import type { AzureSignIn, Config } from './config';
 import type { BillingLinkPort } from './domain/ports/billingLinks';
 import type { Caller } from './domain/caller';
 import { sharedDirectory, type DirectoryFactory } from './directory/factory';
@@ -102,7 +102,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
       prices: config.prices,
       inactiveDays: config.inactiveDays,
       reportError,
-      ...(config.azure ? { boughtElsewhere: azureBillingPage(config.azure.endpoints.devOpsWeb), changedElsewhere: AZURE_ACCESS_CONTROL } : {}),
+      ...(config.azure ? { boughtElsewhere: azureBillingPage(config.azure.endpoints.devOpsWeb), ...azureManagerChanges(config.azure.signIn) } : {}),
     });
     const signIn = config.azure ? { settings: config.azure.signIn, required: directories.requiredSignIns } : undefined;
     const app = createBotApplication({ core, references, logger, ...(signIn ? { signIn } : {}) }, adapter);
@@ -188,13 +188,23 @@ async function openDirectories(config: Config, warn: (message: string) => void, 
   }
   // Loaded only here: the Azure SDK clients are a start-up cost a bot on the local directory never needs.
   const { AzureBackend } = await import('./directory/azure/azureDirectoryFactory.js');
-  const backend = new AzureBackend({ endpoints: config.azure.endpoints, http: config.azure.http, billingWrites: config.azure.billingWrites });
+  const backend = new AzureBackend({
+    endpoints: config.azure.endpoints,
+    http: config.azure.http,
+    billingWrites: config.azure.billingWrites,
+    peopleSearch: config.azure.signIn.graphConnection !== undefined,
+  });
   return { directories: backend, billingLinksFor: async (caller) => backend.billingLinksFor(caller) };
 }
 
-/** Where billing managers are added and removed with DIRECTORY=azure, as "add manager" names it. */
+/** Where billing managers are added and removed with DIRECTORY=azure without a Microsoft Graph connection, as "add manager" names it. */
 const AZURE_ACCESS_CONTROL =
-  "the Azure portal: open the subscription that pays for the organization, then Access control (IAM) → Add role assignment (Owner or Contributor)";
+  "the Azure portal (open the subscription that pays for the organization, then Access control (IAM) → Add role assignment, Owner or Contributor), or ask whoever runs this bot to set AZURE_GRAPH_CONNECTION_NAME so that I can search them";
+
+/** With DIRECTORY=azure, managers are added and removed here only when people can be searched in Microsoft Graph. */
+export function azureManagerChanges(signIn: Pick<AzureSignIn, 'graphConnection'>): { changedElsewhere: string } | { peopleSearch: true } {
+  return signIn.graphConnection === undefined ? { changedElsewhere: AZURE_ACCESS_CONTROL } : { peopleSearch: true };
+}
 
 /** Where an organization's paid quantities are bought in Azure DevOps, as "buy" names it. */
 function azureBillingPage(web: string): string {

@@ -29,6 +29,7 @@ param signInAppClientSecret string
 param signInTenantId string
 param armConnectionName string
 param devOpsConnectionName string
+param graphConnectionName string
 param ssoTokenExchangeUri string = ''
 
 // The "Azure Active Directory v2" service provider of the Bot Framework token service.
@@ -99,6 +100,21 @@ resource devOpsConnection 'Microsoft.BotService/botServices/connections@2022-09-
     clientId: signInAppClientId
     clientSecret: signInAppClientSecret
     scopes: '499b84ac-1321-427f-aa17-267ca6975798/user_impersonation offline_access openid profile'
+    parameters: connectionParameters
+  }
+}
+
+// Delegated token for Microsoft Graph, least scope for the people picker: names and addresses of the tenant's users.
+resource graphConnection 'Microsoft.BotService/botServices/connections@2022-09-15' = {
+  parent: botService
+  location: 'global'
+  name: graphConnectionName
+  properties: {
+    serviceProviderDisplayName: 'Azure Active Directory v2'
+    serviceProviderId: aadV2ProviderId
+    clientId: signInAppClientId
+    clientSecret: signInAppClientSecret
+    scopes: 'https://graph.microsoft.com/User.ReadBasic.All offline_access openid profile'
     parameters: connectionParameters
   }
 }

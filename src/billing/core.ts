@@ -38,6 +38,8 @@ export interface CoreDeps {
   readonly perSubscription?: SerialRuns;
   /** Whether this instance sweeps away ended flows (with several instances, only the elected one does). */
   readonly sweepsHere?: () => boolean;
+  /** People are searched as the user types (Microsoft Graph with DIRECTORY=azure). */
+  readonly peopleSearch?: boolean;
   /** For tests: who is told, and when it is. */
   readonly notices?: ChangeNotices;
   readonly now?: () => Date;
@@ -77,6 +79,7 @@ export function createCore(deps: CoreDeps): BillingCore {
     addresses: deps.addresses,
     ...(deps.perSubscription ? { perSubscription: deps.perSubscription } : {}),
     ...(deps.changedElsewhere !== undefined ? { changedElsewhere: deps.changedElsewhere } : {}),
+    ...(deps.peopleSearch ? { peopleSearch: true } : {}),
     ...(deps.billingLinksFor ? { billingLinksFor: deps.billingLinksFor } : {}),
   });
   const users = new UsersService({ ...common, prices: deps.prices, ...(deps.inactiveDays !== undefined ? { inactiveDays: deps.inactiveDays } : {}) });

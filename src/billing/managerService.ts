@@ -1,6 +1,6 @@
 import { confirmManager } from './managers/confirmManager';
 import { managerContext, type ManagerContext, type ManagerDeps } from './managers/managerContext';
-import { cancelManagerFlow, chooseManagerOrganization, choosePerson, chooseRole, filterPeople, startManagerFlow } from './managers/managerFlow';
+import { cancelManagerFlow, chooseManagerOrganization, choosePerson, chooseRole, filterPeople, searchPeople, startManagerFlow } from './managers/managerFlow';
 import { managersFor } from './managers/managerList';
 import { useCaseGroup, type UseCaseGroup } from './useCaseGroup';
 
@@ -12,6 +12,7 @@ const MANAGER_USE_CASES = {
   start: startManagerFlow,
   chooseOrganization: chooseManagerOrganization,
   filterPeople,
+  searchPeople,
   choosePerson,
   chooseRole,
   confirm: confirmManager,

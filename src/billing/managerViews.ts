@@ -25,6 +25,8 @@ export interface ManagerOrganizationStep {
 export interface PersonOption extends Named {
   readonly email: string;
   readonly roles: readonly ManagerRole[];
+  /** A guest of the tenant, and whether they accepted the invitation. */
+  readonly guest?: 'accepted' | 'invitation-pending';
 }
 
 export interface ManagerPersonStep {
@@ -40,6 +42,8 @@ export interface ManagerPersonStep {
   readonly unavailable: readonly { readonly name: string; readonly reason: string }[];
   /** Why nobody can be picked, when nobody can. */
   readonly emptyReason?: string;
+  /** More people are found by searching as one types (the card's typeahead) than are listed. */
+  readonly searchable?: boolean;
 }
 
 export interface ManagerRoleStep {

@@ -1,6 +1,6 @@
 import type { ManagerFlowKind } from '../domain/model';
 import type {
-  ManagerChange, ManagerConfirmStep, ManagerOrganizationStep, ManagerPersonStep, ManagerRoleStep, ManagerView, OrganizationManagers,
+  ManagerChange, ManagerConfirmStep, ManagerOrganizationStep, ManagerPersonStep, ManagerRoleStep, ManagerView, OrganizationManagers, PersonOption,
 } from '../billing/managerViews';
 import type { ReachView } from '../billing/managers/reach';
 import { choiceStyleFor } from './format';
@@ -90,17 +90,33 @@ export function managerOrganizationPickerCard(step: ManagerOrganizationStep): Ca
   });
 }
 
+/** The dataset of a person picker's typeahead: the flow it belongs to travels with each search. */
+export function peopleDataset(flowId: string): string {
+  return `${PEOPLE_DATASET_PREFIX}${flowId}`;
+}
+
+export const PEOPLE_DATASET_PREFIX = 'people:';
+
+/** How a person reads in the picker and in its typeahead's results. */
+export function personChoiceTitle(p: PersonOption, kind: ManagerFlowKind): string {
+  const guest = p.guest === 'invitation-pending' ? ', guest, invitation pending' : p.guest === 'accepted' ? ', guest' : '';
+  return `${p.name} (${p.email})${guest}${kind === 'remove' ? `, ${p.roles.join(' and ')}` : ''}`;
+}
+
 export function managerPersonPickerCard(step: ManagerPersonStep): CardJson {
   const kind = step.flow.kind;
-  const choices = step.people.map((p) => ({ title: `${p.name} (${p.email})${kind === 'remove' ? `, ${p.roles.join(' and ')}` : ''}`, value: p.id }));
+  const searchable = step.searchable === true;
+  const choices = step.people.map((p) => ({ title: personChoiceTitle(p, kind), value: p.id }));
   const shown = step.people.length;
   const prompt = step.emptyReason
     ? step.emptyReason
-    : shown === 0
-      ? `Nobody matches "${step.filter}". Change the filter and press Filter.`
-      : kind === 'add'
-        ? `Who should become a billing manager? People of ${step.tenant.name}${step.matching > shown ? ` (showing ${shown} of ${step.matching}; filter to narrow the list)` : ''}:`
-        : `Whose billing role should be taken away?${step.matching > shown ? ` (showing ${shown} of ${step.matching}; filter to narrow the list)` : ''}`;
+    : searchable
+      ? `Who should become a billing manager? Type part of a name or email address to search the people and guests of ${step.tenant.name}.`
+      : shown === 0
+        ? `Nobody matches "${step.filter}". Change the filter and press Filter.`
+        : kind === 'add'
+          ? `Who should become a billing manager? People of ${step.tenant.name}${step.matching > shown ? ` (showing ${shown} of ${step.matching}; filter to narrow the list)` : ''}:`
+          : `Whose billing role should be taken away?${step.matching > shown ? ` (showing ${shown} of ${step.matching}; filter to narrow the list)` : ''}`;
   return renderCard(managerPersonPickerTemplate, {
     title: TITLE[kind],
     step: stepLabel(kind, 2, 'person'),
@@ -110,12 +126,14 @@ export function managerPersonPickerCard(step: ManagerPersonStep): CardJson {
     ],
     prompt,
     flowId: step.flow.id,
-    // The filter earns its place only on a long list, or once someone has used it.
-    showFilter: !step.emptyReason && (step.matching > 6 || step.filter !== ''),
+    // The filter earns its place only on a long list, or once someone has used it; a search needs none.
+    showFilter: !searchable && !step.emptyReason && (step.matching > 6 || step.filter !== ''),
     filter: step.filter,
     choiceStyle: choiceStyleFor(choices.length),
-    defaultChoice: choices.length === 1 ? (choices[0]?.value ?? '') : '',
+    defaultChoice: choices.length === 1 && !searchable ? (choices[0]?.value ?? '') : '',
     choices,
+    searchable,
+    dataset: peopleDataset(step.flow.id),
     unavailableHeading: kind === 'add' ? 'Already billing managers' : 'Cannot be removed',
     unavailable: step.unavailable,
   });

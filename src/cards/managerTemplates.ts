@@ -36,6 +36,9 @@ export interface ManagerPersonPickerData {
   readonly choiceStyle: 'expanded' | 'compact';
   readonly defaultChoice: string;
   readonly choices: readonly Choice[];
+  /** Teams searches people as the user types (an `application/search` invoke for `dataset`). */
+  readonly searchable: boolean;
+  readonly dataset: string;
   readonly unavailableHeading: string;
   readonly unavailable: readonly { readonly name: string; readonly reason: string }[];
 }

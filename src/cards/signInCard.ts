@@ -7,6 +7,8 @@ export interface SignInCardData {
   readonly buttonTitle: string;
   /** The command that continues once the user is signed in. */
   readonly command: string;
+  /** The service the button signs in to. */
+  readonly audience: string;
 }
 
 export const signInTemplate = template<SignInCardData>('sign-in', signInJson);

@@ -20,10 +20,12 @@ export function readAzure(settings: Settings, credentials: BotCredentials | unde
     return value;
   };
   const tokenExchangeUri = settings.parsed('AZURE_SSO_TOKEN_EXCHANGE_URI', TOKEN_EXCHANGE_URI, undefined);
+  const graphConnection = settings.text('AZURE_GRAPH_CONNECTION_NAME');
   return {
     signIn: {
       resourceManagerConnection: required('AZURE_ARM_CONNECTION_NAME', 'the OAuth connection (on the Azure Bot resource) for https://management.azure.com/user_impersonation'),
       devOpsConnection: required('AZURE_DEVOPS_CONNECTION_NAME', 'the OAuth connection (on the Azure Bot resource) for Azure DevOps, 499b84ac-1321-427f-aa17-267ca6975798/user_impersonation'),
+      ...(graphConnection ? { graphConnection } : {}),
       tokenExchangeUri,
     },
     endpoints: {
@@ -32,6 +34,7 @@ export function readAzure(settings: Settings, credentials: BotCredentials | unde
       devOpsGraph: settings.httpsUrl('AZURE_DEVOPS_GRAPH_ENDPOINT', DEFAULT_AZURE_ENDPOINTS.devOpsGraph),
       devOpsCommerce: settings.httpsUrl('AZURE_DEVOPS_COMMERCE_ENDPOINT', DEFAULT_AZURE_ENDPOINTS.devOpsCommerce),
       devOpsWeb: settings.httpsUrl('AZURE_DEVOPS_WEB_ENDPOINT', DEFAULT_AZURE_ENDPOINTS.devOpsWeb),
+      microsoftGraph: settings.httpsUrl('MICROSOFT_GRAPH_ENDPOINT', DEFAULT_AZURE_ENDPOINTS.microsoftGraph),
     },
     http: {
       timeoutMs: settings.wholeNumber('AZURE_REQUEST_TIMEOUT_SECONDS', 10, 1, 120) * 1000,

@@ -69,6 +69,8 @@ export interface AzureEndpoints {
   readonly devOpsCommerce: string;
   /** The Azure DevOps web site, for deep links users open (dev.azure.com). */
   readonly devOpsWeb: string;
+  /** Microsoft Graph: people search for the billing-manager picker (graph.microsoft.com). */
+  readonly microsoftGraph: string;
 }
 
 export interface AzureSignIn {
@@ -76,6 +78,11 @@ export interface AzureSignIn {
   readonly resourceManagerConnection: string;
   /** Bot Framework OAuth connection whose token is for Azure DevOps. */
   readonly devOpsConnection: string;
+  /**
+   * Bot Framework OAuth connection whose token is for Microsoft Graph (User.ReadBasic.All), for
+   * searching the people who may become billing managers; without it, add and remove manager are refused.
+   */
+  readonly graphConnection?: string;
   /** Teams SSO through token exchange: the Application ID URI (api://...) exposed by the bot's app registration. */
   readonly tokenExchangeUri: string | undefined;
 }
@@ -102,6 +109,7 @@ export const DEFAULT_AZURE_ENDPOINTS: AzureEndpoints = {
   devOpsGraph: 'https://vssps.dev.azure.com',
   devOpsCommerce: 'https://azdevopscommerce.dev.azure.com',
   devOpsWeb: 'https://dev.azure.com',
+  microsoftGraph: 'https://graph.microsoft.com',
 };
 
 /** What one person may ask of the bot, and how long it remembers a conversation Teams no longer confirms. */

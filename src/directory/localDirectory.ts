@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { peopleMatching } from './peopleSearch';
 import path from 'node:path';
 import { DirectoryFileError, parseDirectoryFile } from './directoryFile';
 import { DirectoryIndex } from './directoryIndex';
@@ -123,6 +124,10 @@ export class LocalDirectory implements DirectoryPort {
   async roleAssignmentsOn(subscriptionId: string): Promise<RoleAssignment[]> {
     const index = await this.current();
     return effectiveAssignments(index.roleAssignmentsOn(subscriptionId), await this.overlay.read(), subscriptionId);
+  }
+
+  async searchUsersOfTenant(tenantId: string, text: string, max: number): Promise<DirectoryUser[]> {
+    return peopleMatching(await this.usersOfTenant(tenantId), text, max);
   }
 
   async usersOfTenant(tenantId: string): Promise<DirectoryUser[]> {

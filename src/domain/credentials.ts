@@ -1,11 +1,19 @@
 /** The services the bot calls on a user's behalf, each with its own token audience. */
-export type TokenAudience = 'azure-resource-manager' | 'azure-devops';
+export type TokenAudience = 'azure-resource-manager' | 'azure-devops' | 'microsoft-graph';
 
+/** The sign-ins every command that reads Azure needs. */
 export const TOKEN_AUDIENCES: readonly TokenAudience[] = ['azure-resource-manager', 'azure-devops'];
+
+/**
+ * Every audience, the optional one last: Microsoft Graph is asked for only when people are searched
+ * (adding a billing manager), and only when the bot has a connection for it.
+ */
+export const ALL_AUDIENCES: readonly TokenAudience[] = [...TOKEN_AUDIENCES, 'microsoft-graph'];
 
 export const AUDIENCE_NAMES: Readonly<Record<TokenAudience, string>> = {
   'azure-resource-manager': 'Azure Resource Manager',
   'azure-devops': 'Azure DevOps',
+  'microsoft-graph': 'Microsoft Graph',
 };
 
 const WITHHELD = '[access tokens withheld]';
@@ -20,7 +28,7 @@ export class DelegatedTokens {
 
   constructor(tokens: Partial<Record<TokenAudience, string>>) {
     this.#tokens = new Map(
-      TOKEN_AUDIENCES.flatMap((audience) => {
+      ALL_AUDIENCES.flatMap((audience) => {
         const token = tokens[audience];
         return token ? [[audience, token] as const] : [];
       }),

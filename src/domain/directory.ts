@@ -24,6 +24,8 @@ export interface DirectoryUser {
   readonly displayName: string;
   readonly email: string;
   readonly tenantId: string;
+  /** A guest of the tenant (invited from elsewhere): 'invitation-pending' until they accept; 'accepted' once they have, or when the directory does not say. */
+  readonly guest?: 'accepted' | 'invitation-pending';
 }
 
 export interface Organization {

@@ -11,7 +11,7 @@ import type { ConversationReferences } from './conversationReferences';
 import { internalFailureMessage, logFailure, STORAGE_UNREACHABLE } from './failures';
 import { StateUnavailableError } from '../domain/ports/store';
 import { registerLifecycle } from './lifecycle';
-import { authenticationOptions, registerSignIn, SignInCallers } from './signIn';
+import { authenticationOptions, optionalSignIns, registerSignIn, SignInCallers } from './signIn';
 import type { BotTurnState } from './turnState';
 
 export interface BotDeps {
@@ -43,7 +43,7 @@ export function createBotApplication(deps: BotDeps, adapter?: TeamsAdapter): App
         }
       : {}),
   });
-  const callers = deps.signIn ? new SignInCallers(app, deps.signIn.required, deps.logger) : teamsIdentityCallers;
+  const callers = deps.signIn ? new SignInCallers(app, deps.signIn.required, deps.logger, optionalSignIns(deps.signIn.settings)) : teamsIdentityCallers;
   registerLifecycle(app, deps);
   const { billing, quantities, managers, users, costs, cancelAll } = deps.core;
   const services = { billing, quantities, managers, users, costs, cancelAll, callers };

@@ -17,6 +17,7 @@ import { NO_ENTRA_IDENTITY } from './identity';
 import { MANAGER_ACTIONS } from './managerActions';
 import { QUANTITY_ACTIONS } from './quantityActions';
 import { USERS_ACTIONS } from './usersActions';
+import { registerPeopleSearch } from './peopleSearch';
 import { personalChatOnly } from './replies';
 import type { BotTurnState } from './turnState';
 
@@ -99,6 +100,7 @@ export function registerCardActions(app: Application<BotTurnState>, deps: CardAc
       return directoryFailureCard(error);
     }
   });
+  registerPeopleSearch(app, deps);
   // Any other invoke (another client feature, or a malformed Action.Execute) gets a clear 400.
   app.activity(ActivityTypes.Invoke, async (context) => {
     await context.sendActivity({

@@ -1,6 +1,6 @@
 import { ActivityTypes, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import type { Application, AuthenticationOptions, OAuthSettings } from '@microsoft/teams-ai';
-import { AUDIENCE_NAMES, DelegatedTokens, type TokenAudience } from '../domain/credentials';
+import { ALL_AUDIENCES, AUDIENCE_NAMES, DelegatedTokens, TOKEN_AUDIENCES, type TokenAudience } from '../domain/credentials';
 import { noticeCard } from '../cards/infoCards';
 import { signInCard } from '../cards/signInCard';
 import type { AzureSignIn } from '../config';
@@ -17,7 +17,13 @@ import type { BotTurnState } from './turnState';
 export const SIGN_IN_SETTINGS: Readonly<Record<TokenAudience, string>> = {
   'azure-resource-manager': 'azureResourceManager',
   'azure-devops': 'azureDevOps',
+  'microsoft-graph': 'microsoftGraph',
 };
+
+/** Sign-ins a user is asked for only when a command needs them: Microsoft Graph, for the people picker, when configured. */
+export function optionalSignIns(signIn: AzureSignIn): TokenAudience[] {
+  return signIn.graphConnection ? ['microsoft-graph'] : [];
+}
 
 /** The verb of the sign-in card's button; answered here, not in CARD_ACTIONS. */
 export const CONTINUE_VERB = 'signin.continue';
@@ -47,6 +53,15 @@ export function authenticationOptions(signIn: AzureSignIn): AuthenticationOption
         'Sign in to Azure DevOps',
         'I read your organizations and their billing in Azure DevOps with your own permissions.',
       ),
+      ...(signIn.graphConnection
+        ? {
+            [SIGN_IN_SETTINGS['microsoft-graph']]: setting(
+              signIn.graphConnection,
+              'Sign in to Microsoft Graph',
+              'I search the people of your organization (names and addresses only) with your own permissions, so that you can pick a billing manager.',
+            ),
+          }
+        : {}),
     },
     autoSignIn: false,
   };
@@ -62,14 +77,23 @@ export class SignInCallers implements CallerResolver {
     private readonly app: Application<BotTurnState>,
     private readonly required: readonly TokenAudience[],
     private readonly logger: Logger,
+    /** Fetched when there, never asked for up front; a directory that needs one asks (sign-in-required). */
+    private readonly optional: readonly TokenAudience[] = [],
   ) {}
 
-  async resolve(context: TurnContext, state: BotTurnState): Promise<Resolution> {
+  /** Every sign-in this bot has a connection for. */
+  get audiences(): readonly TokenAudience[] {
+    return [...this.required, ...this.optional];
+  }
+
+  /** `also`: optional sign-ins this turn needs as well (the "Sign in and continue" button of one). */
+  async resolve(context: TurnContext, state: BotTurnState, also: readonly TokenAudience[] = []): Promise<Resolution> {
     const caller = callerOf(context);
     if (!caller) return { answered: 'no-identity' };
+    const required = [...this.required, ...also.filter((audience) => this.optional.includes(audience))];
     for (let attempt = 0; attempt < 2; attempt += 1) {
       const tokens = await this.tokens(context);
-      const missing = tokens.missing(this.required);
+      const missing = tokens.missing(required);
       const next = missing[0];
       if (!next) return { caller: { ...caller, tokens } };
       // A sign-in that completes at once (Teams SSO) means looking again.
@@ -90,14 +114,14 @@ export class SignInCallers implements CallerResolver {
 
   /** Signs the user out of every connection. */
   async signOut(context: TurnContext, state: BotTurnState): Promise<void> {
-    for (const audience of this.required) {
+    for (const audience of this.audiences) {
       await this.app.authentication.signOutUser(context, state, SIGN_IN_SETTINGS[audience]);
     }
   }
 
   private async tokens(context: TurnContext): Promise<DelegatedTokens> {
     const found: Partial<Record<TokenAudience, string>> = {};
-    for (const audience of this.required) {
+    for (const audience of this.audiences) {
       const token = await this.app.authentication.get(SIGN_IN_SETTINGS[audience]).isUserSignedIn(context);
       if (token) found[audience] = token;
     }
@@ -127,6 +151,7 @@ export class SignInCallers implements CallerResolver {
             message: `I act with your own permissions, so I need you to sign in to ${AUDIENCE_NAMES[audience]} as well.${command ? ` Then I will continue with "${command.name}".` : ''}`,
             buttonTitle: 'Sign in and continue',
             command: command ? commandText(context.activity.text) : '',
+            audience,
           }),
         ),
       ),
@@ -142,6 +167,12 @@ function signInFailureDetails(value: unknown): string {
     .map((key) => (value as Record<string, unknown>)[key])
     .filter((part): part is string => typeof part === 'string')
     .join(' ');
+}
+
+/** "Azure Resource Manager and Azure DevOps", "A, B and Microsoft Graph". */
+function serviceList(audiences: readonly TokenAudience[]): string {
+  const names = [...new Set(audiences)].map((audience) => AUDIENCE_NAMES[audience]);
+  return names.length <= 1 ? (names[0] ?? '') : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1] ?? ''}`;
 }
 
 function canStartSignIn(context: TurnContext): boolean {
@@ -165,7 +196,7 @@ export interface SignInRouteDeps {
 export function registerSignIn(app: Application<BotTurnState>, deps: SignInRouteDeps): void {
   const { commands } = deps;
 
-  for (const setting of Object.values(SIGN_IN_SETTINGS)) {
+  for (const setting of deps.callers.audiences.map((audience) => SIGN_IN_SETTINGS[audience])) {
     const authentication = app.authentication.get(setting);
     // teams-ai puts the text of the message that started the sign-in back on the activity.
     authentication.onUserSignInSuccess(async (context, state) => {
@@ -193,16 +224,17 @@ export function registerSignIn(app: Application<BotTurnState>, deps: SignInRoute
   );
 
   app.adaptiveCards.actionExecute<Record<string, unknown>>(CONTINUE_VERB, async (context, state, data) => {
-    const resolved = await deps.callers.resolve(context, state);
+    const also = ALL_AUDIENCES.filter((audience) => audience === data.audience);
+    const resolved = await deps.callers.resolve(context, state, also);
     if (!('caller' in resolved)) return resolved.answered === 'no-identity' ? NO_ENTRA_IDENTITY : 'Sign in, and I will continue.';
     const typed = typeof data.command === 'string' ? data.command : '';
     const command = commandFor(typed);
     if (command) await command.run(context, state, commands);
+    const signedIn = serviceList([...TOKEN_AUDIENCES, ...also]);
+    if (also.length > 0 && !command) return noticeCard('Signed in', `You are signed in to ${signedIn}. Search again in the card, or type a command to continue.`);
     return noticeCard(
       'Signed in',
-      command
-        ? `You are signed in to Azure Resource Manager and Azure DevOps; "${command.name}" continues below.`
-        : 'You are signed in to Azure Resource Manager and Azure DevOps. Type a command to continue.',
+      command ? `You are signed in to ${signedIn}; "${command.name}" continues below.` : `You are signed in to ${signedIn}. Type a command to continue.`,
     );
   });
 
@@ -210,7 +242,7 @@ export function registerSignIn(app: Application<BotTurnState>, deps: SignInRoute
     async (context) => context.activity.type === ActivityTypes.Message && SIGN_OUT.test(commandText(context.activity.text)),
     async (context, state) => {
       await deps.callers.signOut(context, state);
-      await context.sendActivity('Signed out of Azure Resource Manager and Azure DevOps. The next command asks you to sign in again.');
+      await context.sendActivity(`Signed out of ${serviceList(deps.callers.audiences)}. The next command asks you to sign in again.`);
     },
   );
 }

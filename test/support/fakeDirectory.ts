@@ -1,4 +1,5 @@
 import type { DirectoryPort } from '../../src/domain/ports/directory';
+import { peopleMatching } from '../../src/directory/peopleSearch';
 import type { AccessLevelChange, DirectoryFile, DirectoryUser, Organization, OrganizationUsage, RoleAssignment, RoleName, Subscription, Tenant } from '../../src/domain/directory';
 
 /**
@@ -102,6 +103,10 @@ export class FakeDirectory implements DirectoryPort {
 
   async roleAssignmentsOn(subscriptionId: string): Promise<RoleAssignment[]> {
     return this.world.roleAssignments.filter((a) => a.subscriptionId === subscriptionId).map((a) => ({ ...a }));
+  }
+
+  async searchUsersOfTenant(tenantId: string, text: string, max: number): Promise<DirectoryUser[]> {
+    return peopleMatching(await this.usersOfTenant(tenantId), text, max);
   }
 
   async usersOfTenant(tenantId: string): Promise<DirectoryUser[]> {

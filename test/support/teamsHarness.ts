@@ -1,4 +1,5 @@
 import { ActivityTypes, TestAdapter, type Activity, type InvokeResponse } from 'botbuilder';
+import { azureManagerChanges } from '../../src/compose';
 import { createAdapter } from '../../src/host/adapter';
 import { createCore } from '../../src/billing/core';
 import { LIST_PRICES_USD } from '../../src/billing/prices';
@@ -91,9 +92,9 @@ export class TeamsHarness {
       prices: LIST_PRICES_USD,
       reportError: () => undefined,
       now,
-      ...(options.billingLinksFor
-        ? { boughtElsewhere: 'the Billing page of your organization\'s settings in Azure DevOps', changedElsewhere: 'the Azure portal\'s Access control (IAM)' }
-        : {}),
+      ...(options.billingLinksFor ? { boughtElsewhere: 'the Billing page of your organization\'s settings in Azure DevOps' } : {}),
+      // As the bot decides: on Azure, managers change here only with a Microsoft Graph connection.
+      ...(options.billingLinksFor ? azureManagerChanges({ graphConnection: options.signIn?.settings.graphConnection }) : {}),
     });
     const signIn = options.signIn ? { settings: options.signIn.settings, required: directories.requiredSignIns } : undefined;
     // teams-ai's sign-in needs an adapter on the application; activities still come through TestAdapter.

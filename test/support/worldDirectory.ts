@@ -1,4 +1,5 @@
 import { DirectoryIndex } from '../../src/directory/directoryIndex';
+import { peopleMatching } from '../../src/directory/peopleSearch';
 import type { DirectoryPort } from '../../src/domain/ports/directory';
 import { effectiveUsage, recordAccessLevel } from '../../src/directory/accessLevelOverlay';
 import type { AccessLevelChange, DirectoryFile, DirectoryUser, Organization, OrganizationUsage, RoleAssignment, Subscription, Tenant } from '../../src/domain/directory';
@@ -48,6 +49,10 @@ export class WorldDirectory implements DirectoryPort {
 
   async roleAssignmentsOn(subscriptionId: string): Promise<RoleAssignment[]> {
     return [...this.index.roleAssignmentsOn(subscriptionId)];
+  }
+
+  async searchUsersOfTenant(tenantId: string, text: string, max: number): Promise<DirectoryUser[]> {
+    return peopleMatching(await this.usersOfTenant(tenantId), text, max);
   }
 
   async usersOfTenant(tenantId: string): Promise<DirectoryUser[]> {

@@ -15,6 +15,8 @@ export type ManagerCommand = (typeof MANAGER_COMMAND)[ManagerFlowKind];
 
 /** A long tenant is filtered, not scrolled: this many people at most on one card. */
 export const MAX_PEOPLE_SHOWN = 25;
+/** The most people one search asks the directory for; more than a card shows, so that "showing 25 of N" stays honest up to here. */
+export const PEOPLE_SEARCHED = 100;
 
 export const MANAGER_FLOWS: FlowFamily<ManagerFlow> = {
   name: 'manager',
@@ -34,6 +36,8 @@ export interface ManagerContext extends UseCaseContext<ManagerFlow> {
    * `add manager` and `remove manager` then say so and change nothing; `managers` still lists them.
    */
   readonly changedElsewhere: string | undefined;
+  /** People are found by searching as the user types (a Microsoft Graph search with DIRECTORY=azure), not only from a list. */
+  readonly peopleSearch: boolean;
   /** Where billing links truly live, when not in the store: Azure DevOps with DIRECTORY=azure. */
   readonly billingLinksFor: ((caller: Caller) => Promise<BillingLinkPort>) | undefined;
 }
@@ -41,6 +45,8 @@ export interface ManagerContext extends UseCaseContext<ManagerFlow> {
 /** What the billing-manager use cases are built from. */
 export interface ManagerDeps extends UseCaseDeps {
   readonly changedElsewhere?: string;
+  /** See ManagerContext.peopleSearch. */
+  readonly peopleSearch?: boolean;
   /** Where billing links truly live, when not in the store (see LinkContext.billingLinksFor). */
   readonly billingLinksFor?: (caller: Caller) => Promise<BillingLinkPort>;
   /** Whether the bot can reach each manager in Teams, as `managers` shows it; nobody, when absent. */
@@ -54,7 +60,14 @@ export interface ManagerDeps extends UseCaseDeps {
 
 export function managerContext(deps: ManagerDeps): ManagerContext {
   const addresses = deps.addresses ?? { hasPersonalChat: () => false, canStartChat: () => false };
-  return { ...useCaseContext<ManagerFlow>(deps, MANAGER_FLOWS, 'ManagerService'), addresses, perSubscription: deps.perSubscription ?? new KeyedQueue(), changedElsewhere: deps.changedElsewhere, billingLinksFor: deps.billingLinksFor };
+  return {
+    ...useCaseContext<ManagerFlow>(deps, MANAGER_FLOWS, 'ManagerService'),
+    addresses,
+    perSubscription: deps.perSubscription ?? new KeyedQueue(),
+    changedElsewhere: deps.changedElsewhere,
+    peopleSearch: deps.peopleSearch === true,
+    billingLinksFor: deps.billingLinksFor,
+  };
 }
 
 export function managerViewOf(flow: ManagerFlow): ManagerFlowView {

@@ -6,7 +6,7 @@ import type { ManagerFlow, ManagerFlowKind } from '../../domain/model';
 import type { DirectoryPort } from '../../domain/ports/directory';
 import { refusal, success, type Outcome } from '../../domain/outcome';
 import { managerRolesOf } from '../managerRules';
-import type { ManagerConfirmStep, ManagerOrganizationStep, ManagerPersonStep, ManagerRoleStep } from '../managerViews';
+import type { ManagerConfirmStep, ManagerOrganizationStep, ManagerPersonStep, ManagerRoleStep, PersonOption } from '../managerViews';
 import { directoryUserOf, named, namedUser, unknownCaller } from '../serviceSupport';
 import { MANAGER_COMMAND, managerViewOf, type ManagerContext } from './managerContext';
 import { managerOrganizationOptions, managerTarget, namedSubscription, personProblem, personStep, type ManagerTarget } from './managerTarget';
@@ -37,7 +37,7 @@ export async function chooseManagerOrganization(context: ManagerContext, caller:
   if (!target.ok) return target;
   const moved = await context.flows.advance(caller, flowId, ({ principalId: _person, role: _role, ...rest }) => ({ ...rest, organizationId }));
   if (!moved.ok) return moved;
-  return success(await personStep(directory, managerViewOf(moved.value), target.value, user, ''));
+  return success(await personStep(directory, managerViewOf(moved.value), target.value, user, '', searchableFor(context, flow.kind)));
 }
 
 /** The person step again, narrowed to people whose name or address contains `filter`. */
@@ -47,7 +47,23 @@ export async function filterPeople(context: ManagerContext, caller: Caller, flow
   const { directory, user, target } = loaded.value;
   const moved = await context.flows.advance(caller, flowId);
   if (!moved.ok) return moved;
-  return success(await personStep(directory, managerViewOf(moved.value), target, user, filter.trim().slice(0, 100)));
+  return success(await personStep(directory, managerViewOf(moved.value), target, user, filter.trim().slice(0, 100), searchableFor(context, moved.value.kind)));
+}
+
+/**
+ * The people a search as the user types finds for the person step of adding a manager (the card's
+ * typeahead): the same people, with the same rules, as the step itself lists for that text.
+ */
+export async function searchPeople(context: ManagerContext, caller: Caller, flowId: string, text: string, max: number): Promise<Outcome<readonly PersonOption[]>> {
+  const loaded = await loadWithTarget(context, caller, flowId, (f) => f.kind === 'add');
+  if (!loaded.ok) return loaded;
+  const { directory, flow, user, target } = loaded.value;
+  const step = await personStep(directory, managerViewOf(flow), target, user, text.trim().slice(0, 100), searchableFor(context, flow.kind));
+  return success(step.people.slice(0, max));
+}
+
+function searchableFor(context: ManagerContext, kind: ManagerFlowKind): boolean {
+  return context.peopleSearch && kind === 'add';
 }
 
 export async function choosePerson(context: ManagerContext, caller: Caller, flowId: string, principalId: string): Promise<Outcome<ManagerRoleStep | ManagerConfirmStep>> {

@@ -8,7 +8,7 @@ import { organizationAccess } from '../organizationAccess';
 import { principalsWith, ROLE_GRANTING_ROLES } from '../roles';
 import { named, namedUser } from '../serviceSupport';
 import type { Named } from '../views';
-import { MAX_PEOPLE_SHOWN } from './managerContext';
+import { MAX_PEOPLE_SHOWN, PEOPLE_SEARCHED } from './managerContext';
 import type { LinkReader } from '../links/linkChecks';
 
 /** The organization, its billing subscription and that subscription's role assignments, all fresh. */
@@ -68,25 +68,29 @@ export async function personProblem(directory: DirectoryPort, user: DirectoryUse
   return success(person);
 }
 
-export async function personStep(directory: DirectoryPort, flow: ManagerFlowView, target: ManagerTarget, user: DirectoryUser, filter: string): Promise<ManagerPersonStep> {
+/** `searchable`: people are searched as the user types, so the step lists only those found so far. */
+export async function personStep(directory: DirectoryPort, flow: ManagerFlowView, target: ManagerTarget, user: DirectoryUser, filter: string, searchable = false): Promise<ManagerPersonStep> {
   const { organization, subscription, assignments } = target;
   const tenant = await directory.getTenant(subscription.tenantId);
   const managerIds = billingManagerIds(assignments);
   const matches = (p: DirectoryUser): boolean =>
     filter === '' || p.displayName.toLowerCase().includes(filter.toLowerCase()) || p.email.toLowerCase().includes(filter.toLowerCase());
-  const option = (p: DirectoryUser): PersonOption => ({ ...namedUser(p), email: p.email, roles: managerRolesOf(p.id, assignments) });
+  const option = (p: DirectoryUser): PersonOption => ({ ...namedUser(p), email: p.email, roles: managerRolesOf(p.id, assignments), ...(p.guest ? { guest: p.guest } : {}) });
   const base = { flow, organization: named(organization), subscription: namedSubscription(subscription), tenant: { id: subscription.tenantId, name: tenant?.displayName ?? subscription.tenantId }, filter };
 
   if (flow.kind === 'add') {
-    const candidates = (await directory.usersOfTenant(subscription.tenantId)).filter((p) => !managerIds.includes(p.id));
-    const matching = candidates.filter(matches);
+    // A search, so that a directory too large to list (a whole Entra tenant) still finds everyone.
+    const matching = (await directory.searchUsersOfTenant(subscription.tenantId, filter, PEOPLE_SEARCHED)).filter((p) => !managerIds.includes(p.id));
     const current = await directory.getUsers(managerIds);
+    // Only a directory that lists everyone can tell that nobody is left.
+    const nobodyLeft = !searchable && (await directory.usersOfTenant(subscription.tenantId)).every((p) => managerIds.includes(p.id));
     return {
       ...base,
       people: matching.slice(0, MAX_PEOPLE_SHOWN).map(option),
       matching: matching.length,
       unavailable: current.map((p) => ({ name: p.displayName, reason: `Already a billing manager (${managerRolesOf(p.id, assignments).join(' and ')}).` })),
-      ...(candidates.length === 0 ? { emptyReason: `Everyone in ${base.tenant.name} is already a billing manager of ${organization.name}.` } : {}),
+      ...(nobodyLeft ? { emptyReason: `Everyone in ${base.tenant.name} is already a billing manager of ${organization.name}.` } : {}),
+      ...(searchable ? { searchable } : {}),
     };
   }
   const managers = (await directory.getUsers(managerIds)).sort((a, b) => a.displayName.localeCompare(b.displayName));

@@ -8,6 +8,8 @@ import type { AzureRoleAssignments } from './azureRoleAssignments';
 import type { ResourceManager } from './resourceManager';
 import { SubscriptionRoles } from './subscriptionRoles';
 import type { RecentReads } from './recentReads';
+import { MICROSOFT_GRAPH, signInFirst } from './azureFailures';
+import type { MicrosoftGraph } from './microsoftGraph';
 
 /** The organizations a user belongs to, and the administrators they name, read together. */
 interface OrganizationsRead {
@@ -25,6 +27,8 @@ export interface AzureDirectoryParts {
   readonly roleAssignments: AzureRoleAssignments;
   /** The user's slow-changing answers from their recent commands; without it, everything is read. */
   readonly recentReads?: RecentReads;
+  /** Microsoft Graph people search, or that the user has yet to sign in to it; absent when the bot has no Graph connection. */
+  readonly people?: MicrosoftGraph | 'not-signed-in';
 }
 
 /**
@@ -35,8 +39,9 @@ export interface AzureDirectoryParts {
  * minute (RecentReads); role assignments are read afresh for every request.
  *
  * Azure answers questions about the requester; about other people it says little. Other users are
- * known by name only when they are project collection administrators of one of the requester's
- * organizations (reading any Entra user would need Microsoft Graph permissions this bot does not ask for).
+ * known by name when they are project collection administrators of one of the requester's
+ * organizations, or, once the user has signed in to Microsoft Graph, from their tenant's directory
+ * (User.ReadBasic.All: names and addresses only).
  */
 export class AzureDirectory implements DirectoryPort {
   private readonly requester: DirectoryRequester;
@@ -52,6 +57,8 @@ export class AzureDirectory implements DirectoryPort {
   private readonly assignmentsBySubscription = new Map<string, Promise<RoleAssignment[]>>();
   private readonly subscriptionRoles: SubscriptionRoles;
   private readonly recentReads: RecentReads | undefined;
+  private readonly people: MicrosoftGraph | 'not-signed-in' | undefined;
+  private readonly graphUsers = new Map<string, Promise<DirectoryUser | undefined>>();
 
   constructor(parts: AzureDirectoryParts) {
     this.requester = parts.requester;
@@ -61,11 +68,20 @@ export class AzureDirectory implements DirectoryPort {
     this.roles = parts.roleAssignments;
     this.subscriptionRoles = new SubscriptionRoles(parts.resourceManager, parts.requester.userId);
     this.recentReads = parts.recentReads;
+    this.people = parts.people;
   }
 
   async getUser(userId: string): Promise<DirectoryUser | undefined> {
     if (userId === this.requester.userId) return this.me();
-    return (await this.loadOrganizations()).colleagues.get(userId);
+    const colleague = (await this.loadOrganizations()).colleagues.get(userId);
+    if (colleague || !this.people || this.people === 'not-signed-in') return colleague;
+    const graph = this.people;
+    let found = this.graphUsers.get(userId);
+    if (!found) {
+      found = graph.getUser(userId);
+      this.graphUsers.set(userId, found);
+    }
+    return found;
   }
 
   async getUsers(userIds: readonly string[]): Promise<DirectoryUser[]> {
@@ -116,17 +132,28 @@ export class AzureDirectory implements DirectoryPort {
     return [...(await found)];
   }
 
-  /**
-   * Only the people this directory knows: the requester and the project collection administrators of
-   * their organizations. Listing a whole Entra tenant would need Microsoft Graph permissions this bot
-   * does not ask for.
-   */
+  /** Only the people this directory knows: the requester and their organizations' administrators (searchUsersOfTenant finds others). */
   async usersOfTenant(tenantId: string): Promise<DirectoryUser[]> {
     const me = await this.me();
     const { colleagues } = await this.loadOrganizations();
     return [me, ...colleagues.values()]
       .filter((user) => user.tenantId === tenantId)
       .sort((a, b) => a.displayName.localeCompare(b.displayName));
+  }
+
+  /**
+   * Microsoft Graph's search of the requester's own tenant (the tenant their token is for): members
+   * and guests. Another tenant's people cannot be searched with this token, so none are found there.
+   * Without text, the people this directory already knows, once the user has signed in to Graph.
+   */
+  async searchUsersOfTenant(tenantId: string, text: string, max: number): Promise<DirectoryUser[]> {
+    if (this.people === undefined) return [];
+    if (this.people === 'not-signed-in') throw signInFirst('microsoft-graph', MICROSOFT_GRAPH);
+    if (text.trim() === '') return (await this.usersOfTenant(tenantId)).slice(0, max);
+    if (tenantId !== this.requester.tenantId) return [];
+    const found = await this.people.searchUsers(text, max);
+    for (const user of found) this.graphUsers.set(user.id, Promise.resolve(user));
+    return found;
   }
 
   /** Holding the role already (RoleAssignmentExists) counts as done. */

@@ -1,6 +1,7 @@
 import { AUDIENCE_NAMES, TOKEN_AUDIENCES, type TokenAudience } from '../../domain/credentials';
 import type { AzureEndpoints, BillingLinkWrites } from '../../config';
-import { DirectoryFailure } from '../directoryFailure';
+import { signInFirst } from './azureFailures';
+import { MicrosoftGraph } from './microsoftGraph';
 import type { DirectoryFactory, DirectoryRequester } from '../factory';
 import type { AzureHttpOptions } from './azureHttp';
 import { AzureBillingLinks } from './azureBillingLinks';
@@ -32,6 +33,8 @@ export interface AzureBackendOptions {
   readonly callsAtOnce?: number;
   /** 0 turns reuse off: every command reads everything again. */
   readonly recentReadsLifetimeMs?: number;
+  /** The bot has a Microsoft Graph connection: people can be searched once the user signs in to it. */
+  readonly peopleSearch?: boolean;
 }
 
 /**
@@ -51,6 +54,8 @@ export class AzureBackend implements DirectoryFactory {
   async directoryFor(requester: DirectoryRequester): Promise<AzureDirectory> {
     const armToken = this.token(requester, 'azure-resource-manager');
     const devOpsToken = this.token(requester, 'azure-devops');
+    // Optional: only the billing-manager picker needs it, and asks for the sign-in when it does.
+    const graphToken = requester.tokens?.tokenFor('microsoft-graph');
     const http = this.limitedHttp();
     const resourceManager = new ResourceManager(armToken, this.options.endpoints.resourceManager, http);
     return new AzureDirectory({
@@ -58,8 +63,9 @@ export class AzureBackend implements DirectoryFactory {
       resourceManager,
       roleAssignments: new AzureRoleAssignments(resourceManager, this.options.roleAssignments),
       devOps: new AzureDevOps(new DevOpsHttp(devOpsToken, http), this.options.endpoints),
-      tokens: [armToken, devOpsToken],
+      tokens: [armToken, devOpsToken, ...(graphToken ? [graphToken] : [])],
       recentReads: this.recentReads,
+      ...(this.options.peopleSearch ? { people: graphToken ? new MicrosoftGraph(graphToken, this.options.endpoints.microsoftGraph, requester.tenantId ?? '', http) : 'not-signed-in' } : {}),
     });
   }
 
@@ -82,12 +88,7 @@ export class AzureBackend implements DirectoryFactory {
 
   private token(requester: DirectoryRequester, audience: TokenAudience): string {
     const token = requester.tokens?.tokenFor(audience);
-    if (!token) {
-      throw new DirectoryFailure('sign-in-required', `Sign in to ${AUDIENCE_NAMES[audience]} first, so that I can act with your own permissions.`, {
-        service: AUDIENCE_NAMES[audience],
-        signIn: audience,
-      });
-    }
+    if (!token) throw signInFirst(audience, AUDIENCE_NAMES[audience]);
     return token;
   }
 }

@@ -5,6 +5,7 @@ import { retryAfterMs } from './azureHttp';
 
 export const RESOURCE_MANAGER = 'Azure Resource Manager';
 export const AZURE_DEVOPS = 'Azure DevOps';
+export const MICROSOFT_GRAPH = 'Microsoft Graph';
 
 /** What the bot was doing when a call failed, in words a user reads after "Azure refused to ...". */
 export interface AzureAction {
@@ -17,11 +18,16 @@ export interface AzureAction {
 }
 
 interface ServiceCall {
-  readonly service: typeof RESOURCE_MANAGER | typeof AZURE_DEVOPS;
+  readonly service: typeof RESOURCE_MANAGER | typeof AZURE_DEVOPS | typeof MICROSOFT_GRAPH;
   readonly audience: TokenAudience;
   readonly action: AzureAction;
   readonly timeoutMs: number;
   readonly maxRetries: number;
+}
+
+/** The answer when the user has no token for `audience` yet: sign in first. */
+export function signInFirst(audience: TokenAudience, serviceName: string): DirectoryFailure {
+  return new DirectoryFailure('sign-in-required', `Sign in to ${serviceName} first, so that I can act with your own permissions.`, { service: serviceName, signIn: audience });
 }
 
 /**

@@ -20,6 +20,11 @@ export interface DirectoryPort {
   /** The people of a tenant, sorted by name: whom a role on that tenant's subscriptions can be given to. */
   usersOfTenant(tenantId: string): Promise<DirectoryUser[]>;
   /**
+   * People of a tenant whose name or address matches `text`, at most `max`: the search behind the
+   * billing-manager picker, which may find people `usersOfTenant` does not list (a whole Entra tenant).
+   */
+  searchUsersOfTenant(tenantId: string, text: string, max: number): Promise<DirectoryUser[]>;
+  /**
    * Gives a principal a role on a subscription (Azure: creates a role assignment). Idempotent.
    * @throws DirectoryChangeError with a message that says what to do when the directory refuses.
    */

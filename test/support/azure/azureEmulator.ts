@@ -10,12 +10,14 @@ import { ApiContract, exampleBody, recordedBody, type Operation } from './apiCon
 import {
   administratorsGroupDescriptorOf, EmulatedWorld, guidFrom, roleIdOf, userDescriptorOf, vsidOf, type EmulatedAssignment,
 } from './emulatedWorld';
+import { getUser, searchUsers } from './emulatedGraph';
 import { testCertificate } from './testCertificate';
 
-type ServiceName = 'arm' | 'app' | 'vssps' | 'commerce';
+type ServiceName = 'arm' | 'app' | 'vssps' | 'commerce' | 'graph';
 
 const RESOURCE_MANAGER_AUDIENCE = 'https://management.azure.com';
 const DEVOPS_AUDIENCE = '499b84ac-1321-427f-aa17-267ca6975798';
+const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
 
 const ARM = 'Azure/azure-rest-api-specs/specification';
 const DOCS = 'MicrosoftDocs/vsts-rest-api-specs/specification';
@@ -34,6 +36,7 @@ const SERVICES: Readonly<Record<ServiceName, { readonly mount: string; readonly 
   app: { mount: '/app', specs: [`${DOCS}/profile/7.1/profile.json`, `${DOCS}/account/7.1/accounts.json`], audience: DEVOPS_AUDIENCE },
   vssps: { mount: '/vssps', specs: [`${DOCS}/graph/7.1/graph.json`], audience: DEVOPS_AUDIENCE },
   commerce: { mount: '/commerce', specs: ['stand-ins/azcomm-billing-setup.json'], audience: DEVOPS_AUDIENCE },
+  graph: { mount: '/graph', specs: ['stand-ins/microsoft-graph-users.json'], audience: GRAPH_AUDIENCE },
 };
 
 const EXAMPLES = {
@@ -93,6 +96,7 @@ interface Context {
   readonly user: DirectoryUser;
   /** The tenant that issued the token: ARM answers only for subscriptions of that tenant. */
   readonly tokenTenant: string;
+  readonly consistencyLevel: string | undefined;
 }
 
 export interface EmulatorOptions {
@@ -140,6 +144,7 @@ export class AzureEmulator {
       app: new ApiContract(SERVICES.app.specs),
       vssps: new ApiContract(SERVICES.vssps.specs),
       commerce: new ApiContract(SERVICES.commerce.specs),
+      graph: new ApiContract(SERVICES.graph.specs),
     };
     let emulator: AzureEmulator | undefined;
     const server = createServer({ key, cert }, (req, res) => {
@@ -165,6 +170,7 @@ export class AzureEmulator {
       devOpsGraph: `${this.base}${SERVICES.vssps.mount}`,
       devOpsCommerce: `${this.base}${SERVICES.commerce.mount}`,
       devOpsWeb: 'https://dev.azure.com',
+      microsoftGraph: `${this.base}${SERVICES.graph.mount}`,
     };
   }
 
@@ -172,7 +178,7 @@ export class AzureEmulator {
   tokenFor(userId: string, audience: TokenAudience, claims: Readonly<Record<string, unknown>> = {}): string {
     const user = this.world.user(userId);
     const payload = {
-      aud: audience === 'azure-resource-manager' ? RESOURCE_MANAGER_AUDIENCE : DEVOPS_AUDIENCE,
+      aud: audience === 'azure-resource-manager' ? RESOURCE_MANAGER_AUDIENCE : audience === 'microsoft-graph' ? GRAPH_AUDIENCE : DEVOPS_AUDIENCE,
       iss: `https://sts.windows.net/${user?.tenantId ?? ''}/`,
       oid: userId,
       tid: user?.tenantId,
@@ -252,7 +258,11 @@ export class AzureEmulator {
     if (fault?.delayMs) await new Promise((resolve) => setTimeout(resolve, fault.delayMs));
     if (fault?.reply) return fault.reply;
     if (!user) return unauthorized(service);
-    return this.dispatch({ service, operation: checked.operation, params: checked.pathParameters, query: url.searchParams, body, user, tokenTenant: tenant });
+    const consistencyLevel = req.headers.consistencylevel;
+    return this.dispatch({
+      service, operation: checked.operation, params: checked.pathParameters, query: url.searchParams, body, user, tokenTenant: tenant,
+      consistencyLevel: typeof consistencyLevel === 'string' ? consistencyLevel : undefined,
+    });
   }
 
   private violation(message: string): Reply {
@@ -318,6 +328,11 @@ export class AzureEmulator {
         return this.setBilling(c);
       case 'BillingSetup_Delete':
         return this.removeBilling(c);
+      // Graph answers with the people of the token's tenant, members and guests alike.
+      case 'Users_List':
+        return searchUsers(this.world.users.filter((u) => u.tenantId === c.tokenTenant), c.query, c.consistencyLevel);
+      case 'Users_Get':
+        return getUser(this.world.users.filter((u) => u.tenantId === c.tokenTenant), c.params.id ?? '', c.query);
       default:
         return this.violation(`The spec describes ${c.operation.operationId}, but the emulator does not answer it: the client was not expected to call it.`);
     }

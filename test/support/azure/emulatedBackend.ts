@@ -18,7 +18,7 @@ export function testHttpOptions(emulator: AzureEmulator, overrides: Partial<Azur
 /** The Azure backend the bot would build, pointed at the emulator. */
 export function emulatedBackend(
   emulator: AzureEmulator,
-  options: { http?: Partial<AzureHttpOptions>; billingWrites?: BillingLinkWrites; principalNotFoundDelaysMs?: number[]; recentReadsLifetimeMs?: number; callsAtOnce?: number } = {},
+  options: { http?: Partial<AzureHttpOptions>; billingWrites?: BillingLinkWrites; principalNotFoundDelaysMs?: number[]; recentReadsLifetimeMs?: number; callsAtOnce?: number; peopleSearch?: boolean } = {},
 ): AzureBackend {
   return new AzureBackend({
     endpoints: emulator.endpoints,
@@ -28,6 +28,7 @@ export function emulatedBackend(
     // Tests see every command read Azure afresh unless they test reuse.
     recentReadsLifetimeMs: options.recentReadsLifetimeMs ?? 0,
     ...(options.callsAtOnce ? { callsAtOnce: options.callsAtOnce } : {}),
+    ...(options.peopleSearch ? { peopleSearch: true } : {}),
   });
 }
 

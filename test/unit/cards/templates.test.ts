@@ -71,7 +71,7 @@ function renderEverything(): CardJson[] {
       billingSettingsCard(pendingChange(kind)),
       billingSettingsCard(pendingChange(kind, 'Not yet: the billing settings still show no subscription.')),
     ]),
-    signInCard({ title: 'Sign in to Azure DevOps', message: 'I act with your own permissions.', buttonTitle: 'Sign in and continue', command: 'status' }),
+    signInCard({ title: 'Sign in to Azure DevOps', message: 'I act with your own permissions.', buttonTitle: 'Sign in and continue', command: 'status', audience: 'azure-devops' }),
     resultCard('setup', { ...change('setup'), managers: [{ id: 'user-alex', name: 'Alex Wilber' }] }),
     subscriptionPickerCard(subscriptionStep('setup', [SELECTABLE_SUB, FREE_TRIAL_SUB])),
     subscriptionPickerCard(subscriptionStep('change', [FREE_TRIAL_SUB])),

@@ -110,6 +110,7 @@ describe('Configuration', () => {
         devOpsGraph: 'https://vssps.dev.azure.com',
         devOpsCommerce: 'https://azdevopscommerce.dev.azure.com',
         devOpsWeb: 'https://dev.azure.com',
+        microsoftGraph: 'https://graph.microsoft.com',
       },
       http: { timeoutMs: 10_000, maxRetries: 3, maxRetryAfterMs: 10_000 },
       billingWrites: 'deep-link',
@@ -127,7 +128,11 @@ describe('Configuration', () => {
       AZURE_MAX_RETRY_AFTER_SECONDS: '30',
       AZURE_BILLING_WRITES: 'api',
       AZURE_SSO_TOKEN_EXCHANGE_URI: 'api://botid-1234',
+      AZURE_GRAPH_CONNECTION_NAME: 'graph',
+      MICROSOFT_GRAPH_ENDPOINT: 'https://127.0.0.1:8443/graph',
     });
+    assert.equal(config.azure?.signIn.graphConnection, 'graph');
+    assert.equal(config.azure?.endpoints.microsoftGraph, 'https://127.0.0.1:8443/graph');
     assert.equal(config.azure?.endpoints.resourceManager, 'https://127.0.0.1:8443/arm');
     assert.equal(config.azure?.endpoints.devOpsGraph, 'https://localhost:9443/vssps');
     assert.deepEqual(config.azure?.http, { timeoutMs: 5_000, maxRetries: 0, maxRetryAfterMs: 30_000 });

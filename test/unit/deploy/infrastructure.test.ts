@@ -172,7 +172,7 @@ describe('infra/ (Bicep, checked without a compiler)', () => {
     assert.deepEqual(unexplained, []);
   });
 
-  it('registers the bot as the managed identity, with the Teams channel and the two OAuth connections the config names', () => {
+  it('registers the bot as the managed identity, with the Teams channel and the three OAuth connections the config names', () => {
     const service = only(bot, 'Microsoft.BotService/botServices');
     assert.equal(unquote(property(service.body, 'properties', 'msaAppType') ?? ''), 'UserAssignedMSI');
     assert.equal(property(service.body, 'properties', 'msaAppId'), 'identityClientId');
@@ -189,6 +189,9 @@ describe('infra/ (Bicep, checked without a compiler)', () => {
     assert.equal(setting('AZURE_DEVOPS_CONNECTION_NAME'), 'devOpsConnectionName');
     assert.match(scopes('armConnectionName'), /^https:\/\/management\.azure\.com\/user_impersonation offline_access openid profile$/);
     assert.match(scopes('devOpsConnectionName'), /^499b84ac-1321-427f-aa17-267ca6975798\/user_impersonation offline_access openid profile$/);
+    assert.equal(setting('AZURE_GRAPH_CONNECTION_NAME'), 'graphConnectionName');
+    // Least privilege for the people picker: basic profiles only, delegated.
+    assert.match(scopes('graphConnectionName'), /^https:\/\/graph\.microsoft\.com\/User\.ReadBasic\.All offline_access openid profile$/);
     // The scopes are the ones the config module's messages tell an operator to set up.
     assert.match(projectFile('src/config/azure.ts'), /https:\/\/management\.azure\.com\/user_impersonation/);
     assert.match(projectFile('src/config/azure.ts'), /499b84ac-1321-427f-aa17-267ca6975798\/user_impersonation/);

@@ -102,6 +102,7 @@ describe('Billing flows on Azure', function () {
       const answer = cardOf(await bot.say(typed));
       assert.match(answer.text, /I cannot add or remove billing managers here yet: I cannot list the people of your Microsoft Entra tenant/);
       assert.match(answer.text, /Access control \(IAM\)/);
+      assert.match(answer.text, /ask whoever runs this bot to set AZURE_GRAPH_CONNECTION_NAME so that I can search them/);
     }
     assert.match(cardOf(await bot.click('manager.start', { kind: 'add' })).text, /I cannot add or remove billing managers here yet/);
     assert.deepEqual(bot.store.snapshot().managerFlows, {});

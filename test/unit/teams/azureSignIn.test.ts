@@ -72,7 +72,7 @@ describe('Signing in to Azure from Teams', function () {
     assert.match(next.text, /Sign in to Azure DevOps/);
     assert.match(next.text, /Then I will continue with "set up billing"/);
     const button = actionsOf(next).get('Sign in and continue');
-    assert.deepEqual(button, { verb: 'signin.continue', data: { command: 'set up billing' } });
+    assert.deepEqual(button, { verb: 'signin.continue', data: { command: 'set up billing', audience: 'azure-devops' } });
 
     // 3. The button asks Teams for the Azure DevOps sign-in inside the card (a loginRequest).
     await bot.click('signin.continue', button.data);
