@@ -54,6 +54,8 @@ export interface AzureEndpoints {
   readonly devOpsGraph: string;
   /** Azure DevOps commerce: the organization's billing setup (azdevopscommerce.dev.azure.com). */
   readonly devOpsCommerce: string;
+  /** Azure DevOps member entitlement management: users' access levels (vsaex.dev.azure.com). */
+  readonly devOpsEntitlements: string;
   /** The Azure DevOps web site, for deep links users open (dev.azure.com). */
   readonly devOpsWeb: string;
 }
@@ -88,6 +90,7 @@ export const DEFAULT_AZURE_ENDPOINTS: AzureEndpoints = {
   devOpsProfile: 'https://app.vssps.visualstudio.com',
   devOpsGraph: 'https://vssps.dev.azure.com',
   devOpsCommerce: 'https://azdevopscommerce.dev.azure.com',
+  devOpsEntitlements: 'https://vsaex.dev.azure.com',
   devOpsWeb: 'https://dev.azure.com',
 };
 
@@ -218,6 +221,7 @@ function readAzure(
       devOpsProfile: httpsUrl('AZURE_DEVOPS_PROFILE_ENDPOINT', DEFAULT_AZURE_ENDPOINTS.devOpsProfile),
       devOpsGraph: httpsUrl('AZURE_DEVOPS_GRAPH_ENDPOINT', DEFAULT_AZURE_ENDPOINTS.devOpsGraph),
       devOpsCommerce: httpsUrl('AZURE_DEVOPS_COMMERCE_ENDPOINT', DEFAULT_AZURE_ENDPOINTS.devOpsCommerce),
+      devOpsEntitlements: httpsUrl('AZURE_DEVOPS_ENTITLEMENTS_ENDPOINT', DEFAULT_AZURE_ENDPOINTS.devOpsEntitlements),
       devOpsWeb: httpsUrl('AZURE_DEVOPS_WEB_ENDPOINT', DEFAULT_AZURE_ENDPOINTS.devOpsWeb),
     },
     http: {

@@ -8,6 +8,7 @@ import type { AzureRoleAssignments } from './azureRoleAssignments';
 import type { ResourceManager } from './resourceManager';
 import { SubscriptionRoles } from './subscriptionRoles';
 import type { RecentReads } from './recentReads';
+import type { AzureUsage } from './azureUsage';
 
 /** The organizations a user belongs to, and the administrators they name, read together. */
 interface OrganizationsRead {
@@ -25,6 +26,8 @@ export interface AzureDirectoryParts {
   readonly roleAssignments: AzureRoleAssignments;
   /** The user's slow-changing answers from their recent commands; without it, everything is read. */
   readonly recentReads?: RecentReads;
+  /** Users' access levels through the user entitlements API. */
+  readonly usage: AzureUsage;
 }
 
 /**
@@ -52,6 +55,7 @@ export class AzureDirectory implements DirectoryPort {
   private readonly assignmentsBySubscription = new Map<string, Promise<RoleAssignment[]>>();
   private readonly subscriptionRoles: SubscriptionRoles;
   private readonly recentReads: RecentReads | undefined;
+  private readonly usage: AzureUsage;
 
   constructor(parts: AzureDirectoryParts) {
     this.requester = parts.requester;
@@ -61,11 +65,12 @@ export class AzureDirectory implements DirectoryPort {
     this.roles = parts.roleAssignments;
     this.subscriptionRoles = new SubscriptionRoles(parts.resourceManager, parts.requester.userId);
     this.recentReads = parts.recentReads;
+    this.usage = parts.usage;
   }
 
   async getUser(userId: string): Promise<DirectoryUser | undefined> {
     if (userId === this.requester.userId) return this.me();
-    return (await this.loadOrganizations()).colleagues.get(userId);
+    return (await this.loadOrganizations()).colleagues.get(userId) ?? this.usage.person(userId);
   }
 
   async getUsers(userIds: readonly string[]): Promise<DirectoryUser[]> {
@@ -135,15 +140,19 @@ export class AzureDirectory implements DirectoryPort {
     this.assignmentsBySubscription.delete(assignment.subscriptionId);
   }
 
-  /** Not read from Azure DevOps yet: shown as "usage not known" rather than guessed. */
-  async usageOf(_organizationId: string): Promise<OrganizationUsage | undefined> {
-    return undefined;
+  /** The users' access levels, read afresh for every request; unknown for an organization the requester cannot read. */
+  async usageOf(organizationId: string): Promise<OrganizationUsage | undefined> {
+    const organization = await this.getOrganization(organizationId);
+    if (!organization || organization.unreadable) return undefined;
+    return this.usage.usageOf(organization);
   }
 
   async setAccessLevel(change: AccessLevelChange): Promise<void> {
-    throw new DirectoryChangeError(
-      `I cannot change access levels in Azure DevOps from here yet (organization ${change.organizationId}). Change it on the organization's Users page in Azure DevOps: Organization settings, then Users.`,
-    );
+    const organization = await this.getOrganization(change.organizationId);
+    if (!organization || organization.unreadable) {
+      throw new DirectoryChangeError(`I cannot read the organization ${change.organizationId} in Azure DevOps with your sign-in, so no access level was changed in it. Check that you still belong to it, then try again.`);
+    }
+    await this.usage.setAccessLevel(organization, change);
   }
 
   async revokeRole(assignment: RoleAssignment): Promise<void> {

@@ -12,6 +12,8 @@ import { DevOpsHttp } from './devOpsHttp';
 import { ResourceManager } from './resourceManager';
 import { ConcurrencyLimit } from './concurrencyLimit';
 import { RecentReads } from './recentReads';
+import { AzureUsage } from './azureUsage';
+import { UserEntitlements } from './userEntitlements';
 
 /**
  * Calls one user's command may have under way at once: one limit for its directory reads (Azure
@@ -53,11 +55,13 @@ export class AzureBackend implements DirectoryFactory {
     const devOpsToken = this.token(requester, 'azure-devops');
     const http = this.limitedHttp();
     const resourceManager = new ResourceManager(armToken, this.options.endpoints.resourceManager, http);
+    const devOpsHttp = new DevOpsHttp(devOpsToken, http);
     return new AzureDirectory({
       requester,
       resourceManager,
       roleAssignments: new AzureRoleAssignments(resourceManager, this.options.roleAssignments),
-      devOps: new AzureDevOps(new DevOpsHttp(devOpsToken, http), this.options.endpoints),
+      devOps: new AzureDevOps(devOpsHttp, this.options.endpoints),
+      usage: new AzureUsage(new UserEntitlements(devOpsHttp, this.options.endpoints.devOpsEntitlements)),
       tokens: [armToken, devOpsToken],
       recentReads: this.recentReads,
     });
