@@ -34,6 +34,7 @@ export function readAzure(settings: Settings, credentials: BotCredentials | unde
       devOpsGraph: settings.httpsUrl('AZURE_DEVOPS_GRAPH_ENDPOINT', DEFAULT_AZURE_ENDPOINTS.devOpsGraph),
       devOpsCommerce: settings.httpsUrl('AZURE_DEVOPS_COMMERCE_ENDPOINT', DEFAULT_AZURE_ENDPOINTS.devOpsCommerce),
       devOpsWeb: settings.httpsUrl('AZURE_DEVOPS_WEB_ENDPOINT', DEFAULT_AZURE_ENDPOINTS.devOpsWeb),
+      devOpsEntitlements: settings.httpsUrl('AZURE_DEVOPS_ENTITLEMENTS_ENDPOINT', DEFAULT_AZURE_ENDPOINTS.devOpsEntitlements),
       microsoftGraph: settings.httpsUrl('MICROSOFT_GRAPH_ENDPOINT', DEFAULT_AZURE_ENDPOINTS.microsoftGraph),
     },
     http: {

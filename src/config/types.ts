@@ -69,6 +69,8 @@ export interface AzureEndpoints {
   readonly devOpsCommerce: string;
   /** The Azure DevOps web site, for deep links users open (dev.azure.com). */
   readonly devOpsWeb: string;
+  /** Azure DevOps member entitlement management: users' access levels (vsaex.dev.azure.com). */
+  readonly devOpsEntitlements: string;
   /** Microsoft Graph: people search for the billing-manager picker (graph.microsoft.com). */
   readonly microsoftGraph: string;
 }
@@ -109,6 +111,7 @@ export const DEFAULT_AZURE_ENDPOINTS: AzureEndpoints = {
   devOpsGraph: 'https://vssps.dev.azure.com',
   devOpsCommerce: 'https://azdevopscommerce.dev.azure.com',
   devOpsWeb: 'https://dev.azure.com',
+  devOpsEntitlements: 'https://vsaex.dev.azure.com',
   microsoftGraph: 'https://graph.microsoft.com',
 };
 

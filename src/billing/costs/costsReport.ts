@@ -1,5 +1,5 @@
 import type { DirectoryUser } from '../../domain/directory';
-import type { DirectoryPort } from '../../domain/ports/directory';
+import { ReadFailure, type DirectoryPort } from '../../domain/ports/directory';
 import type { Store } from '../../domain/ports/store';
 import { unitPriceCents, type PriceTable } from '../prices';
 import { artifactsLimitOf, paidQuantitiesOf } from '../quantities';
@@ -29,7 +29,7 @@ export async function costsReport(store: Store, directory: DirectoryPort, user: 
   for (const option of options.filter((o) => o.selectable)) {
     const target = await usersAccess(store, directory, user, await directory.getOrganization(option.id));
     if (!target.ok) continue;
-    const usage = await directory.usageOf(option.id);
+    const usage = await usageOrUnknown(directory, option.id);
     const group = await billingGroupOf(store, directory, target.value, usage ?? {});
     const recorded = await store.read((tx) => tx.quantities.get(option.id));
     const meters: MeterCost[] = [];
@@ -68,6 +68,16 @@ export async function costsReport(store: Store, directory: DirectoryPort, user: 
     subscriptions: perSubscription(costed, progress.dayOfMonth, progress.daysInMonth),
     hidden: options.filter((o) => !o.selectable).map((o) => ({ name: o.name, reason: o.reason ?? '' })),
   };
+}
+
+/** An organization whose usage cannot be read (Azure DevOps refused, say) is costed as unknown; the others still are. */
+async function usageOrUnknown(directory: DirectoryPort, organizationId: string): Promise<Awaited<ReturnType<DirectoryPort['usageOf']>>> {
+  try {
+    return await directory.usageOf(organizationId);
+  } catch (error) {
+    if (error instanceof ReadFailure) return undefined;
+    throw error;
+  }
 }
 
 function toJobs(paid: ReturnType<typeof paidQuantitiesOf>): { microsoftHosted: number; selfHosted: number } {

@@ -10,6 +10,7 @@ import { SubscriptionRoles } from './subscriptionRoles';
 import type { RecentReads } from './recentReads';
 import { MICROSOFT_GRAPH, signInFirst } from './azureFailures';
 import type { MicrosoftGraph } from './microsoftGraph';
+import type { AzureUsage } from './azureUsage';
 
 /** The organizations a user belongs to, and the administrators they name, read together. */
 interface OrganizationsRead {
@@ -29,6 +30,8 @@ export interface AzureDirectoryParts {
   readonly recentReads?: RecentReads;
   /** Microsoft Graph people search, or that the user has yet to sign in to it; absent when the bot has no Graph connection. */
   readonly people?: MicrosoftGraph | 'not-signed-in';
+  /** Users' access levels through the user entitlements API. */
+  readonly usage: AzureUsage;
 }
 
 /**
@@ -59,6 +62,7 @@ export class AzureDirectory implements DirectoryPort {
   private readonly recentReads: RecentReads | undefined;
   private readonly people: MicrosoftGraph | 'not-signed-in' | undefined;
   private readonly graphUsers = new Map<string, Promise<DirectoryUser | undefined>>();
+  private readonly usage: AzureUsage;
 
   constructor(parts: AzureDirectoryParts) {
     this.requester = parts.requester;
@@ -69,11 +73,12 @@ export class AzureDirectory implements DirectoryPort {
     this.subscriptionRoles = new SubscriptionRoles(parts.resourceManager, parts.requester.userId);
     this.recentReads = parts.recentReads;
     this.people = parts.people;
+    this.usage = parts.usage;
   }
 
   async getUser(userId: string): Promise<DirectoryUser | undefined> {
     if (userId === this.requester.userId) return this.me();
-    const colleague = (await this.loadOrganizations()).colleagues.get(userId);
+    const colleague = (await this.loadOrganizations()).colleagues.get(userId) ?? this.usage.person(userId);
     if (colleague || !this.people || this.people === 'not-signed-in') return colleague;
     const graph = this.people;
     let found = this.graphUsers.get(userId);
@@ -162,15 +167,19 @@ export class AzureDirectory implements DirectoryPort {
     this.assignmentsBySubscription.delete(assignment.subscriptionId);
   }
 
-  /** Not read from Azure DevOps yet: shown as "usage not known" rather than guessed. */
-  async usageOf(_organizationId: string): Promise<OrganizationUsage | undefined> {
-    return undefined;
+  /** The users' access levels, read afresh for every request; unknown for an organization the requester cannot read. */
+  async usageOf(organizationId: string): Promise<OrganizationUsage | undefined> {
+    const organization = await this.getOrganization(organizationId);
+    if (!organization || organization.unreadable) return undefined;
+    return this.usage.usageOf(organization);
   }
 
   async setAccessLevel(change: AccessLevelChange): Promise<void> {
-    throw new DirectoryChangeError(
-      `I cannot change access levels in Azure DevOps from here yet (organization ${change.organizationId}). Change it on the organization's Users page in Azure DevOps: Organization settings, then Users.`,
-    );
+    const organization = await this.getOrganization(change.organizationId);
+    if (!organization || organization.unreadable) {
+      throw new DirectoryChangeError(`I cannot read the organization ${change.organizationId} in Azure DevOps with your sign-in, so no access level was changed in it. Check that you still belong to it, then try again.`);
+    }
+    await this.usage.setAccessLevel(organization, change);
   }
 
   async revokeRole(assignment: RoleAssignment): Promise<void> {

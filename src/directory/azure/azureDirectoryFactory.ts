@@ -13,6 +13,8 @@ import { DevOpsHttp } from './devOpsHttp';
 import { ResourceManager } from './resourceManager';
 import { ConcurrencyLimit } from './concurrencyLimit';
 import { RecentReads } from './recentReads';
+import { AzureUsage } from './azureUsage';
+import { UserEntitlements } from './userEntitlements';
 
 /**
  * Calls one user's command may have under way at once: one limit for its directory reads (Azure
@@ -58,11 +60,13 @@ export class AzureBackend implements DirectoryFactory {
     const graphToken = requester.tokens?.tokenFor('microsoft-graph');
     const http = this.limitedHttp();
     const resourceManager = new ResourceManager(armToken, this.options.endpoints.resourceManager, http);
+    const devOpsHttp = new DevOpsHttp(devOpsToken, http);
     return new AzureDirectory({
       requester,
       resourceManager,
       roleAssignments: new AzureRoleAssignments(resourceManager, this.options.roleAssignments),
-      devOps: new AzureDevOps(new DevOpsHttp(devOpsToken, http), this.options.endpoints),
+      devOps: new AzureDevOps(devOpsHttp, this.options.endpoints),
+      usage: new AzureUsage(new UserEntitlements(devOpsHttp, this.options.endpoints.devOpsEntitlements)),
       tokens: [armToken, devOpsToken, ...(graphToken ? [graphToken] : [])],
       recentReads: this.recentReads,
       ...(this.options.peopleSearch ? { people: graphToken ? new MicrosoftGraph(graphToken, this.options.endpoints.microsoftGraph, requester.tenantId ?? '', http) : 'not-signed-in' } : {}),

@@ -23,6 +23,8 @@ export interface DevOpsRequest {
   readonly apiVersion: string;
   readonly query?: Readonly<Record<string, string | undefined>>;
   readonly body?: unknown;
+  /** JSON Patch bodies go as application/json-patch+json; everything else as application/json. */
+  readonly contentType?: string;
   readonly action: AzureAction;
   /** Statuses the caller handles itself (typically 404): answered instead of thrown. */
   readonly accept?: readonly number[];
@@ -68,7 +70,7 @@ export class DevOpsHttp {
     }
     url.searchParams.set('api-version', request.apiVersion);
     const headers = createHttpHeaders({ accept: 'application/json' });
-    if (request.body !== undefined) headers.set('content-type', 'application/json');
+    if (request.body !== undefined) headers.set('content-type', request.contentType ?? 'application/json');
     const pipelineRequest = createPipelineRequest({
       url: url.href,
       method: request.method,

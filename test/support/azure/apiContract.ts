@@ -115,6 +115,9 @@ export class ApiContract {
     const resolved = this.resolve(schema);
     if (!resolved || depth > 10) return [];
     const node = resolved.node as Json;
+    // Azure DevOps describes a JSON Patch document as an object that is allOf an array: it is sent as the array.
+    const arrayPart = (Array.isArray(node.allOf) ? (node.allOf as unknown[]) : []).find((part) => (part as Json).type === 'array');
+    if (arrayPart !== undefined && Array.isArray(value)) return this.schemaProblems({ file: resolved.file, node: arrayPart }, value, where, depth + 1);
     if (node.type === 'object' || node.properties || node.required) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) return [`${where} must be an object.`];
       const record = value as Json;

@@ -12,8 +12,9 @@ import {
 } from './emulatedWorld';
 import { getUser, searchUsers } from './emulatedGraph';
 import { testCertificate } from './testCertificate';
+import { ENTITLEMENTS_SPEC, listEntitlements, patchEntitlement } from './entitlementsEmulation';
 
-type ServiceName = 'arm' | 'app' | 'vssps' | 'commerce' | 'graph';
+type ServiceName = 'arm' | 'app' | 'vssps' | 'vsaex' | 'commerce' | 'graph';
 
 const RESOURCE_MANAGER_AUDIENCE = 'https://management.azure.com';
 const DEVOPS_AUDIENCE = '499b84ac-1321-427f-aa17-267ca6975798';
@@ -35,6 +36,7 @@ const SERVICES: Readonly<Record<ServiceName, { readonly mount: string; readonly 
   },
   app: { mount: '/app', specs: [`${DOCS}/profile/7.1/profile.json`, `${DOCS}/account/7.1/accounts.json`], audience: DEVOPS_AUDIENCE },
   vssps: { mount: '/vssps', specs: [`${DOCS}/graph/7.1/graph.json`], audience: DEVOPS_AUDIENCE },
+  vsaex: { mount: '/vsaex', specs: [ENTITLEMENTS_SPEC], audience: DEVOPS_AUDIENCE },
   commerce: { mount: '/commerce', specs: ['stand-ins/azcomm-billing-setup.json'], audience: DEVOPS_AUDIENCE },
   graph: { mount: '/graph', specs: ['stand-ins/microsoft-graph-users.json'], audience: GRAPH_AUDIENCE },
 };
@@ -93,6 +95,7 @@ interface Context {
   readonly params: Readonly<Record<string, string>>;
   readonly query: URLSearchParams;
   readonly body: unknown;
+  readonly contentType: string;
   readonly user: DirectoryUser;
   /** The tenant that issued the token: ARM answers only for subscriptions of that tenant. */
   readonly tokenTenant: string;
@@ -143,6 +146,7 @@ export class AzureEmulator {
       arm: new ApiContract(SERVICES.arm.specs),
       app: new ApiContract(SERVICES.app.specs),
       vssps: new ApiContract(SERVICES.vssps.specs),
+      vsaex: new ApiContract(SERVICES.vsaex.specs),
       commerce: new ApiContract(SERVICES.commerce.specs),
       graph: new ApiContract(SERVICES.graph.specs),
     };
@@ -169,6 +173,7 @@ export class AzureEmulator {
       devOpsProfile: `${this.base}${SERVICES.app.mount}`,
       devOpsGraph: `${this.base}${SERVICES.vssps.mount}`,
       devOpsCommerce: `${this.base}${SERVICES.commerce.mount}`,
+      devOpsEntitlements: `${this.base}${SERVICES.vsaex.mount}`,
       devOpsWeb: 'https://dev.azure.com',
       microsoftGraph: `${this.base}${SERVICES.graph.mount}`,
     };
@@ -260,7 +265,7 @@ export class AzureEmulator {
     if (!user) return unauthorized(service);
     const consistencyLevel = req.headers.consistencylevel;
     return this.dispatch({
-      service, operation: checked.operation, params: checked.pathParameters, query: url.searchParams, body, user, tokenTenant: tenant,
+      service, operation: checked.operation, params: checked.pathParameters, query: url.searchParams, body, contentType: req.headers['content-type'] ?? '', user, tokenTenant: tenant,
       consistencyLevel: typeof consistencyLevel === 'string' ? consistencyLevel : undefined,
     });
   }
@@ -322,6 +327,10 @@ export class AzureEmulator {
         return this.memberships(c);
       case 'Subject Lookup_Lookup Subjects':
         return this.lookup(c);
+      case 'User Entitlements_Search User Entitlements':
+        return this.entitlements(c);
+      case 'User Entitlements_Update User Entitlement':
+        return this.patchEntitlement(c);
       case 'BillingSetup_Get':
         return this.billingSetup(c);
       case 'BillingSetup_Put':
@@ -522,6 +531,18 @@ export class AzureEmulator {
       value[descriptor] = { ...userTemplate, displayName: user.displayName, mailAddress: user.email, principalName: user.email, originId: user.id, origin: 'aad', domain: user.tenantId, descriptor };
     }
     return { status: 200, body: { count: Object.keys(value).length, value } };
+  }
+
+  private entitlements(c: Context): Reply {
+    const organization = this.organizationFor(c);
+    if (!isOrganization(organization)) return organization;
+    return listEntitlements(this.world, organization, c.query.get('continuationToken'), this.pageSize);
+  }
+
+  private patchEntitlement(c: Context): Reply {
+    const organization = this.organizationFor(c);
+    if (!isOrganization(organization)) return organization;
+    return patchEntitlement(this.world, organization, c.user, c.params.userId ?? '', c.body, c.contentType);
   }
 
   private organizationById(c: Context): Organization | Reply {

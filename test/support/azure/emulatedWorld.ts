@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { DirectoryFile, DirectoryUser, Organization, RoleName, Subscription, Tenant } from '../../../src/domain/directory';
+import type { DirectoryFile, DirectoryUser, Entitlement, Organization, OrganizationUsage, RoleName, Subscription, Tenant } from '../../../src/domain/directory';
 import { BUILT_IN_ROLE_IDS } from '../../../src/directory/azure/builtInRoles';
 
 export interface EmulatedAssignment {
@@ -53,6 +53,8 @@ export class EmulatedWorld {
   /** Azure DevOps groups by descriptor; `nestedInAdministrators` names those directly inside PCA, by organization id. */
   readonly devOpsGroups = new Map<string, EmulatedDevOpsGroup>();
   readonly nestedInAdministrators = new Map<string, string[]>();
+  /** Users' access levels by organization id, as the user entitlements API holds them. */
+  readonly entitlements = new Map<string, Entitlement[]>();
 
   constructor(file: DirectoryFile) {
     this.tenants = file.tenants.map((t) => ({ ...t }));
@@ -66,6 +68,20 @@ export class EmulatedWorld {
       role: a.role,
       scope: `/subscriptions/${a.subscriptionId}`,
     }));
+    for (const organization of file.organizations) {
+      // The file lists them on the organization; a loaded directory keeps them under usage.
+      const entry = organization as { readonly usage?: OrganizationUsage; readonly entitlements?: readonly Entitlement[] };
+      this.entitlements.set(organization.id, [...(entry.usage?.entitlements ?? entry.entitlements ?? [])]);
+    }
+  }
+
+  entitlementsOf(organizationId: string): Entitlement[] {
+    let found = this.entitlements.get(organizationId);
+    if (!found) {
+      found = [];
+      this.entitlements.set(organizationId, found);
+    }
+    return found;
   }
 
   user(id: string): DirectoryUser | undefined {

@@ -109,6 +109,7 @@ describe('Configuration', () => {
         devOpsProfile: 'https://app.vssps.visualstudio.com',
         devOpsGraph: 'https://vssps.dev.azure.com',
         devOpsCommerce: 'https://azdevopscommerce.dev.azure.com',
+        devOpsEntitlements: 'https://vsaex.dev.azure.com',
         devOpsWeb: 'https://dev.azure.com',
         microsoftGraph: 'https://graph.microsoft.com',
       },
@@ -123,6 +124,7 @@ describe('Configuration', () => {
       ...AZURE,
       ARM_ENDPOINT: 'https://127.0.0.1:8443/arm/',
       AZURE_DEVOPS_GRAPH_ENDPOINT: 'https://localhost:9443/vssps',
+      AZURE_DEVOPS_ENTITLEMENTS_ENDPOINT: 'https://localhost:9443/vsaex/',
       AZURE_REQUEST_TIMEOUT_SECONDS: '5',
       AZURE_MAX_RETRIES: '0',
       AZURE_MAX_RETRY_AFTER_SECONDS: '30',
@@ -135,6 +137,7 @@ describe('Configuration', () => {
     assert.equal(config.azure?.endpoints.microsoftGraph, 'https://127.0.0.1:8443/graph');
     assert.equal(config.azure?.endpoints.resourceManager, 'https://127.0.0.1:8443/arm');
     assert.equal(config.azure?.endpoints.devOpsGraph, 'https://localhost:9443/vssps');
+    assert.equal(config.azure?.endpoints.devOpsEntitlements, 'https://localhost:9443/vsaex');
     assert.deepEqual(config.azure?.http, { timeoutMs: 5_000, maxRetries: 0, maxRetryAfterMs: 30_000 });
     assert.equal(config.azure?.billingWrites, 'api');
     assert.equal(config.azure?.signIn.tokenExchangeUri, 'api://botid-1234');
