@@ -2,7 +2,7 @@ import { leftoverResourceGroupName } from '../billing/views';
 import type { FlowKind } from '../domain/model';
 import type { BillingChange, ConfirmStep, OrganizationOption, OrganizationStep, SubscriptionStep } from '../billing/views';
 import { singleManagerWarning } from '../billing/managerViews';
-import { choiceStyleFor } from './format';
+import { choiceStyleFor, organizationChoiceFields } from './format';
 import { formatWhen } from '../domain/when';
 import { notificationNotes } from './notificationNotes';
 import { estimateSentence, paidQuantitiesText, paidSummary, quantityChangeFacts } from './quantityCards';
@@ -47,11 +47,7 @@ export function organizationPickerCard(step: OrganizationStep): CardJson {
     step: stepLabel(kind, 1, 'organization'),
     prompt,
     flowId: step.flow.id,
-    choiceStyle: choiceStyleFor(choices.length),
-    defaultChoice: choices.length === 1 ? (choices[0]?.value ?? '') : '',
-    choices,
-    unavailableHeading: choices.length > 0 ? 'Not available' : 'Your organizations',
-    unavailable,
+    ...organizationChoiceFields(choices, unavailable),
   });
 }
 

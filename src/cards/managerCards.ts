@@ -3,7 +3,7 @@ import type {
   ManagerChange, ManagerConfirmStep, ManagerOrganizationStep, ManagerPersonStep, ManagerRoleStep, ManagerView, OrganizationManagers, PersonOption,
 } from '../billing/managerViews';
 import type { ReachView } from '../billing/managers/reach';
-import { choiceStyleFor } from './format';
+import { choiceStyleFor, organizationChoiceFields } from './format';
 import { formatWhen } from '../domain/when';
 import {
   managerConfirmTemplate, managerOrganizationPickerTemplate, managerPersonPickerTemplate, managerRolePickerTemplate, managersTemplate,
@@ -82,11 +82,7 @@ export function managerOrganizationPickerCard(step: ManagerOrganizationStep): Ca
         ? 'You do not belong to any Azure DevOps organization in this directory, so there is nothing to do here.'
         : 'There is no organization where you can do this right now. The reasons, and who can help, are below.',
     flowId: step.flow.id,
-    choiceStyle: choiceStyleFor(choices.length),
-    defaultChoice: choices.length === 1 ? (choices[0]?.value ?? '') : '',
-    choices,
-    unavailableHeading: choices.length > 0 ? 'Not available' : 'Your organizations',
-    unavailable,
+    ...organizationChoiceFields(choices, unavailable),
   });
 }
 

@@ -7,7 +7,7 @@ import type { PaidQuantities } from '../domain/model';
 import { artifactsLimitText } from '../billing/quantities';
 import { FREE_ARTIFACTS_GIB } from '../billing/usage/usageCharges';
 import type { QuantitiesCardData } from './quantityTemplates';
-import { choiceStyleFor } from './format';
+import { billedOrganizationChoices, organizationChoiceFields } from './format';
 import { formatWhen } from '../domain/when';
 import { formatUsd } from './money';
 import { notificationNotes } from './notificationNotes';
@@ -26,10 +26,7 @@ function stepLabel(step: number, what: string): string {
 }
 
 export function quantitiesOrganizationPickerCard(step: PurchaseOrganizationStep): CardJson {
-  const choices = step.organizations
-    .filter((o) => o.selectable)
-    .map((o) => ({ title: o.currentSubscription ? `${o.name} (paid by ${o.currentSubscription.name})` : `${o.name} (no billing yet)`, value: o.id }));
-  const unavailable = step.organizations.filter((o) => !o.selectable).map((o) => ({ name: o.name, reason: o.reason ?? '' }));
+  const { choices, unavailable } = billedOrganizationChoices(step.organizations);
   const prompt = choices.length > 0
     ? 'For which organization do you want to see or change paid quantities?'
     : step.organizations.length === 0
@@ -40,11 +37,7 @@ export function quantitiesOrganizationPickerCard(step: PurchaseOrganizationStep)
     step: stepLabel(1, 'organization'),
     prompt,
     flowId: step.flow.id,
-    choiceStyle: choiceStyleFor(choices.length),
-    defaultChoice: choices.length === 1 ? (choices[0]?.value ?? '') : '',
-    choices,
-    unavailableHeading: choices.length > 0 ? 'Not available' : 'Your organizations',
-    unavailable,
+    ...organizationChoiceFields(choices, unavailable),
   });
 }
 

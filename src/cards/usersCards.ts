@@ -3,7 +3,7 @@ import { wholeNumberText } from '../billing/meters';
 import { FREE_BASIC_USERS } from '../billing/usage/userCharges';
 import type { InactiveUser, StakeholderReview, StakeholdersChanged, UsersOrganizationStep, UsersOverview } from '../billing/users/usersViews';
 import { formatWhen } from '../domain/when';
-import { choiceStyleFor } from './format';
+import { billedOrganizationChoices, organizationChoiceFields } from './format';
 import { formatUsd } from './money';
 import { notificationNotes } from './notificationNotes';
 import { renderCard, type CardJson } from './render';
@@ -16,10 +16,7 @@ export const USERS_FOOTNOTE =
   'Amounts are list-price estimates in USD a month (Basic 6, Basic + Test Plans 52; Stakeholders and Visual Studio subscribers free). Users are billed for the access level assigned to them, from the day it is assigned, pro-rated daily.';
 
 export function usersOrganizationPickerCard(step: UsersOrganizationStep): CardJson {
-  const choices = step.organizations
-    .filter((o) => o.selectable)
-    .map((o) => ({ title: o.currentSubscription ? `${o.name} (paid by ${o.currentSubscription.name})` : `${o.name} (no billing yet)`, value: o.id }));
-  const unavailable = step.organizations.filter((o) => !o.selectable).map((o) => ({ name: o.name, reason: o.reason ?? '' }));
+  const { choices, unavailable } = billedOrganizationChoices(step.organizations);
   const prompt = choices.length > 0
     ? 'Whose users do you want to see?'
     : step.organizations.length === 0
@@ -30,11 +27,7 @@ export function usersOrganizationPickerCard(step: UsersOrganizationStep): CardJs
     step: 'Step 1: organization',
     prompt,
     flowId: step.flow.id,
-    choiceStyle: choiceStyleFor(choices.length),
-    defaultChoice: choices.length === 1 ? (choices[0]?.value ?? '') : '',
-    choices,
-    unavailableHeading: choices.length > 0 ? 'Not available' : 'Your organizations',
-    unavailable,
+    ...organizationChoiceFields(choices, unavailable),
   });
 }
 
