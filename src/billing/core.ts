@@ -82,8 +82,9 @@ export function createCore(deps: CoreDeps): BillingCore {
     ...(deps.peopleSearch ? { peopleSearch: true } : {}),
     ...(deps.billingLinksFor ? { billingLinksFor: deps.billingLinksFor } : {}),
   });
-  const users = new UsersService({ ...common, prices: deps.prices, ...(deps.inactiveDays !== undefined ? { inactiveDays: deps.inactiveDays } : {}) });
+  const linkSource = deps.billingLinksFor ? { billingLinksFor: deps.billingLinksFor } : {};
+  const users = new UsersService({ ...common, ...linkSource, prices: deps.prices, ...(deps.inactiveDays !== undefined ? { inactiveDays: deps.inactiveDays } : {}) });
   const engines = [billing.context.flows, quantities.context.flows, managers.context.flows, users.context.flows];
-  const costs = new CostsService({ directoryFor: deps.directoryFor, store: deps.store, prices: deps.prices, ...(deps.now ? { now: deps.now } : {}) });
+  const costs = new CostsService({ directoryFor: deps.directoryFor, store: deps.store, ...linkSource, prices: deps.prices, ...(deps.now ? { now: deps.now } : {}) });
   return { billing, quantities, managers, users, costs, cancelAll: (caller) => cancelAll(deps.store, engines, caller, deps.reportError) };
 }

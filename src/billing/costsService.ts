@@ -1,9 +1,11 @@
 import type { Caller } from '../domain/caller';
 import { success, type Outcome } from '../domain/outcome';
+import type { BillingLinkPort } from '../domain/ports/billingLinks';
 import type { DirectoryPort } from '../domain/ports/directory';
 import type { Store } from '../domain/ports/store';
 import { costsReport } from './costs/costsReport';
 import type { CostsReport } from './costs/costsViews';
+import { linksFor } from './links/linkChecks';
 import { LIST_PRICES_USD, type PriceTable } from './prices';
 import { directoryProvider, directoryUserOf, unknownCaller, type DirectorySource } from './serviceSupport';
 
@@ -11,6 +13,8 @@ export interface CostsServiceDeps extends DirectorySource {
   readonly store: Store;
   readonly prices?: PriceTable;
   readonly now?: () => Date;
+  /** Where billing links truly live, when not in the store (Azure DevOps). */
+  readonly billingLinksFor?: (caller: Caller) => Promise<BillingLinkPort>;
 }
 
 /** `costs` (also "spend"): what organizations cost this month, read-only. */
@@ -26,6 +30,7 @@ export class CostsService {
     const user = await directoryUserOf(directory, caller);
     if (!user) return unknownCaller(caller);
     const now = this.deps.now?.() ?? new Date();
-    return success(await costsReport(this.deps.store, directory, user, this.deps.prices ?? LIST_PRICES_USD, now));
+    const links = await linksFor({ store: this.deps.store, billingLinksFor: this.deps.billingLinksFor }, caller);
+    return success(await costsReport(this.deps.store, links, directory, user, this.deps.prices ?? LIST_PRICES_USD, now));
   }
 }

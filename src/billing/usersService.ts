@@ -1,6 +1,7 @@
 import type { Caller } from '../domain/caller';
 import type { AccessFlow } from '../domain/model';
 import type { Outcome } from '../domain/outcome';
+import type { BillingLinkPort } from '../domain/ports/billingLinks';
 import { LIST_PRICES_USD, type PriceTable } from './prices';
 import { KeyedQueue } from './serviceSupport';
 import { useCaseContext, type UseCaseDeps } from './useCaseContext';
@@ -18,6 +19,8 @@ export const DEFAULT_INACTIVE_DAYS = 30;
 export interface UsersServiceDeps extends UseCaseDeps {
   readonly prices?: PriceTable;
   readonly inactiveDays?: number;
+  /** Where billing links truly live, when not in the store (Azure DevOps). */
+  readonly billingLinksFor?: (caller: Caller) => Promise<BillingLinkPort>;
 }
 
 /**
@@ -33,6 +36,7 @@ export class UsersService {
       prices: deps.prices ?? LIST_PRICES_USD,
       inactiveDays: deps.inactiveDays ?? DEFAULT_INACTIVE_DAYS,
       perOrganization: new KeyedQueue(),
+      billingLinksFor: deps.billingLinksFor,
     };
   }
 

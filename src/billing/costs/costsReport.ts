@@ -1,6 +1,7 @@
 import type { DirectoryUser } from '../../domain/directory';
 import { ReadFailure, type DirectoryPort } from '../../domain/ports/directory';
 import type { Store } from '../../domain/ports/store';
+import type { LinkReader } from '../links/linkChecks';
 import { unitPriceCents, type PriceTable } from '../prices';
 import { artifactsLimitOf, paidQuantitiesOf } from '../quantities';
 import { named } from '../serviceSupport';
@@ -22,15 +23,15 @@ interface Costed {
  * prices from what the directory says it uses (and what the bot bought), and the total per paying
  * subscription. An estimate: the bill itself is in Azure Cost Management.
  */
-export async function costsReport(store: Store, directory: DirectoryPort, user: DirectoryUser, prices: PriceTable, now: Date): Promise<CostsReport> {
+export async function costsReport(store: Store, links: LinkReader, directory: DirectoryPort, user: DirectoryUser, prices: PriceTable, now: Date): Promise<CostsReport> {
   const progress = monthProgress(now);
-  const options = await usersOptions(store, directory, user);
+  const options = await usersOptions(store, links, directory, user);
   const costed: Costed[] = [];
   for (const option of options.filter((o) => o.selectable)) {
-    const target = await usersAccess(store, directory, user, await directory.getOrganization(option.id));
+    const target = await usersAccess(links, directory, user, await directory.getOrganization(option.id));
     if (!target.ok) continue;
     const usage = await usageOrUnknown(directory, option.id);
-    const group = await billingGroupOf(store, directory, target.value, usage ?? {});
+    const group = await billingGroupOf(store, links, directory, target.value, usage ?? {});
     const recorded = await store.read((tx) => tx.quantities.get(option.id));
     const meters: MeterCost[] = [];
     let usersCents = 0;

@@ -1,9 +1,10 @@
 import type { DirectoryUser, Organization, OrganizationUsage, Subscription } from '../../domain/directory';
 import type { BillingLink } from '../../domain/model';
 import { refusal, success, type Outcome } from '../../domain/outcome';
-import type { DirectoryPort } from '../../domain/ports/directory';
+import { ReadFailure, type DirectoryPort } from '../../domain/ports/directory';
 import type { Store } from '../../domain/ports/store';
 import { joinNames } from '../explanations';
+import type { LinkReader } from '../links/linkChecks';
 import { isProjectCollectionAdministrator, organizationAccess } from '../organizationAccess';
 import { BILLING_ROLES, isBillingManager, principalsWith } from '../roles';
 import { named, namesOf } from '../serviceSupport';
@@ -24,9 +25,9 @@ export interface UsersTarget {
  * Who may see an organization's users and what they cost: its project collection administrators,
  * and the billing managers of the subscription that pays for it.
  */
-export async function usersAccess(store: Store, directory: DirectoryPort, user: DirectoryUser, organization: Organization | undefined): Promise<Outcome<UsersTarget>> {
+export async function usersAccess(links: LinkReader, directory: DirectoryPort, user: DirectoryUser, organization: Organization | undefined): Promise<Outcome<UsersTarget>> {
   if (!organization) return refusal('organization-not-found', 'That organization does not exist, or you cannot see it. Nothing was changed.');
-  const link = await store.read((tx) => tx.links.get(organization.id));
+  const link = await links(organization);
   const administrators = await namesOf(directory, [...new Set([organization.ownerId, ...organization.projectCollectionAdministrators])]);
   const subscription = link ? await directory.getSubscription(link.subscriptionId) : undefined;
   const base = { organization, administrators, ...(link ? { link } : {}), ...(subscription ? { subscription } : {}) };
@@ -49,26 +50,40 @@ export function mayChange(user: DirectoryUser, organization: Organization): bool
   return isProjectCollectionAdministrator(user.id, organization);
 }
 
-/** The organizations of the first step: those the caller belongs to, and those whose billing they manage. */
-export async function usersOptions(store: Store, directory: DirectoryPort, user: DirectoryUser): Promise<OrganizationOption[]> {
+/**
+ * The organizations of the first step: those the caller belongs to, and those whose billing they manage.
+ * Which subscription pays is read through `links`; the store only suggests organizations the caller is
+ * not a member of, since nothing else lists the organizations a subscription pays for.
+ */
+export async function usersOptions(store: Store, links: LinkReader, directory: DirectoryPort, user: DirectoryUser): Promise<OrganizationOption[]> {
   const members = await directory.organizationsOf(user.id);
   const visible = new Set((await directory.subscriptionsVisibleTo(user.id)).map((s) => s.id));
-  const links = await store.read((tx) => tx.links.listBySubscriptions(visible));
+  const recorded = await store.read((tx) => tx.links.listBySubscriptions(visible));
   const managed: Organization[] = [];
-  for (const link of links) {
+  for (const link of recorded) {
     if (!isBillingManager(user.id, await directory.roleAssignmentsOn(link.subscriptionId))) continue;
     const organization = await directory.getOrganization(link.organizationId);
     if (organization) managed.push(organization);
   }
   const seen = new Set<string>();
   const organizations = [...members, ...managed].filter((org) => (seen.has(org.id) ? false : (seen.add(org.id), true)));
+  const failures: ReadFailure[] = [];
   const options = await Promise.all(
     organizations.map(async (org): Promise<OrganizationOption> => {
-      const target = await usersAccess(store, directory, user, org);
-      if (!target.ok) return { ...named(org), selectable: false, reason: target.problem.message };
-      return { ...named(org), selectable: true, ...(target.value.link ? { currentSubscription: billedBy(target.value) } : {}) };
+      try {
+        const target = await usersAccess(links, directory, user, org);
+        if (!target.ok) return { ...named(org), selectable: false, reason: target.problem.message };
+        return { ...named(org), selectable: true, ...(target.value.link ? { currentSubscription: billedBy(target.value) } : {}) };
+      } catch (error) {
+        // One organization whose billing cannot be read is shown with why; the others can still be picked.
+        if (!(error instanceof ReadFailure)) throw error;
+        failures.push(error);
+        return { ...named(org), selectable: false, reason: `Could not read ${org.name}: ${error.message}` };
+      }
     }),
   );
+  // Every organization failing is the sign-in or the service, not one organization: that is the answer.
+  if (failures.length > 0 && failures.length === organizations.length) throw failures[0];
   return options.sort((a, b) => Number(b.selectable) - Number(a.selectable) || a.name.localeCompare(b.name));
 }
 
@@ -88,19 +103,31 @@ export interface BillingGroup {
  * One organization alone, or, under multi-organization billing, every organization in that mode
  * paid by the same subscription: they bill each person once and share the five free Basic users.
  */
-export async function billingGroupOf(store: Store, directory: DirectoryPort, target: UsersTarget, usage: OrganizationUsage): Promise<BillingGroup> {
+export async function billingGroupOf(store: Store, links: LinkReader, directory: DirectoryPort, target: UsersTarget, usage: OrganizationUsage): Promise<BillingGroup> {
   const own: OrganizationEntitlements = { organizationId: target.organization.id, entitlements: usage.entitlements ?? [] };
-  if (usage.billingMode !== 'multiOrg' || !target.link) return { members: [own], others: [] };
-  const links = await store.read((tx) => tx.links.listBySubscriptions(new Set([target.link?.subscriptionId ?? ''])));
+  const paying = target.link?.subscriptionId;
+  if (usage.billingMode !== 'multiOrg' || !paying) return { members: [own], others: [] };
+  const recorded = await store.read((tx) => tx.links.listBySubscriptions(new Set([paying])));
   const members: OrganizationEntitlements[] = [own];
   const others: string[] = [];
-  for (const link of links) {
+  for (const link of recorded) {
     if (link.organizationId === target.organization.id) continue;
     const theirs = await directory.usageOf(link.organizationId);
     const organization = await directory.getOrganization(link.organizationId);
     if (theirs?.billingMode !== 'multiOrg' || !theirs.entitlements || !organization) continue;
+    if (!(await stillPaidBy(links, organization, paying))) continue;
     members.push({ organizationId: link.organizationId, entitlements: theirs.entitlements });
     others.push(organization.name);
   }
   return { members, others: others.sort((a, b) => a.localeCompare(b)) };
+}
+
+/** A recorded link confirmed where links truly live; one that cannot be read leaves that organization out. */
+async function stillPaidBy(links: LinkReader, organization: Organization, subscriptionId: string): Promise<boolean> {
+  try {
+    return (await links(organization))?.subscriptionId.toLowerCase() === subscriptionId.toLowerCase();
+  } catch (error) {
+    if (error instanceof ReadFailure) return false;
+    throw error;
+  }
 }

@@ -1,3 +1,5 @@
+import type { Caller } from '../../domain/caller';
+import type { BillingLinkPort } from '../../domain/ports/billingLinks';
 import type { AccessFlow } from '../../domain/model';
 import type { FlowFamily } from '../flows/engine';
 import type { PriceTable } from '../prices';
@@ -26,6 +28,8 @@ export interface UsersContext extends UseCaseContext<AccessFlow> {
   readonly inactiveDays: number;
   /** Changes to one organization's access levels happen one at a time. */
   readonly perOrganization: KeyedQueue;
+  /** Where billing links truly live, when not in the store (see LinkContext.billingLinksFor). */
+  readonly billingLinksFor: ((caller: Caller) => Promise<BillingLinkPort>) | undefined;
 }
 
 export function accessViewOf(flow: AccessFlow): AccessFlowView {

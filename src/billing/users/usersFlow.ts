@@ -7,6 +7,7 @@ import { directoryUserOf, unknownCaller } from '../serviceSupport';
 import { stakeholderBlock } from '../usage/inactivity';
 import { billUsers, withStakeholders } from '../usage/userCharges';
 import { billingGroupOf, mayChange, usersAccess, usersOptions, type BillingGroup, type UsersTarget } from './usersAccess';
+import { linksFor } from '../links/linkChecks';
 import { accessViewOf, USERS_COMMAND, type UsersContext } from './usersContext';
 import { LEVEL_NAMES, usersOverview } from './usersReport';
 import { billedLevel } from '../usage/userCharges';
@@ -22,7 +23,7 @@ export async function startUsers(context: UsersContext, caller: Caller): Promise
   const directory = await context.directoryFor(caller);
   const user = await directoryUserOf(directory, caller);
   if (!user) return unknownCaller(caller);
-  const organizations = await usersOptions(context.store, directory, user);
+  const organizations = await usersOptions(context.store, await linksFor(context, caller), directory, user);
   const opened = await context.flows.open(caller, user, {});
   return opened.ok ? success({ flow: accessViewOf(opened.value), organizations }) : opened;
 }
@@ -96,10 +97,11 @@ export async function loadAccess(context: UsersContext, caller: Caller, flowId: 
   const { flow, user } = checked.value;
   const chosen = organizationId ?? flow.organizationId;
   if (!chosen) return outOfOrder();
-  const target = await usersAccess(context.store, directory, user, await directory.getOrganization(chosen));
+  const links = await linksFor(context, caller);
+  const target = await usersAccess(links, directory, user, await directory.getOrganization(chosen));
   if (!target.ok) return target;
   const usage = await directory.usageOf(target.value.organization.id);
-  const group = await billingGroupOf(context.store, directory, target.value, usage ?? {});
+  const group = await billingGroupOf(context.store, links, directory, target.value, usage ?? {});
   return success({ directory, user, flow, target: target.value, usage, group });
 }
 

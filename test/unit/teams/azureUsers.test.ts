@@ -123,4 +123,25 @@ describe('users on Azure', function () {
     assert.match(costs.text, /contoso-mobile[\s\S]*I do not know what it uses, so I cannot estimate its costs/);
     assert.match(costs.text, /contoso-web[\s\S]*Paid by Contoso Pay-As-You-Go: [\d.,]+ USD so far this month, 116 USD forecast for the month/);
   });
+
+  // Billing set up or removed in Azure DevOps (the organization settings, or another tool): the bot's store does not know.
+  it('reads who pays from Azure DevOps for users and costs, as status does, not from what the bot recorded', async () => {
+    await bot.store.transaction(async (tx) => tx.links.delete(ORG_WEB));
+    emulator.world.billing.set(ORG_MOBILE, { subscriptionId: SUB_PAYG, updatedBy: vsidOf(ALEX), updatedAt: new Date() });
+    emulator.inject({ operationId: 'User Entitlements_Search User Entitlements', pathIncludes: '/contoso-mobile/', reply: devOpsError(403, 'AccessCheckException', 'Access denied.'), times: 10 });
+
+    const { card } = await usersOfWeb();
+    assert.match(card.text, /Here is who contoso-web pays for, through Contoso Pay-As-You-Go\./);
+    const costs = cardOf(await bot.say('costs')).text;
+    assert.match(costs, /contoso-web[\s\S]*Paid by Contoso Pay-As-You-Go: [\d.,]+ USD so far this month, 116 USD forecast for the month/);
+    assert.match(costs, /contoso-mobile[\s\S]*Paid by Contoso Pay-As-You-Go/);
+
+    emulator.world.billing.delete(ORG_WEB);
+    await bot.store.transaction(async (tx) => {
+      await tx.links.put({ organizationId: ORG_WEB, subscriptionId: SUB_PAYG, linkedBy: ALEX, linkedAt: '2026-11-01T10:00:00.000Z' });
+    });
+    const removed = (await usersOfWeb()).card.text;
+    assert.match(removed, /Here is who contoso-web pays for\./, 'billing removed in Azure DevOps is not shown as set up');
+    assert.doesNotMatch(cardOf(await bot.say('costs')).text, /contoso-web[^\n]*\n[^\n]*Paid by/);
+  });
 });
