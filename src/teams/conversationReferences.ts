@@ -5,9 +5,7 @@ import type { Store } from '../domain/ports/store';
 import type { AddressBook } from '../notifications/addressBook';
 import type { PersonalChatAddress } from '../notifications/transport';
 import { tenantOf } from './identity';
-
-/** The key of the newest conversation of any tenant; no tenant id is empty. */
-const ANY_TENANT = '';
+import { ReferenceIndex } from './referenceIndex';
 
 /** Two welcome events for one install (Teams sends installationUpdate and conversationUpdate, in either order). */
 const WELCOME_DEDUPE_MS = 60_000;
@@ -34,12 +32,8 @@ export interface ReferenceKeeping {
  * reference (100,000 of them took milliseconds per notification).
  */
 export class ConversationReferences implements AddressBook, TeamsAddresses {
-  /** Every reference, by conversation id, as last written. */
-  private readonly byId = new Map<string, StoredConversationReference>();
-  /** The conversation ids of each person's personal chats. */
-  private readonly chatsByPerson = new Map<string, Set<string>>();
-  /** The newest conversation id of each tenant, and of all (ANY_TENANT). */
-  private readonly newestByTenant = new Map<string, string>();
+  /** Every reference as last written, and where to find each person's chats and each tenant's newest. */
+  private readonly index = new ReferenceIndex();
   private prunedAt = Number.NEGATIVE_INFINITY;
 
   private constructor(
@@ -51,7 +45,7 @@ export class ConversationReferences implements AddressBook, TeamsAddresses {
   /** Reads the references saved so far, forgetting the unconfirmed (see pruneIfDue); then answers from memory. */
   static async open(store: Store, now: () => Date = () => new Date(), keeping?: ReferenceKeeping): Promise<ConversationReferences> {
     const references = new ConversationReferences(store, now, keeping);
-    for (const reference of await store.read((tx) => tx.conversations.list())) references.cache(reference);
+    for (const reference of await store.read((tx) => tx.conversations.list())) references.index.cache(reference);
     await references.pruneIfDue();
     return references;
   }
@@ -66,7 +60,7 @@ export class ConversationReferences implements AddressBook, TeamsAddresses {
     if (!this.keeping || now - this.prunedAt < PRUNE_INTERVAL_MS) return 0;
     this.prunedAt = now;
     const cutoff = new Date(now - this.keeping.maxAgeMs).toISOString();
-    const old = [...this.byId.values()].filter((reference) => reference.updatedAt < cutoff).map((reference) => reference.conversationId);
+    const old = [...this.index.all()].filter((reference) => reference.updatedAt < cutoff).map((reference) => reference.conversationId);
     if (old.length === 0) return 0;
     try {
       const forgotten = await this.store.transaction(async (tx) => {
@@ -81,7 +75,7 @@ export class ConversationReferences implements AddressBook, TeamsAddresses {
         }
         return gone;
       });
-      for (const id of forgotten) this.uncache(id);
+      for (const id of forgotten) this.index.uncache(id);
       return forgotten.length;
     } catch (error) {
       // Kept for now; the next look, an hour later, tries again.
@@ -94,7 +88,7 @@ export class ConversationReferences implements AddressBook, TeamsAddresses {
   async remember(context: TurnContext): Promise<void> {
     const next = this.referenceOf(context);
     if (!next) return;
-    const known = this.byId.get(next.conversationId);
+    const known = this.index.get(next.conversationId);
     if (known && sameReference(known, next) && Date.parse(next.updatedAt) - Date.parse(known.updatedAt) < CONFIRMATION_REFRESH_MS) {
       await this.pruneIfDue();
       return;
@@ -107,19 +101,12 @@ export class ConversationReferences implements AddressBook, TeamsAddresses {
       if (next.aadObjectId && (await tx.reach.get(next.aadObjectId))?.status === 'unreachable') await tx.reach.delete(next.aadObjectId);
       return reference;
     });
-    this.cache(saved);
+    this.index.cache(saved);
     await this.pruneIfDue();
   }
 
   personalChatOf(aadObjectId: string): StoredConversationReference | undefined {
-    const ids = this.chatsByPerson.get(aadObjectId);
-    if (!ids) return undefined;
-    const chats: StoredConversationReference[] = [];
-    for (const id of ids) {
-      const chat = this.byId.get(id);
-      if (chat) chats.push(chat);
-    }
-    return newest(chats);
+    return this.index.personalChatOf(aadObjectId);
   }
 
   hasPersonalChat(aadObjectId: string): boolean {
@@ -131,7 +118,7 @@ export class ConversationReferences implements AddressBook, TeamsAddresses {
    * to start a chat, and failing that any conversation of this bot.
    */
   newChatAddress(tenantId: string, aadObjectId: string): PersonalChatAddress | undefined {
-    const source = this.newestOf(tenantId) ?? this.newestOf(ANY_TENANT);
+    const source = this.index.newestOf(tenantId) ?? this.index.newestOfAny();
     if (!source) return undefined;
     return { serviceUrl: source.serviceUrl, channelId: source.channelId, botId: source.botId, tenantId, aadObjectId };
   }
@@ -158,7 +145,7 @@ export class ConversationReferences implements AddressBook, TeamsAddresses {
       await tx.conversations.put(chat);
       return chat;
     });
-    this.cache(saved);
+    this.index.cache(saved);
     return saved;
   }
 
@@ -179,7 +166,7 @@ export class ConversationReferences implements AddressBook, TeamsAddresses {
       await tx.conversations.put(welcomed);
       return { welcome: true, saved: welcomed };
     });
-    if (claim.saved) this.cache(claim.saved);
+    if (claim.saved) this.index.cache(claim.saved);
     return claim.welcome;
   }
 
@@ -188,7 +175,7 @@ export class ConversationReferences implements AddressBook, TeamsAddresses {
     await this.store.transaction(async (tx) => {
       if (await tx.conversations.get(conversationId)) await tx.conversations.delete(conversationId);
     });
-    this.uncache(conversationId);
+    this.index.uncache(conversationId);
   }
 
   /**
@@ -199,79 +186,14 @@ export class ConversationReferences implements AddressBook, TeamsAddresses {
     for (const person of people) {
       const saved = await this.store.read((tx) => tx.conversations.listByPerson(person.id));
       const savedIds = new Set(saved.map((reference) => reference.conversationId));
-      for (const id of [...(this.chatsByPerson.get(person.id) ?? [])]) if (!savedIds.has(id)) this.uncache(id);
-      for (const reference of saved) this.cache(reference);
+      for (const id of this.index.chatIdsOf(person.id)) if (!savedIds.has(id)) this.index.uncache(id);
+      for (const reference of saved) this.index.cache(reference);
     }
     // A tenant this instance has not met yet: where to start chats there is known from any of its
     // conversations, so read them all again (once per new tenant, not per notification).
-    if (people.some((person) => this.newestOf(person.tenantId) === undefined)) {
-      for (const reference of await this.store.read((tx) => tx.conversations.list())) this.cache(reference);
+    if (people.some((person) => this.index.newestOf(person.tenantId) === undefined)) {
+      for (const reference of await this.store.read((tx) => tx.conversations.list())) this.index.cache(reference);
     }
-  }
-
-  private newestOf(tenantId: string): StoredConversationReference | undefined {
-    const id = this.newestByTenant.get(tenantId);
-    return id === undefined ? undefined : this.byId.get(id);
-  }
-
-  /** Keeps a reference just read or written, in place of the one it replaces. */
-  private cache(reference: StoredConversationReference): void {
-    const id = reference.conversationId;
-    const previous = this.byId.get(id);
-    this.byId.set(id, reference);
-    if (previous) this.unindexChat(previous);
-    this.indexChat(reference);
-    const stale: string[] = [];
-    // The tenant it belonged to no longer has it.
-    if (previous?.tenantId !== undefined && previous.tenantId !== reference.tenantId && this.newestByTenant.get(previous.tenantId) === id) stale.push(previous.tenantId);
-    for (const tenant of tenantsOf(reference)) {
-      const currentId = this.newestByTenant.get(tenant);
-      if (currentId === id) {
-        // Still the newest, unless it went back in time.
-        if (previous && reference.updatedAt < previous.updatedAt) stale.push(tenant);
-        continue;
-      }
-      const currentAt = currentId === undefined ? undefined : this.byId.get(currentId)?.updatedAt;
-      if (currentAt === undefined || reference.updatedAt > currentAt) this.newestByTenant.set(tenant, id);
-    }
-    if (stale.length > 0) this.findNewest(stale);
-  }
-
-  private uncache(conversationId: string): void {
-    const previous = this.byId.get(conversationId);
-    if (!previous) return;
-    this.byId.delete(conversationId);
-    this.unindexChat(previous);
-    const stale = tenantsOf(previous).filter((tenant) => this.newestByTenant.get(tenant) === conversationId);
-    if (stale.length > 0) this.findNewest(stale);
-  }
-
-  /** Looks again at every reference for the newest of these tenants: only when the newest one left (an uninstall). */
-  private findNewest(tenants: readonly string[]): void {
-    for (const tenant of tenants) this.newestByTenant.delete(tenant);
-    for (const reference of this.byId.values()) {
-      for (const tenant of tenants) {
-        if (tenant !== ANY_TENANT && reference.tenantId !== tenant) continue;
-        const currentId = this.newestByTenant.get(tenant);
-        const currentAt = currentId === undefined ? undefined : this.byId.get(currentId)?.updatedAt;
-        if (currentAt === undefined || reference.updatedAt > currentAt) this.newestByTenant.set(tenant, reference.conversationId);
-      }
-    }
-  }
-
-  private indexChat(reference: StoredConversationReference): void {
-    if (!reference.aadObjectId || !isPersonal(reference)) return;
-    let ids = this.chatsByPerson.get(reference.aadObjectId);
-    if (!ids) this.chatsByPerson.set(reference.aadObjectId, (ids = new Set()));
-    ids.add(reference.conversationId);
-  }
-
-  private unindexChat(reference: StoredConversationReference): void {
-    if (!reference.aadObjectId) return;
-    const ids = this.chatsByPerson.get(reference.aadObjectId);
-    if (!ids) return;
-    ids.delete(reference.conversationId);
-    if (ids.size === 0) this.chatsByPerson.delete(reference.aadObjectId);
   }
 
   private referenceOf(context: TurnContext): StoredConversationReference | undefined {
@@ -298,18 +220,6 @@ export class ConversationReferences implements AddressBook, TeamsAddresses {
       updatedAt: this.now().toISOString(),
     };
   }
-}
-
-function tenantsOf(reference: StoredConversationReference): string[] {
-  return reference.tenantId === undefined ? [ANY_TENANT] : [reference.tenantId, ANY_TENANT];
-}
-
-function isPersonal(reference: StoredConversationReference): boolean {
-  return reference.conversationType === undefined || reference.conversationType === 'personal';
-}
-
-function newest(references: readonly StoredConversationReference[]): StoredConversationReference | undefined {
-  return references.reduce<StoredConversationReference | undefined>((best, r) => (!best || r.updatedAt > best.updatedAt ? r : best), undefined);
 }
 
 function sameReference(a: StoredConversationReference, b: StoredConversationReference): boolean {

@@ -3,7 +3,8 @@ import { DirectoryFailure } from '../directoryFailure';
 import type { DirectoryRequester } from '../factory';
 import { DirectoryChangeError, type DirectoryPort } from '../../domain/ports/directory';
 import type { AccessLevelChange, DirectoryUser, Organization, OrganizationUsage, RoleAssignment, Subscription, Tenant } from '../../domain/directory';
-import type { AzureDevOps, DevOpsAccount, DevOpsGraphUser, DevOpsProfile } from './azureDevOps';
+import type { AzureDevOps, DevOpsProfile } from './azureDevOps';
+import { readOrganizations, type OrganizationsRead } from './organizationsRead';
 import type { AzureRoleAssignments } from './azureRoleAssignments';
 import type { ResourceManager } from './resourceManager';
 import { SubscriptionRoles } from './subscriptionRoles';
@@ -12,11 +13,6 @@ import { MICROSOFT_GRAPH, signInFirst } from './azureFailures';
 import type { MicrosoftGraph } from './microsoftGraph';
 import type { AzureUsage } from './azureUsage';
 
-/** The organizations a user belongs to, and the administrators they name, read together. */
-interface OrganizationsRead {
-  readonly organizations: readonly Organization[];
-  readonly colleagues: ReadonlyMap<string, DirectoryUser>;
-}
 
 export interface AzureDirectoryParts {
   readonly requester: DirectoryRequester;
@@ -250,7 +246,10 @@ export class AzureDirectory implements DirectoryPort {
 
   /** Reused from the user's recent commands when they read every organization. */
   private loadOrganizations(): Promise<OrganizationsRead> {
-    this.organizations ??= this.recently('organizations', () => this.readOrganizations(), (read) => read.organizations.every((org) => !org.unreadable));
+    this.organizations ??= this.recently('organizations', async () => {
+      const [me, profile] = await Promise.all([this.me(), this.myProfile()]);
+      return readOrganizations(this.devOps, me, profile);
+    }, (read) => read.organizations.every((org) => !org.unreadable));
     return this.organizations;
   }
 
@@ -260,52 +259,4 @@ export class AzureDirectory implements DirectoryPort {
     if (!this.recentReads) return read();
     return this.recentReads.remember(`${this.requester.tenantId ?? ''}/${this.requester.userId}`, question, read, keep);
   }
-
-  /**
-   * Each organization is read on its own: one that refuses (conditional access, a revoked membership,
-   * an outage) is listed with why, and the others still answer. Only when every one fails is it the
-   * sign-in or the service, and then the first failure is the answer.
-   */
-  private async readOrganizations(): Promise<OrganizationsRead> {
-    const [me, profile] = await Promise.all([this.me(), this.myProfile()]);
-    const [memberOf, owned] = await Promise.all([this.devOps.accounts('memberId', profile.id), this.devOps.accounts('ownerId', profile.id)]);
-    const ownedIds = new Set(owned.map((a) => a.accountId));
-    const accounts = uniqueAccounts([...memberOf, ...owned]);
-    const colleagues = new Map<string, DirectoryUser>();
-    const reads = await Promise.all(accounts.map(async (account) => {
-      // Azure DevOps names the owner only to the owner; the owner is always an administrator anyway.
-      const basics = { id: account.accountId, name: account.accountName, ownerId: ownedIds.has(account.accountId) ? me.id : '', members: [me.id] };
-      try {
-        const administrators = await this.devOps.projectCollectionAdministrators(account.accountName);
-        for (const user of administrators.users) {
-          if (user.objectId !== this.requester.userId) colleagues.set(user.objectId, { id: user.objectId, displayName: user.displayName, email: user.mailAddress, tenantId: user.tenantId });
-        }
-        const organization: Organization = {
-          ...basics,
-          tenantId: administrators.tenantId ?? '',
-          projectCollectionAdministrators: administrators.users.map((user) => user.objectId),
-          ...administratorGroupsOf(administrators.users),
-        };
-        return { organization };
-      } catch (error) {
-        if (!(error instanceof DirectoryFailure)) throw error;
-        return { organization: { ...basics, tenantId: '', projectCollectionAdministrators: [], unreadable: error.message } satisfies Organization, failure: error };
-      }
-    }));
-    const failures = reads.flatMap((r) => (r.failure ? [r.failure] : []));
-    if (failures.length > 0 && failures.length === reads.length) throw failures[0];
-    const organizations = reads.map((r) => r.organization).sort((a, b) => a.name.localeCompare(b.name));
-    return { organizations, colleagues };
-  }
-}
-
-function administratorGroupsOf(users: readonly DevOpsGraphUser[]): { administratorGroups?: Record<string, string> } {
-  const through = users.flatMap((user) => (user.throughGroup ? [[user.objectId, user.throughGroup] as const] : []));
-  return through.length > 0 ? { administratorGroups: Object.fromEntries(through) } : {};
-}
-
-function uniqueAccounts(accounts: readonly DevOpsAccount[]): DevOpsAccount[] {
-  const byId = new Map<string, DevOpsAccount>();
-  for (const account of accounts) byId.set(account.accountId, account);
-  return [...byId.values()];
 }
