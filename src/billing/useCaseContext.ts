@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import type { Caller } from '../domain/caller';
+import type { DirectoryUser } from '../domain/directory';
+import { success, type Outcome } from '../domain/outcome';
 import type { DirectoryPort } from '../domain/ports/directory';
 import type { Store } from '../domain/ports/store';
 import { FlowEngine, type EngineFlow, type FlowFamily } from './flows/engine';
 import type { FlowLimits } from './flows/userRateLimit';
 import { TELL_NOBODY, type ChangeNotices } from './notify/managerNotices';
-import { directoryProvider, type DirectorySource } from './serviceSupport';
+import { directoryProvider, directoryUserOf, unknownCaller, type DirectorySource } from './serviceSupport';
 
 /** What every use case is given, whatever it is about; each family of flows adds its own. */
 export interface UseCaseContext<F extends EngineFlow> {
@@ -51,4 +53,20 @@ export function useCaseContext<F extends EngineFlow>(deps: UseCaseDeps, family: 
     newId,
     reportError,
   };
+}
+
+/**
+ * The first moves of every flow start: counted against the person's limit (before the directory is
+ * asked anything, so a refused start costs no call), then who the caller is in the directory.
+ */
+export async function startingCaller<F extends EngineFlow>(
+  context: UseCaseContext<F>,
+  caller: Caller,
+  restart: string,
+): Promise<Outcome<{ readonly directory: DirectoryPort; readonly user: DirectoryUser }>> {
+  const admitted = context.flows.admitStart(caller, restart);
+  if (!admitted.ok) return admitted;
+  const directory = await context.directoryFor(caller);
+  const user = await directoryUserOf(directory, caller);
+  return user ? success({ directory, user }) : unknownCaller(caller);
 }

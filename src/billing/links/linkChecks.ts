@@ -3,10 +3,11 @@ import type { DirectoryUser, Organization, Subscription } from '../../domain/dir
 import type { BillingLink, FlowKind } from '../../domain/model';
 import { refusal, success, type Outcome, type Problem } from '../../domain/outcome';
 import type { CurrentBillingLink } from '../../domain/ports/billingLinks';
-import { ReadFailure, type DirectoryPort } from '../../domain/ports/directory';
+import type { DirectoryPort } from '../../domain/ports/directory';
 import { ineligibilityReasons } from '../eligibility';
 import { explainIneligibility, joinNames, spendingLimitNotKnown } from '../explanations';
 import { FLOW_COMMAND } from '../flows/progress';
+import { optionsPerOrganization } from '../optionsPerOrganization';
 import { organizationAccess } from '../organizationAccess';
 import { isBillingManager, principalsWith, rolesOf } from '../roles';
 import { named, namesOf } from '../serviceSupport';
@@ -48,23 +49,7 @@ export async function linksFor(context: LinkSource, caller: Caller): Promise<Lin
 
 /** The organizations of the first step, each with whether it can be picked and why not. */
 export async function organizationOptions(directory: DirectoryPort, links: LinkReader, user: DirectoryUser, kind: FlowKind): Promise<OrganizationOption[]> {
-  const organizations = await directory.organizationsOf(user.id);
-  const failures: ReadFailure[] = [];
-  const options = await Promise.all(
-    organizations.map(async (org): Promise<OrganizationOption> => {
-      try {
-        return await organizationOption(directory, links, user, org, kind);
-      } catch (error) {
-        // One organization that cannot be read is shown with why; the others can still be picked.
-        if (!(error instanceof ReadFailure)) throw error;
-        failures.push(error);
-        return { ...named(org), selectable: false, reason: `Could not read ${org.name}: ${error.message}` };
-      }
-    }),
-  );
-  // Every organization failing is the sign-in or the service, not one organization: that is the answer.
-  if (failures.length > 0 && failures.length === organizations.length) throw failures[0];
-  return options.sort((a, b) => Number(b.selectable) - Number(a.selectable) || a.name.localeCompare(b.name));
+  return optionsPerOrganization(await directory.organizationsOf(user.id), (org) => organizationOption(directory, links, user, org, kind));
 }
 
 async function organizationOption(directory: DirectoryPort, links: LinkReader, user: DirectoryUser, org: Organization, kind: FlowKind): Promise<OrganizationOption> {

@@ -10,6 +10,7 @@ import { directoryUserOf, named, unknownCaller } from '../serviceSupport';
 import type { ConfirmStep, FlowView, OrganizationStep, SubscriptionStep } from '../views';
 import { checkPlan, linksFor, namedSubscription, organizationOptions, organizationProblem, subscriptionOptions } from './linkChecks';
 import type { LinkContext } from './linkContext';
+import { startingCaller } from '../useCaseContext';
 
 /** Set-up, change and removal of billing: organization → subscription (not for removal) → confirm. */
 export const LINK_FLOWS: FlowFamily<Flow> = {
@@ -26,11 +27,9 @@ export function viewOf(flow: Flow): FlowView {
 
 /** Starts a set-up, change or removal and lists the organizations, each with whether it can be picked. */
 export async function startLinkFlow(context: LinkContext, caller: Caller, kind: FlowKind): Promise<Outcome<OrganizationStep>> {
-  const admitted = context.flows.admitStart(caller, FLOW_COMMAND[kind]);
-  if (!admitted.ok) return admitted;
-  const directory = await context.directoryFor(caller);
-  const user = await directoryUserOf(directory, caller);
-  if (!user) return unknownCaller(caller);
+  const starting = await startingCaller(context, caller, FLOW_COMMAND[kind]);
+  if (!starting.ok) return starting;
+  const { directory, user } = starting.value;
   const organizations = await organizationOptions(directory, await linksFor(context, caller), user, kind);
   const opened = await context.flows.open(caller, user, { kind });
   return opened.ok ? success({ flow: viewOf(opened.value), organizations }) : opened;

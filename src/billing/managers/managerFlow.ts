@@ -7,18 +7,17 @@ import type { DirectoryPort } from '../../domain/ports/directory';
 import { refusal, success, type Outcome } from '../../domain/outcome';
 import { managerRolesOf } from '../managerRules';
 import type { ManagerConfirmStep, ManagerOrganizationStep, ManagerPersonStep, ManagerRoleStep, PersonOption } from '../managerViews';
-import { directoryUserOf, named, namedUser, unknownCaller } from '../serviceSupport';
+import { named, namedUser } from '../serviceSupport';
 import { MANAGER_COMMAND, managerViewOf, type ManagerContext } from './managerContext';
 import { managerOrganizationOptions, managerTarget, namedSubscription, personProblem, personStep, type ManagerTarget } from './managerTarget';
+import { startingCaller } from '../useCaseContext';
 
 /** Starts adding or removing a manager. With an organization (a card's button), goes straight to the person. */
 export async function startManagerFlow(context: ManagerContext, caller: Caller, kind: ManagerFlowKind, organizationId?: string): Promise<Outcome<ManagerOrganizationStep | ManagerPersonStep>> {
   if (context.changedElsewhere !== undefined) return changeElsewhere(context.changedElsewhere);
-  const admitted = context.flows.admitStart(caller, MANAGER_COMMAND[kind]);
-  if (!admitted.ok) return admitted;
-  const directory = await context.directoryFor(caller);
-  const user = await directoryUserOf(directory, caller);
-  if (!user) return unknownCaller(caller);
+  const starting = await startingCaller(context, caller, MANAGER_COMMAND[kind]);
+  if (!starting.ok) return starting;
+  const { directory, user } = starting.value;
   const organizations = await managerOrganizationOptions(directory, await linksFor(context, caller), user, kind);
   const opened = await context.flows.open(caller, user, { kind });
   if (!opened.ok) return opened;

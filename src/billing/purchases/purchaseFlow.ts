@@ -6,10 +6,11 @@ import { refusal, success, type Outcome } from '../../domain/outcome';
 import { artifactsChange, artifactsLimitOf, artifactsLimitText, describeChange, paidQuantitiesOf, sameQuantities } from '../quantities';
 import { readQuantities } from '../quantityInput';
 import type { PurchaseFlowView, PurchaseOrganizationStep, PurchaseReview, QuantitiesStep } from '../quantitiesViews';
-import { directoryUserOf, mutation, named, unknownCaller } from '../serviceSupport';
+import { mutation, named } from '../serviceSupport';
 import type { SubscriptionStep } from '../views';
 import { billedBy, markSeatsExplained, paymentProblem, purchaseAccess, purchaseOptions, quantitiesStep, type PurchaseTarget } from './purchaseAccess';
 import { BUY_COMMAND, purchaseViewOf, type PurchaseContext } from './purchaseContext';
+import { startingCaller } from '../useCaseContext';
 
 /** What "Next" on the quantities card leads to. */
 export type ReviewAnswer =
@@ -20,11 +21,9 @@ export type ReviewAnswer =
 /** Starts a purchase: the organizations the caller may buy for, and why the others are not offered. */
 export async function startPurchase(context: PurchaseContext, caller: Caller): Promise<Outcome<PurchaseOrganizationStep>> {
   if (context.boughtElsewhere !== undefined) return notHere(context.boughtElsewhere);
-  const admitted = context.flows.admitStart(caller, BUY_COMMAND);
-  if (!admitted.ok) return admitted;
-  const directory = await context.directoryFor(caller);
-  const user = await directoryUserOf(directory, caller);
-  if (!user) return unknownCaller(caller);
+  const starting = await startingCaller(context, caller, BUY_COMMAND);
+  if (!starting.ok) return starting;
+  const { directory, user } = starting.value;
   const organizations = await purchaseOptions(context, directory, user);
   const opened = await context.flows.open(caller, user, {});
   return opened.ok ? success({ flow: purchaseViewOf(opened.value), organizations }) : opened;

@@ -5,6 +5,7 @@ import { ReadFailure, type DirectoryPort } from '../../domain/ports/directory';
 import type { Store } from '../../domain/ports/store';
 import { joinNames } from '../explanations';
 import type { LinkReader } from '../links/linkChecks';
+import { optionsPerOrganization } from '../optionsPerOrganization';
 import { isProjectCollectionAdministrator, organizationAccess } from '../organizationAccess';
 import { BILLING_ROLES, isBillingManager, principalsWith } from '../roles';
 import { named, namesOf } from '../serviceSupport';
@@ -67,24 +68,11 @@ export async function usersOptions(store: Store, links: LinkReader, directory: D
   }
   const seen = new Set<string>();
   const organizations = [...members, ...managed].filter((org) => (seen.has(org.id) ? false : (seen.add(org.id), true)));
-  const failures: ReadFailure[] = [];
-  const options = await Promise.all(
-    organizations.map(async (org): Promise<OrganizationOption> => {
-      try {
-        const target = await usersAccess(links, directory, user, org);
-        if (!target.ok) return { ...named(org), selectable: false, reason: target.problem.message };
-        return { ...named(org), selectable: true, ...(target.value.link ? { currentSubscription: billedBy(target.value) } : {}) };
-      } catch (error) {
-        // One organization whose billing cannot be read is shown with why; the others can still be picked.
-        if (!(error instanceof ReadFailure)) throw error;
-        failures.push(error);
-        return { ...named(org), selectable: false, reason: `Could not read ${org.name}: ${error.message}` };
-      }
-    }),
-  );
-  // Every organization failing is the sign-in or the service, not one organization: that is the answer.
-  if (failures.length > 0 && failures.length === organizations.length) throw failures[0];
-  return options.sort((a, b) => Number(b.selectable) - Number(a.selectable) || a.name.localeCompare(b.name));
+  return optionsPerOrganization(organizations, async (org) => {
+    const target = await usersAccess(links, directory, user, org);
+    if (!target.ok) return { ...named(org), selectable: false, reason: target.problem.message };
+    return { ...named(org), selectable: true, ...(target.value.link ? { currentSubscription: billedBy(target.value) } : {}) };
+  });
 }
 
 export function billedBy(target: UsersTarget): Named {

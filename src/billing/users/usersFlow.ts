@@ -3,7 +3,6 @@ import type { DirectoryUser, OrganizationUsage } from '../../domain/directory';
 import type { AccessFlow } from '../../domain/model';
 import { refusal, success, type Outcome } from '../../domain/outcome';
 import type { DirectoryPort } from '../../domain/ports/directory';
-import { directoryUserOf, unknownCaller } from '../serviceSupport';
 import { stakeholderBlock } from '../usage/inactivity';
 import { billUsers, withStakeholders } from '../usage/userCharges';
 import { billingGroupOf, mayChange, usersAccess, usersOptions, type BillingGroup, type UsersTarget } from './usersAccess';
@@ -12,6 +11,7 @@ import { accessViewOf, USERS_COMMAND, type UsersContext } from './usersContext';
 import { LEVEL_NAMES, usersOverview } from './usersReport';
 import { billedLevel } from '../usage/userCharges';
 import type { AccessFlowView, StakeholderPerson, StakeholderReview, UsersOrganizationStep, UsersOverview } from './usersViews';
+import { startingCaller } from '../useCaseContext';
 
 /** What "Make Stakeholder" leads to: the same card with a reason, or the confirmation. */
 export type StakeholderAnswer =
@@ -20,9 +20,9 @@ export type StakeholderAnswer =
 
 /** Starts `users`: the organizations whose users the caller may see, and why the others are not offered. */
 export async function startUsers(context: UsersContext, caller: Caller): Promise<Outcome<UsersOrganizationStep>> {
-  const directory = await context.directoryFor(caller);
-  const user = await directoryUserOf(directory, caller);
-  if (!user) return unknownCaller(caller);
+  const starting = await startingCaller(context, caller, USERS_COMMAND);
+  if (!starting.ok) return starting;
+  const { directory, user } = starting.value;
   const organizations = await usersOptions(context.store, await linksFor(context, caller), directory, user);
   const opened = await context.flows.open(caller, user, {});
   return opened.ok ? success({ flow: accessViewOf(opened.value), organizations }) : opened;

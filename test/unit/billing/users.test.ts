@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { UserRateLimit } from '../../../src/billing/flows/userRateLimit';
 import { UsersService } from '../../../src/billing/usersService';
 import type { Entitlement } from '../../../src/domain/directory';
 import { createMemoryStore, type MemoryStateStore } from '../../../src/store/memoryStore';
@@ -54,6 +55,22 @@ describe('users: making inactive paid users Stakeholders', () => {
   function levelOf(userId: string): Promise<string | undefined> {
     return fake.usageOf(ORG).then((usage) => usage?.entitlements?.find((e) => e.userId === userId)?.accessLevel);
   }
+
+  it('counts a start of users against the per-person limit, and refuses one beyond it before asking the directory', async () => {
+    const limited = new UsersService({ directory: fake, store, flowTtlMs: FLOW_TTL_MS, now: () => START, limits: { starts: new UserRateLimit(2), clicks: new UserRateLimit(100) } });
+    value(await limited.start(caller(PAT)));
+    value(await limited.start(caller(PAT)));
+    let lookups = 0;
+    const getUser = fake.getUser.bind(fake);
+    fake.getUser = (id) => {
+      lookups += 1;
+      return getUser(id);
+    };
+    const refused = problem(await limited.start(caller(PAT)));
+    assert.match(refused.message, /^You started 2 billing tasks in the last minute, which is the most I accept from one person\. Wait \d+ seconds, then type "users" again\. Nothing was changed\.$/);
+    assert.equal(lookups, 0, 'a refused start asks the directory nothing');
+    value(await limited.start(caller(OLIVIA)));
+  });
 
   it('shows counts, the free five, the cost and each saving, then changes exactly the ticked users in one audited write', async () => {
     const flowId = value(await service.start(caller(PAT))).flow.id;
