@@ -114,7 +114,7 @@ export class ConversationReferences implements AddressBook, TeamsAddresses {
   }
 
   /**
-   * Teams' service URL is per region, not per person: any conversation of the same tenant tells where
+   * Teams' service URL is per region, not per person: every conversation of the same tenant tells where
    * to start a chat, and failing that any conversation of this bot.
    */
   newChatAddress(tenantId: string, aadObjectId: string): PersonalChatAddress | undefined {
