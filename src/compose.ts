@@ -4,6 +4,7 @@ import { queueLeftoverEvents } from './billing/notify/leftoverEvents';
 import { ManagerNotices } from './billing/notify/managerNotices';
 import { notificationDigest, notificationMessage } from './cards/notificationCards';
 import type { AzureSignIn, Config } from './config';
+import type { ActualChargesPort } from './domain/ports/actualCharges';
 import type { BillingLinkPort } from './domain/ports/billingLinks';
 import type { Caller } from './domain/caller';
 import { sharedDirectory, type DirectoryFactory } from './directory/factory';
@@ -51,7 +52,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
   let server: RunningServer | undefined;
   let dispatcher: Delivery | undefined;
   try {
-    const { directories, billingLinksFor, sharedDirectory: localDirectory } = await openDirectories(config, warn, store);
+    const { directories, billingLinksFor, actualChargesFor, sharedDirectory: localDirectory } = await openDirectories(config, warn, store);
     logger.info(
       { ...(fileStore ? { stateFile: config.stateFile } : { stateStore: config.stateStore.kind }), directory: config.directory, ...(config.azure ? { azureEndpoints: config.azure.endpoints } : { directoryFile: config.directoryFile }) },
       'State and directory loaded.',
@@ -92,6 +93,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
     const core = createCore({
       directoryFor: (caller: Caller): Promise<DirectoryPort> => directories.directoryFor(caller),
       ...(billingLinksFor ? { billingLinksFor } : {}),
+      ...(actualChargesFor ? { actualChargesFor } : {}),
       store,
       deliveries: sending,
       addresses: references,
@@ -175,6 +177,8 @@ interface Directories {
   readonly sharedDirectory?: DirectoryPort;
   /** Where billing links live when not in the state file. */
   readonly billingLinksFor?: (caller: Caller) => Promise<BillingLinkPort>;
+  /** Where the month's actual charges are read, when there is a bill to read (Azure Cost Management). */
+  readonly actualChargesFor?: (caller: Caller) => Promise<ActualChargesPort>;
 }
 
 /**
@@ -194,7 +198,11 @@ async function openDirectories(config: Config, warn: (message: string) => void, 
     billingWrites: config.azure.billingWrites,
     peopleSearch: config.azure.signIn.graphConnection !== undefined,
   });
-  return { directories: backend, billingLinksFor: async (caller) => backend.billingLinksFor(caller) };
+  return {
+    directories: backend,
+    billingLinksFor: async (caller) => backend.billingLinksFor(caller),
+    actualChargesFor: async (caller) => backend.actualChargesFor(caller),
+  };
 }
 
 /** Where billing managers are added and removed with DIRECTORY=azure without a Microsoft Graph connection, as "add manager" names it. */

@@ -1,5 +1,6 @@
 import type { Caller } from '../domain/caller';
 import type { Outcome } from '../domain/outcome';
+import type { ActualChargesPort } from '../domain/ports/actualCharges';
 import type { BillingLinkPort } from '../domain/ports/billingLinks';
 import type { DirectoryPort } from '../domain/ports/directory';
 import type { Deliveries, TeamsAddresses } from '../domain/ports/notifications';
@@ -20,6 +21,8 @@ export interface CoreDeps {
   readonly directoryFor: (caller: Caller) => Promise<DirectoryPort>;
   /** Present when billing links live outside the store (Azure DevOps). */
   readonly billingLinksFor?: (caller: Caller) => Promise<BillingLinkPort>;
+  /** Present when the bill can be read (Azure Cost Management): `costs` shows actual costs. */
+  readonly actualChargesFor?: (caller: Caller) => Promise<ActualChargesPort>;
   readonly store: Store;
   readonly deliveries: Deliveries;
   readonly addresses: TeamsAddresses;
@@ -85,6 +88,13 @@ export function createCore(deps: CoreDeps): BillingCore {
   const linkSource = deps.billingLinksFor ? { billingLinksFor: deps.billingLinksFor } : {};
   const users = new UsersService({ ...common, ...linkSource, prices: deps.prices, ...(deps.inactiveDays !== undefined ? { inactiveDays: deps.inactiveDays } : {}) });
   const engines = [billing.context.flows, quantities.context.flows, managers.context.flows, users.context.flows];
-  const costs = new CostsService({ directoryFor: deps.directoryFor, store: deps.store, ...linkSource, prices: deps.prices, ...(deps.now ? { now: deps.now } : {}) });
+  const costs = new CostsService({
+    directoryFor: deps.directoryFor,
+    store: deps.store,
+    ...linkSource,
+    ...(deps.actualChargesFor ? { actualChargesFor: deps.actualChargesFor } : {}),
+    prices: deps.prices,
+    ...(deps.now ? { now: deps.now } : {}),
+  });
   return { billing, quantities, managers, users, costs, cancelAll: (caller) => cancelAll(deps.store, engines, caller, deps.reportError) };
 }

@@ -1,5 +1,6 @@
 import type { Caller } from '../domain/caller';
 import { success, type Outcome } from '../domain/outcome';
+import type { ActualChargesPort } from '../domain/ports/actualCharges';
 import type { BillingLinkPort } from '../domain/ports/billingLinks';
 import type { DirectoryPort } from '../domain/ports/directory';
 import type { Store } from '../domain/ports/store';
@@ -15,6 +16,8 @@ export interface CostsServiceDeps extends DirectorySource {
   readonly now?: () => Date;
   /** Where billing links truly live, when not in the store (Azure DevOps). */
   readonly billingLinksFor?: (caller: Caller) => Promise<BillingLinkPort>;
+  /** Where the bill can be read as the caller (Azure Cost Management); without it, costs are estimated. */
+  readonly actualChargesFor?: (caller: Caller) => Promise<ActualChargesPort>;
 }
 
 /** `costs` (also "spend"): what organizations cost this month, read-only. */
@@ -31,6 +34,7 @@ export class CostsService {
     if (!user) return unknownCaller(caller);
     const now = this.deps.now?.() ?? new Date();
     const links = await linksFor({ store: this.deps.store, billingLinksFor: this.deps.billingLinksFor }, caller);
-    return success(await costsReport(this.deps.store, links, directory, user, this.deps.prices ?? LIST_PRICES_USD, now));
+    const charges = this.deps.actualChargesFor ? await this.deps.actualChargesFor(caller) : undefined;
+    return success(await costsReport(this.deps.store, links, directory, user, this.deps.prices ?? LIST_PRICES_USD, now, charges));
   }
 }

@@ -144,7 +144,7 @@ describe('e2e: users and costs', function () {
       const text = await card.innerText();
       assert.match(text, /contoso-web[\s\S]*Paid by Contoso Pay-As-You-Go: [\d.,]+ USD so far this month, [\d.,]+ USD forecast for the month/);
       // The playground draws the donut; the sentence under it has every amount whatever the chart shows.
-      assert.match(text, /By meter, a month: Basic users 0 USD; Basic \+ Test Plans users 52 USD; Microsoft-hosted parallel jobs 80 USD; Self-hosted parallel jobs 15 USD; Artifacts storage 18\.50 USD\./);
+      assert.match(text, /Estimated by meter, a month: Basic users 0 USD; Basic \+ Test Plans users 52 USD; Microsoft-hosted parallel jobs 80 USD; Self-hosted parallel jobs 15 USD; Artifacts storage 18\.50 USD\./);
       assert.match(text, /Per paying subscription[\s\S]*Contoso Pay-As-You-Go/);
     });
   });

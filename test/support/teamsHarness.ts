@@ -5,6 +5,7 @@ import { createCore } from '../../src/billing/core';
 import { LIST_PRICES_USD } from '../../src/billing/prices';
 import { notificationMessage } from '../../src/cards/notificationCards';
 import type { BillingLinkPort } from '../../src/domain/ports/billingLinks';
+import type { ActualChargesPort } from '../../src/domain/ports/actualCharges';
 import type { Caller } from '../../src/domain/caller';
 import type { AzureSignIn } from '../../src/config';
 import type { DirectoryFactory } from '../../src/directory/factory';
@@ -24,6 +25,8 @@ export interface HarnessOptions {
   readonly directories?: DirectoryFactory;
   /** Where billing links live when not in the state store (Azure DevOps). */
   readonly billingLinksFor?: (caller: Caller) => Promise<BillingLinkPort>;
+  /** Where the month's actual charges are read (Azure Cost Management). */
+  readonly actualChargesFor?: (caller: Caller) => Promise<ActualChargesPort>;
   /** Sign-in through teams-ai with this token service, for directories that need the user's tokens. */
   readonly signIn?: { readonly settings: AzureSignIn; readonly tokenService: FakeTokenService };
   readonly logger?: Logger;
@@ -85,6 +88,7 @@ export class TeamsHarness {
     const core = createCore({
       directoryFor,
       ...(options.billingLinksFor ? { billingLinksFor: options.billingLinksFor } : {}),
+      ...(options.actualChargesFor ? { actualChargesFor: options.actualChargesFor } : {}),
       store,
       deliveries: { queued: (keys) => dispatcher.notify(keys) },
       addresses: references,

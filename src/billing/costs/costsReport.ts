@@ -1,4 +1,5 @@
 import type { DirectoryUser } from '../../domain/directory';
+import type { ActualChargesPort } from '../../domain/ports/actualCharges';
 import { ReadFailure, type DirectoryPort } from '../../domain/ports/directory';
 import type { Store } from '../../domain/ports/store';
 import type { LinkReader } from '../links/linkChecks';
@@ -8,25 +9,21 @@ import { named } from '../serviceSupport';
 import { billArtifacts, billParallelJobs } from '../usage/usageCharges';
 import { billUsers } from '../usage/userCharges';
 import { billedBy, billingGroupOf, usersAccess, usersOptions } from '../users/usersAccess';
-import type { CostsReport, MeterCost, OrganizationCost, SubscriptionCost } from './costsViews';
+import { actualCostOf, type ActualOrEstimate } from './actualCosts';
+import type { CostsReport, MeterCost } from './costsViews';
 import { monthProgress, soFarCents } from './monthShare';
-
-interface Costed {
-  readonly cost: OrganizationCost;
-  /** The users' share, counted once per billing group in the subscription's total. */
-  readonly usersCents: number;
-  readonly groupKey: string;
-}
+import { perSubscription, type CostedOrganization } from './subscriptionTotals';
 
 /**
  * What each organization the caller administers or pays for costs this month, by meter, at list
  * prices from what the directory says it uses (and what the bot bought), and the total per paying
- * subscription. An estimate: the bill itself is in Azure Cost Management.
+ * subscription. Where `charges` can read the bill (Azure Cost Management), an organization's actual
+ * costs are shown beside it; where it cannot, the estimate stands, with why.
  */
-export async function costsReport(store: Store, links: LinkReader, directory: DirectoryPort, user: DirectoryUser, prices: PriceTable, now: Date): Promise<CostsReport> {
+export async function costsReport(store: Store, links: LinkReader, directory: DirectoryPort, user: DirectoryUser, prices: PriceTable, now: Date, charges?: ActualChargesPort): Promise<CostsReport> {
   const progress = monthProgress(now);
   const options = await usersOptions(store, links, directory, user);
-  const costed: Costed[] = [];
+  const costed: CostedOrganization[] = [];
   for (const option of options.filter((o) => o.selectable)) {
     const target = await usersAccess(links, directory, user, await directory.getOrganization(option.id));
     if (!target.ok) continue;
@@ -49,10 +46,14 @@ export async function costsReport(store: Store, links: LinkReader, directory: Di
       if (artifacts) meters.push({ meter: 'Artifacts storage', monthlyCents: billArtifacts({ ...artifacts, usageLimit: limit }, prices).monthlyCents });
     }
     const monthlyCents = meters.reduce((sum, m) => sum + m.monthlyCents, 0);
+    const organization = named(target.value.organization);
+    const paying = target.value.link ? billedBy(target.value) : undefined;
+    const fromBill: ActualOrEstimate | undefined = paying && charges ? await actualCostOf(charges, organization, paying, now, progress.daysInMonth) : undefined;
     costed.push({
       cost: {
-        organization: named(target.value.organization),
-        ...(target.value.link ? { billedBy: billedBy(target.value) } : {}),
+        organization,
+        ...(paying ? { billedBy: paying } : {}),
+        ...fromBill,
         usageKnown: usage !== undefined,
         meters,
         monthlyCents,
@@ -83,24 +84,4 @@ async function usageOrUnknown(directory: DirectoryPort, organizationId: string):
 
 function toJobs(paid: ReturnType<typeof paidQuantitiesOf>): { microsoftHosted: number; selfHosted: number } {
   return { microsoftHosted: paid.microsoftHostedJobs, selfHosted: paid.selfHostedJobs };
-}
-
-/** Users billed together under multi-organization billing are counted once in their subscription's total. */
-function perSubscription(costed: readonly Costed[], day: number, days: number): SubscriptionCost[] {
-  type Entry = { subscription: { id: string; name: string }; organizations: string[]; cents: number; groups: Set<string> };
-  const bySubscription = new Map<string, Entry>();
-  for (const { cost, usersCents, groupKey } of costed) {
-    if (!cost.billedBy) continue;
-    const entry: Entry = bySubscription.get(cost.billedBy.id) ?? { subscription: cost.billedBy, organizations: [], cents: 0, groups: new Set<string>() };
-    entry.organizations.push(cost.organization.name);
-    entry.cents += cost.monthlyCents - (entry.groups.has(groupKey) ? usersCents : 0);
-    entry.groups.add(groupKey);
-    bySubscription.set(cost.billedBy.id, entry);
-  }
-  return [...bySubscription.values()].map((e) => ({
-    subscription: e.subscription,
-    organizations: e.organizations,
-    soFarCents: soFarCents(e.cents, day, days),
-    forecastCents: e.cents,
-  }));
 }

@@ -15,6 +15,8 @@ import { ConcurrencyLimit } from './concurrencyLimit';
 import { RecentReads } from './recentReads';
 import { AzureUsage } from './azureUsage';
 import { UserEntitlements } from './userEntitlements';
+import { AzureActualCharges } from './azureActualCharges';
+import { CostManagement } from './costManagement';
 
 /**
  * Calls one user's command may have under way at once: one limit for its directory reads (Azure
@@ -41,8 +43,8 @@ export interface AzureBackendOptions {
 
 /**
  * Everything DIRECTORY=azure offers, built per requester from their own tokens: the directory, role
- * assignment writes (for backup managers) and the billing link. Nothing here holds an identity or a
- * token of the bot's own.
+ * assignment writes (for backup managers), the billing link and the month's actual charges. Nothing
+ * here holds an identity or a token of the bot's own.
  */
 export class AzureBackend implements DirectoryFactory {
   readonly requiredSignIns: readonly TokenAudience[] = TOKEN_AUDIENCES;
@@ -80,6 +82,12 @@ export class AzureBackend implements DirectoryFactory {
   billingLinksFor(requester: DirectoryRequester): AzureBillingLinks {
     const http = new DevOpsHttp(this.token(requester, 'azure-devops'), this.limitedHttp());
     return new AzureBillingLinks(new BillingSetupClient(http, this.options.endpoints.devOpsCommerce), this.options.billingWrites, this.options.endpoints.devOpsWeb);
+  }
+
+  /** This month's charges from Azure Cost Management, read with the requester's Azure Resource Manager token. */
+  actualChargesFor(requester: DirectoryRequester): AzureActualCharges {
+    const costManagement = new CostManagement(this.token(requester, 'azure-resource-manager'), this.options.endpoints.resourceManager, this.limitedHttp());
+    return new AzureActualCharges(costManagement);
   }
 
   private limitedHttp(): AzureHttpOptions {

@@ -6,6 +6,7 @@ import { retryAfterMs } from './azureHttp';
 export const RESOURCE_MANAGER = 'Azure Resource Manager';
 export const AZURE_DEVOPS = 'Azure DevOps';
 export const MICROSOFT_GRAPH = 'Microsoft Graph';
+export const COST_MANAGEMENT = 'Azure Cost Management';
 
 /** What the bot was doing when a call failed, in words a user reads after "Azure refused to ...". */
 export interface AzureAction {
@@ -18,7 +19,7 @@ export interface AzureAction {
 }
 
 interface ServiceCall {
-  readonly service: typeof RESOURCE_MANAGER | typeof AZURE_DEVOPS | typeof MICROSOFT_GRAPH;
+  readonly service: typeof RESOURCE_MANAGER | typeof AZURE_DEVOPS | typeof MICROSOFT_GRAPH | typeof COST_MANAGEMENT;
   readonly audience: TokenAudience;
   readonly action: AzureAction;
   readonly timeoutMs: number;

@@ -101,13 +101,21 @@ function isTransientNetworkError(error: RestError): boolean {
   return typeof error.code === 'string' && TRANSIENT_NETWORK_ERRORS.has(error.code);
 }
 
+const COST_MANAGEMENT_RETRY_HEADERS = [
+  'x-ms-ratelimit-microsoft.costmanagement-entity-retry-after',
+  'x-ms-ratelimit-microsoft.costmanagement-tenant-retry-after',
+  'x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after',
+  'x-ms-ratelimit-microsoft.consumption-retry-after',
+];
+
 /** Retry-After in milliseconds: the millisecond headers Azure sends, or the standard one in seconds or as a date. */
 export function retryAfterMs(response: PipelineResponse): number | undefined {
   for (const header of ['retry-after-ms', 'x-ms-retry-after-ms']) {
     const value = Number(response.headers.get(header));
     if (response.headers.get(header) !== undefined && Number.isFinite(value) && value >= 0) return value;
   }
-  const standard = response.headers.get('retry-after');
+  // Cost Management throttles per entity and per tenant, and names the wait in its own headers (seconds).
+  const standard = response.headers.get('retry-after') ?? COST_MANAGEMENT_RETRY_HEADERS.map((h) => response.headers.get(h)).find((v) => v !== undefined);
   if (standard === undefined || standard.trim() === '') return undefined;
   const seconds = Number(standard);
   if (Number.isFinite(seconds) && seconds >= 0) return seconds * 1000;

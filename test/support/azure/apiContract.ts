@@ -56,7 +56,8 @@ export interface RequestToCheck {
 
 /**
  * The operations of a set of OpenAPI 2.0 files, and the check of one request against them:
- * method, path template, api-version, required and unknown query parameters, required body fields.
+ * method, path template, api-version, required and unknown query parameters, required body fields
+ * and the sizes of body arrays.
  */
 export class ApiContract {
   private readonly cache = new Map<string, Json>();
@@ -133,6 +134,8 @@ export class ApiContract {
     }
     if (node.type === 'array' && node.items) {
       if (!Array.isArray(value)) return [`${where} must be an array.`];
+      if (typeof node.minItems === 'number' && value.length < node.minItems) return [`${where} must have at least ${node.minItems} items.`];
+      if (typeof node.maxItems === 'number' && value.length > node.maxItems) return [`${where} may have at most ${node.maxItems} items.`];
       return value.flatMap((item, i) => this.schemaProblems({ file: resolved.file, node: node.items }, item, `${where}[${i}]`, depth + 1));
     }
     if (node.type === 'string' && typeof value !== 'string') return [`${where} must be a string.`];

@@ -13,6 +13,7 @@ import {
 import { getUser, searchUsers } from './emulatedGraph';
 import { testCertificate } from './testCertificate';
 import { ENTITLEMENTS_SPEC, listEntitlements, patchEntitlement } from './entitlementsEmulation';
+import { COST_MANAGEMENT_SPEC, queryUsage, type EmulatedCharge } from './costEmulation';
 
 type ServiceName = 'arm' | 'app' | 'vssps' | 'vsaex' | 'commerce' | 'graph';
 
@@ -31,6 +32,7 @@ const SERVICES: Readonly<Record<ServiceName, { readonly mount: string; readonly 
       `${ARM}/resources/resource-manager/Microsoft.Resources/stable/2022-12-01/subscriptions.json`,
       `${ARM}/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleAssignmentsCalls.json`,
       `${ARM}/authorization/resource-manager/Microsoft.Authorization/stable/2022-04-01/authorization-RoleDefinitionsCalls.json`,
+      COST_MANAGEMENT_SPEC,
     ],
     audience: RESOURCE_MANAGER_AUDIENCE,
   },
@@ -120,6 +122,8 @@ export class AzureEmulator {
   readonly requests: RecordedRequest[] = [];
   readonly violations: string[] = [];
   readonly world: EmulatedWorld;
+  /** What Azure Cost Management has charged, line by line: tests put the month's charges here. */
+  readonly bill: EmulatedCharge[] = [];
   private readonly contracts: Readonly<Record<ServiceName, ApiContract>>;
   private readonly faults: { fault: Fault; left: number }[] = [];
   private readonly issuedPages = new Set<string>();
@@ -342,6 +346,8 @@ export class AzureEmulator {
         return searchUsers(this.world.users.filter((u) => u.tenantId === c.tokenTenant), c.query, c.consistencyLevel);
       case 'Users_Get':
         return getUser(this.world.users.filter((u) => u.tenantId === c.tokenTenant), c.params.id ?? '', c.query);
+      case 'Query_Usage':
+        return this.queryUsage(c);
       default:
         return this.violation(`The spec describes ${c.operation.operationId}, but the emulator does not answer it: the client was not expected to call it.`);
     }
@@ -361,6 +367,24 @@ export class AzureEmulator {
       body.nextLink = next.href;
     }
     return { status: 200, body };
+  }
+
+  /** Cost Management pages its rows by a nextLink with a $skiptoken, which the client posts the same query to. */
+  private queryUsage(c: Context): Reply {
+    const scope = c.params.scope ?? '';
+    const subscription = this.world.subscription(this.subscriptionOfScope(scope) ?? '');
+    if (subscription && subscription.tenantId !== c.tokenTenant) return wrongTenant(subscription.tenantId);
+    const start = Number(c.query.get('$skiptoken') ?? '0');
+    const outcome = queryUsage({ world: this.world, bill: this.bill, user: c.user, scope, body: c.body, start, pageSize: this.pageSize });
+    if ('violation' in outcome) return this.violation(outcome.violation);
+    if (!outcome.more) return { status: outcome.status, body: outcome.body };
+    const token = String(start + this.pageSize);
+    this.issuedPages.add(token);
+    const next = new URL(`${this.base}${SERVICES[c.service].mount}${pathOf(c)}`);
+    next.searchParams.set('api-version', c.query.get('api-version') ?? '');
+    next.searchParams.set('$skiptoken', token);
+    const properties = outcome.body.properties as Record<string, unknown>;
+    return { status: outcome.status, body: { ...outcome.body, properties: { ...properties, nextLink: next.href } } };
   }
 
   private getSubscription(c: Context): Reply {

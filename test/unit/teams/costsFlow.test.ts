@@ -65,7 +65,8 @@ describe('costs on cards (the demo world, 26 November)', () => {
     await setUp(ORG_WEB);
     const card = cardOf(await bot.say('spend'));
     assert.match(card.text, /Day 26 of 30/);
-    assert.match(card.text, /contoso-web\nPaid by Contoso Pay-As-You-Go: 198\.90 USD so far this month, 229\.50 USD forecast for the month\./);
+    assert.match(card.text, /contoso-web\nPaid by Contoso Pay-As-You-Go: 198\.90 USD so far this month, 229\.50 USD forecast for the month, estimated at list prices\./);
+    assert.match(card.text, /Estimated at list prices\./);
     const [donut] = charts(card);
     assert.ok(donut, card.text);
     assert.deepEqual(donut.data, [
@@ -78,24 +79,24 @@ describe('costs on cards (the demo world, 26 November)', () => {
     const fallback = donut.fallback as { type: string; facts: { title: string; value: string }[] };
     assert.equal(fallback.type, 'FactSet');
     assert.deepEqual(fallback.facts.map((f) => `${f.title}: ${f.value}`), [
-      'Basic users: 12 USD a month',
-      'Basic + Test Plans users: 104 USD a month',
-      'Microsoft-hosted parallel jobs: 80 USD a month',
-      'Self-hosted parallel jobs: 15 USD a month',
-      'Artifacts storage: 18\\.50 USD a month',
+      'Basic users: 12 USD a month (estimate)',
+      'Basic + Test Plans users: 104 USD a month (estimate)',
+      'Microsoft-hosted parallel jobs: 80 USD a month (estimate)',
+      'Self-hosted parallel jobs: 15 USD a month (estimate)',
+      'Artifacts storage: 18\\.50 USD a month (estimate)',
     ]);
-    assert.match(card.text, /By meter, a month: Basic users 12 USD; Basic \+ Test Plans users 104 USD; Microsoft-hosted parallel jobs 80 USD; Self-hosted parallel jobs 15 USD; Artifacts storage 18\.50 USD\./);
-    assert.match(card.text, /Per paying subscription\nContoso Pay-As-You-Go \(41cc4f36-a157-4ec6-97a4-346cb65c3452\)\n198[\\]*\.90 USD so far, 229\.50 USD forecast for the month \(contoso-web\)/, 'a number that starts a fact is escaped, so it is no list');
+    assert.match(card.text, /Estimated by meter, a month: Basic users 12 USD; Basic \+ Test Plans users 104 USD; Microsoft-hosted parallel jobs 80 USD; Self-hosted parallel jobs 15 USD; Artifacts storage 18\.50 USD\./);
+    assert.match(card.text, /Per paying subscription\nContoso Pay-As-You-Go \(41cc4f36-a157-4ec6-97a4-346cb65c3452\)\n198[\\]*\.90 USD so far, 229\.50 USD forecast for the month, estimated at list prices \(contoso-web\)/, 'a number that starts a fact is escaped, so it is no list');
   });
 
   it('counts users billed together under multi-organization billing once in the subscription total', async () => {
     await setUp(ORG_WEB);
     await setUp(ORG_MOBILE);
     const card = cardOf(await bot.say('costs'));
-    assert.match(card.text, /contoso-mobile\nPaid by Contoso Pay-As-You-Go: [\d.,]+ USD so far this month, 122 USD forecast for the month\./);
+    assert.match(card.text, /contoso-mobile\nPaid by Contoso Pay-As-You-Go: [\d.,]+ USD so far this month, 122 USD forecast for the month, estimated at list prices\./);
     assert.match(card.text, /Users are billed together with contoso-web \(multi-organization billing\)/);
-    assert.match(card.text, /contoso-web\nPaid by Contoso Pay-As-You-Go: [\d.,]+ USD so far this month, 235\.50 USD forecast for the month\./);
-    assert.match(card.text, /235\.50 USD forecast for the month \(contoso-mobile and contoso-web\)/);
+    assert.match(card.text, /contoso-web\nPaid by Contoso Pay-As-You-Go: [\d.,]+ USD so far this month, 235\.50 USD forecast for the month, estimated at list prices\./);
+    assert.match(card.text, /235\.50 USD forecast for the month, estimated at list prices \(contoso-mobile and contoso-web\)/);
   });
 
   it('keeps costs out of group chats', async () => {
