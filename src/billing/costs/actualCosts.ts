@@ -5,14 +5,19 @@ import type { ActualCost } from './costsViews';
 /** The bill's figures for one organization, or why the estimate stands in for them. */
 export type ActualOrEstimate = { readonly actual: ActualCost } | { readonly estimateBecause: string };
 
-/** Asks the bill what the organization was charged this month, as the caller may see it. */
-export async function actualCostOf(charges: ActualChargesPort, organization: Named, subscription: Named, now: Date, daysInMonth: number): Promise<ActualOrEstimate> {
-  const answer = await charges.monthToDate({ organization: { id: organization.id, name: organization.name }, subscriptionId: subscription.id, now });
-  if (answer.kind === 'actual') return { actual: actualCost(answer.charges, daysInMonth) };
+/**
+ * Asks the bill what each organization a subscription pays for was charged this month, as the
+ * caller may see it: one answer for all of them, since access to the bill is per subscription.
+ */
+export async function actualCostsOf(charges: ActualChargesPort, subscription: Named, organizations: readonly Named[], now: Date, daysInMonth: number): Promise<Map<string, ActualOrEstimate>> {
+  const answer = await charges.monthToDate({ organizations: organizations.map((o) => ({ id: o.id, name: o.name })), subscriptionId: subscription.id, now });
+  if (answer.kind === 'actual') {
+    return new Map(organizations.map((o) => [o.id, { actual: actualCost(answer.byOrganization.get(o.id) ?? { currency: '', meters: [], throughDay: 0 }, daysInMonth) }]));
+  }
   const why = answer.kind === 'no-access'
     ? `You may not read the actual costs of ${subscription.name}, so this is a list-price estimate.`
     : `I could not read the actual costs of ${subscription.name} just now, so this is a list-price estimate.`;
-  return { estimateBecause: `${why} ${answer.message}` };
+  return new Map(organizations.map((o) => [o.id, { estimateBecause: `${why} ${answer.message}` }]));
 }
 
 /**

@@ -6,10 +6,11 @@ import type { LinkReader } from '../links/linkChecks';
 import { unitPriceCents, type PriceTable } from '../prices';
 import { artifactsLimitOf, paidQuantitiesOf } from '../quantities';
 import { named } from '../serviceSupport';
+import type { Named } from '../views';
 import { billArtifacts, billParallelJobs } from '../usage/usageCharges';
 import { billUsers } from '../usage/userCharges';
 import { billedBy, billingGroupOf, usersAccess, usersOptions } from '../users/usersAccess';
-import { actualCostOf, type ActualOrEstimate } from './actualCosts';
+import { actualCostsOf, type ActualOrEstimate } from './actualCosts';
 import type { CostsReport, MeterCost } from './costsViews';
 import { monthProgress, soFarCents } from './monthShare';
 import { perSubscription, type CostedOrganization } from './subscriptionTotals';
@@ -46,14 +47,10 @@ export async function costsReport(store: Store, links: LinkReader, directory: Di
       if (artifacts) meters.push({ meter: 'Artifacts storage', monthlyCents: billArtifacts({ ...artifacts, usageLimit: limit }, prices).monthlyCents });
     }
     const monthlyCents = meters.reduce((sum, m) => sum + m.monthlyCents, 0);
-    const organization = named(target.value.organization);
-    const paying = target.value.link ? billedBy(target.value) : undefined;
-    const fromBill: ActualOrEstimate | undefined = paying && charges ? await actualCostOf(charges, organization, paying, now, progress.daysInMonth) : undefined;
     costed.push({
       cost: {
-        organization,
-        ...(paying ? { billedBy: paying } : {}),
-        ...fromBill,
+        organization: named(target.value.organization),
+        ...(target.value.link ? { billedBy: billedBy(target.value) } : {}),
         usageKnown: usage !== undefined,
         meters,
         monthlyCents,
@@ -64,12 +61,29 @@ export async function costsReport(store: Store, links: LinkReader, directory: Di
       groupKey: group.members.map((m) => m.organizationId).sort().join('|'),
     });
   }
+  const withBill = charges ? await withActualCosts(charges, costed, now, progress.daysInMonth) : costed;
   return {
     ...progress,
-    organizations: costed.map((c) => c.cost),
-    subscriptions: perSubscription(costed, progress.dayOfMonth, progress.daysInMonth),
+    organizations: withBill.map((c) => c.cost),
+    subscriptions: perSubscription(withBill, progress.dayOfMonth, progress.daysInMonth),
     hidden: options.filter((o) => !o.selectable).map((o) => ({ name: o.name, reason: o.reason ?? '' })),
   };
+}
+
+/** The bill's figures beside each paid organization's estimate, read once per paying subscription. */
+async function withActualCosts(charges: ActualChargesPort, costed: readonly CostedOrganization[], now: Date, daysInMonth: number): Promise<CostedOrganization[]> {
+  const bySubscription = new Map<string, { subscription: Named; organizations: Named[] }>();
+  for (const { cost } of costed) {
+    if (!cost.billedBy) continue;
+    const entry = bySubscription.get(cost.billedBy.id) ?? { subscription: cost.billedBy, organizations: [] };
+    entry.organizations.push(cost.organization);
+    bySubscription.set(cost.billedBy.id, entry);
+  }
+  const fromBill = new Map<string, ActualOrEstimate>();
+  for (const { subscription, organizations } of bySubscription.values()) {
+    for (const [id, answer] of await actualCostsOf(charges, subscription, organizations, now, daysInMonth)) fromBill.set(id, answer);
+  }
+  return costed.map((c) => ({ ...c, cost: { ...c.cost, ...fromBill.get(c.cost.organization.id) } }));
 }
 
 /** An organization whose usage cannot be read (Azure DevOps refused, say) is costed as unknown; the others still are. */

@@ -2,11 +2,11 @@ import type { ActualChargesAnswer, ActualChargesPort, ActualChargesRequest } fro
 import { DirectoryFailure } from '../directoryFailure';
 import { COST_MANAGEMENT } from './azureFailures';
 import type { CostManagement } from './costManagement';
-import { chargesOf, CostQueryShapeError, monthToDateQuery, organizationResourceId } from './costQuery';
+import { chargesByResource, CostQueryShapeError, monthToDateQuery, organizationResourceId } from './costQuery';
 
 /**
- * What Azure Cost Management says an organization's resource was charged this month, read as the
- * signed-in user. Not being allowed to read it, and Cost Management failing, are answers: `costs`
+ * What Azure Cost Management says the organizations' resources were charged this month, one query
+ * per paying subscription, read as the signed-in user. Not being allowed to read it, and Cost Management failing, are answers: `costs`
  * then shows its estimate and says why. A sign-in that Azure no longer accepts is thrown, so that
  * the user is asked to sign in again as for any other read.
  */
@@ -14,16 +14,19 @@ export class AzureActualCharges implements ActualChargesPort {
   constructor(private readonly costManagement: CostManagement) {}
 
   async monthToDate(request: ActualChargesRequest): Promise<ActualChargesAnswer> {
-    const resourceId = organizationResourceId(request.subscriptionId, request.organization);
+    const resources = request.organizations.map((organization) => ({ organization, resourceId: organizationResourceId(request.subscriptionId, organization) }));
+    const names = request.organizations.map((o) => o.name).join(', ');
     try {
-      const pages = await this.costManagement.query(request.subscriptionId, monthToDateQuery(resourceId, request.now), {
-        doing: `read this month's costs of ${request.organization.name} in subscription ${request.subscriptionId}`,
+      const pages = await this.costManagement.query(request.subscriptionId, monthToDateQuery(resources.map((r) => r.resourceId), request.now), {
+        doing: `read this month's costs of ${names} in subscription ${request.subscriptionId}`,
         whenDenied: ownerCanGrant(request.subscriptionId),
       });
-      return { kind: 'actual', charges: chargesOf(pages) };
+      const byResource = chargesByResource(pages, resources.map((r) => r.resourceId));
+      const none = { currency: '', meters: [], throughDay: 0 };
+      return { kind: 'actual', byOrganization: new Map(resources.map((r) => [r.organization.id, byResource.get(r.resourceId.toLowerCase()) ?? none])) };
     } catch (error) {
       if (error instanceof CostQueryShapeError) {
-        return { kind: 'unavailable', message: `${error.message} I could not read ${request.organization.name}'s costs from it; try again later, and if it keeps happening, tell whoever runs this bot.` };
+        return { kind: 'unavailable', message: `${error.message} I could not read the costs of ${names} from it; try again later, and if it keeps happening, tell whoever runs this bot.` };
       }
       if (!(error instanceof DirectoryFailure)) throw error;
       if (error.code === 'sign-in-required' || error.code === 'wrong-account') throw error;

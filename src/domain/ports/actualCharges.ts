@@ -19,8 +19,9 @@ export interface ActualMonthCharges {
 }
 
 export interface ActualChargesRequest {
-  readonly organization: { readonly id: string; readonly name: string };
-  /** The subscription that pays for the organization. */
+  /** Organizations that one subscription pays for: their bill is read in one go. */
+  readonly organizations: readonly { readonly id: string; readonly name: string }[];
+  /** The subscription that pays for them. */
   readonly subscriptionId: string;
   /** Charges from the first of `now`'s month (UTC) to the end of its day. */
   readonly now: Date;
@@ -28,7 +29,8 @@ export interface ActualChargesRequest {
 
 /** The expected ways of not having the bill are values; `message` is a full sentence for the user. */
 export type ActualChargesAnswer =
-  | { readonly kind: 'actual'; readonly charges: ActualMonthCharges }
+  /** One entry per organization asked for, by organization id; one without charges has no meters. */
+  | { readonly kind: 'actual'; readonly byOrganization: ReadonlyMap<string, ActualMonthCharges> }
   /** The caller may not read the subscription's costs. */
   | { readonly kind: 'no-access'; readonly message: string }
   /** Throttled, failing or unreachable: try again later. */

@@ -20,8 +20,8 @@ export interface EmulatedCharge {
 
 /** Roles that let a user read a subscription's costs; Cost Management Reader is not among the world's roles. */
 const COST_READERS = new Set(['Owner', 'Contributor', 'Reader']);
-/** What the emulator answers: the client sends no other grouping. */
-const GROUPINGS = new Set(['Meter', 'MeterSubcategory']);
+/** The meter dimensions the emulator groups by; the client sends no other grouping but the resource id. */
+const METERS = new Set(['Meter', 'MeterSubcategory']);
 
 export type QueryOutcome =
   | { readonly status: number; readonly body: Json; readonly more: boolean }
@@ -40,7 +40,7 @@ export interface QueryAsked {
 
 /**
  * `Query_Usage` on a subscription: the bill's lines for the resources the filter names, summed by
- * day (granularity Daily) and by the grouping's meter dimension, in the envelope and with the
+ * day (granularity Daily), by resource (when grouped by ResourceId) and by the meter dimension, in the envelope and with the
  * columns of the published example (SubscriptionQuery.json). Reading costs takes Owner, Contributor
  * or Reader on the subscription (Cost Management Reader is not modelled); anyone else gets the 403
  * ARM answers. Definitions the client is not expected to send are violations.
@@ -63,27 +63,30 @@ export function queryUsage(asked: QueryAsked): QueryOutcome {
   if ('violation' in period) return period;
   const resourceIds = resourceIdsOf(dataset);
   if ('violation' in resourceIds) return resourceIds;
-  const grouping = (Array.isArray(dataset.grouping) ? dataset.grouping : []) as Json[];
-  if (grouping.length !== 1 || grouping[0]?.type !== 'Dimension' || !GROUPINGS.has(String(grouping[0]?.name))) {
-    return { violation: `The emulator answers cost queries grouped by one meter dimension only, not ${JSON.stringify(dataset.grouping)}.` };
+  const grouping = ((Array.isArray(dataset.grouping) ? dataset.grouping : []) as Json[]).map((g) => ({ type: g.type, name: String(g.name) }));
+  const meterDimension = grouping.find((g) => METERS.has(g.name))?.name;
+  const byResource = grouping.some((g) => g.name === 'ResourceId');
+  if (!meterDimension || grouping.some((g) => g.type !== 'Dimension' || (!METERS.has(g.name) && g.name !== 'ResourceId'))) {
+    return { violation: `The emulator answers cost queries grouped by a meter dimension (and the resource id) only, not ${JSON.stringify(dataset.grouping)}.` };
   }
   const daily = dataset.granularity === 'Daily';
-  const sums = new Map<string, { day: number; meter: string; amount: number; currency: string }>();
+  const sums = new Map<string, { day: number; resourceId: string; meter: string; amount: number; currency: string }>();
   for (const charge of asked.bill) {
     if (!resourceIds.values.has(charge.resourceId.toLowerCase()) || charge.day < period.from || charge.day > period.to) continue;
     if (!charge.resourceId.toLowerCase().startsWith(`/subscriptions/${subscription.id.toLowerCase()}/`)) continue;
     const day = daily ? Number(charge.day.replace(/-/g, '')) : 0;
-    const key = `${day}|${charge.meter}|${charge.currency}`;
-    const sum = sums.get(key) ?? { day, meter: charge.meter, amount: 0, currency: charge.currency };
+    // Cost Management reports resource ids in lower case.
+    const resourceId = byResource ? charge.resourceId.toLowerCase() : '';
+    const key = `${day}|${resourceId}|${charge.meter}|${charge.currency}`;
+    const sum = sums.get(key) ?? { day, resourceId, meter: charge.meter, amount: 0, currency: charge.currency };
     sums.set(key, { ...sum, amount: sum.amount + charge.amount });
   }
-  const all = [...sums.values()].sort((a, b) => a.day - b.day || a.meter.localeCompare(b.meter));
+  const all = [...sums.values()].sort((a, b) => a.day - b.day || a.resourceId.localeCompare(b.resourceId) || a.meter.localeCompare(b.meter));
   const example = exampleBody(QUERY_EXAMPLE);
   const exampleColumns = ((example.properties as Json).columns ?? []) as Json[];
   const column = (name: string): Json => exampleColumns.find((c) => c.name === name) ?? { name, type: 'String' };
-  const meterColumn = { name: String(grouping[0]?.name), type: 'String' };
-  const columns = daily ? [column('PreTaxCost'), column('UsageDate'), meterColumn, column('Currency')] : [column('PreTaxCost'), meterColumn, column('Currency')];
-  const rows = all.slice(asked.start, asked.start + asked.pageSize).map((s) => (daily ? [s.amount, s.day, s.meter, s.currency] : [s.amount, s.meter, s.currency]));
+  const columns = [column('PreTaxCost'), ...(daily ? [column('UsageDate')] : []), ...(byResource ? [column('ResourceId')] : []), column(meterDimension), column('Currency')];
+  const rows = all.slice(asked.start, asked.start + asked.pageSize).map((s) => [s.amount, ...(daily ? [s.day] : []), ...(byResource ? [s.resourceId] : []), s.meter, s.currency]);
   return {
     status: 200,
     body: {

@@ -88,7 +88,8 @@ describe('costs on Azure', function () {
     assert.match(text, /contoso-mobile\nPaid by Contoso Pay-As-You-Go: 12\.00 EUR so far this month, actual, from Azure Cost Management \(charges through 24 November\); 15\.00 EUR forecast for the month/);
     assert.match(text, /contoso-web\nPaid by Contoso Pay-As-You-Go: 36\.00 EUR so far this month, actual/);
     assert.match(text, /Contoso Pay-As-You-Go \(41cc4f36-a157-4ec6-97a4-346cb65c3452\)\n48[\\]*\.00 EUR so far, 60\.00 EUR forecast for the month, actual \(contoso-mobile and contoso-web\)/);
-    const resources = emulator.callsTo('Query_Usage').map((q) => (q.body as { dataset: { filter: { dimensions: { values: string[] } } } }).dataset.filter.dimensions.values.at(-1));
-    assert.deepEqual([...new Set(resources)].sort(), [resourceOf(ORG_MOBILE, 'contoso-mobile'), resourceOf(ORG_WEB, 'contoso-web')].sort(), 'each organization is read for its own resource');
+    const filters = emulator.callsTo('Query_Usage').filter((q) => q.query.$skiptoken === undefined).map((q) => (q.body as { dataset: { filter: { dimensions: { values: string[] } } } }).dataset.filter.dimensions.values);
+    assert.equal(filters.length, 1, 'one query for the subscription that pays for both');
+    for (const resource of [resourceOf(ORG_MOBILE, 'contoso-mobile'), resourceOf(ORG_WEB, 'contoso-web')]) assert.ok(filters[0]?.includes(resource), `${resource} is in the filter`);
   });
 });
