@@ -73,6 +73,15 @@ describe('costs on Azure', function () {
     assert.doesNotMatch(text, /, actual/);
   });
 
+  it('shows a project collection administrator without a role on the paying subscription the estimate, and who can grant access', async () => {
+    const others = emulator.world.assignments.filter((a) => !(a.subscriptionId === SUB_PAYG && a.principalId === ALEX));
+    emulator.world.assignments.splice(0, emulator.world.assignments.length, ...others);
+    const text = cardOf(await bot.say('costs')).text;
+    assert.match(text, /contoso-web\nPaid by [^\n]+: [\d.,]+ USD so far this month, 116 USD forecast for the month, estimated at list prices\./);
+    assert.match(text, /\(AuthorizationFailed\)\. Reading Azure Cost Management data needs Cost Management Reader \(or Reader\) on the subscription: an Owner or User Access Administrator of subscription 41cc4f36-a157-4ec6-97a4-346cb65c3452 can give it to you in the Azure portal/);
+    assert.equal(emulator.callsTo('Query_Usage').length, 1, 'the refusal is not retried');
+  });
+
   it('says plainly that Cost Management is throttling, and shows the estimate, never a stack trace', async () => {
     emulator.inject({ operationId: 'Query_Usage', reply: { ...armError(429, 'TooManyRequests', 'Too many requests.'), headers: { 'retry-after': '90' } } });
     const text = cardOf(await bot.say('costs')).text;
