@@ -50,6 +50,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
   const { store, fileStore, shared } = await openStateStore(config, logger);
   let server: RunningServer | undefined;
   let dispatcher: Delivery | undefined;
+  let lateSaves: (() => Promise<void>) | undefined;
   try {
     const { directories, billingLinksFor, sharedDirectory: localDirectory } = await openDirectories(config, warn, store);
     logger.info(
@@ -57,10 +58,13 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
       'State and directory loaded.',
     );
     const reportError = (error: unknown): void => logger.error({ err: error }, 'A billing change could not be saved or announced.');
-    const references = await ConversationReferences.open(store, () => new Date(), {
+    // Read once the server is up (below): only notifications and reach forecasts need them all.
+    const references = ConversationReferences.unread(store, () => new Date(), {
       maxAgeMs: config.limits.conversationMaxAgeDays * 24 * 60 * 60 * 1000,
       reportError: (error) => logger.warn({ err: error }, 'Old conversation references could not be removed; they are tried again in an hour.'),
+      reportLateSave: (error) => logger.warn({ err: error }, 'Could not save the conversation reference; proactive messages may not reach this conversation.'),
     });
+    lateSaves = () => references.whenSaved();
     const adapter = createAdapter(config.credentials, options);
     const makeDispatcher = (): Dispatcher =>
       new Dispatcher({
@@ -110,6 +114,9 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
       logger.warn('No MicrosoftAppId is set: the bot accepts unauthenticated requests. Use this only for local development.');
     }
     server = await startServer({ port: config.port, adapter, app, logger });
+    // Turns are answered from here on; a turn that needs every reference (a forecast of who is
+    // told) waits for this read, and delivery starts after it.
+    await references.load();
     // Changes an older version saved without queuing them go out now, as do pending notifications.
     const recovered = localDirectory ? await queueLeftoverEvents(store, notices, localDirectory) : 0;
     sending.start();
@@ -122,6 +129,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
   }
   const running = server;
   const delivery = dispatcher;
+  const saved = lateSaves;
   return {
     port: running.port,
     store,
@@ -129,6 +137,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
     notificationsIdle: () => delivery.whenIdle(),
     stop: async () => {
       await running.close();
+      await saved?.();
       await delivery.stop();
       await store.close();
     },
@@ -142,7 +151,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
 async function openStateStore(config: Config, logger: Logger): Promise<OpenedState> {
   const settings = config.stateStore;
   if (settings.kind === 'file') {
-    const fileStore = await openLowdbStore(config.stateFile, { warn: (message) => logger.warn(message) });
+    const fileStore = await openLowdbStore(config.stateFile, { warn: (message) => logger.warn(message), readAfterStart: true });
     return { store: fileStore, fileStore, shared: undefined };
   }
   const [{ openAzureStore }, { BlobLeases }, { LeasedRuns }, { containerClientFor }] = await Promise.all([
