@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { createAdapter, type AdapterOptions } from './host/adapter';
 import { createCore } from './billing/core';
 import { queueLeftoverEvents } from './billing/notify/leftoverEvents';
@@ -52,7 +53,9 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
   let dispatcher: Delivery | undefined;
   let lateSaves: (() => Promise<void>) | undefined;
   try {
-    const { directories, billingLinksFor, sharedDirectory: localDirectory } = await openDirectories(config, warn, store);
+    // Beside the state file, the one folder the bot owns: where it keeps the directory as last checked.
+    const checkedCopy = fileStore ? path.join(path.dirname(path.resolve(config.stateFile)), DIRECTORY_CHECKED_COPY) : undefined;
+    const { directories, billingLinksFor, sharedDirectory: localDirectory } = await openDirectories(config, warn, store, checkedCopy);
     logger.info(
       { ...(fileStore ? { stateFile: config.stateFile } : { stateStore: config.stateStore.kind }), directory: config.directory, ...(config.azure ? { azureEndpoints: config.azure.endpoints } : { directoryFile: config.directoryFile }) },
       'State and directory loaded.',
@@ -175,6 +178,9 @@ interface OpenedState {
 /** Delivery as the bot starts and stops it: one dispatcher, or the one the instances elect. */
 type Delivery = Deliveries & { start(): void; stop(): Promise<void>; whenIdle(): Promise<void> };
 
+/** The file beside the state file that holds the local directory as last checked (directory/checkedCopy.ts). */
+const DIRECTORY_CHECKED_COPY = 'directory.checked.json';
+
 /** How long a killed deliverer keeps the others waiting, at most (Azure allows 15 to 60 seconds). */
 const DELIVERY_LEASE_SECONDS = 15;
 
@@ -190,9 +196,9 @@ interface Directories {
  * The directory for each request: the local file, shared by everyone, or Azure as each signed-in
  * user sees it, with the billing links Azure DevOps holds.
  */
-async function openDirectories(config: Config, warn: (message: string) => void, store: Store): Promise<Directories> {
+async function openDirectories(config: Config, warn: (message: string) => void, store: Store, checkedCopy: string | undefined): Promise<Directories> {
   if (!config.azure) {
-    const local = await LocalDirectory.open(config.directoryFile, { warn, overlay: storedRoleOverlay(store) });
+    const local = await LocalDirectory.open(config.directoryFile, { warn, overlay: storedRoleOverlay(store), ...(checkedCopy ? { checkedCopy } : {}) });
     return { directories: sharedDirectory(local), sharedDirectory: local };
   }
   // Loaded only here: the Azure SDK clients are a start-up cost a bot on the local directory never needs.
