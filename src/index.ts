@@ -1,9 +1,14 @@
-import { startBot, type RunningBot } from './compose';
-import { readConfig } from './config';
-import { createLogger, type Logger } from './logger';
+import type { RunningBot } from './compose';
+import { enableCompileCache } from './compileCache';
+import type { Logger } from './logger';
 
-/** The process: read the configuration, start the bot, stop cleanly on SIGTERM or Ctrl-C. */
+/**
+ * The process: read the configuration, start the bot, stop cleanly on SIGTERM or Ctrl-C. The rest of
+ * the bot is loaded after the compile cache is on, so that it can come from the cache.
+ */
 async function main(): Promise<void> {
+  enableCompileCache();
+  const [{ readConfig }, { createLogger }, { startBot }] = await Promise.all([import('./config/index.js'), import('./logger.js'), import('./compose.js')]);
   const config = readConfig();
   const logger = createLogger(config.logLevel);
   const bot = await startBot(config, logger);
