@@ -9,7 +9,7 @@ import type { DirectoryFile } from '../domain/directory';
  * is one file: a first line naming what it was made from, then the checked directory as JSON.
  *
  * It is used only when everything it names still holds: the SHA-256 of the directory file's bytes,
- * that of the code that checks a directory (this folder's modules, so any change to the rules makes
+ * that of the code that checks a directory (this folder's modules, so a change to the rules makes
  * every copy stale), and that of its own body, so a copy damaged on disk is never trusted. Anything
  * else (no copy, another version, a damaged or unreadable one) means the file is checked as usual
  * and the copy written again. Losing the copy costs time, never correctness.
@@ -55,7 +55,7 @@ export class CheckedCopy {
     }
   }
 
-  /** Saves the directory checked from the file whose bytes hash to `source`, replacing any copy whole. */
+  /** Saves the directory checked from the file whose bytes hash to `source`, replacing the previous copy whole. */
   async write(source: string, directory: DirectoryFile): Promise<void> {
     const body = Buffer.from(JSON.stringify(directory), 'utf8');
     const header: CopyHeader = { format: FORMAT, source, checker: await this.checkerHash(), body: CheckedCopy.hashOf(body) };

@@ -170,7 +170,7 @@ export class StateFolder {
 
   /**
    * What an append-only collection opened unread held before the start, read from its journal on
-   * each call (the state holds what was added since); empty for any other. Throws StateFileError.
+   * each call (the state holds what was added since); empty for the others. Throws StateFileError.
    */
   async savedBefore(collection: string): Promise<unknown[]> {
     const held = this.history.get(collection);
