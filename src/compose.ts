@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { createAdapter, type AdapterOptions } from './host/adapter';
 import { createCore } from './billing/core';
 import { queueLeftoverEvents } from './billing/notify/leftoverEvents';
@@ -51,17 +52,23 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
   const { store, fileStore, shared } = await openStateStore(config, logger);
   let server: RunningServer | undefined;
   let dispatcher: Delivery | undefined;
+  let lateSaves: (() => Promise<void>) | undefined;
   try {
-    const { directories, billingLinksFor, actualChargesFor, sharedDirectory: localDirectory } = await openDirectories(config, warn, store);
+    // Beside the state file, the one folder the bot owns: where it keeps the directory as last checked.
+    const checkedCopy = fileStore ? path.join(path.dirname(path.resolve(config.stateFile)), DIRECTORY_CHECKED_COPY) : undefined;
+    const { directories, billingLinksFor, actualChargesFor, sharedDirectory: localDirectory } = await openDirectories(config, warn, store, checkedCopy);
     logger.info(
       { ...(fileStore ? { stateFile: config.stateFile } : { stateStore: config.stateStore.kind }), directory: config.directory, ...(config.azure ? { azureEndpoints: config.azure.endpoints } : { directoryFile: config.directoryFile }) },
       'State and directory loaded.',
     );
     const reportError = (error: unknown): void => logger.error({ err: error }, 'A billing change could not be saved or announced.');
-    const references = await ConversationReferences.open(store, () => new Date(), {
+    // Read once the server is up (below): only notifications and reach forecasts need them all.
+    const references = ConversationReferences.unread(store, () => new Date(), {
       maxAgeMs: config.limits.conversationMaxAgeDays * 24 * 60 * 60 * 1000,
       reportError: (error) => logger.warn({ err: error }, 'Old conversation references could not be removed; they are tried again in an hour.'),
+      reportLateSave: (error) => logger.warn({ err: error }, 'Could not save the conversation reference; proactive messages may not reach this conversation.'),
     });
+    lateSaves = () => references.whenSaved();
     const adapter = createAdapter(config.credentials, options);
     const makeDispatcher = (): Dispatcher =>
       new Dispatcher({
@@ -112,6 +119,9 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
       logger.warn('No MicrosoftAppId is set: the bot accepts unauthenticated requests. Use this only for local development.');
     }
     server = await startServer({ port: config.port, adapter, app, logger });
+    // Turns are answered from here on; a turn that needs every reference (a forecast of who is
+    // told) waits for this read, and delivery starts after it.
+    await references.load();
     // Changes an older version saved without queuing them go out now, as do pending notifications.
     const recovered = localDirectory ? await queueLeftoverEvents(store, notices, localDirectory) : 0;
     sending.start();
@@ -124,6 +134,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
   }
   const running = server;
   const delivery = dispatcher;
+  const saved = lateSaves;
   return {
     port: running.port,
     store,
@@ -131,6 +142,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
     notificationsIdle: () => delivery.whenIdle(),
     stop: async () => {
       await running.close();
+      await saved?.();
       await delivery.stop();
       await store.close();
     },
@@ -144,7 +156,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
 async function openStateStore(config: Config, logger: Logger): Promise<OpenedState> {
   const settings = config.stateStore;
   if (settings.kind === 'file') {
-    const fileStore = await openLowdbStore(config.stateFile, { warn: (message) => logger.warn(message) });
+    const fileStore = await openLowdbStore(config.stateFile, { warn: (message) => logger.warn(message), readAfterStart: true });
     return { store: fileStore, fileStore, shared: undefined };
   }
   const [{ openAzureStore }, { BlobLeases }, { LeasedRuns }, { containerClientFor }] = await Promise.all([
@@ -168,6 +180,9 @@ interface OpenedState {
 /** Delivery as the bot starts and stops it: one dispatcher, or the one the instances elect. */
 type Delivery = Deliveries & { start(): void; stop(): Promise<void>; whenIdle(): Promise<void> };
 
+/** The file beside the state file that holds the local directory as last checked (directory/checkedCopy.ts). */
+const DIRECTORY_CHECKED_COPY = 'directory.checked.json';
+
 /** How long a killed deliverer keeps the others waiting, at most (Azure allows 15 to 60 seconds). */
 const DELIVERY_LEASE_SECONDS = 15;
 
@@ -185,9 +200,9 @@ interface Directories {
  * The directory for each request: the local file, shared by everyone, or Azure as each signed-in
  * user sees it, with the billing links Azure DevOps holds.
  */
-async function openDirectories(config: Config, warn: (message: string) => void, store: Store): Promise<Directories> {
+async function openDirectories(config: Config, warn: (message: string) => void, store: Store, checkedCopy: string | undefined): Promise<Directories> {
   if (!config.azure) {
-    const local = await LocalDirectory.open(config.directoryFile, { warn, overlay: storedRoleOverlay(store) });
+    const local = await LocalDirectory.open(config.directoryFile, { warn, overlay: storedRoleOverlay(store), ...(checkedCopy ? { checkedCopy } : {}) });
     return { directories: sharedDirectory(local), sharedDirectory: local };
   }
   // Loaded only here: the Azure SDK clients are a start-up cost a bot on the local directory never needs.

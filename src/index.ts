@@ -1,18 +1,27 @@
-import { startBot, type RunningBot } from './compose';
-import { readConfig } from './config';
-import { createLogger, type Logger } from './logger';
+import type { RunningBot } from './compose';
+import { enableCompileCache } from './compileCache';
+import type { Logger } from './logger';
 
-/** The process: read the configuration, start the bot, stop cleanly on SIGTERM or Ctrl-C. */
+/**
+ * The process: read the configuration, start the bot, stop cleanly on SIGTERM or Ctrl-C. The rest of
+ * the bot is loaded after the compile cache is on, so that it can come from the cache.
+ */
 async function main(): Promise<void> {
+  enableCompileCache();
+  const [{ readConfig }, { createLogger }, { startBot }] = await Promise.all([import('./config/index.js'), import('./logger.js'), import('./compose.js')]);
   const config = readConfig();
   const logger = createLogger(config.logLevel);
-  const bot = await startBot(config, logger);
-  stopGracefully(bot, logger);
+  // Listened for before the start ends: the bot serves while it still reads its conversation
+  // references, and a stop asked for then is carried out, cleanly, once the start is over.
+  const stopping = stopGracefully(logger);
+  stopping.started(await startBot(config, logger));
 }
 
-function stopGracefully(bot: RunningBot, logger: Logger): void {
+function stopGracefully(logger: Logger): { started(bot: RunningBot): void } {
+  let running: RunningBot | undefined;
+  let asked: string | undefined;
   let stopping = false;
-  const stop = (signal: string): void => {
+  const stop = (bot: RunningBot, signal: string): void => {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'Stopping: finishing in-flight requests.');
@@ -27,8 +36,18 @@ function stopGracefully(bot: RunningBot, logger: Logger): void {
         process.exit(1);
       });
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  const onSignal = (signal: string): void => {
+    if (running) stop(running, signal);
+    else asked ??= signal;
+  };
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+  process.on('SIGINT', () => onSignal('SIGINT'));
+  return {
+    started(bot) {
+      running = bot;
+      if (asked !== undefined) stop(bot, asked);
+    },
+  };
 }
 
 /** Start-up failures whose message already says what to fix; a stack trace would only hide it. */

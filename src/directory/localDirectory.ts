@@ -1,12 +1,13 @@
 import { readFile, stat } from 'node:fs/promises';
 import { peopleMatching } from './peopleSearch';
 import path from 'node:path';
+import { CheckedCopy } from './checkedCopy';
 import { DirectoryFileError, parseDirectoryFile } from './directoryFile';
 import { DirectoryIndex } from './directoryIndex';
 import { DirectoryChangeError, type DirectoryPort } from '../domain/ports/directory';
 import { effectiveAssignments, memoryRoleOverlay, recordGrant, recordRevocation, type RoleOverlayLedger } from './roleOverlay';
 import { effectiveUsage, recordAccessLevel } from './accessLevelOverlay';
-import type { AccessLevelChange, DirectoryUser, Organization, OrganizationUsage, RoleAssignment, Subscription, Tenant } from '../domain/directory';
+import type { AccessLevelChange, DirectoryFile, DirectoryUser, Organization, OrganizationUsage, RoleAssignment, Subscription, Tenant } from '../domain/directory';
 
 export interface LocalDirectoryOptions {
   /**
@@ -27,6 +28,11 @@ export interface LocalDirectoryOptions {
   readonly recheckAfterMs?: number;
   /** The clock, in milliseconds; tests replace it. */
   readonly now?: () => number;
+  /**
+   * Where to keep a copy of the directory as last checked (see CheckedCopy), so that a restart with
+   * the same file skips the checks. Without it every version is checked when it is read.
+   */
+  readonly checkedCopy?: string;
 }
 
 export const DEFAULT_RECHECK_AFTER_MS = 1000;
@@ -61,6 +67,7 @@ export class LocalDirectory implements DirectoryPort {
     private readonly overlay: RoleOverlayLedger,
     private readonly recheckAfterMs: number,
     private readonly now: () => number,
+    private readonly copy: CheckedCopy | undefined,
   ) {
     this.checkedAt = now();
   }
@@ -74,14 +81,17 @@ export class LocalDirectory implements DirectoryPort {
     const stamp = await stampOf(absolute).catch((error: unknown) => {
       throw unreadable(absolute, error);
     });
-    const loaded = await load(absolute, stamp);
+    const warn = options.warn ?? ignoreWarning;
+    const copy = options.checkedCopy === undefined ? undefined : new CheckedCopy(path.resolve(options.checkedCopy));
+    const loaded = await load(absolute, stamp, copy, warn);
     return new LocalDirectory(
       absolute,
       loaded,
-      options.warn ?? ignoreWarning,
+      warn,
       options.overlay ?? memoryRoleOverlay(),
       options.recheckAfterMs ?? DEFAULT_RECHECK_AFTER_MS,
       options.now ?? Date.now,
+      copy,
     );
   }
 
@@ -200,7 +210,7 @@ export class LocalDirectory implements DirectoryPort {
     }
     if (stamp === this.rejectedStamp) return;
     try {
-      this.loaded = await load(this.file, stamp);
+      this.loaded = await load(this.file, stamp, this.copy, this.warn);
       this.rejectedStamp = undefined;
     } catch (error) {
       if (!(error instanceof DirectoryFileError)) throw error;
@@ -229,14 +239,27 @@ async function stampOf(file: string): Promise<FileStamp> {
  * Reads the version identified by `stamp`. The stamp is taken before the read, so a save that lands
  * during the read makes the next stamp differ and that version is read too.
  */
-async function load(file: string, stamp: FileStamp): Promise<LoadedVersion> {
-  let text: string;
+async function load(file: string, stamp: FileStamp, copy: CheckedCopy | undefined, warn: (message: string) => void): Promise<LoadedVersion> {
+  let bytes: Buffer;
   try {
-    text = await readFile(file, 'utf8');
+    bytes = await readFile(file);
   } catch (error) {
     throw unreadable(file, error);
   }
-  return { stamp, index: new DirectoryIndex(parseDirectoryFile(file, text)), loadedAt: new Date() };
+  return { stamp, index: new DirectoryIndex(await checked(file, bytes, copy, warn)), loadedAt: new Date() };
+}
+
+/** The directory these bytes describe: from the copy checked before when it is of the same bytes, else checked now. */
+async function checked(file: string, bytes: Buffer, copy: CheckedCopy | undefined, warn: (message: string) => void): Promise<DirectoryFile> {
+  if (!copy) return parseDirectoryFile(file, bytes.toString('utf8'));
+  const source = CheckedCopy.hashOf(bytes);
+  const saved = await copy.read(source);
+  if (saved) return saved;
+  const directory = parseDirectoryFile(file, bytes.toString('utf8'));
+  await copy.write(source, directory).catch((error: unknown) => {
+    warn(`Could not save the checked copy of the directory file "${file}" at ${copy.file} (${error instanceof Error ? error.message : String(error)}); the next start checks the file again.`);
+  });
+  return directory;
 }
 
 function unreadable(file: string, error: unknown): DirectoryFileError {

@@ -84,6 +84,21 @@ export class Journal {
    *   collection holds.
    */
   static async open(folder: string, collection: string, record: JournalRecord, warn: (message: string) => void): Promise<{ journal: Journal; value: CollectionValue }> {
+    const journal = await Journal.openUnread(folder, collection, record, warn);
+    try {
+      return { journal, value: await journal.readSaved() };
+    } catch (error) {
+      await journal.close();
+      throw error;
+    }
+  }
+
+  /**
+   * Opens a journal without reading its lines yet (see `readSaved`): the file is checked and a write
+   * cut short is dropped, as on `open`, but a damaged line is found only when the lines are read.
+   * @throws StateFileError naming the journal when it is missing, not a regular file, or shorter than recorded.
+   */
+  static async openUnread(folder: string, collection: string, record: JournalRecord, warn: (message: string) => void): Promise<Journal> {
     const file = path.join(folder, record.file);
     const handle = await openRegularJournalFile(file, collection);
     try {
@@ -98,21 +113,47 @@ export class Journal {
         warn(`The journal ${file} ends with ${size - record.bytes} bytes of a write that was never completed; they are dropped.`);
         await handle.truncate(record.bytes);
       }
-      // Read a slice at a time: a whole journal as one string, split, is several times its size in memory at once.
-      const checksummed = record.checksum !== undefined;
-      const content = new JournalContent(file, collection, record.kind, checksummed);
-      try {
-        for await (const lines of readLines(handle, record.bytes)) content.add(lines);
-      } catch (error) {
-        if (!(error instanceof JournalEndError)) throw error;
-        throw new StateFileError(`The journal ${file} of the state's "${collection}" does not end where the state file says a line ended. Restore the folder from a backup.`);
-      }
-      const { value, lines, live } = content.finish();
-      return { journal: new Journal(collection, record.kind, folder, record.file, handle, record.bytes, lines, live, checksummed), value };
+      return new Journal(collection, record.kind, folder, record.file, handle, record.bytes, 0, 0, record.checksum !== undefined);
     } catch (error) {
       await handle.close();
       throw error;
     }
+  }
+
+  /**
+   * Reads the saved lines into the collection they describe (for a keyed journal, into `entries`
+   * when given: a record the state already holds), and counts them for compaction. Nothing may be
+   * written to the journal meanwhile.
+   * @throws StateFileError naming the journal and the line when a line is damaged or is not what
+   *   this collection holds.
+   */
+  async readSaved(entries?: Record<string, unknown>): Promise<CollectionValue> {
+    const { value, lines, live } = await this.readContent(this.savedBytes, entries);
+    this.lineCount = lines;
+    this.liveCount = live;
+    return value;
+  }
+
+  /**
+   * The items of an append-only journal in its first `upTo` saved bytes (those saved before some
+   * point), read from the file while lines are appended after them.
+   * @throws StateFileError naming the journal and the line when a line is damaged.
+   */
+  async readItems(upTo: number): Promise<unknown[]> {
+    const { value } = await this.readContent(upTo);
+    return Array.isArray(value) ? value : Object.values(value);
+  }
+
+  private async readContent(upTo: number, entries?: Record<string, unknown>): Promise<{ value: CollectionValue; lines: number; live: number }> {
+    // Read a slice at a time: a whole journal as one string, split, is several times its size in memory at once.
+    const content = new JournalContent(this.path, this.collection, this.kind, this.checksummed, entries);
+    try {
+      for await (const lines of readLines(this.handle, upTo)) content.add(lines);
+    } catch (error) {
+      if (!(error instanceof JournalEndError)) throw error;
+      throw new StateFileError(`The journal ${this.path} of the state's "${this.collection}" does not end where the state file says a line ended. Restore the folder from a backup.`);
+    }
+    return content.finish();
   }
 
   /**

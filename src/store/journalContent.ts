@@ -22,7 +22,6 @@ export function parseJournal(file: string, collection: string, kind: CollectionK
 /** A journal's lines folded into the collection they describe, as they are read. */
 export class JournalContent {
   private readonly items: unknown[] = [];
-  private readonly entries: Record<string, unknown> = {};
   private lineCount = 0;
 
   constructor(
@@ -30,6 +29,8 @@ export class JournalContent {
     private readonly collection: string,
     private readonly kind: CollectionKind,
     private readonly checksummed: boolean,
+    /** Where a keyed journal's entries go: a new record, or one the state already holds (a collection read after start). */
+    private readonly entries: Record<string, unknown> = {},
   ) {}
 
   add(lines: readonly string[]): void {

@@ -4,6 +4,7 @@ import { messageOf } from './errorDetails';
 import { acquireStateFileLock, type StateFileLock } from './fileLock';
 import { StateFileError, type StateStore } from './port';
 import { createSerializedState } from './serializedState';
+import { READ_AFTER_START } from './state';
 import { StateFolder } from './stateFolder';
 import { unitOfWorkOver } from './unitOfWork';
 
@@ -18,6 +19,12 @@ import { unitOfWorkOver } from './unitOfWork';
 export interface LowdbStoreOptions {
   /** Where to report things worth a look that do not stop the start, such as a stale lock taken over. */
   readonly warn?: (message: string) => void;
+  /**
+   * Opens the collections of READ_AFTER_START without reading them: conversation references are read
+   * on first use, the audit history only when asked for. A damaged line of theirs is then found on
+   * that use, not at open. The whole-state `snapshot` then lacks the history saved before the start.
+   */
+  readonly readAfterStart?: boolean;
 }
 
 /** Two lowdb instances on one file would overwrite each other's saves, so each path opens once. */
@@ -51,11 +58,15 @@ async function openExclusively(stateFile: string, options: LowdbStoreOptions): P
 }
 
 async function openLocked(stateFile: string, lock: StateFileLock, options: LowdbStoreOptions): Promise<StateStore> {
-  const { folder, state: initial } = await StateFolder.open(stateFile, options.warn ?? (() => undefined));
+  const { folder, state: initial } = await StateFolder.open(stateFile, options.warn ?? (() => undefined), options.readAfterStart ? READ_AFTER_START : undefined);
   const state = createSerializedState(initial, (changes, current) => folder.persist(changes, current), stateFile, folder.layout);
   folder.attach(state);
 
   let closed: Promise<void> | undefined;
+  const elsewhere = {
+    collectionRead: (collection: string): Promise<void> => (folder.isUnread(collection) ? folder.readLater() : Promise.resolve()),
+    savedBefore: (collection: string): Promise<unknown[]> => folder.savedBefore(collection),
+  };
   return unitOfWorkOver({
     read: () => state.read(),
     update: (mutate) => state.update(mutate),
@@ -71,7 +82,7 @@ async function openLocked(stateFile: string, lock: StateFileLock, options: Lowdb
       })();
       return closed;
     },
-  });
+  }, elsewhere);
 }
 
 async function createParentFolder(stateFile: string): Promise<void> {

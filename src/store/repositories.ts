@@ -1,5 +1,5 @@
 import type { ChangeEvent } from '../domain/changeEvent';
-import type { DirectoryOverlay, OutboxEntry, RecordedManager } from '../domain/model';
+import type { AuditEntry, DirectoryOverlay, OutboxEntry, RecordedManager } from '../domain/model';
 import type { FlowRepository, StoredFlow, Transaction } from '../domain/ports/store';
 import { entryOf, putEntry } from './records';
 import type { BotState } from './state';
@@ -12,7 +12,8 @@ import type { BotState } from './state';
  * Values handed out are copies where the state is a draft, and the committed objects themselves for
  * a read; the port types them read-only, and a caller changes a record by putting a new one.
  */
-export function repositoriesOver(state: BotState): Transaction {
+export function repositoriesOver(state: BotState, elsewhere: HeldElsewhere = ALL_IN_MEMORY): Transaction {
+  const conversationsRead = (): Promise<void> => elsewhere.collectionRead('conversations');
   return {
     links: {
       get: async (organizationId) => entryOf(state.links, organizationId),
@@ -66,11 +67,24 @@ export function repositoriesOver(state: BotState): Transaction {
       },
     },
     conversations: {
-      get: async (conversationId) => entryOf(state.conversations, conversationId),
-      list: async () => Object.values(state.conversations),
-      listByPerson: async (aadObjectId) => Object.values(state.conversations).filter((reference) => reference.aadObjectId === aadObjectId),
-      put: async (reference) => putEntry(state.conversations, reference.conversationId, reference),
+      get: async (conversationId) => {
+        await conversationsRead();
+        return entryOf(state.conversations, conversationId);
+      },
+      list: async () => {
+        await conversationsRead();
+        return Object.values(state.conversations);
+      },
+      listByPerson: async (aadObjectId) => {
+        await conversationsRead();
+        return Object.values(state.conversations).filter((reference) => reference.aadObjectId === aadObjectId);
+      },
+      put: async (reference) => {
+        await conversationsRead();
+        putEntry(state.conversations, reference.conversationId, reference);
+      },
       delete: async (conversationId) => {
+        await conversationsRead();
         if (entryOf(state.conversations, conversationId)) delete state.conversations[conversationId];
       },
     },
@@ -92,13 +106,26 @@ export function repositoriesOver(state: BotState): Transaction {
       },
     },
     audit: {
-      listOf: async (organizationId) => state.audit.filter((entry) => entry.organizationId === organizationId),
+      listOf: async (organizationId) => {
+        const before = (await elsewhere.savedBefore('audit')) as AuditEntry[];
+        return [...before, ...state.audit].filter((entry) => entry.organizationId === organizationId);
+      },
       append: async (entry) => {
         state.audit.push(entry);
       },
     },
   };
 }
+
+/** How the repositories reach what a store does not hold in memory (see READ_AFTER_START). */
+export interface HeldElsewhere {
+  /** Resolves once a collection can be used: at once, or when its lines have been read; rejects when they could not be. */
+  readonly collectionRead: (collection: string) => Promise<void>;
+  /** What an append-only collection held before the start, when the state holds only what was added since. */
+  readonly savedBefore: (collection: string) => Promise<unknown[]>;
+}
+
+const ALL_IN_MEMORY: HeldElsewhere = { collectionRead: async () => undefined, savedBefore: async () => [] };
 
 function flowRepository<F extends StoredFlow>(flows: Record<string, F>): FlowRepository<F> {
   return {

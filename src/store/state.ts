@@ -58,3 +58,12 @@ export const STATE_LAYOUT = {
 export function emptyState(): BotState {
   return { schemaVersion: STATE_SCHEMA_VERSION, links: {}, flows: {}, conversations: {}, audit: [], quantities: {}, purchases: {}, ...emptyNotificationState() };
 }
+
+/**
+ * Collections that only some requests need, which a store opened with `readAfterStart` does not read
+ * at open: conversation references, which only sending a notification, or saying whether someone can
+ * be reached, needs (read whole on first use, after the bot has started serving: at 100,000
+ * references they were most of the state); and the audit history, which the bot appends to and
+ * reads back only to import a state (read from its journal when asked, never held in memory).
+ */
+export const READ_AFTER_START: ReadonlySet<string> = new Set(['conversations', 'audit']);

@@ -43,6 +43,11 @@ export class StateFolder {
   private housekeeping: Housekeeping | undefined;
   private readonly compactions = new Map<string, Promise<void>>();
   private closed = false;
+  /** Keyed collections opened without their lines, filled into the record the state holds when first asked for. */
+  private readonly unread = new Map<string, { readonly journal: Journal; readonly entries: Record<string, unknown> }>();
+  private reading: Promise<void> | undefined;
+  /** Append-only collections held on disk only: their journal, and how much of it was saved before the start. */
+  private readonly history = new Map<string, { readonly journal: Journal; readonly bytes: number }>();
 
   private constructor(
     private readonly stateFile: string,
@@ -62,9 +67,14 @@ export class StateFolder {
    * Reads the state file and its journals, moving collections the file still holds inline (a file
    * written before journals, or a collection newly declared) into journals of their own. A new
    * state starts empty.
+   *
+   * The collections named in `readLater` are not read now. A keyed one starts as an empty record, and
+   * its lines are read into that record by `readLater()` (see there). An append-only one (history)
+   * starts as an empty list that holds what is added from now on, and what was saved before is read
+   * from its journal when asked for (`savedBefore`). A journal written before checksums is read at once.
    * @throws StateFileError naming the file when the state cannot be read or written.
    */
-  static async open(stateFile: string, warn: (message: string) => void): Promise<{ folder: StateFolder; state: BotState }> {
+  static async open(stateFile: string, warn: (message: string) => void, readLater: ReadonlySet<string> = new Set()): Promise<{ folder: StateFolder; state: BotState }> {
     const text = await readIfPresent(stateFile);
     if (text === undefined) await refuseOrphanedState(stateFile, warn);
     const content: StateFileContent =
@@ -73,8 +83,23 @@ export class StateFolder {
 
     const journals = new Map<string, Journal>();
     const collections: Record<string, CollectionValue> = {};
+    const unread = new Map<string, { journal: Journal; entries: Record<string, unknown> }>();
+    const history = new Map<string, { journal: Journal; bytes: number }>();
     try {
       for (const [name, record] of Object.entries(content.journals)) {
+        if (readLater.has(name) && record.checksum !== undefined) {
+          const journal = await Journal.openUnread(folder, name, record, warn);
+          journals.set(name, journal);
+          if (record.kind === 'keyed') {
+            const entries: Record<string, unknown> = {};
+            unread.set(name, { journal, entries });
+            collections[name] = entries;
+          } else {
+            history.set(name, { journal, bytes: journal.bytes });
+            collections[name] = [];
+          }
+          continue;
+        }
         const { journal, value } = await Journal.open(folder, name, record, warn);
         journals.set(name, journal);
         collections[name] = value;
@@ -96,6 +121,8 @@ export class StateFolder {
       const { JSONFile } = await import('lowdb/node');
       const db = new Low<StateFileData>(new JSONFile<StateFileData>(stateFile), {});
       const opened = new StateFolder(stateFile, db, values, journals, warn);
+      for (const [name, deferred] of unread) opened.unread.set(name, deferred);
+      for (const [name, held] of history) opened.history.set(name, held);
       if (text === undefined || moving.size > 0 || converted.size > 0) {
         try {
           await opened.writeStateFile(values, opened.records());
@@ -119,6 +146,35 @@ export class StateFolder {
       await Promise.all([...journals.values()].map((journal) => journal.close().catch(() => undefined)));
       throw error;
     }
+  }
+
+  /** Whether a collection's lines are still to be read by `readLater`. */
+  isUnread(collection: string): boolean {
+    return this.unread.has(collection);
+  }
+
+  /**
+   * Reads the keyed collections opened unread into the records the state holds, once (one promise
+   * for every caller). The store's repositories wait for it, so a record is never seen half filled;
+   * a damaged line rejects it with a StateFileError naming the journal, which stays as it is.
+   */
+  readLater(): Promise<void> {
+    this.reading ??= (async () => {
+      for (const [name, { journal, entries }] of this.unread) {
+        await journal.readSaved(entries);
+        this.unread.delete(name);
+      }
+    })();
+    return this.reading;
+  }
+
+  /**
+   * What an append-only collection opened unread held before the start, read from its journal on
+   * each call (the state holds what was added since); empty for the others. Throws StateFileError.
+   */
+  async savedBefore(collection: string): Promise<unknown[]> {
+    const held = this.history.get(collection);
+    return held ? held.journal.readItems(held.bytes) : [];
   }
 
   attach(housekeeping: Housekeeping): void {
@@ -167,6 +223,8 @@ export class StateFolder {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    // A read under way finishes on open files; one never started has nothing to finish.
+    await this.reading?.catch(() => undefined);
     await Promise.all(this.compactions.values());
     await Promise.all([...this.journals.values()].map((journal) => journal.close()));
   }

@@ -12,6 +12,8 @@ const WELCOME_DEDUPE_MS = 60_000;
 
 /** A message in a known conversation saves its confirmation at most this often: not a write per message. */
 const CONFIRMATION_REFRESH_MS = 24 * 60 * 60 * 1000;
+/** References indexed between two turns of the event loop while they are read. */
+const LOAD_SLICE = 5000;
 /** How often references nobody confirmed for too long are looked for, on the next message. */
 const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 
@@ -19,6 +21,8 @@ const PRUNE_INTERVAL_MS = 60 * 60 * 1000;
 export interface ReferenceKeeping {
   readonly maxAgeMs: number;
   readonly reportError: (error: unknown) => void;
+  /** Who hears of a reference that could not be saved after the turn that brought it had ended (see `remember`). */
+  readonly reportLateSave?: (error: unknown) => void;
 }
 
 /**
@@ -26,15 +30,21 @@ export interface ReferenceKeeping {
  * message, saved when the bot starts a chat with someone, removed on uninstall and when Teams says
  * the app is gone (403). Proactive messages find people through it.
  *
- * Every reference is held in memory, read once when it opens and kept current by this class's own
- * writes (it is the only writer of conversation references): a notification, and the forecast of who
- * will be reached, then find a chat without reading the store, and without looking at every
- * reference (100,000 of them took milliseconds per notification).
+ * Every reference is held in memory, read once (`load`) and kept current by this class's own writes
+ * (it is the only writer of conversation references): a notification, and the forecast of who will be
+ * reached, then find a chat without reading the store, and without looking at every reference
+ * (100,000 of them took milliseconds per notification). The bot reads them after it has started
+ * serving (100,000 take most of a second), so the lookups below answer only once `whenKnown` has
+ * resolved; a turn that only needs its own reference saved does not wait for that.
  */
 export class ConversationReferences implements AddressBook, TeamsAddresses {
   /** Every reference as last written, and where to find each person's chats and each tenant's newest. */
   private readonly index = new ReferenceIndex();
   private prunedAt = Number.NEGATIVE_INFINITY;
+  private loading: Promise<void> | undefined;
+  private loaded = false;
+  /** Saves of turns that came before the references were read, made once they are. */
+  private readonly lateSaves = new Set<Promise<void>>();
 
   private constructor(
     private readonly store: Store,
@@ -44,10 +54,39 @@ export class ConversationReferences implements AddressBook, TeamsAddresses {
 
   /** Reads the references saved so far, forgetting the unconfirmed (see pruneIfDue); then answers from memory. */
   static async open(store: Store, now: () => Date = () => new Date(), keeping?: ReferenceKeeping): Promise<ConversationReferences> {
-    const references = new ConversationReferences(store, now, keeping);
-    for (const reference of await store.read((tx) => tx.conversations.list())) references.index.cache(reference);
-    await references.pruneIfDue();
+    const references = ConversationReferences.unread(store, now, keeping);
+    await references.load();
     return references;
+  }
+
+  /** The references before they are read: `load` reads them, and so does the first method that needs them. */
+  static unread(store: Store, now: () => Date = () => new Date(), keeping?: ReferenceKeeping): ConversationReferences {
+    return new ConversationReferences(store, now, keeping);
+  }
+
+  /** Reads the references saved so far, once; every caller gets the same promise. */
+  load(): Promise<void> {
+    this.loading ??= (async () => {
+      const saved = await this.store.read((tx) => tx.conversations.list());
+      for (let start = 0; start < saved.length; start += LOAD_SLICE) {
+        // Turns go on between slices: 100,000 references indexed at once held the event loop for a fifth of a second.
+        if (start > 0) await new Promise((resolve) => setImmediate(resolve));
+        for (const reference of saved.slice(start, start + LOAD_SLICE)) this.index.cache(reference);
+      }
+      this.loaded = true;
+      await this.pruneIfDue();
+    })();
+    return this.loading;
+  }
+
+  /** Resolves when the lookups (personalChatOf, hasPersonalChat, newChatAddress, canStartChat) answer for every saved reference. */
+  whenKnown(): Promise<void> {
+    return this.load();
+  }
+
+  /** Resolves when the saves `remember` left for after the read have been made (or reported). */
+  async whenSaved(): Promise<void> {
+    while (this.lateSaves.size > 0) await Promise.all(this.lateSaves);
   }
 
   /**
@@ -88,6 +127,20 @@ export class ConversationReferences implements AddressBook, TeamsAddresses {
   async remember(context: TurnContext): Promise<void> {
     const next = this.referenceOf(context);
     if (!next) return;
+    if (!this.loaded) {
+      // The turn goes on: its reference is saved once the others have been read, so a user's first
+      // command after a start never waits for all of them.
+      const save = this.load()
+        .then(() => this.save(next))
+        .catch((error: unknown) => (this.keeping?.reportLateSave ?? this.keeping?.reportError)?.(error))
+        .finally(() => this.lateSaves.delete(save));
+      this.lateSaves.add(save);
+      return;
+    }
+    await this.save(next);
+  }
+
+  private async save(next: StoredConversationReference): Promise<void> {
     const known = this.index.get(next.conversationId);
     if (known && sameReference(known, next) && Date.parse(next.updatedAt) - Date.parse(known.updatedAt) < CONFIRMATION_REFRESH_MS) {
       await this.pruneIfDue();
@@ -128,6 +181,7 @@ export class ConversationReferences implements AddressBook, TeamsAddresses {
   }
 
   async rememberStartedChat(address: PersonalChatAddress, conversationId: string): Promise<StoredConversationReference> {
+    await this.load();
     const reference: StoredConversationReference = {
       conversationId,
       serviceUrl: address.serviceUrl,
@@ -156,6 +210,7 @@ export class ConversationReferences implements AddressBook, TeamsAddresses {
   async claimWelcome(context: TurnContext): Promise<boolean> {
     const conversationId = context.activity.conversation?.id;
     if (!conversationId) return true;
+    await this.load();
     const now = this.now();
     const claim = await this.store.transaction(async (tx): Promise<{ readonly welcome: boolean; readonly saved?: StoredConversationReference }> => {
       const entry = await tx.conversations.get(conversationId);
@@ -171,6 +226,7 @@ export class ConversationReferences implements AddressBook, TeamsAddresses {
   }
 
   async forget(conversationId: string): Promise<void> {
+    await this.load();
     // The store decides, not memory: an uninstall must remove the reference whatever this process saw.
     await this.store.transaction(async (tx) => {
       if (await tx.conversations.get(conversationId)) await tx.conversations.delete(conversationId);
@@ -183,6 +239,7 @@ export class ConversationReferences implements AddressBook, TeamsAddresses {
    * instances on one store, another one may have saved or dropped them since this one started.
    */
   async refresh(people: readonly { readonly id: string; readonly tenantId: string }[]): Promise<void> {
+    await this.load();
     for (const person of people) {
       const saved = await this.store.read((tx) => tx.conversations.listByPerson(person.id));
       const savedIds = new Set(saved.map((reference) => reference.conversationId));

@@ -15,5 +15,6 @@ export async function reachOf(tx: ReadTransaction, addresses: TeamsAddresses, aa
   const record = await tx.reach.get(aadObjectId);
   if (record?.status === 'unreachable') return { state: 'unreachable', at: record.at, reason: record.failure?.reason ?? 'the last message could not be delivered' };
   if (record?.status === 'delivered') return { state: 'delivered', at: record.at };
+  await addresses.whenKnown?.();
   return addresses.hasPersonalChat(aadObjectId) ? { state: 'chat' } : { state: 'unknown' };
 }

@@ -67,6 +67,7 @@ export class ManagerNotices implements ChangeNotices {
       }
       return found;
     });
+    await this.deps.addresses.whenKnown?.();
     return forecast(this.deps.addresses, notice.people, lastReach);
   }
 }

@@ -9,6 +9,8 @@ export interface Deliveries {
 }
 
 export interface TeamsAddresses {
+  /** Resolves once the answers below cover every conversation saved (they may be read after the bot starts). */
+  whenKnown?(): Promise<void>;
   /** Whether the bot has a personal chat with this person. */
   hasPersonalChat(aadObjectId: string): boolean;
   /** Whether the bot knows where to start a chat with someone in this tenant. */
