@@ -5,6 +5,7 @@ import { runBlock, type CellResult } from './lib/blocks';
 import { entryPath } from './lib/child';
 import { measureFanOut } from './lib/fanout';
 import { measureAzureStatus } from './lib/azureStatus';
+import { measureAzureStore } from './lib/azureStoreTurns';
 import { measureGrowth } from './lib/growth';
 import { parseOptions, type BenchOptions } from './lib/options';
 import { report, type Results } from './lib/results';
@@ -40,6 +41,7 @@ async function main(): Promise<void> {
   let failure: unknown;
   try {
     if (options.phases.includes('turns')) results.turns = await measureTurns(rig, options);
+    if (options.phases.includes('stores')) results.stores = await measureAzureStore(rig, options, log);
     if (options.phases.includes('growth')) {
       for (const size of options.sizes) results.growth.push(await measureGrowth(rig, size, options, log));
     }

@@ -41,7 +41,7 @@ export interface CellResult extends CellMeasurement {
 }
 
 /** The product's turns measured on the first product process; the confirmations get their own (they use up flows). */
-const FIRST_PART: readonly ProductScenario[] = PRODUCT_SCENARIOS.filter((s) => s !== 'flow.confirm');
+export const FIRST_PART: readonly ProductScenario[] = PRODUCT_SCENARIOS.filter((s) => s !== 'flow.confirm');
 
 /**
  * One block at one connection count: the echo bot, then each product turn beside its twin (the twin
@@ -123,7 +123,7 @@ async function confirmationState(rig: Rig, prepared: PreparedWorld, label: strin
 }
 
 /** One measured run, and the card the probe before it was answered with. */
-interface Measured {
+export interface Measured {
   readonly cell: Omit<CellResult, 'world' | 'connections' | 'round'>;
   readonly card?: Record<string, unknown>;
 }
@@ -136,37 +136,52 @@ function settle(): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, 1000));
 }
 
-async function measure(
-  rig: Rig,
-  scenario: Scenario,
-  url: string,
-  server: Child,
-  connections: number,
-  options: BenchOptions,
-): Promise<Measured> {
-  const card = await rig.probe(scenario, url);
+function measure(rig: Rig, scenario: Scenario, url: string, server: Child, connections: number, options: BenchOptions): Promise<Measured> {
+  return measureOn(rig, scenario, [{ url, server }], connections, options);
+}
+
+/**
+ * One run against one server, or against several at once (instances sharing one state), the
+ * connections split between them: their answers add up, CPU per request counts every server's CPU.
+ */
+export async function measureOn(rig: Rig, scenario: Scenario, servers: readonly { url: string; server: Child }[], connections: number, options: BenchOptions): Promise<Measured> {
+  const [first] = servers;
+  if (!first) throw new Error(`No server to measure "${scenario.name}" on.`);
+  const card = await rig.probe(scenario, first.url);
+  const share = Math.max(1, Math.ceil(connections / servers.length));
   const limited = scenario.remaining();
   const warmupShare = options.warmupSec / (options.warmupSec + options.durationSec);
-  await runCell({
-    url,
-    connections,
-    durationSec: options.warmupSec,
-    ...(limited !== undefined ? { amount: Math.max(1, Math.floor(limited * warmupShare)) } : {}),
-    nextBody: () => scenario.nextBody(),
-  });
-  await server.request('stats', { reset: true });
+  await Promise.all(
+    servers.map(({ url }) =>
+      runCell({
+        url,
+        connections: share,
+        durationSec: options.warmupSec,
+        ...(limited !== undefined ? { amount: Math.max(1, Math.floor((limited * warmupShare) / servers.length)) } : {}),
+        nextBody: () => scenario.nextBody(),
+      }),
+    ),
+  );
+  for (const { server } of servers) await server.request('stats', { reset: true });
   const sendsBefore = await rig.sends();
   const remaining = scenario.remaining();
-  const measured = await runCell({
-    url,
-    connections,
-    durationSec: options.durationSec,
-    ...(remaining !== undefined ? { amount: Math.max(1, remaining) } : {}),
-    nextBody: () => scenario.nextBody(),
-    ...(scenario.answeredBy === 'answer' ? { answerIsExpected: (body: string) => scenario.marker.test(body) } : {}),
-  });
+  const runs = await Promise.all(
+    servers.map(({ url }) =>
+      runCell({
+        url,
+        connections: share,
+        durationSec: options.durationSec,
+        ...(remaining !== undefined ? { amount: Math.max(1, Math.floor(remaining / servers.length)) } : {}),
+        nextBody: () => scenario.nextBody(),
+        ...(scenario.answeredBy === 'answer' ? { answerIsExpected: (body: string) => scenario.marker.test(body) } : {}),
+      }),
+    ),
+  );
+  const measured = combine(runs);
   const sends = (await rig.sends()) - sendsBefore;
-  const stats = await server.request('stats', { reset: true });
+  const stats = [];
+  for (const { server } of servers) stats.push(await server.request('stats', { reset: true }));
+  const cpuMs = stats.reduce((sum, s) => sum + Number(s.cpuMs), 0);
   // A message turn answers through the Bot Connector: a 2xx without its send is an answer lost.
   const missingReplies = scenario.answeredBy === 'reply' ? Math.max(0, measured.requests - sends) : 0;
   const cell = {
@@ -174,9 +189,33 @@ async function measure(
     unexpected: measured.unexpected + missingReplies,
     scenario: scenario.name,
     target: scenario.target,
-    eventLoopMaxMs: Number(stats.eventLoopMaxMs),
-    serverMaxRssMB: Number(stats.maxRssMB),
-    serverCpuMsPerRequest: measured.requests > 0 ? Math.round((Number(stats.cpuMs) / measured.requests) * 1000) / 1000 : 0,
+    eventLoopMaxMs: Math.max(...stats.map((s) => Number(s.eventLoopMaxMs))),
+    serverMaxRssMB: Math.max(...stats.map((s) => Number(s.maxRssMB))),
+    serverCpuMsPerRequest: measured.requests > 0 ? Math.round((cpuMs / measured.requests) * 1000) / 1000 : 0,
   };
   return card ? { cell, card } : { cell };
+}
+
+/** Runs side by side as one: requests and problems add up, latencies are the worst of them. */
+function combine(runs: readonly CellMeasurement[]): CellMeasurement {
+  const [first, ...others] = runs;
+  if (!first) throw new Error('Nothing was measured.');
+  if (others.length === 0) return first;
+  const requests = runs.reduce((sum, r) => sum + r.requests, 0);
+  const durationSec = Math.max(...runs.map((r) => r.durationSec));
+  const sum = (field: 'errors' | 'timeouts' | 'non2xx' | 'unexpected'): number => runs.reduce((total, r) => total + r[field], 0);
+  const worst = (field: 'p50Ms' | 'p90Ms' | 'p99Ms' | 'maxMs'): number => Math.max(...runs.map((r) => r[field]));
+  return {
+    requests,
+    durationSec,
+    reqPerSec: Math.round(runs.reduce((total, r) => total + r.reqPerSec, 0) * 100) / 100,
+    p50Ms: worst('p50Ms'),
+    p90Ms: worst('p90Ms'),
+    p99Ms: worst('p99Ms'),
+    maxMs: worst('maxMs'),
+    errors: sum('errors'),
+    timeouts: sum('timeouts'),
+    non2xx: sum('non2xx'),
+    unexpected: sum('unexpected'),
+  };
 }

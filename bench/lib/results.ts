@@ -1,6 +1,7 @@
 import type { CellResult } from './blocks';
 import type { FanOutResult } from './fanout';
 import type { AzureStatusResult } from './azureStatus';
+import type { AzureStoreResult } from './azureStoreTurns';
 import type { GrowthResult } from './growth';
 import type { BenchOptions } from './options';
 import { table, type SummaryRow } from './summary';
@@ -15,6 +16,8 @@ export interface Results {
   readonly options: BenchOptions;
   readonly scenarios: Record<string, string>;
   turns?: { readonly world: WorldShape; readonly cells: CellResult[]; readonly summary: SummaryRow[] };
+  /** The turns on the Azure Table store beside the file store's. */
+  stores?: AzureStoreResult;
   growth: GrowthResult[];
   fanout?: FanOutResult;
   azure?: AzureStatusResult;
@@ -49,6 +52,10 @@ export function report(results: Results): string {
   if (results.turns) {
     parts.push(`Turns: the product against its bare teams-ai twin and a bare echo bot (medians of ${results.options.rounds} interleaved rounds)`);
     parts.push(table(headers, rowsOf(results.turns.summary)));
+  }
+  if (results.stores) {
+    parts.push('', `Stores: the same turns on the file store and on the Azure Table store (Azurite), one and two instances, in the same blocks (medians of ${results.options.rounds} rounds)`);
+    parts.push(table(headers, rowsOf(results.stores.summary)));
   }
   if (results.growth.length > 0) {
     parts.push('', `State growth (every world also holds ${results.options.references.toLocaleString('en-US')} conversation references)`);

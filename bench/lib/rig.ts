@@ -68,9 +68,10 @@ export class Rig {
     return folder;
   }
 
-  /** Starts this build's product, or that of the checkout `build` names. */
-  async startProduct(stateFolder: string, directoryFile: string, build?: string): Promise<Product> {
-    const child = await startChild('productServer', { stateFile: path.join(stateFolder, 'state.json'), directoryFile }, undefined, build);
+  /** Starts this build's product, or that of the checkout `build` names; on the Azure store when `azure` names its table. */
+  async startProduct(stateFolder: string, directoryFile: string, build?: string, azure?: AzureState): Promise<Product> {
+    const store = azure ? { azureConnectionString: azure.connectionString, tablePrefix: azure.tablePrefix } : {};
+    const child = await startChild('productServer', { stateFile: path.join(stateFolder, 'state.json'), directoryFile, ...store }, undefined, build);
     return new Product(child);
   }
 
@@ -97,6 +98,12 @@ export class Rig {
   async stop(): Promise<void> {
     await Promise.allSettled([this.echo.stop(), this.teamsAi.stop(), this.sink.stop()]);
   }
+}
+
+/** An Azure Table state: the storage account (Azurite) and the prefix of its table. */
+export interface AzureState {
+  readonly connectionString: string;
+  readonly tablePrefix: string;
 }
 
 export class Product {

@@ -1,5 +1,6 @@
 import type { FanOutRun } from './fanout';
 import type { GrowthResult } from './growth';
+import { STORE_WORLDS } from './azureStoreTurns';
 import type { Results } from './results';
 import { PRODUCT_SCENARIOS, twinOf, type ProductScenario } from './scenarios';
 import type { SummaryRow } from './summary';
@@ -30,6 +31,7 @@ export function targetRows(results: Results): TargetRow[] {
   const summary = results.turns?.summary ?? [];
   return [
     ...turnRows(summary),
+    ...storeRows(results.stores?.summary ?? []),
     ...eventLoopRows(results),
     ...results.growth.flatMap(startupRows),
     ...(results.fanout ? results.fanout.runs.map((run) => fanOutRow(run, results.fanout?.configured ?? { perSecond: 0, perConversationPerSecond: 0 })) : []),
@@ -50,6 +52,24 @@ function turnRows(summary: readonly SummaryRow[]): TargetRow[] {
           (product.problems + twin.problems > 0 ? `; ${product.problems + twin.problems} wrong answers` : ''),
         ratio,
         verdict: ratio >= TURN_TARGET && product.problems === 0 ? 'met' : 'not met',
+      });
+    }
+  }
+  return rows;
+}
+
+/** Each turn on the Azure Table store, one and two instances, against the file store in the same blocks. */
+function storeRows(summary: readonly SummaryRow[]): TargetRow[] {
+  const rows: TargetRow[] = [];
+  for (const scenario of PRODUCT_SCENARIOS) {
+    for (const azure of summary.filter((r) => r.scenario === scenario && r.world !== STORE_WORLDS.file)) {
+      const file = summary.find((r) => r.scenario === scenario && r.world === STORE_WORLDS.file && r.connections === azure.connections);
+      if (!file) continue;
+      rows.push({
+        target: `\`${turnName(scenario)}\` on the ${azure.world} (Azurite), × the file store, ${azure.connections} connections`,
+        measured: `${azure.reqPerSec} vs ${file.reqPerSec} req/s; CPU ${azure.cpuMsPerRequest} vs ${file.cpuMsPerRequest} ms/req` + (azure.problems > 0 ? `; ${azure.problems} wrong answers` : ''),
+        ...(file.reqPerSec > 0 ? { ratio: Math.round((azure.reqPerSec / file.reqPerSec) * 100) / 100 } : {}),
+        verdict: 'no target',
       });
     }
   }

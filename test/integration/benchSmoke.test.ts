@@ -54,6 +54,9 @@ describe('npm run bench -- --smoke', function () {
       assert.ok(targets.some((t) => t.target.includes(scenario === 'setup-text' ? 'set up billing' : scenario) && t.ratio !== undefined && t.verdict !== 'no target'), `the targets table has a line for ${scenario} against its twin`);
     }
     assert.ok(targets.some((t) => t.target.startsWith('start-up')), 'the targets table has the start-up');
+    assert.ok(targets.some((t) => t.target.includes('on the Azure store, 2 instances') && t.verdict === 'no target'), 'the targets table has the Azure store, without a target');
+    for (const cell of results.stores?.cells ?? []) assert.equal(cell.errors + cell.timeouts + cell.non2xx + cell.unexpected, 0, `${cell.scenario} on the ${cell.world} got wrong answers`);
+    assert.ok((results.stores?.cells.length ?? 0) > 0, 'the Azure store phase ran');
     assert.equal(targets.filter((t) => t.target.startsWith('fan-out')).length, 3, 'the targets table has every fan-out run');
 
     const [grown] = results.growth;
