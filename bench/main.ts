@@ -5,13 +5,13 @@ import { runBlock, type CellResult } from './lib/blocks';
 import { entryPath } from './lib/child';
 import { measureFanOut } from './lib/fanout';
 import { measureAzureStatus } from './lib/azureStatus';
+import { measureAzureStore } from './lib/azureStoreTurns';
 import { measureGrowth } from './lib/growth';
 import { parseOptions, type BenchOptions } from './lib/options';
 import { report, type Results } from './lib/results';
 import { Rig } from './lib/rig';
 import { SCENARIO_DESCRIPTIONS } from './lib/scenarios';
-import { measureEchoStartup, type StartupMeasurement } from './lib/startup';
-import { median } from './lib/stats';
+import { targetRows } from './lib/targets';
 import { summarize } from './lib/summary';
 import { prepareWorld } from './lib/worlds';
 import type { WorldShape } from './lib/world';
@@ -41,11 +41,8 @@ async function main(): Promise<void> {
   let failure: unknown;
   try {
     if (options.phases.includes('turns')) results.turns = await measureTurns(rig, options);
+    if (options.phases.includes('stores')) results.stores = await measureAzureStore(rig, options, log);
     if (options.phases.includes('growth')) {
-      const runs: StartupMeasurement[] = [];
-      for (let i = 0; i < options.startups; i++) runs.push(await measureEchoStartup());
-      results.echoStartup = { runs, medianMs: median(runs.map((r) => r.ms)) };
-      log(`bare echo bot start-up: ${runs.map((r) => `${r.ms} ms`).join(', ')}`);
       for (const size of options.sizes) results.growth.push(await measureGrowth(rig, size, options, log));
     }
     if (options.phases.includes('azure')) {
@@ -66,6 +63,7 @@ async function main(): Promise<void> {
   }
   results.finishedAt = new Date().toISOString();
   results.machine.loadAverageAtEnd = os.loadavg().map((l) => Math.round(l * 100) / 100);
+  results.targets = targetRows(results);
   process.stdout.write(`${report(results)}\n`);
   const out = options.out || path.join(projectRoot(), 'bench', 'results', `${results.startedAt.replace(/[:.]/g, '-')}.json`);
   await mkdir(path.dirname(out), { recursive: true });
@@ -84,7 +82,7 @@ async function measureTurns(rig: Rig, options: BenchOptions): Promise<NonNullabl
   for (let round = 1; round <= options.rounds; round++) {
     for (const connections of options.connections) {
       log(`turns: round ${round} of ${options.rounds}, ${connections} connections`);
-      const block = await runBlock(rig, prepared, connections, round, options, options.diagnosticConnections.includes(connections));
+      const block = await runBlock(rig, prepared, connections, round, options);
       log(`  ${block.map((c) => `${c.scenario} ${Math.round(c.reqPerSec)}/s`).join(', ')}`);
       cells.push(...block);
     }

@@ -1,6 +1,6 @@
 import type { AddressInfo } from 'node:net';
 import type restify from 'restify';
-import { calibrate, type CalibrationCards } from './calibration';
+import type { CapturedCards } from './calibration';
 import { announceReady, serveParent } from './child';
 import type { EventLoopWatch } from './eventLoopWatch';
 
@@ -9,10 +9,10 @@ import type { EventLoopWatch } from './eventLoopWatch';
  * for event-loop statistics and for the product's captured cards, close cleanly, and say where it
  * listens.
  */
-export async function serveBaseline(server: restify.Server, watch: EventLoopWatch, cards: CalibrationCards): Promise<void> {
+export async function serveBaseline(server: restify.Server, watch: EventLoopWatch, cards?: CapturedCards): Promise<void> {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   serveParent(
-    { stats: (message) => watch.report(message.reset === true), cards: (message) => calibrate(cards, message) },
+    { stats: (message) => watch.report(message.reset === true), cards: (message) => cards?.take(message) ?? { captured: false } },
     () =>
       new Promise<void>((resolve) => {
         server.close(() => resolve());

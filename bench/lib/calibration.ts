@@ -1,22 +1,31 @@
 import type { Message } from './child';
 
 /**
- * The product's real reply cards, captured from its answers, for the diagnostic baselines: bots
- * that answer with exactly those cards but do none of the product's work. The difference between
- * them and the product is what the product's own code costs.
+ * The product's real reply cards, captured from its answers, for its twin: a bare teams-ai bot that
+ * answers the same kind of turn with exactly that card but does none of the product's work. The
+ * difference between the two is what the product's own code costs.
  */
-export interface CalibrationCards {
-  /** The card a message turn sends (the status card). */
-  message?: Record<string, unknown>;
-  /** The card an Action.Execute answers with (the confirmation card). */
-  invoke?: Record<string, unknown>;
-}
+export class CapturedCards {
+  /** By the message text that the card answered. */
+  private readonly messages = new Map<string, Record<string, unknown>>();
+  /** By the Action.Execute verb that the card answered. */
+  private readonly invokes = new Map<string, Record<string, unknown>>();
 
-/** Takes the cards a `cards` request carries. */
-export function calibrate(cards: CalibrationCards, message: Message): Message {
-  if (isRecord(message.message)) cards.message = message.message;
-  if (isRecord(message.invoke)) cards.invoke = message.invoke;
-  return { calibrated: cards.message !== undefined && cards.invoke !== undefined };
+  /** Takes the card a `cards` request carries: `{ answeredBy: 'reply' | 'answer', trigger, card }`. */
+  take(message: Message): Message {
+    const { answeredBy, trigger, card } = message;
+    if (typeof trigger !== 'string' || !isRecord(card)) return { captured: false };
+    (answeredBy === 'answer' ? this.invokes : this.messages).set(trigger.toLowerCase(), card);
+    return { captured: true };
+  }
+
+  forMessage(text: string): Record<string, unknown> | undefined {
+    return this.messages.get(text.trim().toLowerCase());
+  }
+
+  forInvoke(verb: string): Record<string, unknown> | undefined {
+    return this.invokes.get(verb.toLowerCase());
+  }
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -3,7 +3,7 @@ import { runBlock, type CellResult } from './blocks';
 import { startChild } from './child';
 import type { BenchOptions } from './options';
 import type { Rig } from './rig';
-import { measureProductStartup, type StartupMeasurement } from './startup';
+import { measureBaselineStartup, measureProductStartup, type StartupMeasurement } from './startup';
 import { median } from './stats';
 import { summarize, type SummaryRow } from './summary';
 import type { WorldShape } from './world';
@@ -41,10 +41,25 @@ export interface GrowthResult {
   readonly directoryMB: number;
   readonly generatedMs: number;
   readonly firstOpenMs: number;
-  readonly startup: { readonly runs: readonly StartupMeasurement[]; readonly medianMs: number; readonly peakRssMB: number };
+  readonly startup: StartupComparison;
   readonly linkOperations: LinkOperationsResult;
   readonly cells: readonly CellResult[];
   readonly summary: readonly SummaryRow[];
+}
+
+/**
+ * The product's start-up beside its twin's (a bare teams-ai bot on restify), the two alternating
+ * run by run so that the machine's load weighs on both alike.
+ */
+export interface StartupComparison {
+  readonly runs: readonly StartupMeasurement[];
+  readonly medianMs: number;
+  /** The highest peak RSS of the product's runs. */
+  readonly peakRssMB: number;
+  readonly twinRuns: readonly StartupMeasurement[];
+  readonly twinMedianMs: number;
+  /** The product's median over the twin's. */
+  readonly ratioToTwin: number;
 }
 
 export function growthShape(organizations: number, options: BenchOptions): WorldShape {
@@ -58,12 +73,9 @@ export async function measureGrowth(rig: Rig, organizations: number, options: Be
   const prepared = await prepareWorld(rig, label, shape, options);
   log(`${label}: state ${prepared.stateMB} MB, directory ${prepared.directoryMB.toFixed(1)} MB, generated in ${prepared.generatedMs} ms, first open ${prepared.firstOpenMs} ms`);
 
-  const runs: StartupMeasurement[] = [];
   const startFolder = await rig.copyState(prepared.pristineFolder, `${label}-startup`);
-  for (let i = 0; i < options.startups; i++) {
-    runs.push(await measureProductStartup(path.join(startFolder, 'state.json'), prepared.request.directoryFile, rig.scratch));
-  }
-  log(`${label}: start-up ${runs.map((r) => `${r.ms} ms`).join(', ')}; peak RSS ${Math.max(...runs.map((r) => r.peakRssMB))} MB`);
+  const startup = await compareStartups(options.startups, () => measureProductStartup(path.join(startFolder, 'state.json'), prepared.request.directoryFile, rig.scratch));
+  log(`${label}: start-up ${startup.runs.map((r) => `${r.ms} ms`).join(', ')} (twin ${startup.twinRuns.map((r) => `${r.ms} ms`).join(', ')}: ${startup.ratioToTwin} x); peak RSS ${startup.peakRssMB} MB`);
 
   const linkFolder = await rig.copyState(prepared.pristineFolder, `${label}-links`);
   await rig.echo.request('stats', { reset: true });
@@ -108,7 +120,7 @@ export async function measureGrowth(rig: Rig, organizations: number, options: Be
   for (let round = 1; round <= options.growthRounds; round++) {
     for (const connections of options.growthConnections) {
       log(`${label}: turns at ${connections} connections, round ${round}`);
-      cells.push(...(await runBlock(rig, prepared, connections, round, options)));
+      cells.push(...(await runBlock(rig, prepared, connections, round, options, false)));
     }
   }
   return {
@@ -118,9 +130,32 @@ export async function measureGrowth(rig: Rig, organizations: number, options: Be
     directoryMB: Math.round(prepared.directoryMB * 10) / 10,
     generatedMs: prepared.generatedMs,
     firstOpenMs: prepared.firstOpenMs,
-    startup: { runs, medianMs: median(runs.map((r) => r.ms)), peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)) },
+    startup,
     linkOperations,
     cells,
     summary: summarize(cells),
+  };
+}
+
+async function compareStartups(times: number, product: () => Promise<StartupMeasurement>): Promise<StartupComparison> {
+  const runs: StartupMeasurement[] = [];
+  const twinRuns: StartupMeasurement[] = [];
+  for (let i = 0; i < times; i++) {
+    // Alternating which goes first, so that neither always starts on a machine the other just warmed.
+    const order = i % 2 === 0 ? [true, false] : [false, true];
+    for (const isProduct of order) {
+      if (isProduct) runs.push(await product());
+      else twinRuns.push(await measureBaselineStartup('teamsAiEcho'));
+    }
+  }
+  const medianMs = median(runs.map((r) => r.ms));
+  const twinMedianMs = median(twinRuns.map((r) => r.ms));
+  return {
+    runs,
+    medianMs,
+    peakRssMB: Math.max(...runs.map((r) => r.peakRssMB)),
+    twinRuns,
+    twinMedianMs,
+    ratioToTwin: twinMedianMs > 0 ? Math.round((medianMs / twinMedianMs) * 100) / 100 : 0,
   };
 }

@@ -1,6 +1,7 @@
 import { cp, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { startChild, type Child } from './child';
+import { isRecord } from './calibration';
 import type { Scenario } from './scenarios';
 
 /**
@@ -45,29 +46,14 @@ export class Rig {
   /** Where a scenario's requests go, and the process whose event loop and memory it reports. */
   targetOf(scenario: Scenario, product: Product): { url: string; server: Child } {
     if (scenario.target === 'product') return { url: product.url, server: product.child };
-    if (scenario.name.startsWith('teams-ai')) return { url: this.teamsAiUrl, server: this.teamsAi };
+    if (scenario.target === 'twin') return { url: this.teamsAiUrl, server: this.teamsAi };
     return { url: this.echoUrl, server: this.echo };
   }
 
-  /**
-   * Captures the product's status card and confirmation card from its answers, and hands them to
-   * the diagnostic bots, which then answer with exactly those.
-   */
-  async calibrate(product: Product, status: Scenario, subscription: Scenario): Promise<void> {
-    await this.sink.request('configure', { mode: 'probe' });
-    let message: unknown;
-    try {
-      await fetch(product.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: status.nextBody() }).then((r) => r.arrayBuffer());
-      const sent = JSON.parse(String((await this.sink.request('last')).body)) as { attachments?: { content?: unknown }[] };
-      message = sent.attachments?.[0]?.content;
-    } finally {
-      await this.sink.request('configure', { mode: 'count' });
-    }
-    const answer = (await (await fetch(product.url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: subscription.nextBody() })).json()) as { value?: unknown };
-    for (const bot of [this.echo, this.teamsAi]) {
-      const reply = await bot.request('cards', { message, invoke: answer.value });
-      if (reply.calibrated !== true) throw new Error('The product\'s cards could not be captured for the diagnostic baselines.');
-    }
+  /** Hands the twin the card the product answered a scenario's turn with, so that it answers with exactly that. */
+  async teachTwin(scenario: Scenario, card: Record<string, unknown>): Promise<void> {
+    const reply = await this.teamsAi.request('cards', { answeredBy: scenario.answeredBy, trigger: scenario.trigger, card });
+    if (reply.captured !== true) throw new Error(`The product's card for "${scenario.name}" could not be handed to its twin.`);
   }
 
   async sends(): Promise<number> {
@@ -82,17 +68,18 @@ export class Rig {
     return folder;
   }
 
-  /** Starts this build's product, or that of the checkout `build` names. */
-  async startProduct(stateFolder: string, directoryFile: string, build?: string): Promise<Product> {
-    const child = await startChild('productServer', { stateFile: path.join(stateFolder, 'state.json'), directoryFile }, undefined, build);
+  /** Starts this build's product, or that of the checkout `build` names; on the Azure store when `azure` names its table. */
+  async startProduct(stateFolder: string, directoryFile: string, build?: string, azure?: AzureState): Promise<Product> {
+    const store = azure ? { azureConnectionString: azure.connectionString, tablePrefix: azure.tablePrefix } : {};
+    const child = await startChild('productServer', { stateFile: path.join(stateFolder, 'state.json'), directoryFile, ...store }, undefined, build);
     return new Product(child);
   }
 
   /**
    * Sends one request of the scenario and checks its answer is the one the scenario measures, so a
-   * run never times refusals by mistake.
+   * run never times refusals by mistake. Returns the card it was answered with.
    */
-  async probe(scenario: Scenario, url: string): Promise<void> {
+  async probe(scenario: Scenario, url: string): Promise<Record<string, unknown> | undefined> {
     if (scenario.answeredBy === 'reply') await this.sink.request('configure', { mode: 'probe' });
     try {
       const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: scenario.nextBody() });
@@ -100,6 +87,7 @@ export class Rig {
       if (response.status !== 200) throw new Error(`answered HTTP ${response.status}: ${text.slice(0, 300)}`);
       const answer = scenario.answeredBy === 'reply' ? String((await this.sink.request('last')).body) : text;
       if (!scenario.marker.test(answer)) throw new Error(`answered without ${String(scenario.marker)}: ${answer.slice(0, 400)}`);
+      return cardIn(answer, scenario.answeredBy);
     } catch (error) {
       throw new Error(`The probe of "${scenario.name}" failed, so its numbers would be wrong: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
@@ -110,6 +98,12 @@ export class Rig {
   async stop(): Promise<void> {
     await Promise.allSettled([this.echo.stop(), this.teamsAi.stop(), this.sink.stop()]);
   }
+}
+
+/** An Azure Table state: the storage account (Azurite) and the prefix of its table. */
+export interface AzureState {
+  readonly connectionString: string;
+  readonly tablePrefix: string;
 }
 
 export class Product {
@@ -126,4 +120,13 @@ export class Product {
   stop(): Promise<void> {
     return this.child.stop(60_000);
   }
+}
+
+/** The card of an answer: the first attachment of a sent message, or the value of an invoke response. */
+function cardIn(answer: string, answeredBy: Scenario['answeredBy']): Record<string, unknown> | undefined {
+  const parsed: unknown = JSON.parse(answer);
+  if (!isRecord(parsed)) return undefined;
+  if (answeredBy === 'answer') return isRecord(parsed.value) ? parsed.value : undefined;
+  const first: unknown = Array.isArray(parsed.attachments) ? parsed.attachments[0] : undefined;
+  return isRecord(first) && isRecord(first.content) ? first.content : undefined;
 }

@@ -51,10 +51,13 @@ export async function measureProductStartup(stateFile: string, directoryFile: st
   }
 }
 
-/** The bare echo bot's start-up, for comparison: module loading is most of both. */
-export async function measureEchoStartup(): Promise<StartupMeasurement> {
+/**
+ * A bare bot's start-up, for comparison (module loading is most of any bot's): the product's twin, a
+ * bare teams-ai bot on restify (teamsAiEcho), or the bare botbuilder echo bot (echoBot).
+ */
+export async function measureBaselineStartup(name: 'teamsAiEcho' | 'echoBot'): Promise<StartupMeasurement> {
   const began = performance.now();
-  const echo = await startChild('echoBot');
+  const echo = await startChild(name);
   try {
     await untilHealthy(`http://127.0.0.1:${String(echo.ready.port)}/healthz`);
     const ms = performance.now() - began;

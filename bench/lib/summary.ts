@@ -1,5 +1,5 @@
 import type { CellResult } from './blocks';
-import type { ScenarioName, Target } from './scenarios';
+import { isTwin, twinOf, type ScenarioName, type Target } from './scenarios';
 import { median, round } from './stats';
 
 /** One line of the table: a scenario at one connection count in one world, over all rounds. */
@@ -15,10 +15,15 @@ export interface SummaryRow {
   /** Median over rounds of (this run's req/s) / (the echo bot's req/s in the same block). */
   readonly ratioToEcho: number;
   /**
-   * For a product turn: median over rounds of its req/s over that of teams-ai answering with the same
-   * card in the same block (what the product's own work costs); undefined where that did not run.
+   * For a product turn: median over rounds of its req/s over its twin's in the same block (a bare
+   * teams-ai bot answering the same kind of turn with the same card): what the product's own work
+   * costs. Undefined where the twin did not run.
    */
-  readonly ratioToTeamsAi?: number;
+  readonly ratioToTwin?: number;
+  /** Median over rounds of (the twin's CPU per request) / (this run's), in the same block. */
+  readonly cpuRatioToTwin?: number;
+  /** The twin's longest event-loop delay over the same rounds, beside `eventLoopMaxMs`. */
+  readonly twinEventLoopMaxMs?: number;
   readonly eventLoopMaxMs: number;
   readonly serverMaxRssMB: number;
   /** Median server CPU ms per request. */
@@ -45,11 +50,12 @@ export function summarize(cells: readonly CellResult[]): SummaryRow[] {
       const echo = cpuIn(cells, cell, 'echo');
       return cell.serverCpuMsPerRequest > 0 ? echo / cell.serverCpuMsPerRequest : 0;
     });
-    const frameworkRatios = group.flatMap((cell) => {
-      if (cell.target !== 'product') return [];
-      const framework = rateIn(cells, cell, ANSWERED_IN_RESPONSE.has(cell.scenario) ? 'teams-ai-invoke' : 'teams-ai-card');
-      return framework > 0 ? [cell.reqPerSec / framework] : [];
+    const twins = group.flatMap((cell) => {
+      const twin = cell.target === 'product' ? twinIn(cells, cell) : undefined;
+      return twin ? [{ cell, twin }] : [];
     });
+    const twinRatios = twins.flatMap(({ cell, twin }) => (twin.reqPerSec > 0 ? [cell.reqPerSec / twin.reqPerSec] : []));
+    const twinCpuRatios = twins.flatMap(({ cell, twin }) => (cell.serverCpuMsPerRequest > 0 ? [twin.serverCpuMsPerRequest / cell.serverCpuMsPerRequest] : []));
     return {
       world: first.world,
       connections: first.connections,
@@ -60,7 +66,9 @@ export function summarize(cells: readonly CellResult[]): SummaryRow[] {
       p50Ms: round(median(group.map((c) => c.p50Ms))),
       p99Ms: round(median(group.map((c) => c.p99Ms))),
       ratioToEcho: round(median(ratios)),
-      ...(frameworkRatios.length > 0 ? { ratioToTeamsAi: round(median(frameworkRatios)) } : {}),
+      ...(twinRatios.length > 0 ? { ratioToTwin: round(median(twinRatios)) } : {}),
+      ...(twinCpuRatios.length > 0 ? { cpuRatioToTwin: round(median(twinCpuRatios)) } : {}),
+      ...(twins.length > 0 ? { twinEventLoopMaxMs: round(Math.max(...twins.map(({ twin }) => twin.eventLoopMaxMs))) } : {}),
       eventLoopMaxMs: round(Math.max(...group.map((c) => c.eventLoopMaxMs))),
       cpuMsPerRequest: round(median(group.map((c) => c.serverCpuMsPerRequest)), 3),
       cpuRatioToEcho: round(median(cpuRatios)),
@@ -70,7 +78,13 @@ export function summarize(cells: readonly CellResult[]): SummaryRow[] {
   });
 }
 
-const ANSWERED_IN_RESPONSE: ReadonlySet<ScenarioName> = new Set(['flow.organization', 'flow.subscription', 'flow.confirm', 'flow.confirm-compared']);
+/** The twin's run in the same block as a product run (the compared build's confirmations share this build's twin). */
+function twinIn(cells: readonly CellResult[], cell: CellResult): CellResult | undefined {
+  const product = cell.scenario === 'flow.confirm-compared' ? 'flow.confirm' : cell.scenario;
+  if (isTwin(product) || product === 'echo' || product === 'echo-invoke') return undefined;
+  const twin = twinOf(product);
+  return cells.find((c) => c.scenario === twin && c.world === cell.world && c.connections === cell.connections && c.round === cell.round);
+}
 
 function cpuIn(cells: readonly CellResult[], cell: CellResult, scenario: ScenarioName): number {
   const runs = cells.filter((c) => c.scenario === scenario && c.world === cell.world && c.connections === cell.connections && c.round === cell.round);

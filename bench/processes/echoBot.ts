@@ -1,15 +1,12 @@
 import restify from 'restify';
 import {
   ActivityHandler,
-  CardFactory,
   CloudAdapter,
-  MessageFactory,
   ConfigurationBotFrameworkAuthentication,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   type TurnContext,
 } from 'botbuilder';
-import type { CalibrationCards } from '../lib/calibration';
 import { serveBaseline } from '../lib/baselineServer';
 import { announceFailure } from '../lib/child';
 import { EventLoopWatch } from '../lib/eventLoopWatch';
@@ -20,13 +17,10 @@ import { EventLoopWatch } from '../lib/eventLoopWatch';
  * card so that card clicks have a floor too. No teams-ai, no state, no directory.
  */
 class EchoBot extends ActivityHandler {
-  constructor(private readonly cards: CalibrationCards) {
+  constructor() {
     super();
     this.onMessage(async (context, next) => {
-      const text = context.activity.text ?? '';
-      // "card": the product's own reply card, to tell the cost of its size from the cost of the product.
-      const card = text === 'card' ? this.cards.message : undefined;
-      await context.sendActivity(card ? MessageFactory.attachment(CardFactory.adaptiveCard(card)) : `Echo: ${text}`);
+      await context.sendActivity(`Echo: ${context.activity.text ?? ''}`);
       await next();
     });
   }
@@ -44,8 +38,7 @@ class EchoBot extends ActivityHandler {
 async function main(): Promise<void> {
   const watch = new EventLoopWatch();
   const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication({}));
-  const cards: CalibrationCards = {};
-  const bot = new EchoBot(cards);
+  const bot = new EchoBot();
   const server = restify.createServer({ handleUncaughtExceptions: false });
   server.use(restify.plugins.bodyParser());
   server.post('/api/messages', async (req, res) => {
@@ -54,7 +47,7 @@ async function main(): Promise<void> {
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok' });
   });
-  await serveBaseline(server, watch, cards);
+  await serveBaseline(server, watch);
 }
 
 main().catch(announceFailure);

@@ -21,6 +21,10 @@ async function main(): Promise<void> {
     // is the work of each request, not the per-person limit that would refuse most of them.
     FLOW_STARTS_PER_MINUTE: '1000000',
     CARD_CLICKS_PER_MINUTE: '1000000',
+    // The Azure Table store (Azurite) when the bench names one; the state file otherwise.
+    ...(typeof options.azureConnectionString === 'string'
+      ? { STATE_STORE: 'azure', AZURE_STORAGE_CONNECTION_STRING: options.azureConnectionString, STATE_TABLE_PREFIX: String(options.tablePrefix) }
+      : {}),
   });
   const bot = await startBot(config, createLogger(config.logLevel));
   serveParent({ stats: (message) => watch.report(message.reset === true) }, () => bot.stop());

@@ -5,7 +5,7 @@ import type { SendFailure } from './transport';
  * What to do after a failed attempt (Teams' guidance for proactive messages): retry 412, 429, 502,
  * 503 and 504 a bounded number of times, and also 500, 408 and a send that got no answer at all, since
  * those are as transient and the alternative is a lost notification; never retry 400, 401, 403, 404,
- * 413 or any other refusal. A 429 waits as long as Retry-After says and a random part of a second
+ * 413 or any other refusal. A 429 waits as long as Retry-After says and up to a quarter of a second
  * more; everything else backs off exponentially with jitter.
  */
 export type RetryDecision =
@@ -29,10 +29,12 @@ const TRANSIENT = new Set([408, 412, 429, 500, 502, 503, 504]);
  * Added at random to a Retry-After wait. Without it a throttled message comes back exactly one
  * window after its refused request, in the place that request's own pacing slot frees: in step with
  * the sends around it, so a Bot Connector that refuses a fixed share of requests can refuse the
- * same message every time until it is given up. Retry-After counts whole seconds, so waiting up to
- * one more second still does what it says.
+ * same message every time until it is given up. A quarter of a second moves it among a dozen places
+ * at 50 requests a second, which is enough to fall out of step; more only lengthens the wait of the
+ * last throttled messages, when nothing else is left to send (a whole second more made a fan-out to
+ * 1,000 end with seconds of retries alone).
  */
-const RETRY_AFTER_JITTER_MS = 1000;
+const RETRY_AFTER_JITTER_MS = 250;
 
 export function decideRetry(failure: SendFailure, attemptsMade: number, settings: RetrySettings, random: () => number = Math.random): RetryDecision {
   const status = failure.status;

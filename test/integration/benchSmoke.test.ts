@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Results } from '../../bench/lib/results';
-import { BASELINE_SCENARIOS, DIAGNOSTIC_SCENARIOS, PRODUCT_SCENARIOS } from '../../bench/lib/scenarios';
+import { BASELINE_SCENARIOS, PRODUCT_SCENARIOS, twinOf } from '../../bench/lib/scenarios';
 
 const run = promisify(execFile);
 
@@ -33,12 +33,13 @@ describe('npm run bench -- --smoke', function () {
   it('measures every scenario on the real servers, with only right answers, and writes its results', async () => {
     const out = path.join(folder, 'results.json');
     const { stdout } = await run(process.execPath, ['--disable-warning=DEP0111', BENCH_MAIN, '--smoke', `--out=${out}`], { maxBuffer: 16 * 1024 * 1024 });
-    assert.match(stdout, /Turns: the product against a bare echo bot/);
+    assert.match(stdout, /Turns: the product against its bare teams-ai twin/);
     assert.match(stdout, /State growth/);
+    assert.match(stdout, /Targets \(issue 17\)/);
     const results = JSON.parse(await readFile(out, 'utf8')) as Results;
 
     const cells = results.turns?.cells ?? [];
-    assert.deepEqual(new Set(cells.map((c) => c.scenario)), new Set([...BASELINE_SCENARIOS, ...DIAGNOSTIC_SCENARIOS, ...PRODUCT_SCENARIOS]));
+    assert.deepEqual(new Set(cells.map((c) => c.scenario)), new Set([...BASELINE_SCENARIOS, ...PRODUCT_SCENARIOS, ...PRODUCT_SCENARIOS.map(twinOf)]));
     for (const cell of cells) {
       assert.ok(cell.requests > 0, `${cell.scenario} made no requests`);
       assert.deepEqual(
@@ -48,9 +49,20 @@ describe('npm run bench -- --smoke', function () {
       );
     }
 
+    const targets = results.targets ?? [];
+    for (const scenario of PRODUCT_SCENARIOS) {
+      assert.ok(targets.some((t) => t.target.includes(scenario === 'setup-text' ? 'set up billing' : scenario) && t.ratio !== undefined && t.verdict !== 'no target'), `the targets table has a line for ${scenario} against its twin`);
+    }
+    assert.ok(targets.some((t) => t.target.startsWith('start-up')), 'the targets table has the start-up');
+    assert.ok(targets.some((t) => t.target.includes('on the Azure store, 2 instances') && t.verdict === 'no target'), 'the targets table has the Azure store, without a target');
+    for (const cell of results.stores?.cells ?? []) assert.equal(cell.errors + cell.timeouts + cell.non2xx + cell.unexpected, 0, `${cell.scenario} on the ${cell.world} got wrong answers`);
+    assert.ok((results.stores?.cells.length ?? 0) > 0, 'the Azure store phase ran');
+    assert.equal(targets.filter((t) => t.target.startsWith('fan-out')).length, 3, 'the targets table has every fan-out run');
+
     const [grown] = results.growth;
     assert.ok(grown, 'the state-growth phase ran');
     assert.equal(grown.startup.runs.length, results.options.startups);
+    assert.equal(grown.startup.twinRuns.length, results.options.startups, 'the twin started as often as the product, interleaved');
     assert.equal(grown.linkOperations.failed, '');
     assert.equal(grown.linkOperations.operations, results.options.linkOperations);
 

@@ -245,6 +245,25 @@ describe('The notification dispatcher', () => {
     assert.equal(new Set(transport.delivered.map((c) => c.target)).size, 200, 'nobody twice, nobody missed');
   });
 
+  it('sends a throttled message again in the first free place once its Retry-After has passed, ahead of first attempts still waiting', async () => {
+    // Left in the order of the changes, the retry of a newer change would wait behind every first
+    // attempt of an older one, and go out last and alone, with the rate's places left empty.
+    await giveChats(13);
+    transport.failNext({ status: 429, retryAfterMs: 1000, message: 'Too many requests' }, { target: 'existing-person-12' });
+    await queue('newer', [{ id: 'person-12', tenantId: TENANT, card: 'change' }], '2026-11-26T09:05:00.000Z');
+    const running = start({ perSecond: 4 });
+    while (transport.calls.length === 0) await new Promise((resolve) => setImmediate(resolve));
+    await queue('older', people(12), '2026-11-26T09:00:00.000Z');
+    await running.whenIdle();
+    const [refused, retried] = transport.calls.filter((c) => c.target === 'existing-person-12');
+    assert.ok(refused && retried && retried.at - refused.at >= 1000, 'Retry-After is honoured');
+    // 4 a second: the places free at 1 s (taken before the Retry-After ended) and at 2 s.
+    assert.ok(retried.at - refused.at <= 2000, `retried ${retried.at - refused.at} ms after the refusal`);
+    const after = transport.calls.slice(transport.calls.indexOf(retried) + 1);
+    assert.equal(after.length, 5, 'the first attempts still waiting went after it');
+    assert.equal(new Set(transport.delivered.map((c) => c.target)).size, 13, 'everyone once');
+  });
+
   it('follows configured limits', async () => {
     await queue('burst', people(12));
     await start({ perSecond: 4, perConversationPerSecond: 2 }).whenIdle();

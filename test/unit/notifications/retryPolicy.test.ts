@@ -6,12 +6,12 @@ import { parseRetryAfter } from '../../../src/teams/botConnectorTransport';
 const SETTINGS = { ...DEFAULT_RETRY, maxAttempts: 5 };
 
 describe('Retry decisions', () => {
-  it('waits what Retry-After says and a random part of a second more, never less, up to the cap', () => {
+  it('waits what Retry-After says and up to a quarter of a second more, never less, up to the cap', () => {
     const wait = (retryAfterMs: number, random: number): number => {
       const decision = decideRetry({ status: 429, retryAfterMs, message: '' }, 1, SETTINGS, () => random);
       return decision.kind === 'retry' ? decision.delayMs : -1;
     };
-    assert.deepEqual([wait(7000, 0), wait(7000, 0.5), wait(7000, 0.999)], [7000, 7500, 7999]);
+    assert.deepEqual([wait(7000, 0), wait(7000, 0.5), wait(7000, 0.999)], [7000, 7125, 7250]);
     assert.equal(wait(3_600_000, 0), SETTINGS.maxRetryAfterMs, 'a Retry-After above the cap waits the cap');
   });
 
