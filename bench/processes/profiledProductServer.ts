@@ -10,21 +10,21 @@ import { childOptions } from '../lib/child';
  * on the `profile` request.
  */
 const profileDir = String(childOptions().profileDir ?? '.');
-const session = new Session();
-session.connect();
-session.post('Profiler.enable');
-session.post('Profiler.setSamplingInterval', { interval: 200 });
+const profiler = new Session();
+profiler.connect();
+profiler.post('Profiler.enable');
+profiler.post('Profiler.setSamplingInterval', { interval: 200 });
 
 // Registered before the server's own handler, so the profile is written before it exits.
 process.on('message', (message: { readonly type?: string; readonly id?: number }) => {
   if (message.type === 'profile') {
     // Started only when the measured run starts, so that loading and warming up stay out of it.
-    session.post('Profiler.start', () => process.send?.({ id: message.id }));
+    profiler.post('Profiler.start', () => process.send?.({ id: message.id }));
     return;
   }
   if (message.type !== 'stop') return;
-  // Same-thread inspector sessions answer synchronously.
-  session.post('Profiler.stop', (error, result) => {
+  // An inspector connected in this thread answers synchronously.
+  profiler.post('Profiler.stop', (error, result) => {
     if (!error) writeFileSync(path.join(profileDir, `product-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
   });
 });

@@ -38,7 +38,7 @@ const compiled = new WeakMap<CardTemplate<unknown>, CompiledTemplate | null>();
 /** When set, every direct expansion is made by the engine too and must be the same: the tests turn it on. */
 let crossChecking = false;
 
-/** Makes every card rendered from now on also be expanded by adaptivecards-templating, failing on any difference. */
+/** Makes every card rendered from now on also be expanded by adaptivecards-templating, failing on a difference. */
 export function crossCheckExpansions(on: boolean): void {
   crossChecking = on;
 }
