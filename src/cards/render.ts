@@ -1,4 +1,5 @@
 import * as ACData from 'adaptivecards-templating';
+import { compileTemplate, type CompiledTemplate } from './compiledTemplate';
 import { safeText } from './safeText';
 
 /** A rendered Adaptive Card, ready to send or to return from an Action.Execute. */
@@ -31,6 +32,31 @@ export class CardRenderError extends Error {
  * a third of a turn; the engine's parsed form can be expanded with any data, again and again.
  */
 const parsed = new WeakMap<CardTemplate<unknown>, ACData.Template>();
+/** Each template compiled for direct expansion (see compiledTemplate.ts); null when it cannot be. */
+const compiled = new WeakMap<CardTemplate<unknown>, CompiledTemplate | null>();
+
+/** When set, every direct expansion is made by the engine too and must be the same: the tests turn it on. */
+let crossChecking = false;
+
+/** Makes every card rendered from now on also be expanded by adaptivecards-templating, failing on a difference. */
+export function crossCheckExpansions(on: boolean): void {
+  crossChecking = on;
+}
+
+/** The template expanded with `root`: directly when that gives the engine's result, by the engine otherwise. */
+function expandTemplate(card: CardTemplate<unknown>, root: unknown): unknown {
+  let direct = compiled.get(card);
+  if (direct === undefined) compiled.set(card, (direct = compileTemplate(card.json) ?? null));
+  const result = direct?.expand(root);
+  if (result === undefined) return parsedTemplate(card).expand({ $root: root });
+  if (crossChecking) {
+    const engine: unknown = parsedTemplate(card).expand({ $root: root });
+    if (JSON.stringify(engine) !== JSON.stringify(result)) {
+      throw new CardRenderError(`The ${card.name} card expanded directly differs from adaptivecards-templating's expansion: ${JSON.stringify(result)} against ${JSON.stringify(engine)}`);
+    }
+  }
+  return result;
+}
 
 function parsedTemplate(card: CardTemplate<unknown>): ACData.Template {
   let engine = parsed.get(card);
@@ -54,7 +80,7 @@ function parsedTemplate(card: CardTemplate<unknown>): ACData.Template {
  * template's own text is never changed, so its deliberate formatting stays.
  */
 export function renderCard<TData extends object>(card: CardTemplate<TData>, data: TData): CardJson {
-  const expanded: unknown = parsedTemplate(card).expand({ $root: marked(data) });
+  const expanded: unknown = expandTemplate(card, marked(data));
   const unbound = firstBinding(expanded);
   if (unbound) {
     throw new CardRenderError(`The ${card.name} card left "${unbound}" unbound; its data lacks that field.`);

@@ -7,7 +7,7 @@ import { realClock, WakeSignal, type Clock } from './clock';
 import { Deliverer } from './deliverer';
 import type { DeliveryLog } from './deliveryLog';
 import { FinishedArchiver, type ArchiveSettings } from './finishedArchiver';
-import { dueEntries, nextDueAt, toldTogether } from './outbox';
+import { toldTogether } from './outbox';
 import { OutboxIndex } from './outboxIndex';
 import type { PendingOutbox } from './pendingOutbox';
 import { RateLimiter } from './rateLimiter';
@@ -83,10 +83,10 @@ export class Dispatcher implements Deliveries {
     this.clock = deps.clock ?? realClock;
     this.limiter = new RateLimiter(deps.settings.perConversationPerSecond, deps.settings.perSecond);
     this.wake = new WakeSignal(this.clock);
-    this.outbox = new OutboxIndex(deps.store);
-    this.archiver = new FinishedArchiver(deps.store, deps.archive, deps.logger, deps.settings);
     const together = deps.renderTogether;
     this.coalesceMs = together ? (deps.settings.coalesceMs ?? 0) : 0;
+    this.outbox = new OutboxIndex(deps.store, this.coalesceMs);
+    this.archiver = new FinishedArchiver(deps.store, deps.archive, deps.logger, deps.settings);
     this.deliverer = new Deliverer({
       store: deps.store,
       transport: deps.transport,
@@ -161,13 +161,14 @@ export class Dispatcher implements Deliveries {
   /** Starts every send that pacing allows now; returns when to look again (undefined: on a wake-up). */
   private startDueSends(index: PendingOutbox): number | undefined {
     const now = this.clock.now();
-    const heads = index.heads();
-    const pendingAt = nextDueAt(heads, this.coalesceMs);
+    const floor = index.nothingDueBefore();
+    if (floor > now) return Number.isFinite(floor) ? floor : undefined;
+    const { due, firstDueAt: pendingAt } = index.dueHeads(now);
     let next = pendingAt !== undefined && pendingAt > now ? pendingAt : undefined;
     const earliest = (at: number): void => {
       next = next === undefined ? at : Math.min(next, at);
     };
-    for (const entry of dueEntries(heads, now, this.coalesceMs)) {
+    for (const entry of due) {
       if (this.inFlight.has(entry.recipientId)) continue;
       const paused = this.pausedUntil.get(entry.recipientId) ?? 0;
       if (paused > now) {

@@ -11,27 +11,6 @@ import type { Transaction } from '../domain/ports/store';
 export type DeliveryRecords = Pick<Transaction, 'outbox' | 'reach'>;
 
 /**
- * Entries to send now: of `heads` (each recipient's oldest pending entry, so that a person gets their
- * notifications in the order the changes happened, oldest first), those whose back-off has passed;
- * retries before first attempts. A retry has already waited out its Retry-After or back-off: given
- * the next free place in the rate, it goes out while first attempts still fill the others, instead
- * of after all of them, when it would be sent alone with the rate's places left empty.
- */
-export function dueEntries(heads: readonly OutboxEntry[], now: number, holdMs = 0): OutboxEntry[] {
-  const retries: OutboxEntry[] = [];
-  const first: OutboxEntry[] = [];
-  for (const entry of heads) if (dueAt(entry, holdMs) <= now) (entry.attempts > 0 ? retries : first).push(entry);
-  return retries.length === 0 ? first : [...retries, ...first];
-}
-
-/** When the next of these entries becomes due; undefined when there are none. */
-export function nextDueAt(heads: readonly OutboxEntry[], holdMs = 0): number | undefined {
-  let next: number | undefined;
-  for (const entry of heads) next = Math.min(next ?? Number.POSITIVE_INFINITY, dueAt(entry, holdMs));
-  return next;
-}
-
-/**
  * When an entry may go: after its back-off; and one not tried yet only `holdMs` after it was queued,
  * so that the person's other changes to the same organization made meanwhile go out with it as one
  * message.

@@ -22,7 +22,11 @@ export class OutboxIndex {
    */
   private writtenDuringRead: Map<string, OutboxEntry | undefined> | undefined;
 
-  constructor(private readonly store: Store) {}
+  /** @param holdMs how long an entry not tried yet waits after it was queued (see dueAt). */
+  constructor(
+    private readonly store: Store,
+    private readonly holdMs = 0,
+  ) {}
 
   /** The index as last read; undefined before the first read. */
   get current(): PendingOutbox | undefined {
@@ -71,7 +75,7 @@ export class OutboxIndex {
     this.writtenDuringRead = written;
     try {
       if (!current) {
-        const index = PendingOutbox.of(await this.store.read((tx) => tx.outbox.listPending()));
+        const index = PendingOutbox.of(await this.store.read((tx) => tx.outbox.listPending()), this.holdMs);
         for (const [key, stored] of written) index.settle(key, stored);
         this.index = index;
         return index;

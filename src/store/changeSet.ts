@@ -1,4 +1,5 @@
 import type { BotState } from './state';
+import { entryChanging } from './fieldIndex';
 import { setEntry } from './jsonValues';
 
 /** What one update, or several saved together, changed in the state: the unit a save writes. */
@@ -59,8 +60,14 @@ export function applyChanges(state: BotState, changes: ChangeSet): BotState {
   const target = state as unknown as Record<string, unknown>;
   for (const [key, change] of changes.entries) {
     const collection = target[key] as Record<string, unknown>;
-    for (const removed of change.removed) delete collection[removed];
-    for (const [entry, value] of change.set) setEntry(collection, entry, value);
+    for (const removed of change.removed) {
+      entryChanging(collection, removed, undefined);
+      delete collection[removed];
+    }
+    for (const [entry, value] of change.set) {
+      entryChanging(collection, entry, value);
+      setEntry(collection, entry, value);
+    }
   }
   for (const [key, items] of changes.appended) {
     const list = target[key] as unknown[];

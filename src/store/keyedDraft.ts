@@ -1,4 +1,6 @@
+import { keysWith } from './fieldIndex';
 import { cloneJson, jsonEqual } from './jsonValues';
+import { entryOf } from './records';
 
 const REMOVED: unique symbol = Symbol('removed');
 
@@ -23,6 +25,13 @@ export class KeyedLayer {
     return this.removed.has(key) ? undefined : this.committed[key];
   }
 
+  /** The keys that may hold `value` in `field`: those the committed index names, and every pending one. */
+  keysWith(field: string, value: string): string[] {
+    const keys = new Set([...keysWith(this.committed, field, value)].filter((key) => !this.removed.has(key)));
+    for (const key of this.pending?.set.keys() ?? []) keys.add(key);
+    return [...keys];
+  }
+
   keys(): string[] {
     if (!this.pending) return Object.keys(this.committed);
     const keys = Object.keys(this.committed).filter((key) => !this.removed.has(key));
@@ -31,6 +40,35 @@ export class KeyedLayer {
     }
     return keys;
   }
+}
+
+/** The draft behind each collection proxy a mutation holds, for valuesWhere. */
+const draftsByProxy = new WeakMap<object, KeyedDraft>();
+
+/** A field every wanted entry holds with this value: only those entries need to be looked at. */
+export interface FieldValue {
+  readonly field: string;
+  readonly value: string;
+}
+
+/**
+ * The entries of a keyed collection that pass `test`, as `Object.values(collection).filter(test)`
+ * would give them; with `by`, only among the entries holding that value in that field (which `test`
+ * must require too), found through an index of the committed collection. On a draft only the entries
+ * that pass are copied into it: reading every value through the proxy copied the whole collection on
+ * each such lookup (every flow, to find a person's open ones), and compared every copy again when the
+ * update was saved. `test` must only read.
+ */
+export function valuesWhere<T>(collection: Readonly<Record<string, T>>, test: (value: T) => boolean, by?: FieldValue): T[] {
+  const draft = draftsByProxy.get(collection);
+  if (draft) return draft.keysWhere((value) => test(value as T), by).map((key) => collection[key] as T);
+  if (!by) return Object.values(collection).filter(test);
+  const found: T[] = [];
+  for (const key of keysWith(collection, by.field, by.value)) {
+    const value = entryOf(collection, key);
+    if (value !== undefined && test(value)) found.push(value);
+  }
+  return found;
 }
 
 /**
@@ -71,6 +109,22 @@ export class KeyedDraft {
           typeof key === 'string' && this.exists(key) ? { value: this.get(key), writable: true, enumerable: true, configurable: true } : undefined,
       },
     );
+    draftsByProxy.set(this.proxy, this);
+  }
+
+  /** The keys whose current values pass `test`, looked at without copying them; with `by`, among those that may hold it. */
+  keysWhere(test: (value: unknown) => boolean, by?: FieldValue): string[] {
+    return (by ? this.candidates(by) : this.keys()).filter((key) => {
+      const value = this.overlay.has(key) ? this.overlay.get(key) : this.below.get(key);
+      return value !== REMOVED && value !== undefined && test(value);
+    });
+  }
+
+  /** The keys that may hold `by`'s value: those below that may, and every key the mutation touched. */
+  private candidates(by: FieldValue): string[] {
+    const keys = new Set(this.below.keysWith(by.field, by.value));
+    for (const key of this.overlay.keys()) keys.add(key);
+    return [...keys];
   }
 
   changes(): { set: Map<string, unknown>; removed: string[] } {

@@ -1,6 +1,7 @@
 import type { ChangeEvent } from '../domain/changeEvent';
 import type { AuditEntry, DirectoryOverlay, OutboxEntry, RecordedManager } from '../domain/model';
 import type { FlowRepository, StoredFlow, Transaction } from '../domain/ports/store';
+import { valuesWhere } from './keyedDraft';
 import { entryOf, putEntry } from './records';
 import type { BotState } from './state';
 
@@ -17,7 +18,7 @@ export function repositoriesOver(state: BotState, elsewhere: HeldElsewhere = ALL
   return {
     links: {
       get: async (organizationId) => entryOf(state.links, organizationId),
-      listBySubscriptions: async (ids) => Object.values(state.links).filter((link) => ids.has(link.subscriptionId)),
+      listBySubscriptions: async (ids) => valuesWhere(state.links, (link) => ids.has(link.subscriptionId)),
       put: async (link) => putEntry(state.links, link.organizationId, link),
       delete: async (organizationId) => {
         if (entryOf(state.links, organizationId)) delete state.links[organizationId];
@@ -51,9 +52,9 @@ export function repositoriesOver(state: BotState, elsewhere: HeldElsewhere = ALL
     },
     outbox: {
       get: async (key) => entryOf(state.outbox, key),
-      listPendingFor: async (recipientId) => oldestFirst(Object.values(state.outbox).filter((e) => e.recipientId === recipientId && e.status === 'pending')),
-      listPending: async () => oldestFirst(Object.values(state.outbox).filter((e) => e.status === 'pending')),
-      listFinished: async () => Object.values(state.outbox).filter((e) => e.status !== 'pending'),
+      listPendingFor: async (recipientId) => oldestFirst(valuesWhere(state.outbox, (e) => e.recipientId === recipientId && e.status === 'pending', { field: 'recipientId', value: recipientId })),
+      listPending: async () => oldestFirst(valuesWhere(state.outbox, (e) => e.status === 'pending')),
+      listFinished: async () => valuesWhere(state.outbox, (e) => e.status !== 'pending'),
       put: async (entry) => putEntry(state.outbox, entry.key, entry),
       delete: async (key) => {
         if (entryOf(state.outbox, key)) delete state.outbox[key];
@@ -77,7 +78,7 @@ export function repositoriesOver(state: BotState, elsewhere: HeldElsewhere = ALL
       },
       listByPerson: async (aadObjectId) => {
         await conversationsRead();
-        return Object.values(state.conversations).filter((reference) => reference.aadObjectId === aadObjectId);
+        return valuesWhere(state.conversations, (reference) => reference.aadObjectId === aadObjectId, { field: 'aadObjectId', value: aadObjectId });
       },
       put: async (reference) => {
         await conversationsRead();
@@ -130,10 +131,10 @@ const ALL_IN_MEMORY: HeldElsewhere = { collectionRead: async () => undefined, sa
 function flowRepository<F extends StoredFlow>(flows: Record<string, F>): FlowRepository<F> {
   return {
     get: async (flowId) => entryOf(flows, flowId),
-    listOpenOf: async (ownerId) => Object.values(flows).filter((flow) => flow.ownerId === ownerId && flow.status === 'open'),
+    listOpenOf: async (ownerId) => valuesWhere(flows, (flow) => flow.ownerId === ownerId && flow.status === 'open', { field: 'ownerId', value: ownerId }),
     listEndedBefore: async (cutoff) => {
       const limit = cutoff.getTime();
-      return Object.values(flows).filter((flow) => Date.parse(flow.status === 'open' ? flow.expiresAt : (flow.finishedAt ?? flow.expiresAt)) < limit);
+      return valuesWhere(flows, (flow) => Date.parse(flow.status === 'open' ? flow.expiresAt : (flow.finishedAt ?? flow.expiresAt)) < limit);
     },
     put: async (flow) => putEntry(flows, flow.id, flow),
     delete: async (flowId) => {

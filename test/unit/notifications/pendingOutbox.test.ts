@@ -82,4 +82,41 @@ describe('The pending outbox index', () => {
     deliver(index, outboxKey('early', 'adele'), '2026-11-26T10:01:00.000Z');
     assert.deepEqual(index.heads().map((e) => e.key), [outboxKey('late', 'adele')]);
   });
+
+  it('knows when nothing can be due yet, so that a change queued while others wait starts no look at everyone', () => {
+    const hold = 5_000;
+    const index = PendingOutbox.of(outbox.values(), hold);
+    assert.equal(index.nothingDueBefore(), Number.POSITIVE_INFINITY);
+    index.add(queue('first', '2026-11-26T09:00:00.000Z', [ADELE]));
+    index.add(queue('second', '2026-11-26T09:00:02.000Z', [PATTI]));
+    // Lowered by every entry added: the first is held until five seconds after it was queued.
+    assert.equal(index.nothingDueBefore(), Date.parse('2026-11-26T09:00:05.000Z'));
+    // A pass looked at every head: nothing due yet, the first at that moment.
+    assert.deepEqual(index.dueHeads(Date.parse('2026-11-26T09:00:04.000Z')), { due: [], firstDueAt: Date.parse('2026-11-26T09:00:05.000Z') });
+    const key = outboxKey('first', 'adele');
+    const head = outbox.get(key);
+    assert.ok(head);
+    // A retry due earlier than anything known lowers it again.
+    index.settle(key, { ...head, attempts: 1, notBefore: '2026-11-26T09:00:03.000Z', lastError: '503: busy' });
+    assert.equal(index.nothingDueBefore(), Date.parse('2026-11-26T09:00:03.000Z'));
+  });
+
+  it('keeps offering each person\'s oldest notification, oldest person first, through many changes queued and delivered', () => {
+    const people: Recipient[] = ['adele', 'patti', 'megan', 'lynne', 'diego'].map((id) => ({ id, tenantId: 't', card: 'change' }));
+    const index = PendingOutbox.of(outbox.values());
+    for (let i = 0; i < 60; i++) {
+      // Changes made out of order, now and then an earlier one queued late.
+      const minute = String((i * 7) % 60).padStart(2, '0');
+      index.add(queue(`change-${i}`, `2026-11-26T09:${minute}:00.000Z`, people.filter((_, p) => (i + p) % 3 !== 0)));
+      if (i % 4 === 3) for (const head of index.heads().slice(0, 2)) deliver(index, head.key, '2026-11-26T10:00:00.000Z');
+      const pending = [...outbox.values()].filter((e) => e.status === 'pending');
+      const oldest = new Map<string, OutboxEntry>();
+      const older = (a: OutboxEntry, b: OutboxEntry): number => Date.parse(a.event.at) - Date.parse(b.event.at) || Date.parse(a.createdAt) - Date.parse(b.createdAt) || (a.key < b.key ? -1 : 1);
+      for (const entry of pending) {
+        const known = oldest.get(entry.recipientId);
+        if (!known || older(entry, known) < 0) oldest.set(entry.recipientId, entry);
+      }
+      assert.deepEqual(index.heads().map((e) => e.key), [...oldest.values()].sort(older).map((e) => e.key));
+    }
+  });
 });

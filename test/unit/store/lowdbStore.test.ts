@@ -9,7 +9,8 @@ import { openLowdbStore } from '../../../src/store/lowdbStore';
 import { StateFileError, type StateStore } from '../../../src/store/port';
 import { StateWriteError } from '../../../src/domain/ports/store';
 import { STATE_SCHEMA_VERSION, emptyState, type BotState } from '../../../src/store/state';
-import type { BillingLink } from '../../../src/domain/model';
+import type { BillingLink, Flow } from '../../../src/domain/model';
+import type { ReadTransaction } from '../../../src/domain/ports/store';
 import { readSavedState } from '../../support/savedState';
 import { exists, lockContent, makeTempFolder, pidOfExitedProcess, removeTempFolder } from './helpers';
 
@@ -233,6 +234,46 @@ describe('lowdbStore', () => {
       assert.equal(Object.keys(onDisk.links).length, 100);
       const reopened = await open();
       assert.deepEqual(reopened.snapshot(), onDisk);
+    });
+
+    it("finds a person's open flows as each transaction sees them: its own changes, those saved with it in one write, and after a restart", async () => {
+      const store = await open();
+      const flow = (id: string, ownerId: string, status: Flow['status'] = 'open'): Flow => ({
+        id, kind: 'setup', ownerId, tenantId: 'tenant-1', conversationId: `chat-${ownerId}`, createdAt: '2024-01-01T00:00:00.000Z', expiresAt: '2024-01-01T00:15:00.000Z', status,
+      });
+      const openOf = async (tx: ReadTransaction, ownerId: string): Promise<string[]> => (await tx.flows.listOpenOf(ownerId)).map((f) => f.id).sort();
+      await store.transaction(async (tx) => {
+        for (const f of [flow('a-open', 'alice'), flow('a-done', 'alice', 'completed'), flow('b-open', 'bob')]) await tx.flows.put(f);
+      });
+      assert.deepEqual(await store.read((tx) => openOf(tx, 'alice')), ['a-open']);
+      // Three transactions queued at once are saved in one write, each on what the ones before it left.
+      const seen = await Promise.all([
+        store.transaction(async (tx) => {
+          await tx.flows.put(flow('a-new', 'alice'));
+          await tx.flows.put({ ...flow('b-open', 'alice') });
+          return openOf(tx, 'alice');
+        }),
+        store.transaction(async (tx) => {
+          const before = await openOf(tx, 'alice');
+          await tx.flows.delete('a-open');
+          await tx.flows.put(flow('a-done', 'alice'));
+          return [...before, '|', ...(await openOf(tx, 'alice'))];
+        }),
+        store.transaction(async (tx) => {
+          await tx.flows.put(flow('a-new', 'alice', 'replaced'));
+          return [...(await openOf(tx, 'alice')), '|', ...(await openOf(tx, 'bob'))];
+        }),
+      ]);
+      assert.deepEqual(seen, [
+        ['a-new', 'a-open', 'b-open'],
+        ['a-new', 'a-open', 'b-open', '|', 'a-done', 'a-new', 'b-open'],
+        ['a-done', 'b-open', '|'],
+      ]);
+      assert.deepEqual(await store.read((tx) => openOf(tx, 'alice')), ['a-done', 'b-open']);
+      assert.deepEqual(await store.read((tx) => openOf(tx, 'bob')), []);
+      await store.close();
+      const reopened = await open();
+      assert.deepEqual(await reopened.read((tx) => openOf(tx, 'alice')), ['a-done', 'b-open']);
     });
 
     it('returns what the mutation returns', async () => {
