@@ -4,7 +4,7 @@ import path from 'node:path';
 import { runCell } from './lib/load';
 import { startChild } from './lib/child';
 import { Product, Rig } from './lib/rig';
-import { createScenario, PRODUCT_SCENARIOS, type ScenarioName } from './lib/scenarios';
+import { createScenario, PRODUCT_SCENARIOS, type ProductScenario } from './lib/scenarios';
 import { prepareWorld } from './lib/worlds';
 import { benchPlan, generateWorld, type WorldRequest } from './lib/worldFiles';
 import { parseOptions } from './lib/options';
@@ -33,8 +33,8 @@ interface CpuProfile {
 
 async function main(): Promise<void> {
   const [name = 'status', connectionsText = '10', secondsText = '8'] = process.argv.slice(2);
-  if (!PRODUCT_SCENARIOS.includes(name as ScenarioName)) throw new Error(`Pick one of ${PRODUCT_SCENARIOS.join(', ')}.`);
-  const scenarioName = name as ScenarioName;
+  if (!PRODUCT_SCENARIOS.includes(name as ProductScenario)) throw new Error(`Pick one of ${PRODUCT_SCENARIOS.join(', ')}.`);
+  const scenarioName = name as ProductScenario;
   const connections = Number(connectionsText);
   const seconds = Number(secondsText);
   const options = parseOptions([]);
