@@ -23,6 +23,8 @@ export interface AzureStoreResult {
   readonly world: WorldShape;
   readonly cells: CellResult[];
   readonly summary: SummaryRow[];
+  /** Runs that could not be measured (a probe answered with something else), so that the rest of the bench still runs. */
+  readonly failures: string[];
 }
 
 export async function measureAzureStore(rig: Rig, options: BenchOptions, log: (line: string) => void): Promise<AzureStoreResult> {
@@ -32,6 +34,7 @@ export async function measureAzureStore(rig: Rig, options: BenchOptions, log: (l
   const prepared = await prepareWorld(rig, 'stores', shape, options);
   const azurite = await startAzurite();
   const cells: CellResult[] = [];
+  const failures: string[] = [];
   const started: Product[] = [];
   try {
     for (let round = 1; round <= options.rounds; round++) {
@@ -55,8 +58,14 @@ export async function measureAzureStore(rig: Rig, options: BenchOptions, log: (l
         for (const name of FIRST_PART.filter((turn) => options.storeTurns.length === 0 || options.storeTurns.includes(turn))) {
           for (const { world, products } of setups) {
             const scenario = createScenario(name, prepared.plan, rig.serviceUrl);
-            const { cell } = await measureOn(rig, scenario, products.map((p) => ({ url: p.url, server: p.child })), connections, options);
-            cells.push({ ...cell, world, connections, round });
+            try {
+              const { cell } = await measureOn(rig, scenario, products.map((p) => ({ url: p.url, server: p.child })), connections, options);
+              cells.push({ ...cell, world, connections, round });
+            } catch (error) {
+              // Kept, and the run goes on: the other phases are worth more than one store's line.
+              failures.push(`${name} on the ${world}, round ${round}: ${(error instanceof Error ? error.message : String(error)).slice(0, 1500)}`);
+              log(`stores: ${failures[failures.length - 1] ?? ''}`);
+            }
           }
         }
         log(`stores: round ${round}, ${connections} connections: ${cells.filter((c) => c.round === round && c.connections === connections).map((c) => `${c.world} ${c.scenario} ${Math.round(c.reqPerSec)}/s`).join(', ')}`);
@@ -67,5 +76,5 @@ export async function measureAzureStore(rig: Rig, options: BenchOptions, log: (l
     for (const product of started) await product.stop();
     await azurite.stop();
   }
-  return { world: shape, cells, summary: summarize(cells) };
+  return { world: shape, cells, summary: summarize(cells), failures };
 }

@@ -56,6 +56,7 @@ export function report(results: Results): string {
   if (results.stores) {
     parts.push('', `Stores: the same turns on the file store and on the Azure Table store (Azurite), one and two instances, in the same blocks (medians of ${results.options.rounds} rounds)`);
     parts.push(table(headers, rowsOf(results.stores.summary)));
+    for (const failure of results.stores.failures) parts.push(`Not measured: ${failure}`);
   }
   if (results.growth.length > 0) {
     parts.push('', `State growth (every world also holds ${results.options.references.toLocaleString('en-US')} conversation references)`);

@@ -32,6 +32,7 @@ export function targetRows(results: Results): TargetRow[] {
   return [
     ...turnRows(summary),
     ...storeRows(results.stores?.summary ?? []),
+    ...(results.stores?.failures ?? []).map((failure): TargetRow => ({ target: 'a turn on the Azure store could not be measured', measured: failure.slice(0, 300), verdict: 'no target' })),
     ...eventLoopRows(results),
     ...results.growth.flatMap(startupRows),
     ...(results.fanout ? results.fanout.runs.map((run) => fanOutRow(run, results.fanout?.configured ?? { perSecond: 0, perConversationPerSecond: 0 })) : []),

@@ -57,6 +57,7 @@ describe('npm run bench -- --smoke', function () {
     assert.ok(targets.some((t) => t.target.includes('on the Azure store, 2 instances') && t.verdict === 'no target'), 'the targets table has the Azure store, without a target');
     for (const cell of results.stores?.cells ?? []) assert.equal(cell.errors + cell.timeouts + cell.non2xx + cell.unexpected, 0, `${cell.scenario} on the ${cell.world} got wrong answers`);
     assert.ok((results.stores?.cells.length ?? 0) > 0, 'the Azure store phase ran');
+    assert.deepEqual(results.stores?.failures, [], 'every turn on the Azure store was measured');
     assert.equal(targets.filter((t) => t.target.startsWith('fan-out')).length, 3, 'the targets table has every fan-out run');
 
     const [grown] = results.growth;
