@@ -82,10 +82,12 @@ export class Rig {
   async probe(scenario: Scenario, url: string): Promise<Record<string, unknown> | undefined> {
     if (scenario.answeredBy === 'reply') await this.sink.request('configure', { mode: 'probe' });
     try {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: scenario.nextBody() });
+      const body = scenario.nextBody();
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
       const text = await response.text();
       if (response.status !== 200) throw new Error(`answered HTTP ${response.status}: ${text.slice(0, 300)}`);
-      const answer = scenario.answeredBy === 'reply' ? String((await this.sink.request('last')).body) : text;
+      // The reply to this very activity: a notification of an earlier change may reach the sink meanwhile.
+      const answer = scenario.answeredBy === 'reply' ? String((await this.sink.request('last', { replyToId: activityIdOf(body) })).body) : text;
       if (!scenario.marker.test(answer)) throw new Error(`answered without ${String(scenario.marker)}: ${answer.slice(0, 400)}`);
       return cardIn(answer, scenario.answeredBy);
     } catch (error) {
@@ -129,4 +131,11 @@ function cardIn(answer: string, answeredBy: Scenario['answeredBy']): Record<stri
   if (answeredBy === 'answer') return isRecord(parsed.value) ? parsed.value : undefined;
   const first: unknown = Array.isArray(parsed.attachments) ? parsed.attachments[0] : undefined;
   return isRecord(first) && isRecord(first.content) ? first.content : undefined;
+}
+
+/** The id of the activity a request body carries ('' when it has none). */
+function activityIdOf(body: string): string {
+  const parsed: unknown = JSON.parse(body);
+  const id = parsed !== null && typeof parsed === 'object' ? (parsed as { id?: unknown }).id : undefined;
+  return typeof id === 'string' ? id : '';
 }

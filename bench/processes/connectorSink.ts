@@ -24,6 +24,12 @@ let throttled = 0;
 let throttle: Throttle = { every: 0, retryAfterSeconds: 0 };
 let mode: Mode = 'count';
 let lastSend = '';
+/**
+ * In probe mode, every send since the probe began: a proactive notification of an earlier change can
+ * reach the sink between the probe's request and its reading of the answer, so the probe asks for the
+ * send that replies to its own activity.
+ */
+const probeSends: string[] = [];
 /** Per conversation: the delivered activities' texts (or summaries, for cards), and until when a retry is too early. */
 const delivered = new Map<string, string[]>();
 const blockedUntil = new Map<string, number>();
@@ -58,7 +64,10 @@ const server = http.createServer((req, res) => {
       return;
     }
     sends++;
-    if (mode === 'probe') lastSend = Buffer.concat(chunks).toString('utf8');
+    if (mode === 'probe') {
+      lastSend = Buffer.concat(chunks).toString('utf8');
+      if (probeSends.length < 1_000) probeSends.push(lastSend);
+    }
     res.writeHead(200, { 'content-type': 'application/json' });
     res.end('{"id":"bench-reply"}');
   });
@@ -143,13 +152,14 @@ server.on('error', announceFailure);
 serveParent(
   {
     count: () => ({ sends, throttled }),
-    last: () => ({ body: lastSend }),
+    last: (message) => ({ body: typeof message.replyToId === 'string' ? replyTo(message.replyToId) : lastSend }),
     configure: (message) => {
       const every = typeof message.throttleEvery === 'number' ? message.throttleEvery : 0;
       const retryAfterSeconds = typeof message.retryAfterSeconds === 'number' ? message.retryAfterSeconds : 1;
       throttle = { every, retryAfterSeconds };
       mode = message.mode === 'probe' || message.mode === 'track' ? message.mode : 'count';
       lastSend = '';
+      probeSends.length = 0;
       sends = 0;
       throttled = 0;
       earlyRetries = 0;
@@ -190,3 +200,17 @@ serveParent(
       server.closeAllConnections();
     }),
 );
+
+/** The last send in probe mode that answers the activity `activityId` ('' when none did). */
+function replyTo(activityId: string): string {
+  for (let i = probeSends.length - 1; i >= 0; i--) {
+    const body = probeSends[i] ?? '';
+    try {
+      const parsed: unknown = JSON.parse(body);
+      if (parsed !== null && typeof parsed === 'object' && (parsed as { replyToId?: unknown }).replyToId === activityId) return body;
+    } catch {
+      // Not an activity: not the answer looked for.
+    }
+  }
+  return '';
+}
