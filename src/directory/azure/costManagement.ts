@@ -1,16 +1,14 @@
 import {
-  bearerTokenAuthenticationPolicy,
   createDefaultHttpClient,
   createHttpHeaders,
-  createPipelineFromOptions,
   createPipelineRequest,
   type HttpClient,
   type Pipeline,
   type PipelineResponse,
 } from '@azure/core-rest-pipeline';
-import { UserTokenCredential } from '../../auth/userTokenCredential';
 import { DirectoryFailure } from '../directoryFailure';
-import { applyAzureHttpPolicies, retryAfterMs, tlsOptionsFor, type AzureHttpOptions } from './azureHttp';
+import { retryAfterMs, type AzureHttpOptions } from './azureHttp';
+import { userPipeline } from './userPipeline';
 import { azureFailure, COST_MANAGEMENT, failureForStatus, type AzureAction } from './azureFailures';
 import type { CostQueryDefinition, CostQueryPage } from './costQuery';
 
@@ -35,10 +33,7 @@ export class CostManagement {
     private readonly endpoint: string,
     private readonly http: AzureHttpOptions,
   ) {
-    const tlsOptions = tlsOptionsFor(http);
-    this.pipeline = createPipelineFromOptions({ userAgentOptions: { userAgentPrefix: 'devops-billing-bot' }, ...(tlsOptions ? { tlsOptions } : {}) });
-    this.pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: new UserTokenCredential(token), scopes: 'https://management.azure.com/.default' }));
-    applyAzureHttpPolicies(this.pipeline, http);
+    this.pipeline = userPipeline(token, 'https://management.azure.com/.default', http);
     this.client = createDefaultHttpClient();
   }
 

@@ -1,17 +1,15 @@
 import {
-  bearerTokenAuthenticationPolicy,
   createDefaultHttpClient,
   createHttpHeaders,
-  createPipelineFromOptions,
   createPipelineRequest,
   type HttpClient,
   type HttpMethods,
   type Pipeline,
   type PipelineResponse,
 } from '@azure/core-rest-pipeline';
-import { UserTokenCredential } from '../../auth/userTokenCredential';
 import { DirectoryFailure } from '../directoryFailure';
-import { applyAzureHttpPolicies, retryAfterMs, tlsOptionsFor, type AzureHttpOptions } from './azureHttp';
+import { retryAfterMs, type AzureHttpOptions } from './azureHttp';
+import { userPipeline } from './userPipeline';
 import { AZURE_DEVOPS, azureFailure, failureForStatus, type AzureAction } from './azureFailures';
 
 /** Azure DevOps' resource id: tokens for its REST APIs are issued for this audience. */
@@ -51,15 +49,8 @@ export class DevOpsHttp {
     token: string,
     private readonly http: AzureHttpOptions,
   ) {
-    const tlsOptions = tlsOptionsFor(http);
-    this.pipeline = createPipelineFromOptions({
-      userAgentOptions: { userAgentPrefix: 'devops-billing-bot' },
-      // A redirect from Azure DevOps leads to its sign-in page, never to data: report it, do not follow it.
-      redirectOptions: { maxRetries: 0 },
-      ...(tlsOptions ? { tlsOptions } : {}),
-    });
-    this.pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: new UserTokenCredential(token), scopes: `${AZURE_DEVOPS_RESOURCE}/.default` }));
-    applyAzureHttpPolicies(this.pipeline, http);
+    // A redirect from Azure DevOps leads to its sign-in page, never to data: report it, do not follow it.
+    this.pipeline = userPipeline(token, `${AZURE_DEVOPS_RESOURCE}/.default`, http, { redirectOptions: { maxRetries: 0 } });
     this.client = createDefaultHttpClient();
   }
 

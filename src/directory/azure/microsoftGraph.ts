@@ -1,17 +1,15 @@
 import {
-  bearerTokenAuthenticationPolicy,
   createDefaultHttpClient,
   createHttpHeaders,
-  createPipelineFromOptions,
   createPipelineRequest,
   type HttpClient,
   type Pipeline,
   type PipelineResponse,
 } from '@azure/core-rest-pipeline';
-import { UserTokenCredential } from '../../auth/userTokenCredential';
 import type { DirectoryUser } from '../../domain/directory';
 import { DirectoryFailure } from '../directoryFailure';
-import { applyAzureHttpPolicies, retryAfterMs, tlsOptionsFor, type AzureHttpOptions } from './azureHttp';
+import { retryAfterMs, type AzureHttpOptions } from './azureHttp';
+import { userPipeline } from './userPipeline';
 import { azureFailure, failureForStatus, MICROSOFT_GRAPH, type AzureAction } from './azureFailures';
 
 /** Only what the picker shows and the role grant needs; User.ReadBasic.All allows exactly these. */
@@ -47,10 +45,7 @@ export class MicrosoftGraph {
     private readonly tenantId: string,
     private readonly http: AzureHttpOptions,
   ) {
-    const tlsOptions = tlsOptionsFor(http);
-    this.pipeline = createPipelineFromOptions({ userAgentOptions: { userAgentPrefix: 'devops-billing-bot' }, ...(tlsOptions ? { tlsOptions } : {}) });
-    this.pipeline.addPolicy(bearerTokenAuthenticationPolicy({ credential: new UserTokenCredential(token), scopes: 'https://graph.microsoft.com/.default' }));
-    applyAzureHttpPolicies(this.pipeline, http);
+    this.pipeline = userPipeline(token, 'https://graph.microsoft.com/.default', http);
     this.client = createDefaultHttpClient();
   }
 
