@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { TestAdapter, TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import type { AuditEntry, BillingLink, StoredConversationReference } from '../../../src/domain/model';
 import { openLowdbStore } from '../../../src/store/lowdbStore';
 import { StateFileError, type StateStore } from '../../../src/store/port';
 import { ConversationReferences } from '../../../src/teams/conversationReferences';
+import { personalMessage } from '../../support/personalMessage';
 import { makeTempFolder, removeTempFolder } from './helpers';
 
 const TENANT = 'tenant-contoso';
@@ -31,18 +32,7 @@ function audited(id: string, organizationId: string): AuditEntry {
   return { id, at: '2026-11-26T08:00:00.000Z', actorId: 'user-1', action: 'billing.setup', organizationId, toSubscriptionId: `sub-${organizationId}` };
 }
 
-function message(conversationId: string, aadObjectId: string): TurnContext {
-  return new TurnContext(new TestAdapter(), {
-    type: 'message',
-    text: 'status',
-    channelId: 'msteams',
-    serviceUrl: `https://smba.example.test/${conversationId}/`,
-    conversation: { id: conversationId, conversationType: 'personal', tenantId: TENANT, isGroup: false, name: '' },
-    from: { id: `29:${aadObjectId}`, aadObjectId, name: aadObjectId },
-    recipient: { id: 'bot', name: 'bot' },
-    channelData: { tenant: { id: TENANT } },
-  });
-}
+const message = (conversationId: string, aadObjectId: string): TurnContext => personalMessage(conversationId, aadObjectId, TENANT);
 
 /**
  * The bot opens its state without reading the conversation references, which only notifications

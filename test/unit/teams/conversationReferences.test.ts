@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { createMemoryStore, type MemoryStateStore } from '../../../src/store/memoryStore';
 import type { StoredConversationReference } from '../../../src/domain/model';
-import { TestAdapter, TurnContext } from 'botbuilder';
+import type { TurnContext } from 'botbuilder';
 import { ConversationReferences } from '../../../src/teams/conversationReferences';
+import { personalMessage } from '../../support/personalMessage';
 
 const TENANT = 'tenant-contoso';
 const OTHER_TENANT = 'tenant-fabrikam';
@@ -83,18 +84,7 @@ describe('Forgetting conversations Teams no longer confirms', () => {
   let clock: Date;
   const errors: unknown[] = [];
 
-  function message(conversationId: string, aadObjectId: string): TurnContext {
-    return new TurnContext(new TestAdapter(), {
-      type: 'message',
-      text: 'status',
-      channelId: 'msteams',
-      serviceUrl: `https://smba.example.test/${conversationId}/`,
-      conversation: { id: conversationId, conversationType: 'personal', tenantId: TENANT, isGroup: false, name: '' },
-      from: { id: `29:${aadObjectId}`, aadObjectId, name: aadObjectId },
-      recipient: { id: 'bot', name: 'bot' },
-      channelData: { tenant: { id: TENANT } },
-    });
-  }
+  const message = (conversationId: string, aadObjectId: string): TurnContext => personalMessage(conversationId, aadObjectId, TENANT);
 
   async function open(): Promise<ConversationReferences> {
     return ConversationReferences.open(store, () => clock, { maxAgeMs: 180 * DAY, reportError: (error) => void errors.push(error) });
