@@ -32,6 +32,13 @@ export interface CellResult extends CellMeasurement {
   readonly round: number;
   /** Longest event-loop delay in the server process during the measured run. */
   readonly eventLoopMaxMs: number;
+  /**
+   * Of the longest stall (timed by the server's own tick, beside the histogram's max), how many ms
+   * garbage collection ran; and the longest single GC pause of the run.
+   */
+  readonly longestStallMs: number;
+  readonly gcInLongestStallMs: number;
+  readonly gcMaxMs: number;
   readonly serverMaxRssMB: number;
   /**
    * The server's CPU time per answered request during the run: unlike req/s, it hardly moves when
@@ -190,10 +197,21 @@ export async function measureOn(rig: Rig, scenario: Scenario, servers: readonly 
     scenario: scenario.name,
     target: scenario.target,
     eventLoopMaxMs: Math.max(...stats.map((s) => Number(s.eventLoopMaxMs))),
+    ...longestStallOf(stats),
     serverMaxRssMB: Math.max(...stats.map((s) => Number(s.maxRssMB))),
     serverCpuMsPerRequest: measured.requests > 0 ? Math.round((cpuMs / measured.requests) * 1000) / 1000 : 0,
   };
   return card ? { cell, card } : { cell };
+}
+
+/** The longest stall over the servers of a run, with the GC inside it. */
+function longestStallOf(stats: readonly Record<string, unknown>[]): { longestStallMs: number; gcInLongestStallMs: number; gcMaxMs: number } {
+  const worst = stats.reduce((a, b) => (Number(b.longestStallMs) > Number(a.longestStallMs) ? b : a));
+  return {
+    longestStallMs: Number(worst.longestStallMs ?? 0),
+    gcInLongestStallMs: Number(worst.gcInLongestStallMs ?? 0),
+    gcMaxMs: Math.max(...stats.map((s) => Number(s.gcMaxMs ?? 0))),
+  };
 }
 
 /** Runs side by side as one: requests and problems add up, latencies are the worst of them. */

@@ -1,11 +1,12 @@
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
+import { StallWatch, type StallReport } from './stallWatch';
 
 /**
  * How long the event loop was kept from running timers: the longest delay is the longest stretch of
  * synchronous work (or a garbage collection pause, or the process not being scheduled on a busy
  * machine), which is what a user's turn waits behind.
  */
-export interface EventLoopReport {
+export interface EventLoopReport extends StallReport {
   readonly eventLoopMaxMs: number;
   readonly eventLoopP99Ms: number;
   readonly eventLoopMeanMs: number;
@@ -20,6 +21,7 @@ export interface EventLoopReport {
 export class EventLoopWatch {
   private histogram: IntervalHistogram;
   private cpuAtReset = process.cpuUsage();
+  private readonly stalls = new StallWatch();
 
   constructor(private readonly resolutionMs = 1) {
     this.histogram = this.start();
@@ -36,6 +38,7 @@ export class EventLoopWatch {
       rssMB: round(process.memoryUsage().rss / 1024 / 1024),
       heapUsedMB: round(process.memoryUsage().heapUsed / 1024 / 1024),
       cpuMs: round(cpuMs(process.cpuUsage(this.cpuAtReset))),
+      ...this.stalls.report(reset),
     };
     if (reset) {
       this.cpuAtReset = process.cpuUsage();
@@ -47,6 +50,7 @@ export class EventLoopWatch {
 
   stop(): void {
     this.histogram.disable();
+    this.stalls.stop();
   }
 
   private start(): IntervalHistogram {

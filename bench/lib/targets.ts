@@ -88,14 +88,16 @@ function eventLoopRows(results: Results): TargetRow[] {
     const pairs = cells.flatMap((cell) => {
       if (cell.scenario !== scenario) return [];
       const twin = cells.find((c) => c.scenario === twinOf(scenario) && c.world === cell.world && c.connections === cell.connections && c.round === cell.round);
-      return twin ? [{ product: cell.eventLoopMaxMs, twin: twin.eventLoopMaxMs }] : [];
+      return twin ? [{ product: cell.eventLoopMaxMs, twin: twin.eventLoopMaxMs, productCell: cell, twinCell: twin }] : [];
     });
     if (pairs.length === 0) continue;
     const worst = pairs.reduce((a, b) => (b.product - b.twin > a.product - a.twin ? b : a));
     const over = pairs.filter((p) => p.product > p.twin).length;
     rows.push({
       target: `event loop: \`${turnName(scenario)}\` stalls no longer than its twin${scenario === 'flow.confirm' ? ' (delivery of the notifications beside it)' : ''}`,
-      measured: `worst run ${worst.product} ms vs ${worst.twin} ms; longer than the twin in ${over} of ${pairs.length} runs`,
+      measured:
+        `worst run ${worst.product} ms vs ${worst.twin} ms (GC in the longest stall: ${gcShare(worst.productCell)} vs ${gcShare(worst.twinCell)}); ` +
+        `longer than the twin in ${over} of ${pairs.length} runs`,
       ratio: ratioOf(worst.product, worst.twin),
       verdict: over === 0 ? 'met' : 'not met',
     });
@@ -112,6 +114,13 @@ function eventLoopRows(results: Results): TargetRow[] {
     });
   }
   return rows;
+}
+
+/** "12 of 30 ms": how much of the run's longest stall garbage collection took. */
+function gcShare(cell: { readonly longestStallMs?: number; readonly gcInLongestStallMs?: number }): string {
+  // Results written before the stall watch existed have neither field.
+  if (cell.longestStallMs === undefined || cell.gcInLongestStallMs === undefined) return '-';
+  return `${Math.round(cell.gcInLongestStallMs)} of ${Math.round(cell.longestStallMs)} ms`;
 }
 
 function startupRows(grown: GrowthResult): TargetRow[] {

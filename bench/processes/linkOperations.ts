@@ -84,7 +84,7 @@ async function main(): Promise<void> {
   const compaction = compacted ? { ...compacted, gcMaxMs: round(gcMaxMs) } : undefined;
   await store.close();
   serveParent({}, async () => undefined);
-  announceReady({ operations: done, elapsedMs: Math.round(elapsedMs), steps, failed, gcMaxMs: round(linkGcMaxMs), ...loop, ...(compaction ? { compaction } : {}) });
+  announceReady({ operations: done, elapsedMs: Math.round(elapsedMs), steps, failed, ...loop, gcMaxMs: round(linkGcMaxMs), ...(compaction ? { compaction } : {}) });
 }
 
 /** Performance observers are told of entries a moment later; give them that moment. */
