@@ -34,6 +34,13 @@ export interface FanOutRun {
   /** Requests a second, first request to last: what the configured overall rate limits. */
   readonly requestRatePerSecond: number;
   readonly shareOfConfiguredRate: number;
+  /**
+   * Of the window first request to last, the ms in which nothing could be sent: every conversation
+   * still owed a message was waiting out a Retry-After the service gave.
+   */
+  readonly notAllowedMs: number;
+  /** Requests a second over the time sending was allowed, as a share of the configured rate: what the target holds. */
+  readonly shareOfAllowedRate: number;
   /** The most requests that arrived within any 1,000 ms: never above the configured rate. */
   readonly busiestSecond: number;
   /**
@@ -123,6 +130,8 @@ function account(spec: RunSpec, recipients: number, perSecond: number, product: 
     requests,
     requestRatePerSecond: round(requestRate),
     shareOfConfiguredRate: Math.round((requestRate / perSecond) * 100) / 100,
+    notAllowedMs: Number(sink.notAllowedMs),
+    shareOfAllowedRate: Math.round((rate(requests, Number(sink.firstRequestAt), Number(sink.lastRequestAt) - Number(sink.notAllowedMs)) / perSecond) * 100) / 100,
     busiestSecond: Number(sink.busiestSecond),
     retryTailMs: Number(sink.lastRequestAt) - Number(sink.lastNewContactAt),
     shareBeforeRetryTail: Math.round((rate(Number(sink.requestsAtLastNewContact), Number(sink.firstRequestAt), Number(sink.lastNewContactAt)) / perSecond) * 100) / 100,

@@ -96,7 +96,7 @@ export function report(results: Results): string {
     parts.push('', `Fan-out: ${delivery}, ${configured.perSecond}/s overall and ${configured.perConversationPerSecond}/s per chat`);
     parts.push(
       table(
-        ['run', 'throttling', 'recipients', 'total ms', 'delivered', 'lost', 'duplicates', 'throttled', 'early retries', 'chats started', 'requests', 'busiest second', 'requests/s', 'x configured', 'retry tail ms', 'x configured before it', 'delivered/s', 'loop max ms', 'CPU ms'],
+        ['run', 'throttling', 'recipients', 'total ms', 'delivered', 'lost', 'duplicates', 'throttled', 'early retries', 'chats started', 'requests', 'busiest second', 'requests/s', 'x configured', 'ms not allowed', 'x allowed', 'retry tail ms', 'x configured before it', 'delivered/s', 'loop max ms', 'CPU ms'],
         runs.map((r) => [
           r.run,
           r.throttling,
@@ -112,6 +112,8 @@ export function report(results: Results): string {
           r.busiestSecond,
           r.requestRatePerSecond,
           r.shareOfConfiguredRate,
+          r.notAllowedMs,
+          r.shareOfAllowedRate,
           r.retryTailMs,
           r.shareBeforeRetryTail,
           r.deliveryRatePerSecond,

@@ -2,6 +2,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { announceFailure, announceReady, serveParent } from '../lib/child';
 import { startedChatId } from '../lib/fanoutPeople';
+import { notAllowedMs, type LoggedRequest } from '../lib/retryAfterWaits';
 
 /**
  * A lean loopback Bot Connector: it answers every send at once and only counts, so that it costs
@@ -46,6 +47,12 @@ const requestTimes: number[] = [];
 const contacted = new Set<string>();
 let lastNewContactAt = 0;
 let requestsAtLastNewContact = 0;
+/**
+ * After the last new conversation: each request's time, conversation and whether it was refused, to
+ * find when sending was not allowed at all (every conversation still owed a message was waiting
+ * out its Retry-After). Before the last new contact there was always a first message to send.
+ */
+const requestLog: LoggedRequest[] = [];
 /** The first and last delivered activity. */
 let firstAt = 0;
 let lastAt = 0;
@@ -92,7 +99,9 @@ function track(req: http.IncomingMessage, res: http.ServerResponse, text: string
   }
   const until = blockedUntil.get(key);
   if (until !== undefined && now < until) earlyRetries++;
-  if (throttle.every > 0 && requests % throttle.every === 0) {
+  const refused = throttle.every > 0 && requests % throttle.every === 0;
+  requestLog.push({ at: now, key, refused });
+  if (refused) {
     throttled++;
     blockedUntil.set(key, now + throttle.retryAfterSeconds * 1000);
     res.writeHead(429, { 'content-type': 'application/json', 'retry-after': String(throttle.retryAfterSeconds) });
@@ -168,6 +177,7 @@ serveParent(
       firstRequestAt = 0;
       lastRequestAt = 0;
       requestTimes.length = 0;
+      requestLog.length = 0;
       contacted.clear();
       lastNewContactAt = 0;
       requestsAtLastNewContact = 0;
@@ -188,6 +198,7 @@ serveParent(
       lastNewContactAt,
       requestsAtLastNewContact,
       busiestSecond: busiestSecond(requestTimes),
+      notAllowedMs: notAllowedMs(requestLog, lastNewContactAt, throttle.retryAfterSeconds * 1000),
       firstAt,
       lastAt,
       conversations: delivered.size,

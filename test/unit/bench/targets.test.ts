@@ -43,9 +43,10 @@ describe('The targets table of npm run bench', () => {
   it('holds every fan-out run to 0.95 × the allowed rate with nothing lost, and names that rate', () => {
     assert.deepEqual(
       rows.filter((r) => r.target.startsWith('fan-out')).map((r) => [r.ratio, r.verdict]),
-      [[1.01, 'met'], [0.97, 'not met']],
-      'the second lost one message, so its rate does not save it',
+      [[1.01, 'met'], [0.97, 'not met'], [0.98, 'met']],
+      'the second lost one message, so its rate does not save it; the third is held to the time the service allowed sending',
     );
+    assert.match(row('fan-out to 1,000, stored chats, 429s again').measured, /0\.93 × first request to last, of which 1100 ms every remaining message waited out a Retry-After/);
     assert.match(row('fan-out').measured, /of 50 allowed \(at most 50 requests in any second, 7 per chat\)/);
   });
 
@@ -75,7 +76,7 @@ function fixture(): Results {
     fanout: {
       delivery: 'the product',
       configured: { perSecond: 50, perConversationPerSecond: 7 },
-      runs: [fanOut('stored chats', 1.01, 0), fanOut('stored chats, 429s', 0.97, 1)],
+      runs: [fanOut('stored chats', 1.01, 0), fanOut('stored chats, 429s', 0.97, 1), fanOut('stored chats, 429s again', 0.93, 0, 1100, 0.98)],
     },
   };
 }
@@ -124,7 +125,7 @@ function grown(organizations: number, productMs: number, twinMs: number, peakRss
   };
 }
 
-function fanOut(run: string, share: number, lost: number): FanOutRun {
+function fanOut(run: string, share: number, lost: number, notAllowedMs = 0, shareOfAllowed = share): FanOutRun {
   return {
     run,
     chats: 'stored',
@@ -140,6 +141,8 @@ function fanOut(run: string, share: number, lost: number): FanOutRun {
     requests: 1000,
     requestRatePerSecond: share * 50,
     shareOfConfiguredRate: share,
+    notAllowedMs,
+    shareOfAllowedRate: shareOfAllowed,
     busiestSecond: 50,
     retryTailMs: 0,
     shareBeforeRetryTail: share,
