@@ -49,11 +49,13 @@ export class CopiedDirectory implements DirectoryLookups {
   }
 
   async organizationsOf(userId: string): Promise<readonly Organization[]> {
-    return (await this.userRecord(userId))?.organizations ?? NONE;
+    const ids = (await this.userRecord(userId))?.organizationIds ?? NONE;
+    return present(await Promise.all(ids.map((id) => this.organization(id))));
   }
 
   async subscriptionsVisibleTo(userId: string): Promise<readonly Subscription[]> {
-    return (await this.userRecord(userId))?.subscriptions ?? NONE;
+    const ids = (await this.userRecord(userId))?.subscriptionIds ?? NONE;
+    return present(await Promise.all(ids.map((id) => this.subscription(id))));
   }
 
   async usersOfTenant(tenantId: string): Promise<readonly DirectoryUser[]> {
@@ -93,4 +95,8 @@ export class CopiedDirectory implements DirectoryLookups {
     }
     return undefined;
   }
+}
+
+function present<T>(items: readonly (T | undefined)[]): T[] {
+  return items.filter((item): item is T => item !== undefined);
 }

@@ -3,14 +3,16 @@ import { DirectoryIndex } from './directoryIndex';
 
 /**
  * The local directory cut into records, each holding everything one question needs, so that a
- * question reads one record: a person with their organizations and the subscriptions they see, an
- * organization with what it uses, a subscription with its role assignments, a tenant with its people.
+ * question reads one record, or one and those it names: a person with the ids of their organizations
+ * and of the subscriptions they see, an organization with what it uses, a subscription with its role
+ * assignments, a tenant with its people.
  */
 
+/** Organizations and subscriptions by id: held whole, they made these records nine tenths of the copy. */
 export interface UserRecord {
   readonly user: DirectoryUser;
-  readonly organizations: readonly Organization[];
-  readonly subscriptions: readonly Subscription[];
+  readonly organizationIds: readonly string[];
+  readonly subscriptionIds: readonly string[];
 }
 
 export interface OrganizationRecord {
@@ -43,7 +45,11 @@ export const recordKey = {
 export function* directoryRecords(directory: DirectoryFile): Generator<readonly [string, DirectoryRecord]> {
   const index = new DirectoryIndex(directory);
   for (const user of directory.users) {
-    const record: UserRecord = { user, organizations: index.organizationsOf(user.id), subscriptions: index.subscriptionsVisibleTo(user.id) };
+    const record: UserRecord = {
+      user,
+      organizationIds: index.organizationsOf(user.id).map((organization) => organization.id),
+      subscriptionIds: index.subscriptionsVisibleTo(user.id).map((subscription) => subscription.id),
+    };
     yield [recordKey.user(user.id), record];
   }
   for (const { id } of directory.organizations) {
