@@ -8,7 +8,7 @@ import { memoryLookups, type DirectoryLookups } from './directoryLookups';
 import { DirectoryChangeError, type DirectoryPort } from '../domain/ports/directory';
 import { effectiveAssignments, memoryRoleOverlay, recordGrant, recordRevocation, type RoleOverlayLedger } from './roleOverlay';
 import { effectiveUsage, recordAccessLevel } from './accessLevelOverlay';
-import type { AccessLevelChange, DirectoryUser, Organization, OrganizationUsage, RoleAssignment, Subscription, Tenant } from '../domain/directory';
+import type { AccessLevelChange, DirectoryFile, DirectoryUser, Organization, OrganizationUsage, RoleAssignment, Subscription, Tenant } from '../domain/directory';
 
 export interface LocalDirectoryOptions {
   /**
@@ -260,16 +260,8 @@ async function lookupsOf(file: string, copy: CheckedCopy | undefined, warn: (mes
     const saved = await copy.open(source);
     if (saved) return saved;
   }
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(file);
-  } catch (error) {
-    throw unreadable(file, error);
-  }
-  const directory = parseDirectoryFile(file, bytes.toString('utf8'));
+  const { source, directory } = await checkVersion(file);
   if (!copy) return memoryLookups(new DirectoryIndex(directory));
-  // The hash of the bytes just checked, not the one above: the file may have been saved in between.
-  const source = CheckedCopy.hashOf(bytes);
   try {
     await copy.write(source, directory);
   } catch (error) {
@@ -277,6 +269,26 @@ async function lookupsOf(file: string, copy: CheckedCopy | undefined, warn: (mes
     return memoryLookups(new DirectoryIndex(directory));
   }
   return (await copy.open(source)) ?? memoryLookups(new DirectoryIndex(directory));
+}
+
+/**
+ * The file as it is now, checked, and the hash of the very bytes checked (the file may have been
+ * saved since it was hashed above). Neither the bytes nor the text outlive the check: at 100,000
+ * organizations each is 100 MB of the first start's peak.
+ */
+async function checkVersion(file: string): Promise<{ readonly source: string; readonly directory: DirectoryFile }> {
+  const { source, text } = await readVersion(file);
+  return { source, directory: parseDirectoryFile(file, text) };
+}
+
+async function readVersion(file: string): Promise<{ readonly source: string; readonly text: string }> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(file);
+  } catch (error) {
+    throw unreadable(file, error);
+  }
+  return { source: CheckedCopy.hashOf(bytes), text: bytes.toString('utf8') };
 }
 
 function unreadable(file: string, error: unknown): DirectoryFileError {
