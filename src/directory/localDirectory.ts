@@ -31,7 +31,8 @@ export interface LocalDirectoryOptions {
   readonly now?: () => number;
   /**
    * Where to keep a copy of the directory as last checked (see CheckedCopy), so that a restart with
-   * the same file skips the checks. Without it every version is checked when it is read.
+   * the same file skips the checks, and from which the directory answers on disk instead of holding
+   * the file in memory. Without it every version is checked when it is read and held in memory.
    */
   readonly checkedCopy?: string;
 }
