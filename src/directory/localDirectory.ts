@@ -4,6 +4,7 @@ import path from 'node:path';
 import { CheckedCopy } from './checkedCopy';
 import { DirectoryFileError, parseDirectoryFile } from './directoryFile';
 import { DirectoryIndex } from './directoryIndex';
+import { memoryLookups, type DirectoryLookups } from './directoryLookups';
 import { DirectoryChangeError, type DirectoryPort } from '../domain/ports/directory';
 import { effectiveAssignments, memoryRoleOverlay, recordGrant, recordRevocation, type RoleOverlayLedger } from './roleOverlay';
 import { effectiveUsage, recordAccessLevel } from './accessLevelOverlay';
@@ -30,7 +31,8 @@ export interface LocalDirectoryOptions {
   readonly now?: () => number;
   /**
    * Where to keep a copy of the directory as last checked (see CheckedCopy), so that a restart with
-   * the same file skips the checks. Without it every version is checked when it is read.
+   * the same file skips the checks, and from which the directory answers on disk instead of holding
+   * the file in memory. Without it every version is checked when it is read and held in memory.
    */
   readonly checkedCopy?: string;
 }
@@ -42,7 +44,7 @@ type FileStamp = string;
 
 interface LoadedVersion {
   readonly stamp: FileStamp;
-  readonly index: DirectoryIndex;
+  readonly index: DirectoryLookups;
   readonly loadedAt: Date;
 }
 
@@ -101,7 +103,8 @@ export class LocalDirectory implements DirectoryPort {
 
   async getUsers(userIds: readonly string[]): Promise<DirectoryUser[]> {
     const index = await this.current();
-    return userIds.map((userId) => index.user(userId)).filter((user): user is DirectoryUser => user !== undefined);
+    const users = await Promise.all(userIds.map((userId) => index.user(userId)));
+    return users.filter((user): user is DirectoryUser => user !== undefined);
   }
 
   async getTenant(tenantId: string): Promise<Tenant | undefined> {
@@ -109,7 +112,7 @@ export class LocalDirectory implements DirectoryPort {
   }
 
   async organizationsOf(userId: string): Promise<Organization[]> {
-    return [...(await this.current()).organizationsOf(userId)];
+    return [...(await (await this.current()).organizationsOf(userId))];
   }
 
   async getOrganization(organizationId: string): Promise<Organization | undefined> {
@@ -119,12 +122,14 @@ export class LocalDirectory implements DirectoryPort {
   async subscriptionsVisibleTo(userId: string): Promise<Subscription[]> {
     const index = await this.current();
     const overlay = await this.overlay.read();
-    const candidates = [...index.subscriptionsVisibleTo(userId)];
+    const candidates = [...(await index.subscriptionsVisibleTo(userId))];
     for (const granted of overlay.granted) {
-      const subscription = index.subscription(granted.subscriptionId);
-      if (granted.principalId === userId && subscription && !candidates.includes(subscription)) candidates.push(subscription);
+      if (granted.principalId !== userId || candidates.some((s) => s.id === granted.subscriptionId)) continue;
+      const subscription = await index.subscription(granted.subscriptionId);
+      if (subscription) candidates.push(subscription);
     }
-    return candidates.filter((s) => effectiveAssignments(index.roleAssignmentsOn(s.id), overlay, s.id).some((a) => a.principalId === userId));
+    const assignments = await Promise.all(candidates.map((s) => index.roleAssignmentsOn(s.id)));
+    return candidates.filter((s, i) => effectiveAssignments(assignments[i] ?? [], overlay, s.id).some((a) => a.principalId === userId));
   }
 
   async getSubscription(subscriptionId: string): Promise<Subscription | undefined> {
@@ -133,7 +138,7 @@ export class LocalDirectory implements DirectoryPort {
 
   async roleAssignmentsOn(subscriptionId: string): Promise<RoleAssignment[]> {
     const index = await this.current();
-    return effectiveAssignments(index.roleAssignmentsOn(subscriptionId), await this.overlay.read(), subscriptionId);
+    return effectiveAssignments(await index.roleAssignmentsOn(subscriptionId), await this.overlay.read(), subscriptionId);
   }
 
   async searchUsersOfTenant(tenantId: string, text: string, max: number): Promise<DirectoryUser[]> {
@@ -141,7 +146,7 @@ export class LocalDirectory implements DirectoryPort {
   }
 
   async usersOfTenant(tenantId: string): Promise<DirectoryUser[]> {
-    return [...(await this.current()).usersOfTenant(tenantId)];
+    return [...(await (await this.current()).usersOfTenant(tenantId))];
   }
 
   /** Recorded in the overlay, not in the file: the file stays the admin's. */
@@ -157,17 +162,17 @@ export class LocalDirectory implements DirectoryPort {
 
   async usageOf(organizationId: string): Promise<OrganizationUsage | undefined> {
     const index = await this.current();
-    return effectiveUsage(index.usage(organizationId), await this.overlay.read(), organizationId);
+    return effectiveUsage(await index.usage(organizationId), await this.overlay.read(), organizationId);
   }
 
   /** Recorded in the overlay, like role assignments; only for a person the file lists in the organization. */
   async setAccessLevel(change: AccessLevelChange): Promise<void> {
     const index = await this.current();
-    const organization = index.organization(change.organizationId);
+    const organization = await index.organization(change.organizationId);
     if (!organization) {
       throw new DirectoryChangeError(`The organization ${change.organizationId} is not in the directory file ${this.file}, so no access level can be changed in it.`);
     }
-    if (!index.usage(change.organizationId)?.entitlements?.some((e) => e.userId === change.userId)) {
+    if (!(await index.usage(change.organizationId))?.entitlements?.some((e) => e.userId === change.userId)) {
       throw new DirectoryChangeError(`The directory file ${this.file} lists no access level for ${change.userId} in ${organization.name}, so it cannot be changed.`);
     }
     await this.overlay.change((overlay) => recordAccessLevel(overlay, change));
@@ -175,15 +180,15 @@ export class LocalDirectory implements DirectoryPort {
 
   private async checkAssignable(assignment: RoleAssignment): Promise<void> {
     const index = await this.current();
-    if (!index.subscription(assignment.subscriptionId)) {
+    if (!(await index.subscription(assignment.subscriptionId))) {
       throw new DirectoryChangeError(`The subscription ${assignment.subscriptionId} is not in the directory file ${this.file}, so no role can be changed on it.`);
     }
-    if (!index.user(assignment.principalId)) {
+    if (!(await index.user(assignment.principalId))) {
       throw new DirectoryChangeError(`The person ${assignment.principalId} is not in the directory file ${this.file}, so no role can be changed for them.`);
     }
   }
 
-  private async current(): Promise<DirectoryIndex> {
+  private async current(): Promise<DirectoryLookups> {
     const now = this.now();
     if (this.refreshing === undefined && this.checkedAt !== undefined && now - this.checkedAt < this.recheckAfterMs) return this.loaded.index;
     // Questions that arrive while the file is being read wait for that one read.
@@ -240,26 +245,51 @@ async function stampOf(file: string): Promise<FileStamp> {
  * during the read makes the next stamp differ and that version is read too.
  */
 async function load(file: string, stamp: FileStamp, copy: CheckedCopy | undefined, warn: (message: string) => void): Promise<LoadedVersion> {
+  return { stamp, index: await lookupsOf(file, copy, warn), loadedAt: new Date() };
+}
+
+/**
+ * The answers of the file as it is now: from the copy checked before when it is of the same bytes
+ * (hashed a piece at a time, so that a restart never holds the file in memory), else checked now,
+ * copied, and answered from the new copy. Without a copy, or when it cannot be written, from memory.
+ */
+async function lookupsOf(file: string, copy: CheckedCopy | undefined, warn: (message: string) => void): Promise<DirectoryLookups> {
+  if (copy) {
+    const source = await CheckedCopy.hashOfFile(file).catch((error: unknown) => {
+      throw unreadable(file, error);
+    });
+    const saved = await copy.open(source);
+    if (saved) return saved;
+  }
+  const { source, directory } = await checkVersion(file);
+  if (!copy) return memoryLookups(new DirectoryIndex(directory));
+  try {
+    await copy.write(source, directory);
+  } catch (error) {
+    warn(`Could not save the checked copy of the directory file "${file}" at ${copy.file} (${error instanceof Error ? error.message : String(error)}); the next start checks the file again.`);
+    return memoryLookups(new DirectoryIndex(directory));
+  }
+  return (await copy.open(source)) ?? memoryLookups(new DirectoryIndex(directory));
+}
+
+/**
+ * The file as it is now, checked, and the hash of the very bytes checked (the file may have been
+ * saved since it was hashed above). Neither the bytes nor the text outlive the check: at 100,000
+ * organizations each is 100 MB of the first start's peak.
+ */
+async function checkVersion(file: string): Promise<{ readonly source: string; readonly directory: DirectoryFile }> {
+  const { source, text } = await readVersion(file);
+  return { source, directory: parseDirectoryFile(file, text) };
+}
+
+async function readVersion(file: string): Promise<{ readonly source: string; readonly text: string }> {
   let bytes: Buffer;
   try {
     bytes = await readFile(file);
   } catch (error) {
     throw unreadable(file, error);
   }
-  return { stamp, index: new DirectoryIndex(await checked(file, bytes, copy, warn)), loadedAt: new Date() };
-}
-
-/** The directory these bytes describe: from the copy checked before when it is of the same bytes, else checked now. */
-async function checked(file: string, bytes: Buffer, copy: CheckedCopy | undefined, warn: (message: string) => void): Promise<DirectoryFile> {
-  if (!copy) return parseDirectoryFile(file, bytes.toString('utf8'));
-  const source = CheckedCopy.hashOf(bytes);
-  const saved = await copy.read(source);
-  if (saved) return saved;
-  const directory = parseDirectoryFile(file, bytes.toString('utf8'));
-  await copy.write(source, directory).catch((error: unknown) => {
-    warn(`Could not save the checked copy of the directory file "${file}" at ${copy.file} (${error instanceof Error ? error.message : String(error)}); the next start checks the file again.`);
-  });
-  return directory;
+  return { source: CheckedCopy.hashOf(bytes), text: bytes.toString('utf8') };
 }
 
 function unreadable(file: string, error: unknown): DirectoryFileError {

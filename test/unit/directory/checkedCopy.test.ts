@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { DirectoryFileError } from '../../../src/directory/directoryFile';
+import { CheckedCopy } from '../../../src/directory/checkedCopy';
+import { DirectoryFileError, parseDirectoryFile } from '../../../src/directory/directoryFile';
 import { LocalDirectory } from '../../../src/directory/localDirectory';
 import { editAt, makeTempFolder, removeTempFolder, validDocument } from './fixtures';
 
@@ -19,14 +19,21 @@ describe('The checked copy of the local directory', () => {
   const open = (): Promise<LocalDirectory> => LocalDirectory.open(file, { checkedCopy: copy });
   const nameOfWeb = async (directory: LocalDirectory): Promise<string | undefined> => (await directory.getOrganization('org-web'))?.name;
 
-  /** Rewrites the copy's body, and its header's hash of the body when `rehash`, leaving the rest as saved. */
-  async function changeCopiedName(name: string, rehash: boolean): Promise<void> {
-    const saved = await fs.readFile(copy, 'utf8');
-    const end = saved.indexOf('\n');
-    const header = JSON.parse(saved.slice(0, end)) as Record<string, unknown>;
-    const body = saved.slice(end + 1).replace('"contoso-web"', JSON.stringify(name));
-    if (rehash) header.body = createHash('sha256').update(body).digest('hex');
-    await fs.writeFile(copy, `${JSON.stringify(header)}\n${body}`);
+  /** Saves, as the copy of the file as it is, a directory in which contoso-web is called `name`. */
+  async function saveCopyNaming(name: string): Promise<void> {
+    const document = validDocument();
+    editAt(document, 'organizations[0].name', name);
+    const source = CheckedCopy.hashOf(await fs.readFile(file));
+    await new CheckedCopy(copy).write(source, parseDirectoryFile(file, JSON.stringify(document)));
+  }
+
+  /** Changes bytes of the copy where a record says contoso-web, as a fault of the disk would, keeping its size. */
+  async function damageCopy(): Promise<void> {
+    const saved = await fs.readFile(copy);
+    const at = saved.indexOf('"contoso-web"');
+    assert.ok(at > 0, 'the copy holds the name');
+    saved.write('"contoso-wxb"', at);
+    await fs.writeFile(copy, saved);
   }
 
   beforeEach(async () => {
@@ -45,16 +52,16 @@ describe('The checked copy of the local directory', () => {
     assert.equal(await nameOfWeb(await open()), 'contoso-web');
     assert.ok((await fs.stat(copy)).size > 0, 'the copy is saved');
     // A copy that says something else, saved whole, shows that the next start reads the copy.
-    await changeCopiedName('from-the-copy', true);
+    await saveCopyNaming('from-the-copy');
     assert.equal(await nameOfWeb(await open()), 'from-the-copy');
   });
 
   it('is not trusted when damaged on disk: the file is checked again and the copy made again', async () => {
     await open();
-    await changeCopiedName('damaged', false);
+    await damageCopy();
     assert.equal(await nameOfWeb(await open()), 'contoso-web');
-    await changeCopiedName('saved-again', true);
-    assert.equal(await nameOfWeb(await open()), 'saved-again', 'the copy was written again from the file');
+    const source = CheckedCopy.hashOf(await fs.readFile(file));
+    assert.ok(await new CheckedCopy(copy).open(source), 'the copy was written again from the file');
   });
 
   it('is not used once the file has changed', async () => {

@@ -2,12 +2,18 @@ import assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DirectoryFileError } from '../../../src/directory/directoryFile';
-import { LocalDirectory } from '../../../src/directory/localDirectory';
+import { LocalDirectory, type LocalDirectoryOptions } from '../../../src/directory/localDirectory';
 import { ALEX, CONTOSO_TENANT, DEMO_FILE, editAt, makeTempFolder, removeTempFolder, validDocument } from './fixtures';
 
 const MEGAN = '00000000-0000-0000-0000-0000000000021';
 const SHARED_SERVICES = '209773c3-995b-44d1-8fb5-731c969e7977';
 const DATA_PLATFORM = '5b603996-1436-4729-a436-ef695bfb952c';
+
+/** The directory answers from memory, or from the indexed copy it keeps beside the state; both must answer alike. */
+const ANSWERING: readonly { readonly from: string; readonly options: (folder: string) => LocalDirectoryOptions }[] = [
+  { from: 'from memory', options: () => ({}) },
+  { from: 'from its checked copy', options: (folder) => ({ checkedCopy: path.join(folder, 'directory.checked') }) },
+];
 
 async function openFailure(file: string): Promise<DirectoryFileError> {
   try {
@@ -19,11 +25,18 @@ async function openFailure(file: string): Promise<DirectoryFileError> {
   assert.fail(`Opening ${file} succeeded, but it should have failed.`);
 }
 
-describe('LocalDirectory on the demo file', () => {
+for (const answering of ANSWERING) {
+describe(`LocalDirectory on the demo file, answering ${answering.from}`, () => {
   let directory: LocalDirectory;
+  let folder: string;
 
   before(async () => {
-    directory = await LocalDirectory.open(DEMO_FILE);
+    folder = await makeTempFolder();
+    directory = await LocalDirectory.open(DEMO_FILE, answering.options(folder));
+  });
+
+  after(async () => {
+    await removeTempFolder(folder);
   });
 
   it('finds users and tenants by id', async () => {
@@ -76,6 +89,7 @@ describe('LocalDirectory on the demo file', () => {
     assert.equal((await directory.organizationsOf(ALEX)).length, 3);
   });
 });
+}
 
 describe('LocalDirectory.open', () => {
   let folder: string;
@@ -117,7 +131,8 @@ describe('LocalDirectory.open', () => {
   });
 });
 
-describe('LocalDirectory when the file changes', () => {
+for (const answering of ANSWERING) {
+describe(`LocalDirectory when the file changes, answering ${answering.from}`, () => {
   let folder: string;
   let file: string;
   let warnings: string[];
@@ -146,7 +161,7 @@ describe('LocalDirectory when the file changes', () => {
     await fs.copyFile(DEMO_FILE, file);
     warnings = [];
     // Looks at the file on every question, so each test sees its edit at once.
-    directory = await LocalDirectory.open(file, { warn, recheckAfterMs: 0 });
+    directory = await LocalDirectory.open(file, { ...answering.options(folder), warn, recheckAfterMs: 0 });
   });
 
   afterEach(async () => {
@@ -202,7 +217,7 @@ describe('LocalDirectory when the file changes', () => {
 
   it('looks at the file at most once a second by default, and answers from the edit once that has passed', async () => {
     let clock = 5_000;
-    const paced = await LocalDirectory.open(file, { warn, now: () => clock });
+    const paced = await LocalDirectory.open(file, { ...answering.options(folder), warn, now: () => clock });
     await save(await demoWithOrganizationRenamed('contoso-website'), 10);
     assert.equal((await paced.getOrganization('org-contoso-web'))?.name, 'contoso-web');
     clock += 999;
@@ -217,3 +232,4 @@ describe('LocalDirectory when the file changes', () => {
     assert.ok(answers.every((organization) => organization?.name === 'contoso-website'));
   });
 });
+}
