@@ -20,6 +20,12 @@ export const realClock: Clock = {
     }),
 };
 
+/**
+ * The reason a wait is cut short. Given, so that abort() does not build its default reason: a
+ * DOMException, with a stack trace, on every wake-up (one or more per confirmation).
+ */
+const NOTIFIED = 'notified';
+
 /** A wake-up call that is never lost: a notify before the wait makes the next wait return at once. */
 export class WakeSignal {
   private pending = false;
@@ -29,7 +35,7 @@ export class WakeSignal {
 
   notify(): void {
     this.pending = true;
-    this.current?.abort();
+    this.current?.abort(NOTIFIED);
   }
 
   /** Waits until notified, or `ms` (forever when undefined). */

@@ -1,6 +1,7 @@
 import { promises as fs } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import path from 'node:path';
+import { writeAll } from './fileWrites';
 import { JournalContent } from './journalContent';
 import { checkedLine, JournalEndError, linesBuffer, readLines, slices } from './journalLines';
 import { StateFileError } from './port';
@@ -205,7 +206,7 @@ export class Journal {
       let lines = 0;
       for (const slice of content) {
         const buffer = linesBuffer(slice, checksummed);
-        await handle.write(buffer, 0, buffer.length, bytes);
+        await writeAll(handle, buffer, bytes);
         bytes += buffer.length;
         lines += slice.length;
       }
@@ -227,13 +228,13 @@ export class Journal {
   }
 
   /**
-   * Writes lines after the saved part and returns the end they reach. They become saved state only
-   * when the caller records that end in the state file and calls `saved`.
+   * Starts writing lines after the saved part, and says at once the end they will reach, so that the
+   * caller can prepare the state file that records it while they are written. They become saved
+   * state only when the caller records that end in the state file and calls `saved`.
    */
-  async write(lines: readonly string[]): Promise<number> {
+  append(lines: readonly string[]): { readonly end: number; readonly written: Promise<void> } {
     const buffer = linesBuffer(lines, this.checksummed);
-    await this.handle.write(buffer, 0, buffer.length, this.savedBytes);
-    return this.savedBytes + buffer.length;
+    return { end: this.savedBytes + buffer.length, written: writeAll(this.handle, buffer, this.savedBytes) };
   }
 
   saved(end: number, lines: number, liveChange: number): void {
@@ -258,7 +259,7 @@ export class Journal {
   /** Adds carried-over bytes at the end of a journal that nothing refers to yet (a compaction's new file). */
   async carryOver(bytes: Buffer): Promise<void> {
     if (bytes.length === 0) return;
-    await this.handle.write(bytes, 0, bytes.length, this.savedBytes);
+    await writeAll(this.handle, bytes, this.savedBytes);
     let lines = 0;
     for (const byte of bytes) if (byte === 0x0a) lines++;
     this.savedBytes += bytes.length;

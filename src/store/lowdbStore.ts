@@ -9,11 +9,11 @@ import { StateFolder } from './stateFolder';
 import { unitOfWorkOver } from './unitOfWork';
 
 /**
- * The embedded StateStore: a JSON file written by lowdb through steno (temp file, then rename), so a
- * crash mid-write leaves the previous file whole, with the collections that grow kept in journals
- * beside it (see StateFolder), so that an update costs what it changes. The files are locked for as
- * long as the store is open, and a file we cannot understand stops the start instead of being
- * replaced.
+ * The embedded StateStore: a JSON file replaced whole through a temp file and a rename (as lowdb's
+ * steno does; see StateFileReplacer), so a crash mid-write leaves the previous file whole, with the
+ * collections that grow kept in journals beside it (see StateFolder), so that an update costs what
+ * it changes. The files are locked for as long as the store is open, and a file we cannot understand
+ * stops the start instead of being replaced.
  */
 
 export interface LowdbStoreOptions {

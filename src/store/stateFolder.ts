@@ -7,16 +7,18 @@ import { setAsideReplaced, withChecksums } from './checksumRewrite';
 import { refuseOrphanedState, setAsideStrayJournals } from './filesAside';
 import { Journal, type CollectionValue, type JournalRecord } from './journal';
 import { StateFileError } from './port';
+import { StateFileReplacer } from './stateFileReplacer';
 import { StateWriteError } from '../domain/ports/store';
 import { JOURNALS_KEY, journalFileName, journalGeneration, parseStateFile, type StateFileContent } from './stateFile';
 import { STATE_LAYOUT, STATE_SCHEMA_VERSION, emptyState, type BotState, type CollectionKind, type StateLayout } from './state';
 
 /**
- * The state on disk: the state file, written whole by lowdb (through steno: temp file, then rename)
- * and kept small, and one journal per collection that grows (STATE_LAYOUT). An update appends its
- * changed entries to the journals it touches, then rewrites the state file with the journals' new
- * saved lengths: that rename is the moment the update is saved, so a crash before it leaves the
- * previous state whole, and bytes a journal holds past its saved length are ignored.
+ * The state on disk: the state file, replaced whole (temp file, then rename: StateFileReplacer) and
+ * kept small, and one journal per collection that grows (STATE_LAYOUT). An update appends its
+ * changed entries to the journals it touches and, at the same time, writes the state file's temp
+ * file with the journals' new saved lengths (known before the appends finish); once all of them
+ * are written, the rename is the moment the update is saved. A crash before it leaves the previous
+ * state whole, and bytes a journal holds past its saved length are ignored.
  *
  * A keyed journal that has grown mostly out of date is compacted in the background, in slices, and
  * takes the old one's place between two updates.
@@ -27,12 +29,6 @@ import { STATE_LAYOUT, STATE_SCHEMA_VERSION, emptyState, type BotState, type Col
  */
 
 type StateFileData = Record<string, unknown>;
-
-/** What the folder uses of a lowdb database on the state file. */
-interface StateFileWriter {
-  data: StateFileData;
-  write(): Promise<void>;
-}
 
 /** What the store lends the folder for compaction: a slot between updates. */
 export interface Housekeeping {
@@ -51,7 +47,7 @@ export class StateFolder {
 
   private constructor(
     private readonly stateFile: string,
-    private readonly db: StateFileWriter,
+    private readonly replacer: StateFileReplacer,
     /** What the state file holds besides the journal list, as last saved. */
     private values: StateFileData,
     private readonly journals: Map<string, Journal>,
@@ -117,10 +113,7 @@ export class StateFolder {
       }
       const converted = await withChecksums(stateFile, journals, collections, warn);
 
-      const { Low } = await import('lowdb');
-      const { JSONFile } = await import('lowdb/node');
-      const db = new Low<StateFileData>(new JSONFile<StateFileData>(stateFile), {});
-      const opened = new StateFolder(stateFile, db, values, journals, warn);
+      const opened = new StateFolder(stateFile, new StateFileReplacer(stateFile), values, journals, warn);
       for (const [name, deferred] of unread) opened.unread.set(name, deferred);
       for (const [name, held] of history) opened.history.set(name, held);
       if (text === undefined || moving.size > 0 || converted.size > 0) {
@@ -184,31 +177,27 @@ export class StateFolder {
   /** Saves one update's changes to `current` (the state before them). */
   async persist(changes: ChangeSet, current: Readonly<BotState>): Promise<void> {
     const collections = current as unknown as Readonly<Record<string, unknown>>;
-    const written: { journal: Journal; end: number; lines: number; liveChange: number }[] = [];
+    const changed = [...this.journals].flatMap(([name, journal]) => {
+      const entries = changes.entries.get(name);
+      const appended = changes.appended.get(name);
+      if (!entries && !appended) return [];
+      const lines = entries ? Journal.keyedLines(entries.set, entries.removed) : Journal.appendedLines(appended ?? []);
+      const existing = (collections[name] ?? {}) as Record<string, unknown>;
+      const liveChange = entries
+        ? [...entries.set.keys()].filter((key) => !Object.prototype.hasOwnProperty.call(existing, key)).length - entries.removed.length
+        : lines.length;
+      return [{ journal, lines, liveChange }];
+    });
+    const values = { ...this.values };
+    for (const [key, value] of changes.values) {
+      if (value === undefined) delete values[key];
+      else values[key] = value;
+    }
+    const written = changed.map(({ journal, lines, liveChange }) => ({ journal, lines: lines.length, liveChange, ...journal.append(lines) }));
+    const records = this.records();
+    for (const { journal, end } of written) records[journal.collection] = journal.record(end);
     try {
-      const writes = [...this.journals].flatMap(([name, journal]) => {
-        const entries = changes.entries.get(name);
-        const appended = changes.appended.get(name);
-        if (!entries && !appended) return [];
-        const lines = entries ? Journal.keyedLines(entries.set, entries.removed) : Journal.appendedLines(appended ?? []);
-        const existing = (collections[name] ?? {}) as Record<string, unknown>;
-        const liveChange = entries
-          ? [...entries.set.keys()].filter((key) => !Object.prototype.hasOwnProperty.call(existing, key)).length - entries.removed.length
-          : lines.length;
-        return [journal.write(lines).then((end) => written.push({ journal, end, lines: lines.length, liveChange }))];
-      });
-      // Every write must have finished, failed or not, before the next save writes at the same place.
-      const settled = await Promise.allSettled(writes);
-      const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
-      if (failed) throw failed.reason;
-      const values = { ...this.values };
-      for (const [key, value] of changes.values) {
-        if (value === undefined) delete values[key];
-        else values[key] = value;
-      }
-      const records = this.records();
-      for (const { journal, end } of written) records[journal.collection] = journal.record(end);
-      await this.writeStateFile(values, records);
+      await this.writeStateFile(values, records, written.map(({ written: appended }) => appended));
       this.values = values;
     } catch (error) {
       throw new StateWriteError(this.stateFile, error);
@@ -226,6 +215,7 @@ export class StateFolder {
     // A read under way finishes on open files; one never started has nothing to finish.
     await this.reading?.catch(() => undefined);
     await Promise.all(this.compactions.values());
+    await this.replacer.close();
     await Promise.all([...this.journals.values()].map((journal) => journal.close()));
   }
 
@@ -265,15 +255,22 @@ export class StateFolder {
     return Object.fromEntries([...this.journals].map(([name, journal]) => [name, journal.record()]));
   }
 
-  private async writeStateFile(values: StateFileData, records: Record<string, JournalRecord>): Promise<void> {
-    const previous = this.db.data;
-    this.db.data = { ...values, [JOURNALS_KEY]: records };
-    try {
-      await this.db.write();
-    } catch (error) {
-      this.db.data = previous;
-      throw error;
+  /**
+   * Replaces the state file with `values` and the journal `records`, once `alongside` (the journal
+   * appends those records count) and the temp file are all written: they are written at the same
+   * time, and only the rename waits for all of them. If any fails, the state file is left as it was.
+   */
+  private async writeStateFile(values: StateFileData, records: Record<string, JournalRecord>, alongside: readonly Promise<void>[] = []): Promise<void> {
+    // Indented as lowdb wrote it, for whoever opens the file.
+    const text = JSON.stringify({ ...values, [JOURNALS_KEY]: records }, null, 2);
+    // Every write must have finished, failed or not, before the next save writes at the same place.
+    const settled = await Promise.allSettled([...alongside, this.replacer.write(text)]);
+    const failed = settled.find((outcome): outcome is PromiseRejectedResult => outcome.status === 'rejected');
+    if (failed) {
+      this.replacer.abandon();
+      throw failed.reason;
     }
+    await this.replacer.commit();
   }
 }
 

@@ -472,6 +472,32 @@ describe('lowdbStore', () => {
       assert.deepEqual(Object.keys(((await readSavedState(stateFile)) as unknown as BotState).links), ['org-1', 'org-2']);
     });
 
+    it('keeps the saved state when a save stopped after writing its journal lines and its new state file, before putting that file in place', async () => {
+      const first = await open();
+      await first.updateState((draft) => {
+        draft.links['org-1'] = link('org-1');
+      });
+      await first.close();
+      // What a crash at that point leaves: the line past the saved length, and the temp file that records it.
+      const saved = JSON.parse(await fs.readFile(stateFile, 'utf8')) as { journals: Record<string, { bytes: number }> };
+      await fs.appendFile(journal('links'), `${checksummed(JSON.stringify({ set: 'org-2', value: link('org-2') }))}\n`);
+      const links = { ...saved.journals.links, bytes: (await fs.stat(journal('links'))).size };
+      const temp = path.join(path.dirname(stateFile), '.state.json.tmp');
+      await fs.writeFile(temp, JSON.stringify({ ...saved, journals: { ...saved.journals, links } }, null, 2));
+
+      const store = await open();
+      assert.deepEqual(Object.keys(store.snapshot().links), ['org-1']);
+      assert.ok(warnings.some((w) => w.includes(journal('links')) && /never completed/.test(w)), warnings.join('\n'));
+      await store.updateState((draft) => {
+        draft.links['org-3'] = link('org-3');
+      });
+      await store.close();
+      assert.equal(await exists(temp), false, 'closing leaves no temp file beside the state file');
+
+      const reopened = await open();
+      assert.deepEqual(Object.keys(reopened.snapshot().links), ['org-1', 'org-3']);
+    });
+
     interface Damage {
       readonly what: string;
       readonly damage: (journalFile: string) => Promise<void>;
