@@ -4,7 +4,7 @@ import path from 'node:path';
 import { runCell } from './lib/load';
 import { startChild } from './lib/child';
 import { Product, Rig } from './lib/rig';
-import { createScenario, PRODUCT_SCENARIOS, type ProductScenario } from './lib/scenarios';
+import { createScenario, PRODUCT_SCENARIOS, type ProductScenario, type Scenario } from './lib/scenarios';
 import { prepareWorld } from './lib/worlds';
 import { benchPlan, generateWorld, type WorldRequest } from './lib/worldFiles';
 import { parseOptions } from './lib/options';
@@ -15,8 +15,14 @@ import type { WorldShape } from './lib/world';
  * `--cpu-prof`, then prints where the server's self time went (by function and by package).
  *
  *   node dist/bench/profileTurn.js status 10 8      # scenario, connections, seconds
+ *   node dist/bench/profileTurn.js status 10 8 --twin --warmup=20
  *
- * The profile itself is kept (its path is printed) for a closer look in Chrome's DevTools.
+ * With --twin the profiled server is the turn's twin (teamsAiEcho answering with the card the product
+ * answered the probe with), so that the two profiles can be set side by side: what the product
+ * spends beyond the twin in the same framework functions is the product's doing. --warmup sets the
+ * seconds of unmeasured load before the profile starts (1 by default): a process that has served
+ * only a few thousand requests still pays for compiling and for Node's deprecation checks. The profile itself
+ * is kept (its path is printed) for a closer look in Chrome's DevTools.
  */
 
 interface ProfileNode {
@@ -32,7 +38,10 @@ interface CpuProfile {
 }
 
 async function main(): Promise<void> {
-  const [name = 'status', connectionsText = '10', secondsText = '8'] = process.argv.slice(2);
+  const args = process.argv.slice(2);
+  const twin = args.includes('--twin');
+  const warmupSec = Number(/^--warmup=(.+)$/.exec(args.find((arg) => arg.startsWith('--warmup=')) ?? '')?.[1] ?? '1');
+  const [name = 'status', connectionsText = '10', secondsText = '8'] = args.filter((arg) => !arg.startsWith('--'));
   if (!PRODUCT_SCENARIOS.includes(name as ProductScenario)) throw new Error(`Pick one of ${PRODUCT_SCENARIOS.join(', ')}.`);
   const scenarioName = name as ProductScenario;
   const connections = Number(connectionsText);
@@ -53,32 +62,48 @@ async function main(): Promise<void> {
       await generateWorld(request);
       plan = benchPlan(prepared.world, request);
     }
-    const product = new Product(await startChild('profiledProductServer', { stateFile: path.join(folder, 'state.json'), directoryFile: prepared.request.directoryFile, profileDir: profiles }));
+    const product = twin
+      ? await rig.startProduct(folder, prepared.request.directoryFile)
+      : new Product(await startChild('profiledServer', { stateFile: path.join(folder, 'state.json'), directoryFile: prepared.request.directoryFile, profileDir: profiles }));
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const scenario = createScenario(scenarioName, plan, rig.serviceUrl);
-    await rig.probe(scenario, product.url);
-    await runCell({ url: product.url, connections, durationSec: 1, amount: 200, nextBody: () => scenario.nextBody() });
-    await product.child.request('stats', { reset: true });
-    await product.child.request('profile');
+    const card = await rig.probe(scenario, product.url);
+    const target = twin ? await startTwin(scenario, card, profiles) : product;
+    // The product only answered the probe that taught the twin its card: it stays out of the measured run.
+    if (twin) await product.stop();
+    // A turn that uses something up (a flow to confirm) is warmed by at most 200 of them.
+    const warming = scenario.remaining() === undefined ? {} : { amount: 200 };
+    await runCell({ url: target.url, connections, durationSec: warmupSec, ...warming, nextBody: () => scenario.nextBody() });
+    await target.child.request('stats', { reset: true });
+    await target.child.request('profile');
     const remaining = scenario.remaining();
     const measured = await runCell({
-      url: product.url,
+      url: target.url,
       connections,
       durationSec: seconds,
       ...(remaining !== undefined ? { amount: remaining } : {}),
       nextBody: () => scenario.nextBody(),
     });
-    const stats = await product.child.request('stats', { reset: true });
-    await product.stop();
-    process.stdout.write(`${scenarioName} at ${connections} connections: ${measured.reqPerSec} req/s, p50 ${measured.p50Ms} ms, p99 ${measured.p99Ms} ms, CPU ${(Number(stats.cpuMs) / measured.requests).toFixed(3)} ms/request, event loop max ${String(stats.eventLoopMaxMs)} ms, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
+    const stats = await target.child.request('stats', { reset: true });
+    await target.stop();
+    process.stdout.write(`${twin ? 'the twin of ' : ''}${scenarioName} at ${connections} connections: ${measured.reqPerSec} req/s, p50 ${measured.p50Ms} ms, p99 ${measured.p99Ms} ms, CPU ${(Number(stats.cpuMs) / measured.requests).toFixed(3)} ms/request, event loop max ${String(stats.eventLoopMaxMs)} ms, load ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}\n`);
     const file = (await readdir(profiles)).find((f) => f.endsWith('.cpuprofile'));
-    if (!file) throw new Error('The product server wrote no profile.');
+    if (!file) throw new Error('The profiled server wrote no profile.');
     const full = path.join(profiles, file);
     process.stdout.write(`${summarize(JSON.parse(await readFile(full, 'utf8')) as CpuProfile, measured.requests)}\nProfile: ${full}\n`);
   } finally {
     await rig.stop();
     await rm(scratch, { recursive: true, force: true });
   }
+}
+
+/** The twin of the scenario's turn under the profiler, answering with the card the product answered the probe with. */
+async function startTwin(scenario: Scenario, card: Record<string, unknown> | undefined, profileDir: string): Promise<Product> {
+  if (!card) throw new Error(`The product answered "${scenario.name}" without a card, so its twin has nothing to answer with.`);
+  const server = new Product(await startChild('profiledServer', { serve: 'teamsAiEcho', profileDir }));
+  const reply = await server.child.request('cards', { answeredBy: scenario.answeredBy, trigger: scenario.trigger, card });
+  if (reply.captured !== true) throw new Error(`The product's card for "${scenario.name}" could not be handed to its twin.`);
+  return server;
 }
 
 /** Self time per function and per package, as milliseconds per request. */

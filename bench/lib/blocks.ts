@@ -9,7 +9,8 @@ import type { World } from './world';
 
 /**
  * One block: every scenario once at one connection count, back to back: each product turn right
- * beside its twin (a bare teams-ai bot answering the same kind of turn with the product's own card),
+ * beside its twin (a bare teams-ai bot answering the same kind of turn with the product's own card,
+ * started afresh with each product process, so that neither has had more requests to warm up on),
  * and the bare echo bot at the start and again before the confirmation runs (this build's, and
  * another build's with --compareBuild), so that whatever load the machine carries at that moment
  * weighs on the product and its floors alike. Blocks are repeated (rounds) and the medians reported.
@@ -85,6 +86,7 @@ export async function runBlock(
   };
 
   const product = await rig.startProduct(await rig.copyState(prepared.pristineFolder, prepared.label), prepared.request.directoryFile);
+  if (twins) await rig.restartTwin();
   await settle();
   try {
     for (const name of ['echo', 'echo-invoke'] as const) record(await measure(rig, scenario(name), rig.echoUrl, rig.echo, connections, options));
@@ -106,6 +108,7 @@ export async function runBlock(
   record(await measure(rig, scenario('echo'), rig.echoUrl, rig.echo, connections, options));
   for (const { name, build, folder, plan, directoryFile } of states) {
     const confirming = await rig.startProduct(folder, directoryFile, build);
+    if (twins && name === 'flow.confirm') await rig.restartTwin();
     await settle();
     try {
       const confirmScenario = createScenario(name, plan, rig.serviceUrl);

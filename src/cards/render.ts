@@ -1,6 +1,6 @@
 import * as ACData from 'adaptivecards-templating';
 import { compileTemplate, type CompiledTemplate } from './compiledTemplate';
-import { safeText } from './safeText';
+import { CLOSE, entering, fieldKind, holdsFacts, LINE_START, MARKERS, OPEN, shown, type FieldKind } from './dataText';
 
 /** A rendered Adaptive Card, ready to send or to return from an Action.Execute. */
 export interface CardJson {
@@ -43,21 +43,6 @@ export function crossCheckExpansions(on: boolean): void {
   crossChecking = on;
 }
 
-/** The template expanded with `root`: directly when that gives the engine's result, by the engine otherwise. */
-function expandTemplate(card: CardTemplate<unknown>, root: unknown): unknown {
-  let direct = compiled.get(card);
-  if (direct === undefined) compiled.set(card, (direct = compileTemplate(card.json) ?? null));
-  const result = direct?.expand(root);
-  if (result === undefined) return parsedTemplate(card).expand({ $root: root });
-  if (crossChecking) {
-    const engine: unknown = parsedTemplate(card).expand({ $root: root });
-    if (JSON.stringify(engine) !== JSON.stringify(result)) {
-      throw new CardRenderError(`The ${card.name} card expanded directly differs from adaptivecards-templating's expansion: ${JSON.stringify(result)} against ${JSON.stringify(engine)}`);
-    }
-  }
-  return result;
-}
-
 function parsedTemplate(card: CardTemplate<unknown>): ACData.Template {
   let engine = parsed.get(card);
   if (!engine) {
@@ -73,42 +58,57 @@ function parsedTemplate(card: CardTemplate<unknown>): ACData.Template {
  * template or its data type, so it fails loudly.
  *
  * This is the one place data enters a card, so it is where what users and the directory chose is
- * made safe to show: every string of the data is marked before expansion, and after it each marked
- * part is passed through safeText as the field it landed in requires (markdown escaped in TextBlock
- * text and facts; controls and length only in choice titles, labels, button titles and text inputs;
- * untouched in ids, values and action data, which are never shown and come back to the bot). The
- * template's own text is never changed, so its deliberate formatting stays.
+ * made safe to show, as the field it lands in requires (markdown escaped in TextBlock text and facts;
+ * controls and length only in choice titles, labels, button titles and text inputs; untouched in ids,
+ * values and action data, which are never shown and come back to the bot; see dataText.ts). The
+ * template's own text is never changed, so its deliberate formatting stays. The direct expansion
+ * (compiledTemplate.ts) does this as it writes each field; a card it leaves to adaptivecards-templating
+ * is made safe afterwards (byEngine).
  */
 export function renderCard<TData extends object>(card: CardTemplate<TData>, data: TData): CardJson {
-  const expanded: unknown = expandTemplate(card, marked(data));
+  let direct = compiled.get(card);
+  if (direct === undefined) compiled.set(card, (direct = compileTemplate(card.json) ?? null));
+  const expanded = direct?.expand(data);
+  if (expanded === undefined) return byEngine(card, data);
+  if (crossChecking) {
+    const engine = byEngine(card, data);
+    if (JSON.stringify(engine) !== JSON.stringify(expanded)) {
+      throw new CardRenderError(`The ${card.name} card expanded directly differs from adaptivecards-templating's expansion: ${JSON.stringify(expanded)} against ${JSON.stringify(engine)}`);
+    }
+  }
+  // The direct expansion leaves no binding unbound: it gives up on a missing value instead.
+  return asCard(card, expanded);
+}
+
+/**
+ * The card as adaptivecards-templating expands it: every string of the data is marked before
+ * expansion, and after it each marked part is made safe as the field it landed in requires.
+ */
+export function byEngine<TData extends object>(card: CardTemplate<TData>, data: TData): CardJson {
+  const expanded: unknown = parsedTemplate(card).expand({ $root: marked(data) });
   const unbound = firstBinding(expanded);
   if (unbound) {
     throw new CardRenderError(`The ${card.name} card left "${unbound}" unbound; its data lacks that field.`);
   }
+  return asCard(card, finished(expanded));
+}
+
+function asCard(card: CardTemplate<unknown>, expanded: unknown): CardJson {
   if (typeof expanded !== 'object' || expanded === null || (expanded as { type?: unknown }).type !== 'AdaptiveCard') {
     throw new CardRenderError(`The ${card.name} card did not render to an AdaptiveCard.`);
   }
-  return finished(expanded) as CardJson;
+  return expanded as CardJson;
 }
 
-/** Noncharacters around each string of the data, so that its parts can be told from the template's after expansion. */
-const OPEN = '\uFDD0';
-const CLOSE = '\uFDD1';
 const MARKED = /\uFDD0([^\uFDD1]*)\uFDD1/g;
-const MARKERS = /[\uFDD0\uFDD1]/g;
 
 /**
- * A copy of the data with every non-empty string marked. Empty strings stay empty, so that the
- * templates' `x != ''` tests keep working. A "${" inside data is broken with an invisible joiner, so
- * that it shows as text and is never read as a binding.
+ * A copy of the data with every non-empty string marked, so that its parts can be told from the
+ * template's after expansion. Empty strings stay empty, so that the templates' `x != ''` tests keep
+ * working.
  */
 function marked(value: unknown): unknown {
-  if (typeof value === 'string') {
-    if (value === '') return value;
-    let text = value.includes(OPEN) || value.includes(CLOSE) ? value.replace(MARKERS, '') : value;
-    if (text.includes('${')) text = text.replace(/\$\{/g, BROKEN_BINDING);
-    return OPEN + text + CLOSE;
-  }
+  if (typeof value === 'string') return value === '' ? value : OPEN + entering(value) + CLOSE;
   if (Array.isArray(value)) return value.map(marked);
   if (value && typeof value === 'object') {
     const copy: Record<string, unknown> = {};
@@ -116,22 +116,6 @@ function marked(value: unknown): unknown {
     return copy;
   }
   return value;
-}
-
-const BROKEN_BINDING = '$\u2060{';
-
-type FieldKind = 'markdown' | 'plain' | 'machine';
-
-/** Fields shown as plain text whatever element they belong to. */
-const PLAIN_FIELDS = new Set(['title', 'label', 'placeholder', 'errorMessage', 'altText', 'fallbackText', 'speak']);
-
-/** How a string field of an element (or of a fact) is shown: rendered as markdown, as plain text, or not at all. */
-function fieldKind(elementType: string | undefined, key: string, inFact: boolean): FieldKind {
-  if (inFact) return key === 'title' || key === 'value' ? 'markdown' : 'machine';
-  if (elementType === 'TextBlock' && key === 'text') return 'markdown';
-  if (elementType === 'TextRun' && key === 'text') return 'plain';
-  if (elementType === 'Input.Text' && key === 'value') return 'plain';
-  return PLAIN_FIELDS.has(key) ? 'plain' : 'machine';
 }
 
 /** The expanded card with each marked part made safe for the field it is in, and the marks gone. */
@@ -144,7 +128,7 @@ function finished(node: unknown, inFact = false): unknown {
   for (const [key, value] of Object.entries(record)) {
     if (key === 'data') result[key] = finishedData(value);
     else if (typeof value === 'string') result[key] = finishedString(value, fieldKind(type, key, inFact));
-    else result[key] = finished(value, key === 'facts' && type === 'FactSet');
+    else result[key] = finished(value, holdsFacts(type, key));
   }
   return result;
 }
@@ -157,16 +141,12 @@ function finishedData(value: unknown): unknown {
   return value;
 }
 
-/** Text before a part that leaves it at the start of a line, or of a list item the template began ("- ${reason}"). */
-const LINE_START = /^[ \t]*(?:(?:[-+*]|\d+[.)])[ \t]+)*$/;
-
 function finishedString(value: string, kind: FieldKind): string {
   if (!value.includes(OPEN)) return value;
   if (kind === 'machine') return value.replace(MARKERS, '');
   return value.replace(MARKED, (_whole, part: string, offset: number, all: string) => {
     const lineStart = Math.max(all.lastIndexOf('\n', offset - 1), all.lastIndexOf('\r', offset - 1)) + 1;
-    const safe = safeText(part, { markdown: kind === 'markdown', atLineStart: kind === 'markdown' && LINE_START.test(all.slice(lineStart, offset)) });
-    return safe.replace(/\$\{/g, BROKEN_BINDING);
+    return shown(part, kind, LINE_START.test(all.slice(lineStart, offset)));
   });
 }
 

@@ -1,4 +1,5 @@
 import { TeamsAdapter } from './teamsAi';
+import { ConnectorClients } from './connectorClients';
 import { Channels, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
 import {
   AuthenticationError,
@@ -21,6 +22,9 @@ export type InboundVerdict =
  * with a 500 and prints them to the console).
  */
 export class BotAdapter extends TeamsAdapter {
+  /** The clients turns reply through, kept across turns rather than built for each. */
+  private readonly replyClients = new ConnectorClients();
+
   constructor(
     settings: Record<string, string>,
     credentialsFactory: ServiceClientCredentialsFactory,
@@ -73,7 +77,7 @@ export class BotAdapter extends TeamsAdapter {
     activity: Activity,
     logic: (context: TurnContext) => Promise<void>,
   ): Promise<InvokeResponse | undefined> {
-    return this.processActivity(identity, withDates(activity), logic);
+    return this.processActivity(this.replyClients.reusing(identity), withDates(activity), logic);
   }
 }
 

@@ -4,12 +4,14 @@ import path from 'node:path';
 import { childOptions } from '../lib/child';
 
 /**
- * The product server of productServer.ts under V8's sampling profiler (Node 20 refuses --cpu-prof in
- * NODE_OPTIONS, and the benchmark forks its processes with fixed flags). On `stop` the profile is
- * written to the `profileDir` option as product-<pid>.cpuprofile before the server stops; it starts
- * on the `profile` request.
+ * A bench server (the `serve` option: productServer, the default, or teamsAiEcho, the product's twin)
+ * under V8's sampling profiler (Node 20 refuses --cpu-prof in NODE_OPTIONS, and the benchmark forks
+ * its processes with fixed flags). On `stop` the profile is written to the `profileDir` option as
+ * <serve>-<pid>.cpuprofile before the server stops; it starts on the `profile` request.
  */
-const profileDir = String(childOptions().profileDir ?? '.');
+const options = childOptions();
+const profileDir = String(options.profileDir ?? '.');
+const serve = options.serve === 'teamsAiEcho' ? 'teamsAiEcho' : 'productServer';
 const profiler = new Session();
 profiler.connect();
 profiler.post('Profiler.enable');
@@ -25,9 +27,9 @@ process.on('message', (message: { readonly type?: string; readonly id?: number }
   if (message.type !== 'stop') return;
   // An inspector connected in this thread answers synchronously.
   profiler.post('Profiler.stop', (error, result) => {
-    if (!error) writeFileSync(path.join(profileDir, `product-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
+    if (!error) writeFileSync(path.join(profileDir, `${serve}-${process.pid}.cpuprofile`), JSON.stringify(result.profile));
   });
 });
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
-require('./productServer');
+require(`./${serve}`);

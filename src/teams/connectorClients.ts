@@ -1,0 +1,61 @@
+import {
+  AuthenticationConstants,
+  ConnectorFactory,
+  type AuthenticateRequestResult,
+  type ClaimsIdentity,
+  type ConnectorClient,
+} from 'botframework-connector';
+
+/** Clients kept at most: Teams sends from a handful of regional service URLs, so this is never reached in use. */
+const MAX_CLIENTS = 64;
+
+/**
+ * The Bot Connector clients that turns reply through, kept from one turn to the next. botbuilder
+ * builds a new client for every turn (a pipeline of a dozen policies, its serializer and service
+ * context: about a twentieth of a message turn's CPU), though it is the same for every turn of the
+ * same bot, to the same service URL, for the same audience. A client holds nothing of a turn: its
+ * credentials fetch and cache the tokens, each request is signed as it is sent.
+ */
+export class ConnectorClients {
+  private readonly clients = new Map<string, Promise<ConnectorClient>>();
+
+  /** The turn's authentication, with a connector factory that reuses the client made before for the same bot, service URL and audience. */
+  reusing(identity: AuthenticateRequestResult): AuthenticateRequestResult {
+    const made = identity.connectorFactory;
+    if (!made) return identity;
+    return { ...identity, connectorFactory: new ReusingFactory(made, botOf(identity.claimsIdentity), this.clients) };
+  }
+}
+
+class ReusingFactory extends ConnectorFactory {
+  constructor(
+    private readonly made: ConnectorFactory,
+    /** Whom the factory signs for: botbuilder's factory takes its app id from these claims. */
+    private readonly bot: string,
+    private readonly clients: Map<string, Promise<ConnectorClient>>,
+  ) {
+    super();
+  }
+
+  override create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
+    const key = JSON.stringify([this.bot, serviceUrl, audience ?? null]);
+    const known = this.clients.get(key);
+    if (known) return known;
+    const client = this.made.create(serviceUrl, audience);
+    if (this.clients.size >= MAX_CLIENTS) {
+      const oldest = this.clients.keys().next().value;
+      if (oldest !== undefined) this.clients.delete(oldest);
+    }
+    this.clients.set(key, client);
+    // A client that could not be made (its credentials, say) is made again by the next turn.
+    client.catch(() => {
+      if (this.clients.get(key) === client) this.clients.delete(key);
+    });
+    return client;
+  }
+}
+
+/** The claims botbuilder's connector factory picks the bot's app id from (audience, else app id). */
+function botOf(claims: ClaimsIdentity): string {
+  return JSON.stringify([claims.getClaimValue(AuthenticationConstants.AudienceClaim), claims.getClaimValue(AuthenticationConstants.AppIdClaim)]);
+}
