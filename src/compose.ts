@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { setImmediate } from 'node:timers/promises';
 import type { AdapterOptions } from './host/adapter';
 import type { Config } from './config';
 import type { ComposedTurns, Directories, SharedState } from './composeTurns';
@@ -57,7 +58,7 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
     const ready = turnsGate();
     server = await startServer({ port: config.port, turns: ready.turns, logger });
     try {
-      const { composeTurns } = await import('./composeTurns.js');
+      const { composeTurns } = await loadTurnModules();
       turns = composeTurns({ config, logger, options, store, shared, directories });
     } catch (error) {
       ready.failed(error);
@@ -86,6 +87,22 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
       await store.close();
     },
   };
+}
+
+/**
+ * composeTurns.ts and the modules it needs, loaded in a few steps with the event loop let run
+ * between them: loading a module is synchronous, and these are about a second of it (the Bot
+ * Framework connector, botbuilder, teams-ai with the dialogs library it loads), so a health probe or
+ * a connection that arrives meanwhile is taken in between steps rather than after it all.
+ */
+async function loadTurnModules(): Promise<typeof import('./composeTurns')> {
+  await import('botframework-connector');
+  await setImmediate();
+  await import('botbuilder');
+  await setImmediate();
+  await import('./teams/application.js');
+  await setImmediate();
+  return import('./composeTurns.js');
 }
 
 /**
