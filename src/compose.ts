@@ -1,30 +1,16 @@
 import path from 'node:path';
-import { createAdapter, type AdapterOptions } from './host/adapter';
-import { createCore } from './billing/core';
-import { queueLeftoverEvents } from './billing/notify/leftoverEvents';
-import { ManagerNotices } from './billing/notify/managerNotices';
-import { notificationDigest, notificationMessage } from './cards/notificationCards';
-import type { AzureSignIn, Config } from './config';
-import type { ActualChargesPort } from './domain/ports/actualCharges';
-import type { BillingLinkPort } from './domain/ports/billingLinks';
-import type { Caller } from './domain/caller';
-import { sharedDirectory, type DirectoryFactory } from './directory/factory';
-import type { DirectoryPort } from './domain/ports/directory';
+import { setImmediate } from 'node:timers/promises';
+import type { AdapterOptions } from './host/adapter';
+import type { Config } from './config';
+import type { ComposedTurns, Directories, SharedState } from './composeTurns';
+import { sharedDirectory } from './directory/factory';
 import { LocalDirectory } from './directory/localDirectory';
 import { storedRoleOverlay } from './directory/roleOverlay';
 import type { Logger } from './logger';
-import { archiveFileFor, JsonLinesArchive, type NotificationArchive } from './notifications/archive';
-import { ElectedDelivery } from './notifications/electedDelivery';
-import type { Leases, SerialRuns } from './domain/ports/leases';
-import type { Deliveries } from './domain/ports/notifications';
-import { BotConnectorTransport } from './teams/botConnectorTransport';
-import { Dispatcher } from './notifications/dispatcher';
-import { startServer, type RunningServer } from './host/server';
+import { startServer, type RunningServer, type TurnHandling } from './host/server';
 import { openLowdbStore } from './store/lowdbStore';
 import type { StateStore } from './store/port';
 import type { Store } from './domain/ports/store';
-import { createBotApplication } from './teams/application';
-import { ConversationReferences } from './teams/conversationReferences';
 
 export interface RunningBot {
   readonly port: number;
@@ -46,95 +32,49 @@ export type BotOptions = AdapterOptions;
 /**
  * Builds every part from the configuration and starts serving: the one place that constructs
  * infrastructure. `src/index.ts` runs it as a process; tests run it in-process on a free port.
+ *
+ * What can refuse the start (the state file, the directory file) is opened before the server
+ * listens, so that a bad one stops the start with its message. The parts only a turn needs
+ * (composeTurns.ts: the Bot Framework adapter, teams-ai, the billing core, most of the modules the
+ * bot loads) are loaded and built after it listens; a turn that arrives meanwhile waits for them.
+ * The returned promise resolves once turns are served and delivery has started.
  */
 export async function startBot(config: Config, logger: Logger, options: BotOptions = {}): Promise<RunningBot> {
   const warn = (message: string): void => logger.warn(message);
   const { store, fileStore, shared } = await openStateStore(config, logger);
   let server: RunningServer | undefined;
-  let dispatcher: Delivery | undefined;
-  let lateSaves: (() => Promise<void>) | undefined;
+  let turns: ComposedTurns | undefined;
   try {
     // Beside the state file, the one folder the bot owns: where it keeps the directory as last checked.
     const checkedCopy = fileStore ? path.join(path.dirname(path.resolve(config.stateFile)), DIRECTORY_CHECKED_COPY) : undefined;
-    const { directories, billingLinksFor, actualChargesFor, sharedDirectory: localDirectory } = await openDirectories(config, warn, store, checkedCopy);
+    const directories = await openDirectories(config, warn, store, checkedCopy);
     logger.info(
       { ...(fileStore ? { stateFile: config.stateFile } : { stateStore: config.stateStore.kind }), directory: config.directory, ...(config.azure ? { azureEndpoints: config.azure.endpoints } : { directoryFile: config.directoryFile }) },
       'State and directory loaded.',
     );
-    const reportError = (error: unknown): void => logger.error({ err: error }, 'A billing change could not be saved or announced.');
-    // Read once the server is up (below): only notifications and reach forecasts need them all.
-    const references = ConversationReferences.unread(store, () => new Date(), {
-      maxAgeMs: config.limits.conversationMaxAgeDays * 24 * 60 * 60 * 1000,
-      reportError: (error) => logger.warn({ err: error }, 'Old conversation references could not be removed; they are tried again in an hour.'),
-      reportLateSave: (error) => logger.warn({ err: error }, 'Could not save the conversation reference; proactive messages may not reach this conversation.'),
-    });
-    lateSaves = () => references.whenSaved();
-    const adapter = createAdapter(config.credentials, options);
-    const makeDispatcher = (): Dispatcher =>
-      new Dispatcher({
-        store,
-        transport: new BotConnectorTransport(adapter, { botAppId: config.credentials?.appId ?? '', timeoutMs: config.notifications.sendTimeoutSeconds * 1000, warn }),
-        addresses: references,
-        render: notificationMessage,
-        renderTogether: notificationDigest,
-        archive: shared?.archive ?? new JsonLinesArchive(archiveFileFor(config.stateFile)),
-        logger,
-        settings: { ...config.notifications, coalesceMs: config.notifications.coalesceSeconds * 1000 },
-      });
-    const sending: Delivery = shared
-      ? new ElectedDelivery({
-          lease: shared.leases.lease('notification-delivery', DELIVERY_LEASE_SECONDS),
-          leaseMs: DELIVERY_LEASE_SECONDS * 1000,
-          store,
-          startDispatcher: () => {
-            const started = makeDispatcher();
-            started.start();
-            return started;
-          },
-          refreshAddresses: (people) => references.refresh(people),
-          logger,
-        })
-      : makeDispatcher();
-    dispatcher = sending;
-    const notices = new ManagerNotices({ store, deliveries: sending, addresses: references });
-    const core = createCore({
-      directoryFor: (caller: Caller): Promise<DirectoryPort> => directories.directoryFor(caller),
-      ...(billingLinksFor ? { billingLinksFor } : {}),
-      ...(actualChargesFor ? { actualChargesFor } : {}),
-      store,
-      deliveries: sending,
-      addresses: references,
-      notices,
-      ...(shared ? { perSubscription: shared.perSubscription, sweepsHere: () => (sending instanceof ElectedDelivery ? sending.isLeader : true) } : {}),
-      flowTtlMs: config.flowTtlMinutes * 60_000,
-      perPersonPerMinute: { starts: config.limits.flowStartsPerMinute, clicks: config.limits.cardClicksPerMinute },
-      prices: config.prices,
-      inactiveDays: config.inactiveDays,
-      reportError,
-      ...(config.azure ? { boughtElsewhere: azureBillingPage(config.azure.endpoints.devOpsWeb), ...azureManagerChanges(config.azure.signIn) } : {}),
-    });
-    const signIn = config.azure ? { settings: config.azure.signIn, required: directories.requiredSignIns } : undefined;
-    const app = createBotApplication({ core, references, logger, ...(signIn ? { signIn } : {}) }, adapter);
     if (!config.credentials) {
       logger.warn('No MicrosoftAppId is set: the bot accepts unauthenticated requests. Use this only for local development.');
     }
-    server = await startServer({ port: config.port, adapter, app, logger });
-    // Turns are answered from here on; a turn that needs every reference (a forecast of who is
-    // told) waits for this read, and delivery starts after it.
-    await references.load();
-    // Changes an older version saved without queuing them go out now, as do pending notifications.
-    const recovered = localDirectory ? await queueLeftoverEvents(store, notices, localDirectory) : 0;
-    sending.start();
-    if (recovered > 0) logger.info({ recovered }, 'Queued the notifications of changes saved before the last stop.');
+    const ready = turnsGate();
+    server = await startServer({ port: config.port, turns: ready.turns, logger });
+    try {
+      const { composeTurns } = await loadTurnModules();
+      turns = composeTurns({ config, logger, options, store, shared, directories });
+    } catch (error) {
+      ready.failed(error);
+      throw error;
+    }
+    ready.open(turns);
+    logger.info('Turns are answered from now on.');
+    await turns.finishStart();
   } catch (error) {
     await server?.close();
-    await dispatcher?.stop();
+    await turns?.delivery.stop();
     await store.close();
     throw error;
   }
   const running = server;
-  const delivery = dispatcher;
-  const saved = lateSaves;
+  const { delivery, whenReferencesSaved } = turns;
   return {
     port: running.port,
     store,
@@ -142,11 +82,42 @@ export async function startBot(config: Config, logger: Logger, options: BotOptio
     notificationsIdle: () => delivery.whenIdle(),
     stop: async () => {
       await running.close();
-      await saved?.();
+      await whenReferencesSaved();
       await delivery.stop();
       await store.close();
     },
   };
+}
+
+/**
+ * composeTurns.ts and the modules it needs, loaded in a few steps with the event loop let run
+ * between them: loading a module is synchronous, and these are about a second of it (the Bot
+ * Framework connector, botbuilder, teams-ai with the dialogs library it loads), so a health probe or
+ * a connection that arrives meanwhile is taken in between steps rather than after it all.
+ */
+async function loadTurnModules(): Promise<typeof import('./composeTurns')> {
+  await import('botframework-connector');
+  await setImmediate();
+  await import('botbuilder');
+  await setImmediate();
+  await import('./teams/application.js');
+  await setImmediate();
+  return import('./composeTurns.js');
+}
+
+/**
+ * The turn handling the server waits for while it is built. A failure to build it is answered to
+ * the requests waiting (the start then stops), and is not an unhandled rejection when none waits.
+ */
+function turnsGate(): { readonly turns: Promise<TurnHandling>; open(turns: TurnHandling): void; failed(error: unknown): void } {
+  let open!: (turns: TurnHandling) => void;
+  let failed!: (error: unknown) => void;
+  const turns = new Promise<TurnHandling>((resolve, reject) => {
+    open = resolve;
+    failed = reject;
+  });
+  turns.catch(() => undefined);
+  return { turns, open, failed };
 }
 
 /**
@@ -173,28 +144,11 @@ async function openStateStore(config: Config, logger: Logger): Promise<OpenedSta
 interface OpenedState {
   readonly store: Store;
   readonly fileStore: StateStore | undefined;
-  /** What instances sharing one state need besides the store; absent on the file, which has one instance. */
-  readonly shared: { readonly leases: Leases; readonly perSubscription: SerialRuns; readonly archive: NotificationArchive } | undefined;
+  readonly shared: SharedState | undefined;
 }
-
-/** Delivery as the bot starts and stops it: one dispatcher, or the one the instances elect. */
-type Delivery = Deliveries & { start(): void; stop(): Promise<void>; whenIdle(): Promise<void> };
 
 /** The file beside the state file that holds the local directory as last checked (directory/checkedCopy.ts). */
 const DIRECTORY_CHECKED_COPY = 'directory.checked.json';
-
-/** How long a killed deliverer keeps the others waiting, at most (Azure allows 15 to 60 seconds). */
-const DELIVERY_LEASE_SECONDS = 15;
-
-interface Directories {
-  readonly directories: DirectoryFactory;
-  /** The one directory everybody shares (the local file), when there is one. */
-  readonly sharedDirectory?: DirectoryPort;
-  /** Where billing links live when not in the state file. */
-  readonly billingLinksFor?: (caller: Caller) => Promise<BillingLinkPort>;
-  /** Where the month's actual charges are read, when there is a bill to read (Azure Cost Management). */
-  readonly actualChargesFor?: (caller: Caller) => Promise<ActualChargesPort>;
-}
 
 /**
  * The directory for each request: the local file, shared by everyone, or Azure as each signed-in
@@ -218,18 +172,4 @@ async function openDirectories(config: Config, warn: (message: string) => void, 
     billingLinksFor: async (caller) => backend.billingLinksFor(caller),
     actualChargesFor: async (caller) => backend.actualChargesFor(caller),
   };
-}
-
-/** Where billing managers are added and removed with DIRECTORY=azure without a Microsoft Graph connection, as "add manager" names it. */
-const AZURE_ACCESS_CONTROL =
-  "the Azure portal (open the subscription that pays for the organization, then Access control (IAM) → Add role assignment, Owner or Contributor), or ask whoever runs this bot to set AZURE_GRAPH_CONNECTION_NAME so that I can search them";
-
-/** With DIRECTORY=azure, managers are added and removed here only when people can be searched in Microsoft Graph. */
-export function azureManagerChanges(signIn: Pick<AzureSignIn, 'graphConnection'>): { changedElsewhere: string } | { peopleSearch: true } {
-  return signIn.graphConnection === undefined ? { changedElsewhere: AZURE_ACCESS_CONTROL } : { peopleSearch: true };
-}
-
-/** Where an organization's paid quantities are bought in Azure DevOps, as "buy" names it. */
-function azureBillingPage(web: string): string {
-  return `your organization's Organization settings → Billing page in Azure DevOps (${web}/YOUR-ORGANIZATION/_settings/billing)`;
 }

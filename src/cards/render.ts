@@ -1,4 +1,4 @@
-import * as ACData from 'adaptivecards-templating';
+import type * as ACData from 'adaptivecards-templating';
 import { compileTemplate, type CompiledTemplate } from './compiledTemplate';
 import { CLOSE, entering, fieldKind, holdsFacts, LINE_START, MARKERS, OPEN, shown, type FieldKind } from './dataText';
 
@@ -46,10 +46,23 @@ export function crossCheckExpansions(on: boolean): void {
 function parsedTemplate(card: CardTemplate<unknown>): ACData.Template {
   let engine = parsed.get(card);
   if (!engine) {
-    engine = new ACData.Template(structuredClone(card.json));
+    engine = new (templating().Template)(structuredClone(card.json));
     parsed.set(card, engine);
   }
   return engine;
+}
+
+let loadedTemplating: typeof ACData | undefined;
+
+/**
+ * adaptivecards-templating, loaded when a card first needs it: with adaptive-expressions' ANTLR
+ * grammar it is a third of a second of start-up, and every card in cards/ is expanded directly
+ * unless its data holds something the direct walk leaves to the engine (a missing value, say).
+ */
+function templating(): typeof ACData {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a synchronous load on first use: rendering is synchronous
+  loadedTemplating ??= require('adaptivecards-templating') as typeof ACData;
+  return loadedTemplating;
 }
 
 /**

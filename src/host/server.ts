@@ -18,10 +18,19 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-export interface ServerDeps {
-  readonly port: number;
+/** What answers turns: the Bot Framework adapter and the teams-ai application. */
+export interface TurnHandling {
   readonly adapter: BotAdapter;
   readonly app: Application<BotTurnState>;
+}
+
+export interface ServerDeps {
+  readonly port: number;
+  /**
+   * The turn handling, or the promise of it while it is still being built: the server listens before
+   * that, and a request to any route but /healthz waits for it (and fails if building it fails).
+   */
+  readonly turns: TurnHandling | Promise<TurnHandling>;
   readonly logger: Logger;
 }
 
@@ -30,7 +39,8 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   const close = drainingClose(server.server);
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
 
-  const identityOf = guardRoutes(server, deps.adapter, deps.logger);
+  const turns = Promise.resolve(deps.turns);
+  const identityOf = guardRoutes(server, { authenticate: async (activity, authorization) => (await turns).adapter.authenticate(activity, authorization) }, deps.logger);
 
   server.post('/api/messages', async (req, res) => {
     const identity = identityOf(req);
@@ -44,8 +54,9 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
       return;
     }
     try {
-      const invokeResponse = await deps.adapter.processAuthenticated(identity, req.body as Activity, async (context) => {
-        await deps.app.run(context);
+      const { adapter, app } = await turns;
+      const invokeResponse = await adapter.processAuthenticated(identity, req.body as Activity, async (context) => {
+        await app.run(context);
       });
       res.send(invokeResponse?.status ?? 200, invokeResponse?.body);
     } catch (error) {

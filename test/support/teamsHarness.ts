@@ -1,5 +1,5 @@
 import { ActivityTypes, TestAdapter, type Activity, type InvokeResponse } from 'botbuilder';
-import { azureManagerChanges } from '../../src/compose';
+import { azureManagerChanges } from '../../src/composeTurns';
 import { createAdapter } from '../../src/host/adapter';
 import { createCore } from '../../src/billing/core';
 import { LIST_PRICES_USD } from '../../src/billing/prices';

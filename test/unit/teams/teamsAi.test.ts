@@ -14,16 +14,17 @@ describe('Loading the bot', () => {
     assert.equal(teamsAi.TurnState, teamsAiIndex.TurnState);
   });
 
-  it('does not load the parts it never uses on the local directory: teams-ai\'s AI planners and the Azure SDK clients', async function () {
+  it('does not load the parts it never uses on the local directory: teams-ai\'s AI planners, the Azure SDK clients, and adaptivecards-templating until a card needs it', async function () {
     // A fresh process loads botbuilder from disk; on a busy two-core machine that can take over ten seconds.
     this.timeout(30_000);
     // In a fresh process: this one has loaded everything already.
-    const bot = path.join(__dirname, '../../../src/compose.js');
-    const script = `require(${JSON.stringify(bot)}); process.stdout.write(JSON.stringify(Object.keys(require.cache)));`;
+    // compose.js, and composeTurns.js, which it loads once the server listens.
+    const parts = ['compose.js', 'composeTurns.js'].map((file) => path.join(__dirname, '../../../src', file));
+    const script = `${parts.map((file) => `require(${JSON.stringify(file)});`).join(' ')} process.stdout.write(JSON.stringify(Object.keys(require.cache)));`;
     const { stdout } = await run(process.execPath, ['--disable-warning=DEP0111', '-e', script]);
     const loaded = JSON.parse(stdout) as string[];
     assert.ok(loaded.some((file) => file.includes(`${path.sep}botbuilder${path.sep}`)), 'the check sees what was loaded');
-    const unwanted = loaded.filter((file) => /teams-ai[\\/]lib[\\/](index|planners[\\/])|[\\/]openai[\\/]|arm-authorization|arm-resources-subscriptions/.test(file));
+    const unwanted = loaded.filter((file) => /teams-ai[\\/]lib[\\/](index|planners[\\/])|[\\/]openai[\\/]|arm-authorization|arm-resources-subscriptions|[\\/]adaptivecards-templating[\\/]/.test(file));
     assert.deepEqual(unwanted, []);
   });
 });
