@@ -122,7 +122,7 @@ async function main(): Promise<number> {
   };
 
   const ready = (async (): Promise<void> => {
-    await waitForHttpOk(`http://localhost:${botPort}/healthz`, { timeoutMs: startTimeoutMs, abortReason });
+    await waitForHttpOk(`http://localhost:${botPort}/readyz`, { timeoutMs: startTimeoutMs, abortReason });
     let timer: NodeJS.Timeout | undefined;
     const port = await Promise.race([
       playgroundPortKnown,

@@ -89,7 +89,7 @@ async function main(): Promise<number> {
   return new Promise<number>((resolve) => {
     for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stopAll(0, `${signal}: stopping...`).then(resolve));
     for (const child of children) void child.exited.then(() => void stopAll(1, `the ${child.name} stopped; stopping the rest.`).then(resolve));
-    void Promise.all(botPorts.map((port) => waitForHttpOk(`http://localhost:${port}/healthz`, { timeoutMs: 120_000, abortReason: () => (stopping ? 'stopping' : undefined) }))).then(
+    void Promise.all(botPorts.map((port) => waitForHttpOk(`http://localhost:${port}/readyz`, { timeoutMs: 120_000, abortReason: () => (stopping ? 'stopping' : undefined) }))).then(
       () => say(`both instances answer: A on ${botPorts[0] ?? ''}, B on ${botPorts[1] ?? ''}, behind http://localhost:${doorPort}/api/messages`),
       (error: unknown) => void stopAll(1, `start-up failed: ${error instanceof Error ? error.message : String(error)}`).then(resolve),
     );

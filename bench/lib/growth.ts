@@ -75,7 +75,7 @@ export async function measureGrowth(rig: Rig, organizations: number, options: Be
 
   const startFolder = await rig.copyState(prepared.pristineFolder, `${label}-startup`);
   const startup = await compareStartups(options.startups, () => measureProductStartup(path.join(startFolder, 'state.json'), prepared.request.directoryFile, rig.scratch));
-  log(`${label}: start-up ${startup.runs.map((r) => `${r.ms} ms`).join(', ')} (twin ${startup.twinRuns.map((r) => `${r.ms} ms`).join(', ')}: ${startup.ratioToTwin} x); peak RSS ${startup.peakRssMB} MB`);
+  log(`${label}: start-up to answering turns ${startup.runs.map((r) => `${r.ms} ms`).join(', ')} (listening after ${startup.runs.map((r) => `${r.listeningMs ?? '-'} ms`).join(', ')}) (twin ${startup.twinRuns.map((r) => `${r.ms} ms`).join(', ')}: ${startup.ratioToTwin} x); peak RSS ${startup.peakRssMB} MB`);
 
   const linkFolder = await rig.copyState(prepared.pristineFolder, `${label}-links`);
   await rig.echo.request('stats', { reset: true });

@@ -5,7 +5,7 @@ import type { Logger } from '../logger';
 import type { BotAdapter } from '../teams/botAdapter';
 
 /** Routes anybody may call: they answer from memory and start no work. Every other route needs a token. */
-export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['GET /healthz']);
+export const PUBLIC_ROUTES: ReadonlySet<string> = new Set(['GET /healthz', 'GET /readyz']);
 
 const REFUSALS: Record<401 | 403 | 503, string> = {
   401: 'This endpoint accepts only requests that Microsoft Teams signed for this bot.',

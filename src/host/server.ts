@@ -40,6 +40,16 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
   server.use(restify.plugins.bodyParser({ maxBodySize: MAX_BODY_BYTES, mapParams: false, rejectUnknown: true }));
 
   const turns = Promise.resolve(deps.turns);
+  // Whether turns can be answered yet, for /readyz: the server listens before they can.
+  let readiness: 'starting' | 'ready' | 'failed' = 'starting';
+  turns.then(
+    () => {
+      readiness = 'ready';
+    },
+    () => {
+      readiness = 'failed';
+    },
+  );
   const identityOf = guardRoutes(server, { authenticate: async (activity, authorization) => (await turns).adapter.authenticate(activity, authorization) }, deps.logger);
 
   server.post('/api/messages', async (req, res) => {
@@ -72,8 +82,19 @@ export async function startServer(deps: ServerDeps): Promise<RunningServer> {
     res.send(200);
   });
 
+  // Liveness: the process is up and listening (a turn that arrives now waits until it can be answered).
   server.get('/healthz', async (_req, res) => {
     res.send(200, { status: 'ok' });
+  });
+
+  // Readiness: turns are answered without waiting. Load balancers and the dev scripts route by this.
+  server.get('/readyz', async (_req, res) => {
+    if (readiness === 'ready') {
+      res.send(200, { status: 'ready' });
+      return;
+    }
+    if (readiness === 'starting') res.header('Retry-After', '1');
+    res.send(503, { status: readiness, message: readiness === 'starting' ? 'The bot is still starting; try again in a second.' : 'The bot could not finish starting; see its log.' });
   });
 
   server.on('restifyError', (req, _res, error: Error & { statusCode?: number }, callback: () => void) => {

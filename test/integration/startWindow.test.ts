@@ -48,9 +48,24 @@ describe('Requests that arrive while the bot is still starting', () => {
     return { adapter, app };
   }
 
-  it('answers the health probe before turns can be answered', async () => {
-    const answer = await request(`http://127.0.0.1:${server?.port ?? 0}/healthz`, {});
-    assert.equal(answer.status, 200);
+  it('answers the health probe before turns can be answered, and says when they can be on /readyz', async () => {
+    const base = `http://127.0.0.1:${server?.port ?? 0}`;
+    assert.equal((await request(`${base}/healthz`, {})).status, 200);
+    const starting = await request(`${base}/readyz`, {});
+    assert.equal(starting.status, 503);
+    assert.match(starting.text, /still starting/);
+    opened?.(turnHandling());
+    await new Promise((resolve) => setImmediate(resolve));
+    const ready = await request(`${base}/readyz`, {});
+    assert.equal(ready.status, 200, ready.text);
+  });
+
+  it('says on /readyz that the start failed, so a load balancer keeps sending elsewhere', async () => {
+    failed?.(new Error('The Bot Framework adapter could not be built.'));
+    await new Promise((resolve) => setImmediate(resolve));
+    const answer = await request(`http://127.0.0.1:${server?.port ?? 0}/readyz`, {});
+    assert.equal(answer.status, 503);
+    assert.match(answer.text, /could not finish starting/);
   });
 
   it('holds a card click that arrives early and answers it once turns can be answered', async () => {

@@ -137,17 +137,17 @@ describe('infra/ (Bicep, checked without a compiler)', () => {
     assert.equal(setting('AZURE_STORAGE_CONNECTION_STRING'), undefined, 'a connection string would carry a key');
   });
 
-  it('runs the bot on Linux App Service, Node 22 LTS, HTTPS only, Always On, health check on /healthz, as the managed identity', () => {
+  it('runs the bot on Linux App Service, Node 22 LTS, HTTPS only, Always On, health check on /readyz (turns answered), as the managed identity', () => {
     const plan = only(main, 'Microsoft.Web/serverfarms');
     assert.equal(property(plan.body, 'properties', 'reserved'), 'true', 'reserved: true makes the plan Linux');
     assert.equal(unquote(property(webApp.body, 'kind') ?? ''), 'app,linux');
     assert.equal(property(webApp.body, 'properties', 'httpsOnly'), 'true');
     assert.equal(unquote(property(webApp.body, 'properties', 'siteConfig', 'linuxFxVersion') ?? ''), 'NODE|22-lts');
-    assert.equal(unquote(property(webApp.body, 'properties', 'siteConfig', 'healthCheckPath') ?? ''), '/healthz');
+    assert.equal(unquote(property(webApp.body, 'properties', 'siteConfig', 'healthCheckPath') ?? ''), '/readyz');
     assert.equal(property(webApp.body, 'properties', 'siteConfig', 'alwaysOn'), 'true');
     assert.equal(unquote(property(webApp.body, 'properties', 'siteConfig', 'appCommandLine') ?? ''), 'npm start');
     assert.equal(unquote(property(webApp.body, 'identity', 'type') ?? ''), 'UserAssigned');
-    assert.match(projectFile('src/host/server.ts'), /'\/healthz'/);
+    assert.match(projectFile('src/host/server.ts'), /'\/readyz'/);
   });
 
   it('sets the bot\'s credentials to the managed identity, without a password, and the Azure directory', () => {
