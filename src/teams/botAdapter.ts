@@ -1,5 +1,6 @@
 import { TeamsAdapter } from './teamsAi';
 import { ConnectorClients } from './connectorClients';
+import { UserTokenClients } from './userTokenClients';
 import { Channels, type Activity, type InvokeResponse, type TurnContext } from 'botbuilder';
 import {
   AuthenticationError,
@@ -24,6 +25,11 @@ export type InboundVerdict =
 export class BotAdapter extends TeamsAdapter {
   /** The clients turns reply through, kept across turns rather than built for each. */
   private readonly replyClients = new ConnectorClients();
+  /**
+   * The clients notifications are sent through, kept apart from the reply clients: the notification
+   * sender takes the built-in retries out of its clients, and replies keep theirs.
+   */
+  private readonly sendClients = new ConnectorClients();
 
   constructor(
     settings: Record<string, string>,
@@ -33,6 +39,12 @@ export class BotAdapter extends TeamsAdapter {
     private readonly authenticating: boolean,
   ) {
     super(settings, credentialsFactory, authConfiguration);
+    // The base adapter asks its authentication for a user-token client on every turn. The authentication
+    // object is this adapter's own (TeamsAdapter builds it), so its method is wrapped in place to hand
+    // out the client kept for the bot instead of a new one.
+    const authentication = this.botFrameworkAuthentication;
+    const tokenClients = new UserTokenClients(authentication.createUserTokenClient.bind(authentication));
+    authentication.createUserTokenClient = (claims) => tokenClients.for(claims);
   }
 
   /**
@@ -64,10 +76,12 @@ export class BotAdapter extends TeamsAdapter {
   /**
    * An authenticated Bot Connector client for `serviceUrl`, made exactly as botbuilder makes one for
    * a proactive turn (continueConversationAsync, createConversationAsync), for the notification
-   * sender, which needs the client itself to control retries.
+   * sender, which needs the client itself to control retries. The client is kept for the next send
+   * by the same bot to the same service URL.
    */
   async connectorFor(serviceUrl: string, botAppId: string): Promise<ConnectorClient> {
-    const factory = this.botFrameworkAuthentication.createConnectorFactory(this.createClaimsIdentity(botAppId));
+    const claims = this.createClaimsIdentity(botAppId);
+    const factory = this.sendClients.factory(this.botFrameworkAuthentication.createConnectorFactory(claims), claims);
     return factory.create(serviceUrl);
   }
 

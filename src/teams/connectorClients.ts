@@ -23,7 +23,12 @@ export class ConnectorClients {
   reusing(identity: AuthenticateRequestResult): AuthenticateRequestResult {
     const made = identity.connectorFactory;
     if (!made) return identity;
-    return { ...identity, connectorFactory: new ReusingFactory(made, botOf(identity.claimsIdentity), this.clients) };
+    return { ...identity, connectorFactory: this.factory(made, identity.claimsIdentity) };
+  }
+
+  /** A connector factory that reuses the client made before for the same bot (whose claims sign), service URL and audience. */
+  factory(made: ConnectorFactory, claims: ClaimsIdentity): ConnectorFactory {
+    return new ReusingFactory(made, botOf(claims), this.clients);
   }
 }
 
@@ -55,7 +60,7 @@ class ReusingFactory extends ConnectorFactory {
   }
 }
 
-/** The claims botbuilder's connector factory picks the bot's app id from (audience, else app id). */
-function botOf(claims: ClaimsIdentity): string {
+/** The claims botbuilder's connector and user-token factories pick the bot's app id from (audience, else app id). */
+export function botOf(claims: ClaimsIdentity): string {
   return JSON.stringify([claims.getClaimValue(AuthenticationConstants.AudienceClaim), claims.getClaimValue(AuthenticationConstants.AppIdClaim)]);
 }

@@ -55,6 +55,28 @@ describe('Sending through the Bot Connector', function () {
     });
   }
 
+  it('sends each notification to its own service URL through one client per service URL, kept from send to send', async () => {
+    const east = await ConnectorStub.start();
+    try {
+      const adapter = createAdapter(undefined);
+      const kept = new BotConnectorTransport(adapter, { botAppId: '', timeoutMs: 500, warn: (w) => warnings.push(w) });
+      const toEast = { ...reference, conversationId: 'a:east', serviceUrl: east.url };
+      for (const to of [reference, toEast, reference]) assert.equal((await kept.send(to, message)).ok, true);
+      assert.deepEqual(stub.deliveredActivities().map((s) => s.conversationId), ['a:1', 'a:1']);
+      assert.deepEqual(east.deliveredActivities().map((s) => s.conversationId), ['a:east']);
+      assert.equal(await adapter.connectorFor(stub.url, ''), await adapter.connectorFor(stub.url, ''));
+      assert.notEqual(await adapter.connectorFor(east.url, ''), await adapter.connectorFor(stub.url, ''));
+      // A kept client still has no retries of its own: a throttled send is one request.
+      stub.program({ status: 429, retryAfter: '2', times: 10 });
+      const throttled = await kept.send(reference, message);
+      assert.equal(throttled.ok ? undefined : throttled.failure.retryAfterMs, 2000);
+      assert.equal(stub.sends.length, 3);
+      assert.deepEqual(warnings, []);
+    } finally {
+      await east.stop();
+    }
+  });
+
   it('turns off the retry policy of the client the installed botbuilder builds', async () => {
     const connector = await createAdapter(undefined).connectorFor(stub.url, '');
     assert.equal(removeBuiltInRetries(connector), true);

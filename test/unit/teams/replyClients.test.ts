@@ -23,6 +23,11 @@ describe('Replies through kept Bot Connector clients', function () {
 
   /** Runs a message turn from `serviceUrl` that replies with `text`; returns the client the turn replied through. */
   async function turn(serviceUrl: string, conversationId: string, text: string): Promise<unknown> {
+    return (await turnClients(serviceUrl, conversationId, text)).connector;
+  }
+
+  /** Runs a message turn as `turn` does; returns the Bot Connector and user-token clients the turn had. */
+  async function turnClients(serviceUrl: string, conversationId: string, text: string): Promise<{ connector: unknown; userToken: unknown }> {
     const activity = {
       type: 'message',
       id: `m-${text}`,
@@ -35,12 +40,13 @@ describe('Replies through kept Bot Connector clients', function () {
     } as Activity;
     const verdict = await adapter.authenticate(activity, '');
     assert.ok(verdict.ok);
-    let client: unknown;
+    const clients = { connector: undefined as unknown, userToken: undefined as unknown };
     await adapter.processAuthenticated(verdict.identity, activity, async (context: TurnContext) => {
-      client = context.turnState.get(adapter.ConnectorClientKey);
+      clients.connector = context.turnState.get(adapter.ConnectorClientKey);
+      clients.userToken = context.turnState.get(adapter.UserTokenClientKey);
       await context.sendActivity(`echo ${text}`);
     });
-    return client;
+    return clients;
   }
 
   it('sends each reply to the service URL its own turn came from, turn after turn', async () => {
@@ -51,5 +57,13 @@ describe('Replies through kept Bot Connector clients', function () {
     assert.deepEqual(east.deliveredActivities().map((s) => [s.conversationId, s.body.text]), [['a:east', 'echo two']]);
     // The second turn from the same service URL replied through the client the first one made.
     assert.equal(third, first);
+  });
+
+  it('gives every turn of the bot the one sign-in client, whichever service URL the turn came from', async () => {
+    const first = await turnClients(west.url, 'a:west', 'one');
+    const second = await turnClients(east.url, 'a:east', 'two');
+    assert.ok(first.userToken, 'the turn can sign the user in');
+    assert.equal(second.userToken, first.userToken);
+    assert.deepEqual(east.deliveredActivities().map((s) => s.body.text), ['echo two']);
   });
 });
