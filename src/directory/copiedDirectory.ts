@@ -19,6 +19,8 @@ export interface StoredRecord {
  */
 export class CopiedDirectory implements DirectoryLookups {
   private readonly cache: RecordCache<DirectoryRecord>;
+  /** Reads under way by key: lookups that ask for a record already being read wait for that read instead of starting another. */
+  private readonly reading = new Map<string, Promise<DirectoryRecord | undefined>>();
 
   constructor(
     private readonly file: RecordFile,
@@ -87,6 +89,14 @@ export class CopiedDirectory implements DirectoryLookups {
   private async record(key: string): Promise<DirectoryRecord | undefined> {
     const cached = this.cache.get(key);
     if (cached !== undefined) return cached;
+    const underWay = this.reading.get(key);
+    if (underWay) return underWay;
+    const read = this.read(key).finally(() => this.reading.delete(key));
+    this.reading.set(key, read);
+    return read;
+  }
+
+  private async read(key: string): Promise<DirectoryRecord | undefined> {
     for (const place of this.keys.candidates(key)) {
       const stored = JSON.parse((await this.file.readAt(place.offset, place.length)).toString('utf8')) as StoredRecord;
       if (stored.k !== key) continue;

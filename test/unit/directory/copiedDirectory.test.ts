@@ -101,6 +101,16 @@ describe('The checked copy of the local directory, answering from disk', () => {
     assert.deepEqual(first, await answersOf(memoryLookups(new DirectoryIndex(world)), world));
   });
 
+  it('gives every asker the right answer when many ask about the same records at once', async () => {
+    const world = generatedWorld();
+    const lookups = await copied(world, 1);
+    const memory = memoryLookups(new DirectoryIndex(world));
+    const ids = [...world.users.map((u) => u.id), 'nobody'];
+    const asked = await Promise.all([...ids, ...ids].map(async (id) => [await lookups.user(id), await lookups.organizationsOf(id)]));
+    const expected = await Promise.all([...ids, ...ids].map(async (id) => [await memory.user(id), await memory.organizationsOf(id)]));
+    assert.deepEqual(asked, expected);
+  });
+
   it('tells apart two people whose record keys share a hash', async () => {
     const [first, second] = SHARING_A_HASH;
     assert.equal(keyHash(recordKey.user(first)), keyHash(recordKey.user(second)));
