@@ -147,7 +147,8 @@ function startupRows(grown: GrowthResult): TargetRow[] {
   if (organizations >= 100_000) {
     rows.push({
       target: `peak RSS at start-up, ${size} organizations ≤ ${STARTUP_PEAK_RSS_MB} MB`,
-      measured: `${startup.peakRssMB} MB`,
+      // Per start, in order: the first start with a new directory file checks it and writes its checked copy; the others restart from that copy.
+      measured: `${startup.peakRssMB} MB (per start, in order: ${startup.runs.map((run) => run.peakRssMB).join(', ')} MB)`,
       ratio: Math.round((startup.peakRssMB / STARTUP_PEAK_RSS_MB) * 100) / 100,
       verdict: startup.peakRssMB <= STARTUP_PEAK_RSS_MB ? 'met' : 'not met',
     });
