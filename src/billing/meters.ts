@@ -85,6 +85,9 @@ export function quantityText(meter: Meter, quantity: number): string {
   return `${wholeNumberText(quantity)} ${quantity === 1 ? meter.one : meter.many}`;
 }
 
+// Built once, as toLocaleString would build a formatter for every number it prints.
+const GROUPED = new Intl.NumberFormat('en-US');
+
 export function wholeNumberText(value: number): string {
-  return value.toLocaleString('en-US');
+  return GROUPED.format(value);
 }
