@@ -5,6 +5,7 @@ import {
   type ClaimsIdentity,
   type ConnectorClient,
 } from 'botframework-connector';
+import { KeptPromises } from './keptPromises';
 
 /** Clients kept at most: Teams sends from a handful of regional service URLs, so this is never reached in use. */
 const MAX_CLIENTS = 64;
@@ -17,7 +18,7 @@ const MAX_CLIENTS = 64;
  * credentials fetch and cache the tokens, each request is signed as it is sent.
  */
 export class ConnectorClients {
-  private readonly clients = new Map<string, Promise<ConnectorClient>>();
+  private readonly clients = new KeptPromises<ConnectorClient>(MAX_CLIENTS);
 
   /** The turn's authentication, with a connector factory that reuses the client made before for the same bot, service URL and audience. */
   reusing(identity: AuthenticateRequestResult): AuthenticateRequestResult {
@@ -37,26 +38,13 @@ class ReusingFactory extends ConnectorFactory {
     private readonly made: ConnectorFactory,
     /** Whom the factory signs for: botbuilder's factory takes its app id from these claims. */
     private readonly bot: string,
-    private readonly clients: Map<string, Promise<ConnectorClient>>,
+    private readonly clients: KeptPromises<ConnectorClient>,
   ) {
     super();
   }
 
   override create(serviceUrl: string, audience?: string): Promise<ConnectorClient> {
-    const key = JSON.stringify([this.bot, serviceUrl, audience ?? null]);
-    const known = this.clients.get(key);
-    if (known) return known;
-    const client = this.made.create(serviceUrl, audience);
-    if (this.clients.size >= MAX_CLIENTS) {
-      const oldest = this.clients.keys().next().value;
-      if (oldest !== undefined) this.clients.delete(oldest);
-    }
-    this.clients.set(key, client);
-    // A client that could not be made (its credentials, say) is made again by the next turn.
-    client.catch(() => {
-      if (this.clients.get(key) === client) this.clients.delete(key);
-    });
-    return client;
+    return this.clients.get(JSON.stringify([this.bot, serviceUrl, audience ?? null]), () => this.made.create(serviceUrl, audience));
   }
 }
 

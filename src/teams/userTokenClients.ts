@@ -1,5 +1,6 @@
 import type { ClaimsIdentity, UserTokenClient } from 'botframework-connector';
 import { botOf } from './connectorClients';
+import { KeptPromises } from './keptPromises';
 
 /** Clients kept at most: one per bot the adapter answers for, so this is never reached in use. */
 const MAX_CLIENTS = 16;
@@ -11,25 +12,12 @@ const MAX_CLIENTS = 16;
  * options are the adapter's own. The client holds nothing of a turn; each call names the user.
  */
 export class UserTokenClients {
-  private readonly clients = new Map<string, Promise<UserTokenClient>>();
+  private readonly clients = new KeptPromises<UserTokenClient>(MAX_CLIENTS);
 
   constructor(private readonly build: (claims: ClaimsIdentity) => Promise<UserTokenClient>) {}
 
   /** The client for the bot whose claims these are, made on the first turn for that bot. */
   for(claims: ClaimsIdentity): Promise<UserTokenClient> {
-    const key = botOf(claims);
-    const known = this.clients.get(key);
-    if (known) return known;
-    const client = this.build(claims);
-    if (this.clients.size >= MAX_CLIENTS) {
-      const oldest = this.clients.keys().next().value;
-      if (oldest !== undefined) this.clients.delete(oldest);
-    }
-    this.clients.set(key, client);
-    // A client that could not be made (its credentials, say) is made again by the next turn.
-    client.catch(() => {
-      if (this.clients.get(key) === client) this.clients.delete(key);
-    });
-    return client;
+    return this.clients.get(botOf(claims), () => this.build(claims));
   }
 }
