@@ -1,4 +1,5 @@
 import { PerformanceObserver, performance } from 'node:perf_hooks';
+import { round } from './stats';
 
 /**
  * Where the longest event-loop stall came from. The delay histogram says how long the loop was
@@ -108,8 +109,4 @@ function overlap(window: Span, pauses: readonly Span[]): number {
   for (const pause of pauses) total += Math.max(0, Math.min(window.end, pause.end) - Math.max(window.start, pause.start));
   // A pause may also fall in the tick's own interval; it is counted only up to the stall.
   return Math.min(total, stallOf(window));
-}
-
-function round(value: number): number {
-  return Math.round(value * 100) / 100;
 }

@@ -4,6 +4,7 @@ import { STORE_WORLDS } from './azureStoreTurns';
 import type { Results } from './results';
 import { PRODUCT_SCENARIOS, twinOf, type ProductScenario } from './scenarios';
 import type { SummaryRow } from './summary';
+import { median } from './stats';
 
 /**
  * Issue 17's targets, each turned into one line: what was aimed at, what was measured, the ratio
@@ -123,10 +124,10 @@ function gcShare(cell: { readonly longestStallMs?: number; readonly gcInLongestS
   return `${Math.round(cell.gcInLongestStallMs)} of ${Math.round(cell.longestStallMs)} ms`;
 }
 
-/** The median of the product's /healthz times, where the runs have them. */
+/** The median of the product's /healthz times, as the start-up medians are taken, where the runs have them. */
 function listeningMedian(startup: GrowthResult['startup']): number | undefined {
-  const times = startup.runs.flatMap((run) => (run.listeningMs === undefined ? [] : [run.listeningMs])).sort((a, b) => a - b);
-  return times.length === 0 ? undefined : (times[Math.floor((times.length - 1) / 2)] as number);
+  const times = startup.runs.flatMap((run) => (run.listeningMs === undefined ? [] : [run.listeningMs]));
+  return times.length === 0 ? undefined : Math.round(median(times));
 }
 
 function startupRows(grown: GrowthResult): TargetRow[] {
